@@ -1,0 +1,172 @@
+// Package openapi holds csmskit's contract: the embedded CSMS and IAM specs, loaded and
+// validated once, a router over their operations, a request-validating middleware that
+// answers in the vendor's error shape, and a response validator.
+package openapi
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+)
+
+//go:embed csms.yaml
+var csmsYAML []byte
+
+//go:embed iam.yaml
+var iamYAML []byte
+
+// CSMSYAML returns the CSMS spec exactly as embedded.
+func CSMSYAML() []byte { return slices.Clone(csmsYAML) }
+
+// IAMYAML returns the IAM token spec exactly as embedded.
+func IAMYAML() []byte { return slices.Clone(iamYAML) }
+
+// Contract is the loaded and validated specs with a router over every operation.
+type Contract struct {
+	// CSMS is the secrets API.
+	CSMS *openapi3.T
+	// IAM is the token issuance the CSMS pages point to.
+	IAM *openapi3.T
+
+	// byMethod routes each HTTP method over the operations that have it, so that a path
+	// shared by two templates (a secret named "restore" and POST secrets/restore) resolves
+	// by method first, as the service does.
+	byMethod map[string][]routers.Router
+}
+
+var load = sync.OnceValues(func() (*Contract, error) {
+	return Parse(csmsYAML, iamYAML)
+})
+
+// Load returns the embedded contract, parsed and validated once per process.
+func Load() (*Contract, error) { return load() }
+
+// MustLoad returns the embedded contract and panics if it is invalid, which a test catches.
+func MustLoad() *Contract {
+	c, err := Load()
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// Parse loads, validates (examples included) and indexes the given CSMS and IAM specs.
+func Parse(csms, iam []byte) (*Contract, error) {
+	c := &Contract{byMethod: map[string][]routers.Router{}}
+	var err error
+	if c.CSMS, err = parseSpec("csms.yaml", csms); err != nil {
+		return nil, err
+	}
+	if c.IAM, err = parseSpec("iam.yaml", iam); err != nil {
+		return nil, err
+	}
+	for _, doc := range []*openapi3.T{c.CSMS, c.IAM} {
+		if err := c.addRoutes(doc); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+func parseSpec(name string, data []byte) (*openapi3.T, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(data)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", name, err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("validate %s: %w", name, err)
+	}
+	return doc, nil
+}
+
+// addRoutes builds, for each method the document uses, a router over a copy of the document
+// that holds only that method's operations and no servers, so any host matches.
+func (c *Contract) addRoutes(doc *openapi3.T) error {
+	methods := map[string]*openapi3.Paths{}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if methods[method] == nil {
+				methods[method] = openapi3.NewPaths()
+			}
+			only := &openapi3.PathItem{Parameters: item.Parameters}
+			only.SetOperation(method, op)
+			methods[method].Set(path, only)
+		}
+	}
+	for method, paths := range methods {
+		view := *doc
+		view.Servers = nil
+		view.Paths = paths
+		r, err := gorillamux.NewRouter(&view)
+		if err != nil {
+			return fmt.Errorf("route %s %s: %w", doc.Info.Title, method, err)
+		}
+		c.byMethod[method] = append(c.byMethod[method], r)
+	}
+	return nil
+}
+
+// Routing failures FindRoute reports.
+var (
+	ErrNoRoute          = errors.New("no operation at this path")
+	ErrMethodNotAllowed = errors.New("the path exists but not with this method")
+)
+
+// MethodNotAllowedError reports the methods a path does have; it matches ErrMethodNotAllowed.
+type MethodNotAllowedError struct {
+	// Allowed lists the path's methods, sorted.
+	Allowed []string
+}
+
+// Error implements error.
+func (e *MethodNotAllowedError) Error() string {
+	return fmt.Sprintf("%v (allowed: %s)", ErrMethodNotAllowed, strings.Join(e.Allowed, ", "))
+}
+
+// Is makes errors.Is(err, ErrMethodNotAllowed) hold.
+func (e *MethodNotAllowedError) Is(target error) bool { return target == ErrMethodNotAllowed }
+
+// FindRoute returns the operation a request is for and its path parameters. It reports a
+// *MethodNotAllowedError or ErrNoRoute.
+func (c *Contract) FindRoute(r *http.Request) (*routers.Route, map[string]string, error) {
+	for _, router := range c.byMethod[r.Method] {
+		route, params, err := router.FindRoute(r)
+		if err == nil {
+			return route, params, nil
+		}
+	}
+	if allowed := c.allowedMethods(r); len(allowed) > 0 {
+		return nil, nil, &MethodNotAllowedError{Allowed: allowed}
+	}
+	return nil, nil, ErrNoRoute
+}
+
+// allowedMethods lists, sorted, the other methods that have an operation at the request's path.
+func (c *Contract) allowedMethods(r *http.Request) []string {
+	var allowed []string
+	for method, rs := range c.byMethod {
+		if method == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = method
+		for _, router := range rs {
+			if _, _, err := router.FindRoute(probe); err == nil {
+				allowed = append(allowed, method)
+				break
+			}
+		}
+	}
+	slices.Sort(allowed)
+	return allowed
+}

@@ -1,0 +1,189 @@
+package openapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/csmskit/csmskit/openapi/apierror"
+)
+
+// DefaultMaxBodyBytes bounds a request body: the largest documented body is UploadSecretBlob's
+// 5,242,880-character blob, plus room for its JSON envelope.
+const DefaultMaxBodyBytes = 5242880 + 64<<10
+
+// ValidatorOptions tune RequestValidator. The zero value is ready to use.
+type ValidatorOptions struct {
+	// MaxBodyBytes bounds a request body; 0 means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// Authenticate checks a request's credentials for one security scheme. Nil means a presence
+	// check: an X-Auth-Token, or an Authorization header of the SDK-HMAC-SHA256 scheme, must be
+	// there; whether it is genuine is for the server's authenticator to say.
+	Authenticate openapi3filter.AuthenticationFunc
+}
+
+type routeKey struct{}
+
+// RouteFromContext returns the operation RequestValidator matched, if any.
+func RouteFromContext(ctx context.Context) (*routers.Route, bool) {
+	r, ok := ctx.Value(routeKey{}).(*routers.Route)
+	return r, ok
+}
+
+// RequestValidator returns middleware that checks each request against the contract and
+// answers every violation, unknown route and wrong method with the vendor's JSON error body.
+// Requests that pass reach next with their matched route in the context.
+func (c *Contract) RequestValidator(opts ValidatorOptions) func(http.Handler) http.Handler {
+	limit := opts.MaxBodyBytes
+	if limit <= 0 {
+		limit = DefaultMaxBodyBytes
+	}
+	auth := opts.Authenticate
+	if auth == nil {
+		auth = CredentialsPresent
+	}
+	filterOpts := &openapi3filter.Options{AuthenticationFunc: auth}
+	filterOpts.WithCustomSchemaErrorFunc(schemaReason)
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			route, params, err := c.FindRoute(r)
+			if err != nil {
+				apierror.Write(w, routeError(w, err))
+				return
+			}
+			if r.Body != nil {
+				r.Body = http.MaxBytesReader(w, r.Body, limit)
+			}
+			input := &openapi3filter.RequestValidationInput{
+				Request:    r,
+				PathParams: params,
+				Route:      route,
+				Options:    filterOpts,
+			}
+			if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
+				apierror.Write(w, RequestError(err))
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), routeKey{}, route)))
+		})
+	}
+}
+
+func routeError(w http.ResponseWriter, err error) *apierror.Error {
+	var notAllowed *MethodNotAllowedError
+	if errors.As(err, &notAllowed) {
+		w.Header().Set("Allow", strings.Join(notAllowed.Allowed, ", "))
+		return apierror.New(apierror.APINotFound, "the API request method does not exist").
+			WithStatus(http.StatusMethodNotAllowed)
+	}
+	return apierror.New(apierror.APINotFound, "")
+}
+
+// CredentialsPresent is the presence check RequestValidator uses by default.
+func CredentialsPresent(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	scheme := in.SecurityScheme
+	if scheme == nil || scheme.Type != "apiKey" || scheme.In != "header" {
+		return fmt.Errorf("scheme %q is not an API key in a header", in.SecuritySchemeName)
+	}
+	v := in.RequestValidationInput.Request.Header.Get(scheme.Name)
+	if v == "" {
+		return fmt.Errorf("no %s header", scheme.Name)
+	}
+	if strings.EqualFold(scheme.Name, "Authorization") && !strings.HasPrefix(v, "SDK-HMAC-SHA256 ") {
+		return errors.New("the Authorization header is not of the SDK-HMAC-SHA256 scheme")
+	}
+	return nil
+}
+
+// RequestError maps a kin-openapi request validation error to the vendor's error: which
+// code, and an error_msg that names the offending parameter or body field.
+func RequestError(err error) *apierror.Error {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return apierror.New(apierror.RequestTooLarge,
+			fmt.Sprintf("the request body exceeds %d bytes", tooLarge.Limit))
+	}
+	var secErr *openapi3filter.SecurityRequirementsError
+	if errors.As(err, &secErr) {
+		return apierror.New(apierror.AuthenticationFailed,
+			"no credentials: send an X-Auth-Token header or an SDK-HMAC-SHA256 Authorization header")
+	}
+	var reqErr *openapi3filter.RequestError
+	if !errors.As(err, &reqErr) {
+		return apierror.New(apierror.InvalidRequest, "")
+	}
+	if p := reqErr.Parameter; p != nil {
+		return apierror.New(apierror.InvalidParameter,
+			fmt.Sprintf("%s parameter %s: %s", p.In, p.Name, reason(reqErr)))
+	}
+	if reqErr.RequestBody == nil {
+		return apierror.New(apierror.InvalidRequest, reason(reqErr))
+	}
+	var schemaErr *openapi3.SchemaError
+	if errors.As(reqErr.Err, &schemaErr) {
+		field := strings.Join(schemaErr.JSONPointer(), ".")
+		if field == "" {
+			return apierror.New(apierror.InvalidParameter, "request body: "+schemaReason(schemaErr))
+		}
+		return apierror.New(apierror.InvalidParameter,
+			fmt.Sprintf("body field %s: %s", field, schemaReason(schemaErr)))
+	}
+	if errors.Is(reqErr.Err, openapi3filter.ErrInvalidRequired) {
+		return apierror.New(apierror.MalformedBody, "the request body is required")
+	}
+	return apierror.New(apierror.MalformedBody, reason(reqErr))
+}
+
+// reason says what is wrong with a value without repeating the value, which may be a secret.
+func reason(e *openapi3filter.RequestError) string {
+	var schemaErr *openapi3.SchemaError
+	if errors.As(e.Err, &schemaErr) {
+		return schemaReason(schemaErr)
+	}
+	var parseErr *openapi3filter.ParseError
+	if errors.As(e.Err, &parseErr) {
+		return "cannot be parsed: " + parseReason(parseErr)
+	}
+	if e.Reason != "" {
+		return e.Reason
+	}
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return "invalid"
+}
+
+// schemaReason prefers a schema's own x-violation-message (for constraints such as "exactly
+// one of" that a generic reason would make unreadable), then kin-openapi's reason.
+func schemaReason(e *openapi3.SchemaError) string {
+	if e.Schema != nil {
+		if msg, ok := e.Schema.Extensions["x-violation-message"].(string); ok && e.SchemaField == "not" {
+			return msg
+		}
+	}
+	return e.Reason
+}
+
+// parseReason walks a parse error's causes for a reason, leaving out the value that failed.
+func parseReason(e *openapi3filter.ParseError) string {
+	for e != nil {
+		if e.Reason != "" {
+			return e.Reason
+		}
+		next, ok := e.Cause.(*openapi3filter.ParseError)
+		if !ok {
+			if e.Cause != nil {
+				return e.Cause.Error()
+			}
+			break
+		}
+		e = next
+	}
+	return "malformed"
+}

@@ -1,0 +1,82 @@
+package openapi_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/csmskit/csmskit/openapi"
+)
+
+func TestValidateResponse(t *testing.T) {
+	backup := base + "/db-password/backup"
+	const blob = `{"secret_blob":")CloudSecretManagementBackupV1.comx.y.z.w.v"}`
+	const errBody = `{"error_code":"CSMS.0106","error_msg":"The secret name not found int the db."}`
+	tests := []struct {
+		name        string
+		method      string
+		path        string
+		status      int
+		contentType string
+		body        string
+		wantErr     string // a part of the error; empty when the response keeps the contract
+	}{
+		{"a blob", "POST", backup, 200, "application/json", blob, ""},
+		{"a blob with a charset", "POST", backup, 200, "application/json; charset=utf-8", blob, ""},
+		{"a documented error", "POST", backup, 404, "application/json", errBody, ""},
+		{"the table's 400 for an unknown secret", "POST", backup, 400, "application/json", errBody, ""},
+		{"delete's empty 200", "DELETE", base + "/db-password", 200, "", "", ""},
+		{"an error on an unknown route", "GET", "/nowhere", 404, "application/json", errBody, ""},
+
+		{"an undocumented status", "POST", backup, 418, "application/json", errBody, "418"},
+		{"201 where 200 is documented", "POST", backup, 201, "application/json", blob, "201"},
+		{"no secret_blob", "POST", backup, 200, "application/json", `{"blob":"x"}`, "secret_blob"},
+		{"secret_blob not a string", "POST", backup, 200, "application/json", `{"secret_blob":5}`, "secret_blob"},
+		{"a blob over 5242880 characters", "POST", backup, 200, "application/json", `{"secret_blob":"` + strings.Repeat("b", 5242881) + `"}`, "5242880"},
+		{"a plain-text blob", "POST", backup, 200, "text/plain", "blob", "Content-Type"},
+		{"a plain-text error", "POST", backup, 500, "text/plain", "internal error", "Content-Type"},
+		{"an error without error_msg", "POST", backup, 404, "application/json", `{"error_code":"CSMS.0106"}`, "error_msg"},
+		{"an error code too short", "POST", backup, 404, "application/json", `{"error_code":"E1","error_msg":"gone"}`, "error_code"},
+		{"a plain-text error on an unknown route", "GET", "/nowhere", 404, "text/plain", "404 page not found", "Content-Type"},
+		{"a 200 on an unknown route", "GET", "/nowhere", 200, "application/json", `{}`, "not a 4xx"},
+		{"an unknown route's error without error_code", "GET", "/nowhere", 404, "application/json", `{"error_msg":"gone"}`, "error_code"},
+	}
+	c := openapi.MustLoad()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(tt.method, "http://csms.test"+tt.path, nil)
+			res := &http.Response{
+				StatusCode: tt.status,
+				Header:     http.Header{},
+				Body:       io.NopCloser(strings.NewReader(tt.body)),
+				Request:    req,
+			}
+			if tt.contentType != "" {
+				res.Header.Set("Content-Type", tt.contentType)
+			}
+			err := c.ValidateResponse(context.Background(), res)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("a conforming response was rejected: %v", err)
+			case tt.wantErr != "" && err == nil:
+				t.Fatal("a non-conforming response was accepted")
+			case tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr):
+				t.Fatalf("error %q does not mention %q", err, tt.wantErr)
+			}
+			// The body stays readable for the caller.
+			if got, _ := io.ReadAll(res.Body); string(got) != tt.body {
+				t.Error("the response body was not put back")
+			}
+		})
+	}
+}
+
+func TestValidateResponseNeedsTheRequest(t *testing.T) {
+	res := &http.Response{StatusCode: 200, Header: http.Header{}, Body: http.NoBody}
+	if err := openapi.MustLoad().ValidateResponse(context.Background(), res); err == nil {
+		t.Fatal("a response without its request was accepted")
+	}
+}
