@@ -1,0 +1,84 @@
+// Package mock is csmskit's offline CSMS: a stateful, authenticated implementation of the
+// contract in openapi/ that Go programs can run in-process (New returns an http.Handler) and
+// that cmd/csmsmock serves on a port.
+package mock
+
+import (
+	"crypto/rsa"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// The demo identity and secret the mock serves when nothing else is configured. They are
+// public by design: the mock binds to loopback and holds no real secrets.
+const (
+	DemoProjectID    = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+	DemoToken        = "MIIcsmsmock-demo-token-0123456789abcdef"
+	DemoAK           = "CSMSMOCKDEMOAK000001"
+	DemoSK           = "csmsmockDemoSecretKey0000000000000000000"
+	DemoUser         = "demo-user"
+	DemoPassword     = "demo-password"
+	DemoDomain       = "demo-domain"
+	DemoSecretName   = "demo-secret"
+	DemoSecretValue  = "demo-value: s3cr3t"
+	DemoRegion       = "cn-north-4"
+	DefaultKMSKeyID  = "0d0466b0-e727-4d9c-b35d-f84bb474a37f"
+	DefaultMaxSecret = 500
+)
+
+// Config is what a mock serves. DefaultConfig fills every field; a zero field of a Config made
+// by hand takes the default where one makes sense.
+type Config struct {
+	// ProjectID, Token, AK and SK are the default identity: a token and an AK/SK pair
+	// allowed every action on ProjectID. Empty Token or AK disables that way in.
+	ProjectID string
+	Token     string
+	AK, SK    string
+	// User, Password and Domain let IAM's POST /v3/auth/tokens issue tokens for ProjectID.
+	User, Password, Domain string
+
+	// DemoSecret creates DemoSecretName with DemoSecretValue when the store starts empty
+	// and no fixtures are given.
+	DemoSecret bool
+
+	// FixturesFile, if set, is a YAML file of projects, credentials and secrets loaded at start
+	// (see testdata/fixtures.example.yaml).
+	FixturesFile string
+
+	// DataDir, if set, persists secrets, issued tokens and the backup key there; empty keeps
+	// everything in memory.
+	DataDir string
+
+	// BackupKey seals and opens backups; nil loads it from DataDir or makes a new one.
+	BackupKey *rsa.PrivateKey
+
+	// UnknownSecretStatus answers an unknown secret: 404 (the backup page, the default) or 400
+	// (the error-code table). Both carry CSMS.0106.
+	UnknownSecretStatus int
+
+	// MaxSecrets is the per-project quota (500 in the vendor's user guide).
+	MaxSecrets int
+
+	// Logger receives structured access logs; nil discards them.
+	Logger *slog.Logger
+
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// DefaultConfig returns the demo configuration: the demo identity and secret, in memory.
+func DefaultConfig() Config {
+	return Config{
+		ProjectID:           DemoProjectID,
+		Token:               DemoToken,
+		AK:                  DemoAK,
+		SK:                  DemoSK,
+		User:                DemoUser,
+		Password:            DemoPassword,
+		Domain:              DemoDomain,
+		DemoSecret:          true,
+		UnknownSecretStatus: http.StatusNotFound,
+		MaxSecrets:          DefaultMaxSecret,
+	}
+}
