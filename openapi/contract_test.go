@@ -182,3 +182,15 @@ func TestGeneratedSpecMatchesContract(t *testing.T) {
 		}
 	}
 }
+
+func TestEveryCSMSOperationNamesItsIAMAction(t *testing.T) {
+	c := openapi.MustLoad()
+	for path, item := range c.CSMS.Paths.Map() {
+		for method, op := range item.Operations() {
+			action, _ := op.Extensions["x-iam-action"].(string)
+			if !strings.HasPrefix(action, "csms:") {
+				t.Errorf("%s %s: x-iam-action = %q", method, path, action)
+			}
+		}
+	}
+}

@@ -85,16 +85,31 @@ func routeError(w http.ResponseWriter, err error) *apierror.Error {
 	return apierror.New(apierror.APINotFound, "")
 }
 
-// CredentialsPresent is the presence check RequestValidator uses by default.
-func CredentialsPresent(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+// ErrNoCredentials is what an authentication function returns for a scheme whose header the
+// request does not carry, so that another scheme's more telling failure is the one answered.
+var ErrNoCredentials = errors.New("no credentials for this scheme")
+
+// SchemeHeader returns the header an API-key scheme's credential travels in, or ErrNoCredentials
+// (wrapped) when the request does not carry it.
+func SchemeHeader(in *openapi3filter.AuthenticationInput) (string, error) {
 	scheme := in.SecurityScheme
 	if scheme == nil || scheme.Type != "apiKey" || scheme.In != "header" {
-		return fmt.Errorf("scheme %q is not an API key in a header", in.SecuritySchemeName)
+		return "", fmt.Errorf("scheme %q is not an API key in a header", in.SecuritySchemeName)
 	}
 	v := in.RequestValidationInput.Request.Header.Get(scheme.Name)
 	if v == "" {
-		return fmt.Errorf("no %s header", scheme.Name)
+		return "", fmt.Errorf("%w: no %s header", ErrNoCredentials, scheme.Name)
 	}
+	return v, nil
+}
+
+// CredentialsPresent is the presence check RequestValidator uses by default.
+func CredentialsPresent(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	v, err := SchemeHeader(in)
+	if err != nil {
+		return err
+	}
+	scheme := in.SecurityScheme
 	if strings.EqualFold(scheme.Name, "Authorization") && !strings.HasPrefix(v, "SDK-HMAC-SHA256 ") {
 		return errors.New("the Authorization header is not of the SDK-HMAC-SHA256 scheme")
 	}
@@ -111,6 +126,14 @@ func RequestError(err error) *apierror.Error {
 	}
 	var secErr *openapi3filter.SecurityRequirementsError
 	if errors.As(err, &secErr) {
+		// The first scheme whose credentials were there and failed says why; when none were
+		// there the request simply has no credentials.
+		for _, e := range secErr.Errors {
+			var apiErr *apierror.Error
+			if errors.As(e, &apiErr) {
+				return apiErr
+			}
+		}
 		return apierror.New(apierror.AuthenticationFailed,
 			"no credentials: send an X-Auth-Token header or an SDK-HMAC-SHA256 Authorization header")
 	}

@@ -1,0 +1,33 @@
+// Package store keeps the mock's state as ordered key-value buckets behind transactions, in
+// memory or in a bbolt database file. It knows nothing of secrets: callers encode values.
+package store
+
+import "errors"
+
+// Store runs transactions over named buckets of ordered keys.
+type Store interface {
+	// Update runs fn in a read-write transaction; an error from fn discards its writes.
+	Update(fn func(Tx) error) error
+	// View runs fn in a read-only transaction.
+	View(fn func(Tx) error) error
+	// Close releases the store.
+	Close() error
+}
+
+// Tx reads and writes within one transaction. Values returned are the caller's to keep.
+type Tx interface {
+	// Get returns the value under key, and whether there is one.
+	Get(bucket, key string) ([]byte, bool, error)
+	// Put stores value under key, creating the bucket when needed.
+	Put(bucket, key string, value []byte) error
+	// Delete removes key; removing a missing key is not an error.
+	Delete(bucket, key string) error
+	// Scan calls fn for each key after `after` (all keys when empty) in byte order, until fn
+	// returns false.
+	Scan(bucket, after string, fn func(key string, value []byte) bool) error
+	// Count returns the number of keys in bucket.
+	Count(bucket string) (int, error)
+}
+
+// ErrReadOnly is returned by writes inside View.
+var ErrReadOnly = errors.New("store: write in a read-only transaction")
