@@ -1,23 +1,175 @@
 package mock
 
 import (
+	"crypto/rsa"
 	"errors"
+	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/csmskit/csmskit/mock/auth"
+	"github.com/csmskit/csmskit/mock/blob"
+	"github.com/csmskit/csmskit/mock/secrets"
+	"github.com/csmskit/csmskit/mock/store"
+	"github.com/csmskit/csmskit/openapi"
+	"github.com/csmskit/csmskit/openapi/apierror"
+)
+
+// Files the mock keeps under Config.DataDir.
+const (
+	DatabaseFile  = "csmsmock.db"
+	BackupKeyFile = "backup-key.pem"
 )
 
 // Server is a running mock: an http.Handler over its store. Close releases the store.
 type Server struct {
 	handler http.Handler
+	store   store.Store
+	service *secrets.Service
+	auth    *auth.Authenticator
+	key     *blob.Key
+	logger  *slog.Logger
 }
 
-// New builds a mock from cfg.
+// New builds a mock from cfg: its store (memory, or a database under DataDir), its backup key,
+// its credentials, and its fixtures or demo secret.
 func New(cfg Config) (*Server, error) {
-	_ = cfg
-	return nil, errors.New("mock: not implemented yet")
+	cfg = cfg.withDefaults()
+	contract, err := openapi.Load()
+	if err != nil {
+		return nil, fmt.Errorf("load contract: %w", err)
+	}
+	s := &Server{logger: cfg.Logger}
+	if s.store, err = openStore(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	if err := s.setUp(cfg, contract); err != nil {
+		s.store.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) setUp(cfg Config, contract *openapi.Contract) error {
+	var err error
+	if s.key, err = backupKey(cfg.BackupKey, cfg.DataDir); err != nil {
+		return err
+	}
+	s.service = secrets.NewService(s.store, s.key, secrets.Options{
+		MaxSecrets:          cfg.MaxSecrets,
+		DefaultKMSKeyID:     DefaultKMSKeyID,
+		UnknownSecretStatus: cfg.UnknownSecretStatus,
+		Now:                 cfg.Now,
+	})
+	s.auth = auth.New(auth.Options{Store: s.store, Now: cfg.Now})
+	if err := s.addIdentity(cfg); err != nil {
+		return err
+	}
+	if cfg.FixturesFile != "" {
+		if err := s.LoadFixtures(cfg.FixturesFile); err != nil {
+			return err
+		}
+	} else if cfg.DemoSecret {
+		if err := s.addDemoSecret(cfg.ProjectID); err != nil {
+			return err
+		}
+	}
+	s.handler = s.routes(contract)
+	return nil
+}
+
+func (c Config) withDefaults() Config {
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.UnknownSecretStatus == 0 {
+		c.UnknownSecretStatus = http.StatusNotFound
+	}
+	if c.MaxSecrets == 0 {
+		c.MaxSecrets = DefaultMaxSecret
+	}
+	if c.ProjectID == "" {
+		c.ProjectID = DemoProjectID
+	}
+	return c
+}
+
+func openStore(dataDir string) (store.Store, error) {
+	if dataDir == "" {
+		return store.NewMemory(), nil
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	return store.OpenBolt(filepath.Join(dataDir, DatabaseFile))
+}
+
+func backupKey(given *rsa.PrivateKey, dataDir string) (*blob.Key, error) {
+	var (
+		k   *blob.Key
+		err error
+	)
+	switch {
+	case given != nil:
+		k, err = blob.NewKey(given)
+	case dataDir != "":
+		k, err = blob.LoadOrCreate(filepath.Join(dataDir, BackupKeyFile))
+	default:
+		k, err = blob.GenerateKey()
+	}
+	// The blob package's errors already say "backup key: …".
+	return k, err
+}
+
+// addIdentity accepts the configured token, AK/SK and IAM user for the configured project.
+func (s *Server) addIdentity(cfg Config) error {
+	all := auth.Principal{Name: "default", Projects: []string{cfg.ProjectID}, Actions: []string{auth.AnyAction}}
+	if cfg.Token != "" || cfg.AK != "" {
+		if err := s.auth.AddCredential(auth.Credential{Principal: all, Token: cfg.Token, AK: cfg.AK, SK: cfg.SK}); err != nil {
+			return fmt.Errorf("default identity: %w", err)
+		}
+	}
+	if cfg.User != "" {
+		err := s.auth.AddUser(auth.User{
+			Name: cfg.User, Password: cfg.Password, Domain: cfg.Domain,
+			ProjectID: cfg.ProjectID, ProjectName: DemoRegion, Actions: []string{auth.AnyAction},
+		})
+		if err != nil {
+			return fmt.Errorf("default user: %w", err)
+		}
+	}
+	return nil
+}
+
+func (s *Server) addDemoSecret(project string) error {
+	value := DemoSecretValue
+	_, err := s.service.Create(project, secrets.NewSecret{
+		Name:        DemoSecretName,
+		Description: "Demo secret of csmsmock",
+		Value:       secrets.Value{String: &value},
+	})
+	var apiErr *apierror.Error
+	if errors.As(err, &apiErr) && apiErr.Code == apierror.InvalidRequest {
+		return nil // kept from an earlier run under the same DataDir
+	}
+	if err != nil {
+		return fmt.Errorf("demo secret: %w", err)
+	}
+	return nil
 }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
+// BackupKeyID is the kid of the key that seals this mock's backups.
+func (s *Server) BackupKeyID() string { return s.key.ID() }
+
 // Close releases the store (and its database file, with DataDir).
-func (s *Server) Close() error { return nil }
+func (s *Server) Close() error { return s.store.Close() }

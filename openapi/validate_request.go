@@ -66,6 +66,10 @@ func (c *Contract) RequestValidator(opts ValidatorOptions) func(http.Handler) ht
 				Route:      route,
 				Options:    filterOpts,
 			}
+			if err := validatePath(r.Context(), input); err != nil {
+				apierror.Write(w, RequestError(err))
+				return
+			}
 			if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
 				apierror.Write(w, RequestError(err))
 				return
@@ -209,4 +213,28 @@ func parseReason(e *openapi3filter.ParseError) string {
 		e = next
 	}
 	return "malformed"
+}
+
+// validatePath checks the path parameters before anything else: a malformed path names no
+// resource, so it is answered 400 before credentials are weighed against it (a project_id
+// of the wrong shape is not "another project", it is no project).
+func validatePath(ctx context.Context, in *openapi3filter.RequestValidationInput) error {
+	opParams := in.Route.Operation.Parameters
+	for _, p := range in.Route.PathItem.Parameters {
+		if p.Value.In != openapi3.ParameterInPath || opParams.GetByInAndName(p.Value.In, p.Value.Name) != nil {
+			continue
+		}
+		if err := openapi3filter.ValidateParameter(ctx, in, p.Value); err != nil {
+			return err
+		}
+	}
+	for _, p := range opParams {
+		if p.Value.In != openapi3.ParameterInPath {
+			continue
+		}
+		if err := openapi3filter.ValidateParameter(ctx, in, p.Value); err != nil {
+			return err
+		}
+	}
+	return nil
 }

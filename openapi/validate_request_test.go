@@ -9,7 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3filter"
+
 	"github.com/csmskit/csmskit/openapi"
+	"github.com/csmskit/csmskit/openapi/apierror"
 )
 
 const (
@@ -135,5 +138,27 @@ func TestRequestValidator(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An authenticator's own vendor error is what the client gets; a scheme without credentials
+// yields to the scheme that had them.
+func TestRequestValidatorAnswersTheAuthenticatorsError(t *testing.T) {
+	denied := apierror.New(apierror.AccessDenied, "not here")
+	auth := func(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+		if _, err := openapi.SchemeHeader(in); err != nil {
+			return err
+		}
+		return denied
+	}
+	h := openapi.MustLoad().RequestValidator(openapi.ValidatorOptions{Authenticate: auth})(reached)
+	req := httptest.NewRequest("POST", base+"/db-password/backup", nil)
+	req.Header.Set("Authorization", "SDK-HMAC-SHA256 Access=a, SignedHeaders=x-sdk-date, Signature=00")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var body errorBody
+	_ = json.Unmarshal(rec.Body.Bytes(), &body)
+	if rec.Code != 403 || body.ErrorCode != "APIGW.0302" {
+		t.Errorf("got %d %s, want the authenticator's 403 APIGW.0302", rec.Code, rec.Body)
 	}
 }

@@ -518,8 +518,10 @@ type ClientInterface interface {
 
 	// CreateSecretVersionWithBody Add a version to an enabled secret.
 	//
-	// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. The new
-	// version becomes `SYSCURRENT` and the former current one `SYSPREVIOUS`.
+	// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. Without
+	// `version_stages` the new version becomes `SYSCURRENT` and the former current one
+	// `SYSPREVIOUS`; with `version_stages` it gets exactly those stages, each moved from the
+	// version that held it (the SDK's reading: `SYSCURRENT` moves only when listed).
 	// IAM action `csms:secret:update`.
 	//
 	// Takes any type of body and a specified content type.
@@ -529,8 +531,10 @@ type ClientInterface interface {
 
 	// CreateSecretVersion Add a version to an enabled secret.
 	//
-	// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. The new
-	// version becomes `SYSCURRENT` and the former current one `SYSPREVIOUS`.
+	// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. Without
+	// `version_stages` the new version becomes `SYSCURRENT` and the former current one
+	// `SYSPREVIOUS`; with `version_stages` it gets exactly those stages, each moved from the
+	// version that held it (the SDK's reading: `SYSCURRENT` moves only when listed).
 	// IAM action `csms:secret:update`.
 	//
 	// Takes a body of the `application/json` content type.
@@ -788,8 +792,10 @@ func (c *Client) ListSecretVersions(ctx context.Context, projectId ProjectId, se
 
 // CreateSecretVersionWithBody Add a version to an enabled secret.
 //
-// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. The new
-// version becomes `SYSCURRENT` and the former current one `SYSPREVIOUS`.
+// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. Without
+// `version_stages` the new version becomes `SYSCURRENT` and the former current one
+// `SYSPREVIOUS`; with `version_stages` it gets exactly those stages, each moved from the
+// version that held it (the SDK's reading: `SYSCURRENT` moves only when listed).
 // IAM action `csms:secret:update`.
 //
 // Takes any type of body and a specified content type.
@@ -809,8 +815,10 @@ func (c *Client) CreateSecretVersionWithBody(ctx context.Context, projectId Proj
 
 // CreateSecretVersion Add a version to an enabled secret.
 //
-// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. The new
-// version becomes `SYSCURRENT` and the former current one `SYSPREVIOUS`.
+// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. Without
+// `version_stages` the new version becomes `SYSCURRENT` and the former current one
+// `SYSPREVIOUS`; with `version_stages` it gets exactly those stages, each moved from the
+// version that held it (the SDK's reading: `SYSCURRENT` moves only when listed).
 // IAM action `csms:secret:update`.
 //
 // Takes a body of the `application/json` content type.
@@ -1590,8 +1598,10 @@ type ClientWithResponsesInterface interface {
 
 	// CreateSecretVersionWithBodyWithResponse Add a version to an enabled secret.
 	//
-	// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. The new
-	// version becomes `SYSCURRENT` and the former current one `SYSPREVIOUS`.
+	// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. Without
+	// `version_stages` the new version becomes `SYSCURRENT` and the former current one
+	// `SYSPREVIOUS`; with `version_stages` it gets exactly those stages, each moved from the
+	// version that held it (the SDK's reading: `SYSCURRENT` moves only when listed).
 	// IAM action `csms:secret:update`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -1601,8 +1611,10 @@ type ClientWithResponsesInterface interface {
 
 	// CreateSecretVersionWithResponse Add a version to an enabled secret.
 	//
-	// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. The new
-	// version becomes `SYSCURRENT` and the former current one `SYSPREVIOUS`.
+	// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. Without
+	// `version_stages` the new version becomes `SYSCURRENT` and the former current one
+	// `SYSPREVIOUS`; with `version_stages` it gets exactly those stages, each moved from the
+	// version that held it (the SDK's reading: `SYSCURRENT` moves only when listed).
 	// IAM action `csms:secret:update`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -3425,8 +3437,10 @@ func (c *ClientWithResponses) ListSecretVersionsWithResponse(ctx context.Context
 
 // CreateSecretVersionWithBodyWithResponse Add a version to an enabled secret.
 //
-// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. The new
-// version becomes `SYSCURRENT` and the former current one `SYSPREVIOUS`.
+// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. Without
+// `version_stages` the new version becomes `SYSCURRENT` and the former current one
+// `SYSPREVIOUS`; with `version_stages` it gets exactly those stages, each moved from the
+// version that held it (the SDK's reading: `SYSCURRENT` moves only when listed).
 // IAM action `csms:secret:update`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -3442,8 +3456,10 @@ func (c *ClientWithResponses) CreateSecretVersionWithBodyWithResponse(ctx contex
 
 // CreateSecretVersionWithResponse Add a version to an enabled secret.
 //
-// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. The new
-// version becomes `SYSCURRENT` and the former current one `SYSPREVIOUS`.
+// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. Without
+// `version_stages` the new version becomes `SYSCURRENT` and the former current one
+// `SYSPREVIOUS`; with `version_stages` it gets exactly those stages, each moved from the
+// version that held it (the SDK's reading: `SYSCURRENT` moves only when listed).
 // IAM action `csms:secret:update`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -7945,118 +7961,119 @@ func (sh *strictHandler) ShowSecretVersion(w http.ResponseWriter, r *http.Reques
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1bc9u40uBfQXHPVuwtUqZuvig1D/ItVmz5Jju2E2VNiIQkWCTAAKBsOeut87rP+wv2ZX/Y+SVfASAp",
-	"UqJsOfGZOTOTPCQ2SQDdje5GX5HvhkuDkBJEBDca340hgh5i6sfrc/QtQly0PPmbh7jLcCgwJUbDuBgi",
-	"wPTrdxy0dt8DMURgjIhH2TsOOruHwKUhRhxgATARFGDBAWKMMiAmISqBvTFiE8AQDynhCNC+nKFLOGJj",
-	"7CLgQsb08PdqCg4IFSCAbIQ8tTJmyAOcAjGEQi3uUiIYdCU8QcSF5aMx8oE7RO6IdwlDXABK/AmgBNwn",
-	"Y1KAQzhAHHjUjQJERKlLDNPg7hAFUOIewIcjRAZiaDTKlU3TCDBJfzcNiY/RMLhgmAyMp6cn0wghgwES",
-	"MSGPcIDFPA1P4QABjh+RCcpAUFCxbRNwRASAHECg5ysZpoEeYBD6co26bZgGloO/RYhNDNMgMJAvfLVE",
-	"FmYP9WHki2RQCIVATI78nytfytbW1/+l/v5iyx/L6h/9c8W2V/9hzGNlGm1JfDaPxzEMkv0DPuQCcOQy",
-	"JKmtHoUMjTGNNI1LC+AP9NxZBP7BUN9oGP9tbcqga/otX+uoFeTCCrJTRu+QW8io8SvQ2i0BybQE3UtO",
-	"0PvN4QR0jWoFuEMoWQcx3jVMDXXU8zEfIg94qI8JltNxAH2f3ndJtSL3a73WUJ/yELkAui4KBQfJK+Aj",
-	"SXBuAg8PsOAmcCwHQOIB59YBK61dDiBDYIgeoIdcHEC/SzABoQQDu2hVs+B0521Y7lXcqldD9f66vVHe",
-	"rGxVYa1Xd9e9DbTZ30roGkIxnJI11NjfYs8wjURqjIZgEVrA3+u1HHtXKznW+QKtx6b12ba2bq2v36sV",
-	"c732VMwsmR2a2xP9DkgY9aY0T1vvOGBogB7eAyglmVMfqU0C0OdU050Dp+SY4H6I3aEifPO0BTyKlGoo",
-	"FRNAs+Kt+u05CryC2T4hxjElRcwWvwKtXbDijMuOCZxxxTHBv/75/1fzgjwuF8M71jP8+IaVn9mv8uLt",
-	"iiFfJOKt3ZyAx1D+rIS/MRZPmmKIi23qYaRU7w5DUCC9g/J3eUggon6EYehjF0oM1+64RPP7dINmCbAL",
-	"BexBLnmS83vKvCliXs/KPIwZLgaqYXzvGsnbrtHoGrzqsqroGk/G07L8l8UhPpKn2E75Qz/Rx6nCfRt6",
-	"H6BA93DyOszVKX3rUk9i1zxtfbgq2RW7IvlXvQm4RGwbuiNEPBAROIbYhz0flZbHaU/OdB5Dq7FZaGCA",
-	"PsQ+8qRe7SHQj/w+9uXvPeTCiCOtgxEbIwYYchEeIw9AAjAZQx97UxOjz2igPo5CLhiCQTxKcmzW7LFi",
-	"IltaxIvQiD9fy5hICodt6CU79OMk3+m0OyW7bK/PUPxC4ZmqTmUQ9WlEPGlgKcS83ltuQSsloN6G1Kh5",
-	"Q4LtU9bDnofIG9BrazG9uIACJUYkIpJZvbckVTMSQ0REDHHMsG9IpliOL3CAaCTeQpyrC8RZ6CXekjgx",
-	"8GpqD6jJ34wwLSIPCeh3lCQrUH6ak2y7PEOcZBWQeCfq5dvKWvEKb0aoYyr2pa74C+ilzNGgfEFOI+ai",
-	"1BIE6AFLX48l8q5geUNSJidxDOGrCMqnlog61W+lUBiNcn2zXLc36pu2bdvmErYH9oyGseHavSqsl61q",
-	"z3atmlt3ra1eFVmVvg3Xe7a35ZYlJ48CfjtCk1s1JvEiLOlGWLWN8qYlXQlrxpcotm3cIfIiH3m3HvJR",
-	"CrydWj2xRbZz0m6fHMsBUu0aDWPvuLl9tLdrmEYUeguwfnp6nT3+HIfEGwZ45LoIeW+qii8JjMSQMvyI",
-	"vJ9XxNUCXeNSxpTL2mwDmD9YMOlTFqifG9IKx/0JgCM+AhwPCBQRQ+rsMVJLWG96pbfRr7llZHtbcLO3",
-	"4a57dVTrV2GlV3Ztbwu95UkIIi41WYCUs5twj3J2E3v1zXYjBXvO1s9YYbPwEXQfq6sS2HuArlAxIRXB",
-	"cHLWe+yux896mEA2caRSGeAxIhIJQvW+k8lJ32h8+Z6xyL/MeAKpjOh5jK9P5vfXjFffF7xOp/v69PT1",
-	"yZQef4iYiN2fHO45h6ti1zbnXCjTQPIcChnm6DYTO5j31eYGZpXMy1+TOC6wrNs9S72lhm7rb5/mnLJl",
-	"BndSWHO6bUEoQ758Dxyt+BxwP0REHT0ppzxPkJwv90VT52v6Fe3JfTBM48EaY+or6bcCxDkcyNcoz8M5",
-	"XBUH50inYqPSj1KgSfyyYhOHAV6Qntj9f8fBGPoR+uuL0R/HfEk8iAs40LA8Nzrevo7+WLLVH8hCU/Mo",
-	"T8wEpQAJ6EEBl0SqnXw+Ky1z881JzpNp7CqDRUO4T1kntmQyjJ4HkiGXjhGb3N5j4tH7W0xuPTjhRYGh",
-	"CQc91KcsCUQohYA50DaSZ4INICio2rEawEEUGI2qreJd+peNFGBMBBogNofjInAKUaX3xKfQi/nQp73F",
-	"e5Hsq097S7K1/HIWuuwsRRDthdQdtrHvY16kUqQxCDABSH4GAvUdcinxeJIlio2oTMomjc9zSWpMcsPM",
-	"LoG+GNJoMFQsnVkQcLlfyfQqxq4tKk389ZqR2Rd7fl9MI28BFSbG0qySznf1qDfRSQUuzaI+ZQAptAgl",
-	"VuXhQUUnIi75I787WYNxdh0FBpDvTIBKgxJwUvfMAZSZ02hX87QFBtoFN4EztTudmXOpup4LwRZaB1M7",
-	"tRiezLOZ2evlSm76SsH0WZv15YRjTwV5C/EE0PMAVnGG50/aDIWz2BUx8RHmIqfh+GKxCuEA3Upb/SWh",
-	"OoUD1JLfZVR9osfUTFiggL9aQ6bgQ8bg5EWNyVV+MAH5eeTfGmutO5bHNQ7lv4RiMu1LiKWgFGVn5elH",
-	"+wACH3MxL55uxBgi4talESmwlY6joIeYnEAhppMleJokeV7NEPQgboMF6RidpklSMvJTNet7gIJQTJK0",
-	"jErVJKvNCVuStFlykbkcz7xgzRF3mnaZVfl6e95xkLBgCbQEIFItppn/6WmaGppzWwAjQW8ZFTDxcGIY",
-	"epT6CCrbJBdnecG5zZxTs47tv9V5KlJ4sWfR2gUrEFxetnZXX/YjZt2wRUm8w3YHjNBE106EjArkiiKC",
-	"82WWfL0vp3g72bUf2Zl0bIgYpl5m4zOHyU/MvyDQ9bo5Xu829iYgrtpYhu5xcG05f0J++jQTfnsFOjPa",
-	"FafpzwSMvJx9XagMtlMXqsBskiwHIAexmyH1ggl6kKP1moWIPKU9E0ABAsoFqFbMjfXNTOXGrDlT2Vgv",
-	"EtKMHVsIRSoBPeiOohD0sY/APRZDAH1fVTHFxyc3ASIum4RC5Rs9EIPYSPRlHz90ibO649MoNsbbkMAB",
-	"ChAR22ryT+WSSwPtIEPw8WpPWrJyL6ArAEcMQx8/Ki4ugabGu0vqZqVWMTc37SzuypLNmluVWmVz036h",
-	"VGm2TGNan5AP/L5tor4ogl7klixrChQe/c/wYCcRnEKZVPysijWIPJy/ZILXu61O8uPp3vFu6/jD7e7e",
-	"0d7FnmEa++cnn/eOM6vOYttJ/f9nOF+gB/FWLB5bhfMrnhCUVnAoxlZMXXzA/vGRj981TNAZ0vvXhTGW",
-	"QyvZiwVAFcJyGc568QtiFb+PEz9L3zkwftzQQg8hZj80Ev9AEdbbRrKzBWavMoJ+NrI3dx7nS91mpn/5",
-	"fM6vMK8d5XPgwx7yuXaK4hXeA6dz09m5PD/fO75wVIWuNiVj9whQgkz1zen53qfWyWXHUa8pQXHcTFWM",
-	"Jb7fWx81AXxo6bnLlQKfkSM3YlhMOpLOGu+ONzoIoNsZwkp9vcB5OVzrHKY1MRwPCCYDieDuoXXQbu5Y",
-	"nYNmpb7umFKf6zgP7fexi6GvyqI5Ih4HWDS6pEsAAKAZpxPjrN7MPKDpuojz37qRbVfd5qH6F5mggwcE",
-	"eQc6LRa/HZbfDyvZD1RGMHmJHvSrZN0dSCjBLvSTbOlvoI3EkHqg2yXTt5fnrfyDs0jilHsUg6Ee5gBT",
-	"T4boYYUraq70qDdZXdXra1V/QeUA+Tv4DXSNGey7hprh2up4I2sXCjQ74SwS6eRpPjT+85saNQygexsP",
-	"lQ7Qb6BzaOYgkRN0SQ77EDEXERGboBwg6A5BCMUQcDSQxhxYiQhDqpjMA07T+gytR9vasm5L/9sBIxQK",
-	"E1AxRIx3ifPfr68dEIUhYpYLOVqNLUeP66PYWXNKs6TmlAku/TWuoogk9s0kXPKp2SWQA2f029gBdxQT",
-	"5ElHwpGbXVnPzpbsCebA8ek9YhIAS+qLhmA4CJBnqZm7XeLoKCV0h12iU6+qtMOT9qmT22HHlM8kiMgD",
-	"lHmIlYCj92tHZ8YtLUmqchcRaRhzRITZJQyFPnRjT19yBhhCPkyHy+12wIpzc3Nz027v7l4cHLTbnc5n",
-	"xwSXFzuraRZC0g0TUK6DAJNIIN4lsZury/veceD61B3pUuPYMVe1IQqj3kTb63I/IfEygdMPVAqjqSuQ",
-	"e5MuUXMq5EFMFOfaigvMrZbnaCtcFb/q99NCipyQT/UUDPEhUrbStfzigo5QgcHWarZVVh0I+d6Ma8wr",
-	"pr21YZbr2ep1sCK/VZ9xackyEbNVu9VyVkvgpCcgJgALhWWXtJrtdxw4pyedC7A2rq7BSAzX9HAHrHCE",
-	"AIZBaQIDf1W7NeqdJJ78RW5UpA4QS0HupLWWCdeosA7mgLs01BWcMN0Byfi6wFDyWqUGhjRKPJlCGl5b",
-	"kkZ6qXkSSm2OCyN5F5nmEODygI+wAEPqSzUs3R0pwlDX98eMcxDBe4SB8tziv2PvYOrBdUknLtVa2em0",
-	"OyYIJbVpH+zuXa0CQRPUPcRURWrKVrmeE4V7N83ZYDKQ86qltIvYNcCKHBUXnYiJGqECN9L4UnCvxoyb",
-	"JBakPAwAZLoGS0xZukvSxZunLcBQHzFEXGQqF2Da8tA8bVl7D6FPGWL5/gc1IY9FoyRV5dUQqdQX5Qjo",
-	"Siwuqd33sSum7RE67UKlrlDY9PvIFaq5YpqamfrQXAMrqI8YJPKU9ZCZNvvoQzXp1dElhS4NkOYmKBBv",
-	"dIkFIAERGRF6T5KkXAAnUmFAwu8RQx6o2TVN3NjVlxuyCigDNdvO5VPURyo9YEnw5BEjYM9Hq+9Bj8pz",
-	"QCVwkG7pyACmZC8dq3TcewUaYOhOE0AL1Dxk5VyqRkMQZzdmQZQfSJBmoExAlAs603ikSr3PNb0kMeNc",
-	"e4zckGrlX//8v+u1ZOMyzNBI3ukVMuanPD10w0aSl1GtHcAptNoc3TvmlJyi1g+JWNz9gXlKNrWkNGW5",
-	"gEGo6T6fPpQWGCYxv8SxDanOl0gN6gWGud2MuSRJRkolyCLiQvlupU8jpiI4sU3ATV17iMfxGY+5MgUk",
-	"PmPEelDgQPV5kXTCWPn0MfK9dxzwIQyRalnTOtHHLoo90eRQCaE7RFalZKt8CBYqdJNXXp12J2Z/LfMr",
-	"iQJMNOLq1FkwGka5ZOvZaIgIDLHRMKolu1TVHWRDZSCvjctr36cM9bSWyeEMiuL9qpDNVTR25PINPaDh",
-	"Yy5UFjLVZC3PaGSTTUa+le5LsZM0/WRNt9o9mS9+GHe6PH2daZqo2PbrqvpyWa+ZlFB5Jo9jGAV5FyOX",
-	"BvvyqzJ0rjL069LliUV5yt+5PrSmGahoSMpoa5k+ETWk/PKQXN2pGlR9edC0vUKNqL08Iq0TfzKN+jKo",
-	"FFXgq7GVpciQdCipIUvAN9MJoXz4KAhUdFJpjjj6rrTTO57oPlManupMEQCqk0PlMOFAilySqPxqGg8W",
-	"hoGllZXRMGa1lfH0WoU0bU2VqiakRVV1unxK9fz+eF1qNm3ax4wLaezl6vTea/MpCf0OUJLzU6GdbBSn",
-	"BBapbK2bYk8nr7ZzrXbZVrzJ4l3NdOvl2tyMp2K1/DxvzBaG/xLGP1IY9X6mTD1NNSjuTNjw1WKoOVCt",
-	"tcgQkRAKyuLj+a2l9VxPPhVX7V7BqUT6tOdIFeRFrg4wzJfk6WBEDGeX3FM24vp6gsRDcpUNoUSdoQFW",
-	"9jmUPoyn6+C0NWqqD/oQ+1yHVxKgpkEQ1ZIj/1J9MbwEjmnsjygvAfOsjSt9SAgC6PcpU91aDEgLWzkl",
-	"Eq8uoUx/RPR80tOUs8eekDTEM16MHWdOY1flfzhxxZqKD/uUI6mmMssrm7cEWmT+OglVO4M5mE2LgBXJ",
-	"U/GmdGLcXUhc5KstSiwTXY8pveXF2i3ej0L1NrvuvIp7bRdQnLExXs4Qo8lHBq/O8Alu1T/fHfufg/O7",
-	"4479+Pnuk390cY4/X52Jm4vhqN2x68d3e5XPF5f3x7tnjzdXLXy089HvBW18gj9uty9atTP74+7R5fCi",
-	"fXdZaeF7fHP1QFp3FF/6x9tHl1vb55+aQr0jdgmWeiW35C3fHrIoZ1XUrvxLw//ZNXwsdKnOMRfVScQK",
-	"MnagJdtn1b7m9BfUfqLSn9X73zNBiCetuaU3srxHqr8v8Emz9eNGMee+4GK8B4SqCNAvX+MvwfyaI6ZG",
-	"gKrhmeF8oLIqGArkT/RBTRkYUOq92uqJGfnJfF2EZYCKAizTKgfjlxL+s/Oh3MyUCzMVtWBFl9OmxT2r",
-	"r2a6Afo5h/flKFy2JOLr0pp9TR8kP2XevxK2xc6AiBiZXtel8kryX7GglLARh6PTK3T6mU/NLiksKUxT",
-	"H1gAFxJCVeKTIegpP4LFV1ukVQkqmbqSNaG7ZFp74CSJ2YtJiBpg1lZ14pRh8pWuv2gA21ktqYzhYk3T",
-	"JV0i/Rp5widJQl0ICZaqg9RpA+0zzdZDqqvhpgWRYKWPxyiuDo2Yn8bd38+G7WO7+x1PKp2n6VvMu8T5",
-	"3jVGWF/Os9Wvor7n1q1qv46sWg95Ftz0ytbWenkd1e1arQp7XcPsGoi4akCzXNnc2d6xDjqqWMHsGtAf",
-	"qDfnnaZ10tw7tdSLJ0W75lxGKu98aQ+KJ3mpuFdApw/U4/msVJfMJ3ymZ1KIiGLGxPWJXbOZqaqF/s68",
-	"z2r8TKhclxSluM5L0iEKxTQzUpwtTXKqad6lAWBfIJZlNCy6ZAg5UAkZjwqLIynUyrvMpWZ0oGyMdDXT",
-	"x6s97UurxzRiYgiGkHcJBL4SAGW+pdymBFOS1oUEDOEYgZWqXQf/+j//D5RBQD1QW1XA8mGcBuuS+bxO",
-	"9mZDGAcD5BZqC1nfQZjq+Vxj2Tx7g5WUKCqjIzX+n8nV3BHsxN1vd9DV7be2d3Y3OHw8hldiZ3046lx4",
-	"dyeddodVWieHx3DzJOx9PNhkJ3BHbPm1o5ujg8P7zZ39Dfvm6OrkZHcAb9gRvooOBt65dbI19JtHo4v1",
-	"nd71w0drpxf017+FH/fXy6Prw4Pr2sU2Wrfop01RO4WnsLO7e35L0UTUrv3K3smJf/DAt07JZZmLrf2R",
-	"t3F/cnAMaxFql9c/o3prZ887O6y6x+UhQT727Ee/V/72rb55OOQdRo9Ra3O7fk7oze62ZSO8f7VrX199",
-	"PArDweiIoPvrMDo9Co6Ob916fXNyeWZH9id6Odn+sL2+t49OT3u9C+tz+fbocqdzPsGnWzeVjv3psX73",
-	"+Ihg7+pzbfx5dLX58bq+ceValByE/mXILy/D1jfXOzi6C2v28d5Z6ZNorncGlnWHmuUzOL55uNl63Dgr",
-	"tdm6dzShRNCPO3AXnu+3mzeD22+X3t7po2fBVovtHFwdbNyPb+DkOOzsX96d188+etXr0/DDh8lWdVKp",
-	"3B1bu/Tg84HrD9ooYujs/vBbdevsbN9+aHnn34Yn55Wjh8n61ulocA6PRfi4gUdHJz7v3Q3L995G0OsE",
-	"E+rzw1tblK+3TvzxSSe4bN89XF6H10eP346uH05v7PPb9uXDHiQHveqn2zE/arL9LX5cvt44DKy+d3l4",
-	"ffGpvPf46fJbGe3UYefm26DKPoyODk4PPqz7p9cnSJxeHfNPO3vl3rX9iQ7ta+JP9o86HXrzeF2r+3Zt",
-	"eL758XrgntYq+9f93Y0P0cA9xht3F4fR+CGq+ZWzynjjnoyMp+XvJ3mmAfdXLurv4x/GXJAJ1upeEnXc",
-	"8BC5uI9R0lr/6njIIO58WNJiTsOgVtyWbgnIR3xNB0r/syxpJ99c4STWjKDAifPFTgnsIh5igZR/o8Lb",
-	"ymBKL4FKQ+u52FOcAisIIy8OCicxoQIbKRd1/uVL//lTVkoast70fPrgh0M3byCsOvX1HyCsp1GuXzRJ",
-	"Ws1LroACJWZujIzOU8nP9WUWXbIS35ABPDjhq7oaOiI+4jyuOYu9F8yB1lc+8n5IXhfcAvIzqZyFF4Vs",
-	"LG8vPH83ya/cyV8ybBfvclbZTN105dRKl1AzVywpv4PqSSLXP1TLl1yM8WxNX/LRv6+0L3+X9b+5wq/4",
-	"4o4XqvhUvd34Ryvwci1nM4V4s11lX4xpWY+63er1lXRz1538cmL+XgV1GQ2VRK0TVl+mrO7TtMf1heq6",
-	"VDX8jkmHRRZO0/P4tMkRrGCPg5lu0vdpo3bFVs1YGpVV1eZCQOyqpDV98f8+kZblgR5yaYB4vn9yGoJk",
-	"AWLZJsp8D+UzoXhdSftijV6yLz9fx/LCZfdW5Yevu5+5j3B5U2h5HIr6zF/W3ZXfX3f/HAF/6e6/m+5u",
-	"el5GgWmdFF99XxB0eo2u1grmR8zKte/T/+Dk6bU2Zgzci0UNWcX2BppheUUn1Zz5gwrlDzAGX3Hj9sJr",
-	"MX7pk79XoQnN3B2jA9nZyr/cRTI/oFkyEv472oBLe5SqLDx7a4QCK9u5/UXdLzxzg8SXr9LM1M3oGpOI",
-	"+UbDGAoR8sbamiRA6bsu8n4qBZOhauBzfRp5JZcGKpvLsFTc8dW0g/Ran+S/eHOJRSgTQ6tmzIvjIFNn",
-	"gogXUkxEScrT13STiu9C4ok1itn0or5pC1jaqrHgBhae5ZDsHX658enVOHPT7KWlMDp4n5uvuNQ0M3uc",
-	"RXn6+vRfAQAA//8=",
+	"7H1bc9u40uBfQXHPVuwtUqZuvig1D77Gii3fZMd2oqwJkS0JNgkwBCRbznrrvO7z/oJ92R92fslXAEiK",
+	"lChbTnxmzswkD4lNEkB3o7vRV+S74bIgZBSo4EbjuzEA7EGkfrw6g29D4KLpyd884G5EQkEYNRrG+QBQ",
+	"pF+/46i58x6JAaARUI9F7zhq7xwgl4UEOCICESoYIoIjiCIWITEOoYR2RxCNUQQ8ZJQDYj05Q4dyiEbE",
+	"BeTiKNLD36spOKJMoABHd+CplUkEHuIMiQEWanGXURFhV8ITDLmwfBiBj9wBuHe8QyPgAjHqjxGj6D4Z",
+	"kwIc4j5w5DF3GAAVpQ41TIO7AwiwxD3AD4dA+2JgNMqVddMICE1/Nw2Jj9EwuIgI7RtPT0+mEeIIByBi",
+	"Qh6SgIhZGp7gPiBOHsFEZSQYqti2iThQgTBHGOn5SoZpwAMOQl+uUbcN0yBy8LchRGPDNCgO5AtfLZGF",
+	"2YMeHvoiGRRiISCSI//n0peytfH1f6m/v9jyx7L6R/9cse3lfxizWJlGSxI/msXjCAfJ/iEfc4E4uBFI",
+	"aqtHYQQjwoaaxqU58Ad67iwC/4igZzSM/7YyYdAV/ZavtNUKcmEF2UnEbsEtZNT4FWrulJBkWgr3khP0",
+	"fnM8Rh2jWkHuAEvWgYh3DFNDPez6hA/AQx70CCVyOo6w77P7Dq1W5H6t1hrqUx6Ci7DrQig4Sl4hHyTB",
+	"uYk80ieCm8ixHISph5wbBy01dzjCEaABPGAPXBJgv0MJRaEEg7iwrFlwsvM2LncrbtWrQb23aq+V1ysb",
+	"VVzr1t1Vbw3WexsJXUMsBhOyhhr7G+IZppFIjdEQ0RDm8PdqLcfe1UqOdb5g63HT+mxbGzfW1+/Virla",
+	"eypmlswOzeyJfockjHpTNk+a7ziKoA8P7xGWksyZD2qTEPY503TnyCk5JrofEHegCL950kQeA6UaSsUE",
+	"0Kx4o357jgKvYLZPEHHCaBGzxa9QcwctOaOyYyJnVHFM9K9//v/lvCCPysXwjvQMP75h5Wf2qzx/u2LI",
+	"54l4cycn4DGUPyvhb4zFk6YYcLHFPAJK9W5HgAXoHZS/y0MCqPoRh6FPXCwxXLnlEs3vkw2aJsAOFriL",
+	"ueRJzu9Z5E0Q87pW5mHMcDFQDeN7x0jedoxGx+BVN6qKjvFkPC3Kf1kc4iN5gu2EP/QTfZwq3Lew9wEL",
+	"uMfj12GuTukbl3kSu82T5ofLkl2xK5J/1ZuAS8S2sHsH1ENDikeY+LjrQ2lxnHblTGcxtBqbuQYG6mHi",
+	"gyf1ahdQb+j3iC9/74KLhxy0DoZoBBGKwAUyAg9higgdYZ94ExOjF7FAfTwMuYgAB/EoybFZs8eKiWxp",
+	"ES9CI/58JWMiKRy2sJfs0I+TfLvdapfssr06RfFzhWeqOpVB1GND6kkDSyHmdd9yC5opAfU2pEbNGxJs",
+	"j0Vd4nlA34BeG/PpxQUWkBiRQCWzem9Jqs2hGAAVMcQxw74hmWI5PicBsKF4C3GuzhFnoZd4S+LEwKup",
+	"PaQmfzPCNKk8JLDfVpKsQPlpTrLt8hRxklVQ4p2ol28ra8UrvBmhjpjYk7riL6CXMkeD8gU5G0YupJYg",
+	"ggcifb0okXcFyxuSMjmJYwhfRVA+sUTUqX4jhcJolOvr5bq9Vl+3bds2F7A9iGc0jDXX7lZxvWxVu7Zr",
+	"1dy6a210q2BVejZe7drehluWnHwX8Js7GN+oMYkXYUk3wqqtldct6UpYU75EsW3jDsAb+uDdeOBDCryd",
+	"Wj2xRbZ93GodH8kBUu0aDWP3aHPrcHfHMI1h6M3B+unpdfb4cxwSbxjiQ9cF8N5UFV9QPBQDFpFH8H5e",
+	"EVcLdI3Loki5rJsthPMHC6E9FgXq54a0wklvjPAdv0Oc9CkWwwjU2WOklrDe9Ep3rVdzy2B7G3i9u+au",
+	"enWo9aq40i27trcBb3kSoiGXmiwA5ewm3KOc3cRefbPdSMGesfUzVtg0fBTuY3VVQrsP2BUqJqQiGE7O",
+	"eo/d9fhZl1AcjR2pVPpkBFQiQZnedzo+7hmNL98zFvmXKU8glRE9j/H1yfz+mvHq+4LX6XRfn56+PpnS",
+	"4w8hErH7k8M953BV7Nr6jAtlGiDPoTAiHG4ysYNZX21mYFbJvPw1jeMCi7rd09RbaOiW/vZpxilbZHA7",
+	"hTWn2+aEMuTL98jRis9B9wOg6uhJOeV5guR8uS+aOl/Tr1hX7oNhGg/WiDBfSb8VAOe4L19DnodzuCoO",
+	"zpFOxUalH6VAk/hlxSYOA7wgPbH7/46jEfaH8NcXoz+O+ZJ4EBe4r2F5bnS8fW39sWSrP5CFJuZRnpgJ",
+	"SgEI7GGBF0SqlXw+LS0z881IzpNp7CiDRUO4x6J2bMlkGD0PZAQuG0E0vrkn1GP3N4TeeHjMiwJDY466",
+	"0GNREohQCoFwpG0kz0RrSDBUtWM1QIJhYDSqtop36V/WUoAJFdCHaAbHeeAUosruqc+wF/Ohz7rz9yLZ",
+	"V591F2Rr+eU0dNlZiiDaDZk7aBHfJ7xIpUhjEBGKQH6GAvUduIx6PMkSxUZUJmWTxue5JDWhuWFmh2Jf",
+	"DNiwP1AsnVkQcblfyfQqxq4tKk381ZqR2Rd7dl9MI28BFSbG0qySznd1mTfWSQUuzaIeixAotCijVuXh",
+	"QUUnhlzyR353sgbj9DoKDCTfmQhK/RJyUvfMQSwyJ9GuzZMm6msX3ETOxO50ps6l6mouBFtoHUzs1GJ4",
+	"Ms+mZq+XK7npKwXTZ23WlxOOXRXkLcQTYc9DRMUZnj9pMxTOYlfExIeEi5yG4/PFKsR9uJG2+ktCdYL7",
+	"0JTfZVR9osfUTERAwF+tIVPwcRTh8Ysak6v8YALy88i/NdZadyyOaxzKfwnFZNqXEEtBKcrOytOP9RBG",
+	"PuFiVjzdYRQBFTcuG9ICW+loGHQhkhMoxHSyhEySJM+rGQoP4iaYk47RaZokJSM/VbO+RxCEYpykZVSq",
+	"JlltRtiSpM2Ci8zkeGYFa4a4k7TLtMrX2/OOo4QFS6gpEJVqMc38T07T1NCc2QI8FOwmYgInHk4MQ5cx",
+	"H7CyTXJxlhec28w5Ne3Y/ludpyKFF3sWzR20hNHFRXNn+WU/YtoNm5fEO2i10R2Mde1EGDEBrigiOF9k",
+	"ydf7coq3k137kZ1Jx4YQEeZlNj5zmPzE/HMCXa+b4/VuY3eM4qqNRegeB9cW8yfkp09T4bdXoDOlXUma",
+	"/kzAyMvZ17nKYCt1oQrMJslyCHMUuxlSL5ioizms1iyg8pT2TIQFChgXqFox11bXM5Ub0+ZMZW21SEgz",
+	"dmwhFKkEdLF7NwxRj/iA7okYIOz7qoopPj65iYC60TgUKt/ooRjERqIve+ShQ53lbZ8NY2O8hSnuQwBU",
+	"bKnJP5VLLgu0g4zRx8tdacnKvcCuQBwign3yqLi4hDY13h1aNyu1irm+bmdxV5Zs1tyq1Crr6/YLpUrT",
+	"ZRqT+oR84PdtE/VFEfQit2RRU6Dw6H+GB9uJ4BTKpOJnVaxB5eH8JRO83mm2kx9Pdo92mkcfbnZ2D3fP",
+	"dw3T2Ds7/rx7lFl1Gtt26v8/w/kCHsRbsXhsFc6ueEwhreBQjK2YuviA/eMjH79rmKA9YPevC2Mshlay",
+	"F3OAKoTlIpz24ufEKn4fJ36avjNg/LihBQ8hiX5oJPmBIqy3jWRnC8xeZQT9bGRv5jzOl7pNTf/y+Zxf",
+	"YVY7yufIx13wuXaK4hXeI6d93d6+ODvbPTp3VIWuNiVj9wgxCqb65uRs91Pz+KLtqNeMQhw3UxVjie/3",
+	"1kdNgB+aeu5ypcBn5OAOIyLGbUlnjXfbu9sPsNse4Ep9tcB5OVhpH6Q1MZz0KaF9ieDOgbXf2ty22vub",
+	"lfqqY0p9ruM8rNcjLsG+KovmQD2OiGh0aIcihNBmnE6Ms3pT86BN1wXOf+sMbbvqbh6of8FEbdKn4O3r",
+	"tFj8dlB+P6hkP1AZweQlPOhXybrbmDJKXOwn2dLfUAvEgHmo06GTtxdnzfyD06HEKfcoBkM9zAGmngzg",
+	"YYkrai51mTdeXtbra1V/zuQA+Tv6DXWMKew7hprhymp7d9YOFjA94TQS6eRpPjT+85saNQiwexMPlQ7Q",
+	"b6h9YOYgkRN0aA77ECIXqIhNUI4AuwMUYjFAHPrSmENLQxqBKibzkLNpfcbWo21tWDel/+2gOwiFiZgY",
+	"QMQ71PnvV1cOGoYhRJaLOSzHlqPH9VHsrDilaVJzFgku/TWuoog09s0kXPKp2aGYI+fut5GDbhmh4ElH",
+	"wpGbXVnNzpbsCeHI8dk9RBIAS+qLhohIEIBnqZk7HeroKCV2Bx2qU6+qtMOT9qmT22HHlM8kiOAhFnkQ",
+	"lZCj92tbZ8YtLUmqcheoNIw5UGF2aAShj93Y05ecgQaYD9LhcrsdtORcX19ft1o7O+f7+61Wu/3ZMdHF",
+	"+fZymoWQdCMUlesoIHQogHdo7Obq8r53HLk+c+90qXHsmKvaEIVRd6ztdbmfmHqZwOkHJoXR1BXI3XGH",
+	"qjkV8igminNlxQXmVtNztBWuil/1+0khRU7IJ3oKh+QAlK10Jb84Z3dQYLA1N1sqq46EfG/GNeYV095Y",
+	"M8v1bPU6WpLfqs+4tGQjEbNVq9l0lkvouCswoYgIhWWHNjdb7zhyTo7b52hlVF3BQzFY0cMdtMQBEMFB",
+	"aYwDf1m7NeqdJJ78RW7UUB0gloLcSWstE65RYR3CEXdZqCs4cboDkvF1gaHktUoNDdgw8WQKaXhlSRrp",
+	"pWZJKLU5KYzknWeaQ5DLA35HBBowX6ph6e5IEca6vj9mnP0hvgeClOcW/x17BxMPrkPbcanW0na71TZR",
+	"KKnNemhn93IZCZag7kGkKlJTtsr1nCjcO2nOhtC+nFctpV3EjoGW5Ki46ESM1QgVuJHGl4J7OWbcJLEg",
+	"5aGPcKRrsMSEpTs0XXzzpIki6EEE1AVTuQCTlofNk6a1+xD6LIIo3/+gJuSxaJSkqrwcgEp9MQ5IV2Jx",
+	"Se2eT1wxaY/QaRcmdYXCptcDV6jmiklqZuJDcw2sYD5EmMpT1gMzbfbRh2rSq6NLCl0WgOYmLIA3OtRC",
+	"mKIhvaPsniZJuQCPpcLAlN9DBB6q2TVN3NjVlxuyjFiEarady6eoj1R6wJLgySNG4K4Py+9Rl8lzQCVw",
+	"QLd0ZABTspeOVTruvQINRXCrCaAFahayci5VoyGIsxvTIMoPJEhTUCYgygWdSTxSpd5nml6SmHGuPUZu",
+	"SLXyr3/+39VasnEZZmgk7/QKGfNTnh66YSPJy6jWDuQUWm2O7h1zSk5R64dELO7+IDwlm1pSmrJc4CDU",
+	"dJ9NH0oLjNCYX+LYhlTnC6QG9QKD3G7GXJIkI6USjIbUxfLdUo8NIxXBiW0CburaQzKKz3jClSkg8RlB",
+	"1MWCBKrPi6YTxsqnR8D33nHEBzgE1bKmdaJPXIg90eRQCbE7AKtSslU+hAgVuskrr3arHbO/lvmlRAEm",
+	"GnF54iwYDaNcsvVsLASKQ2I0jGrJLlV1B9lAGcgro/LK9wlDPa1kcjj9oni/KmRzFY0duXxDD2j4hAuV",
+	"hUw1WdMzGtlkk5FvpftS7CRNPlnRrXZP5osfxp0uT1+nmiYqtv26qr5c1msqJVSeyuMYRkHexcilwb78",
+	"qgydqQz9unB5YlGe8neuD61pBioakjLaSqZPRA0pvzwkV3eqBlVfHjRpr1Ajai+PSOvEn0yjvggqRRX4",
+	"amxlITIkHUpqyALwTXVCKB9+GAQqOqk0Rxx9V9rpHU90nykNT3WmCITVyaFymLgvRS5JVH41jQeL4MDS",
+	"yspoGNPaynh6rUKatKZKVROyoqo6XT6len5/vC41mzbtkYgLaezl6vTea/MpCf32Icn5qdBONopTQvNU",
+	"ttZNsaeTV9u5VrtsK954/q5muvVybW7GU7Fafp43pgvDfwnjHymMej9Tpp6kGhR3Jmz4ajHUHKjWmmeI",
+	"SAgFi+Lj+a2l9UxPPhFX7V7hiUT6rOtIFeQNXR1gmC3J08GIGM4OvWfRHdfXEyQekqtsCCXqEfSJss+x",
+	"9GE8XQenrVFTfdDDxOc6vJIANQmCqJYc+Zfqi+EldMRif0R5CYRnbVzpQ2IUYL/HItWtFSFpYSunROLV",
+	"oSzSH1E9n/Q05eyxJyQN8YwXY8eZ09hV+R9OXLGm4sM+4yDVVGZ5ZfOWUJPOXiehamcIR9NpEbQkeSre",
+	"lHaMu4upC77aosQy0fWY0luer93i/ShUb9Przqq413YBxRkb4+UMMYw/RvjylByTZv3z7ZH/OTi7PWrb",
+	"j59vP/mH52fk8+WpuD4f3LXadv3odrfy+fzi/mjn9PH6skkOtz/63aBFjsnHrdZ5s3Zqf9w5vBict24v",
+	"Kk1yT64vH2jzlpEL/2jr8GJj6+zTplDvqF3CpW7JLXmLt4fMy1kVtSv/0vB/dg0fC12qc8x5dRKxgowd",
+	"aMn2WbWvOf0FtZ+o9Gf1/vdMEOJJa27pjSzukervC3zSbP24Ucy5L7gY7xFlKgL0y9f4SzC/5oiJEaBq",
+	"eKY4H6msCsEC/LE+qFmE+ox5r7Z6YkZ+Ml8XYelDUYBlUuVg/FLCf3Y+lJuZcmGmohYt6XLatLhn+dVM",
+	"14efc3hfjsJlSyK+LqzZV/RB8lPm/Sthm+8MiGFEJ9d1qbyS/FfMKSVsxOHo9AqdXuZTs0MLSwrT1AcR",
+	"yMWUMpX4jAB7yo+I4qst0qoElUxdyprQHTqpPXCSxOz5OIQGmrZVnThlmHyl6y8ayHaWSypjOF/TdGiH",
+	"Sr9GnvBJklAXQqKF6iB12kD7TNP1kOpquElBJFrqkRHE1aHDyE/j7u+nw/ax3f2OJ5XOk/Qt4R3qfO8Y",
+	"d0RfzrPRq0LPc+tWtVcHq9YFz8LrXtnaWC2vQt2u1aq42zHMjgHUVQM2y5X17a1ta7+tihXMjoH9vnpz",
+	"1t60jjd3Tyz14knRbnMmI5V3vrQHxZO8VNwroNMH6vFsVqpDZxM+kzMpBKqYMXF9Ytdsaqpqob8z67Ma",
+	"PxMq1yVFKa6zknQAoZhkRoqzpUlONc27NBDuCYiyjEZEhw4wRyoh4zFhcZBCrbzLXGpGB8pGoKuZPl7u",
+	"al9aPWbDSAzQAPMOxchXAqDMt5TblGBK0rqYogEeAVqq2nX0r//z/1AZBcxDtWUFLB/EabAOnc3rZG82",
+	"xHEwQG6htpD1HYSpns81ls2yN1pKiaIyOlLj/5lczW0RHbt7rTZc3nxreae3/YPHI3wptlcHd+1z7/a4",
+	"3WpHlebxwRFePw67H/fXo2O8LTb82uH14f7B/fr23pp9fXh5fLzTx9fRIbkc7ve9M+t4Y+BvHt6dr253",
+	"rx4+WtvdoLf6Lfy4t1q+uzrYv6qdb8GqxT6ti9oJPsHtnZ2zGwZjUbvyK7vHx/7+A984oRdlLjb27ry1",
+	"++P9I1wbQqu8+hnqze1d7/Sg6h6VBxR84tmPfrf87Vt9/WDA2xE7gub6Vv2MsuudLcsGsne5Y19dfjwM",
+	"w/7dIYX7q3B4chgcHt249fr6+OLUHtqf2MV468PW6u4enJx0u+fW5/LN4cV2+2xMTjauK23702P99vER",
+	"cPfyc230+e5y/eNVfe3StRjdD/2LkF9chM1vrrd/eBvW7KPd09Insbna7lvWLWyWT/Ho+uF643HttNSK",
+	"Vr3DMaOCfdzGO/hsr7V53b/5duHtnjx6Fm42o+39y/21+9E1Hh+F7b2L27P66UevenUSfvgw3qiOK5Xb",
+	"I2uH7X/ed/1+C4YRnN4ffKtunJ7u2Q9N7+zb4PiscvgwXt04ueuf4SMRPq6Ru8Njn3dvB+V7by3otoMx",
+	"8/nBjS3KVxvH/ui4HVy0bh8ursKrw8dvh1cPJ9f22U3r4mEX0/1u9dPNiB9uRnsb/Kh8tXYQWD3v4uDq",
+	"/FN59/HTxbcybNdx+/pbvxp9uDvcP9n/sOqfXB2DOLk84p+2d8vdK/sTG9hX1B/vHbbb7Prxqlb37drg",
+	"bP3jVd89qVX2rno7ax+GffeIrN2eHwxHD8OaXzmtjNbu6Z3xtPj9JM804P7KRf19/MOYCzLBWt1Loo4b",
+	"HoJLegSS1vpXx0P6cefDghZzGga14rZ0S2B+x1d0oPQ/y5J28s0VTmLNCIacOF/slNAO8JAIUP6NCm8r",
+	"gym9BCoNrediT3EKrCCMPD8onMSECmykXNT5ly/9509ZKWnIetOz6YMfDt28gbDq1Nd/gLCeDHP9oknS",
+	"alZyBRaQmLkxMjpPJT/Xl1l06FJ8Qwby8Jgv62roIfWB87jmLPZeCEdaX/ng/ZC8zrkF5GdSOXMvCllb",
+	"3F54/m6SX7mTv2TYLt7lrLKZuOnKqZUuoWauWFJ+B9WTRK5/qJYvuRjj2Zq+5KN/X2lf/i7rf3OFX/HF",
+	"HS9U8al6u9GPVuDlWs6mCvGmu8q+GJOyHnW71esr6WauO/nlxPy9CuoyGiqJWiesvkhZ3adJj+sL1XWp",
+	"avgdkw7zLJxNz+OTJke0RDyOprpJ36eN2hVbNWNpVJZVmwtFsauS1vRdEjFgQ9GhTl5InaTwPl2sCy4L",
+	"gOcbKyexySiAKNtd2aG57sr3cfx+ehUidMlfctlb3LKh3pq6qS1g2U6VtIBQO00D8D05icortHcO1P/Y",
+	"oFpWGlMtoGwEcTGTMvXk1oL3XPJA1/6+WFWYcNLPV968cD2/VfnhC/qnblBc3HhbHIeizviXT5vK73/a",
+	"/BwBf502f7fTZtPzMipXa9H4sv6CMNlrThetYH7EEF75PvkvWZ5eaxXHwL1YhpFVbG+gGRZXdFLNmT+o",
+	"UP4A8/UVd4TPvcjjlz75e5XGsMxtNzr0nq1VzF198wOaJSPhv6PVurAPrArZs/dcKLCyveZf1I3IU3de",
+	"fPkqDWPdPq8xGUa+0TAGQoS8sbIiCVD6rsvSn0rBeKBaDl2fDb2SywKVf46IVNzxZbr99CKi5D+lc6lF",
+	"WSQGVs2YFcd+pjIGqBcyQkVJytPXdJOKb2/iiZlMosnVgpOmtbS5ZM6dMTzLIdlbB3Pj08t8ZqbZTYt3",
+	"dLohN19xcWxm9jjv8/T16b8CAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

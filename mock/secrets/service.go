@@ -219,8 +219,9 @@ func (s *Service) Delete(project, name string) error {
 	})
 }
 
-// AddVersion adds a version to an ENABLED secret; it becomes SYSCURRENT and the former
-// current one SYSPREVIOUS. Extra stages move to it from other versions.
+// AddVersion adds a version to an ENABLED secret. Without stages it becomes SYSCURRENT and the
+// former current one SYSPREVIOUS; with stages it gets exactly those (each moved from the version
+// holding it), so SYSCURRENT moves only when it is listed.
 func (s *Service) AddVersion(project, name string, value Value, stages []string) (*Secret, *Version, error) {
 	if err := checkValue(value); err != nil {
 		return nil, nil, err
@@ -242,14 +243,14 @@ func (s *Service) AddVersion(project, name string, value Value, stages []string)
 			previousID = previous.ID
 		}
 		sec.Versions = append(sec.Versions, added)
-		sec.moveStage(StageCurrent, added.ID)
-		if previousID != "" {
-			sec.moveStage(StagePrevious, previousID)
+		if len(stages) == 0 {
+			stages = []string{StageCurrent}
 		}
 		for _, stage := range stages {
-			if stage != StageCurrent && stage != StagePrevious {
-				sec.moveStage(stage, added.ID)
+			if stage == StageCurrent && previousID != "" {
+				sec.moveStage(StagePrevious, previousID)
 			}
+			sec.moveStage(stage, added.ID)
 		}
 		v, _ := sec.Version(added.ID)
 		added = *v

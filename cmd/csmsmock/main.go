@@ -1,0 +1,19 @@
+// Command csmsmock serves csmskit's offline CSMS mock. See `csmsmock help`.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "csmsmock:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+)
+
+const usage = `csmsmock — an offline Huawei Cloud CSMS secrets API for tests and laptops.
+
+Usage:
+  csmsmock serve [flags]    serve the mock (csmsmock serve -h lists the flags)
+  csmsmock help             show this text
+
+With no flags, serve listens on 127.0.0.1:8080 with an in-memory store, a demo identity
+and a demo secret, and prints a curl command that backs the secret up.
+`
+
+// errUsage marks a command line that is wrong; run prints the usage with it.
+var errUsage = errors.New("usage")
+
+// run is the whole program, apart from the process: arguments in, output out, until ctx ends.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%w: name a command", errUsage)
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%w: unknown command %q", errUsage, args[0])
+	}
+}
+
+// parseFlags parses into fs, printing its defaults for -h and treating -h as success.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (helped bool, err error) {
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return true, nil
+		}
+		return false, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return false, fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	}
+	return false, nil
+}

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/csmskit/csmskit/mock"
+)
+
+// started is a csmsmock serve running in the test.
+type started struct {
+	url    string
+	banner string
+	stop   func() error
+}
+
+// start runs `csmsmock serve args…` until the test stops it, and waits for its banner.
+func start(t *testing.T, args ...string) *started {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), pw, io.Discard)
+		pw.CloseWithError(errors.New("csmsmock stopped"))
+		done <- err
+	}()
+	sc := bufio.NewScanner(pr)
+	var banner strings.Builder
+	urlRE := regexp.MustCompile(`listening on (https?://\S+)`)
+	var url string
+	for sc.Scan() {
+		banner.WriteString(sc.Text() + "\n")
+		if m := urlRE.FindStringSubmatch(sc.Text()); m != nil {
+			url = m[1]
+		}
+		if sc.Text() == bannerEnd {
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if url == "" {
+		cancel()
+		t.Fatalf("no listening line; output:\n%s\nerr: %v", banner.String(), <-done)
+	}
+	s := &started{url: url, banner: banner.String()}
+	stopped := false
+	s.stop = func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(15 * time.Second):
+			return errors.New("csmsmock did not stop")
+		}
+	}
+	t.Cleanup(func() { _ = s.stop() })
+	return s
+}
+
+var client = &http.Client{
+	Timeout:   10 * time.Second,
+	Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}},
+}
+
+func call(t *testing.T, method, url, token, body string) (int, http.Header, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	if token != "" {
+		req.Header.Set("X-Auth-Token", token)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Header, data
+}
+
+func TestServeDefaults(t *testing.T) {
+	s := start(t)
+	if !strings.HasPrefix(s.url, "http://127.0.0.1:") {
+		t.Errorf("default listener %s is not loopback", s.url)
+	}
+	// The banner's curl command is ready to paste: run what it says.
+	m := regexp.MustCompile(`curl -s -X POST -H 'X-Auth-Token: (\S+)' (\S+)`).FindStringSubmatch(s.banner)
+	if m == nil {
+		t.Fatalf("no curl command in the banner:\n%s", s.banner)
+	}
+	status, _, body := call(t, "POST", m[2], m[1], "")
+	if status != 200 || !strings.Contains(string(body), `"secret_blob":")CloudSecretManagementBackupV1.com`) {
+		t.Errorf("the banner's command: %d %s", status, body)
+	}
+	if err := s.stop(); err != nil {
+		t.Errorf("graceful stop: %v", err)
+	}
+}
+
+func TestServeTLS(t *testing.T) {
+	s := start(t, "--tls")
+	if !strings.HasPrefix(s.url, "https://") {
+		t.Fatalf("--tls serves %s", s.url)
+	}
+	if !strings.Contains(s.banner, "curl -s -k") {
+		t.Errorf("the banner's command lacks -k for the self-signed certificate:\n%s", s.banner)
+	}
+	status, _, _ := call(t, "POST", s.url+"/v1/"+mock.DemoProjectID+"/secrets/"+mock.DemoSecretName+"/backup", mock.DemoToken, "")
+	if status != 200 {
+		t.Errorf("backup over TLS: %d", status)
+	}
+}
+
+func TestServeFlagsReplaceTheDemoIdentity(t *testing.T) {
+	const project, token = "11112222333344445555666677778888", "MIIflag-token-0000000000000000000000000"
+	s := start(t, "--project-id", project, "--token", token)
+	if strings.Contains(s.banner, token) {
+		t.Error("the banner prints a user-supplied token")
+	}
+	if status, _, _ := call(t, "POST", s.url+"/v1/"+project+"/secrets/"+mock.DemoSecretName+"/backup", token, ""); status != 200 {
+		t.Errorf("flag identity: %d", status)
+	}
+	if status, _, _ := call(t, "POST", s.url+"/v1/"+project+"/secrets/"+mock.DemoSecretName+"/backup", mock.DemoToken, ""); status != 401 {
+		t.Errorf("the demo token still works after --token: %d", status)
+	}
+}
+
+// TestServePersistsAcrossRestarts restarts on the same --data and finds the secrets, their
+// versions, an issued token and a working backup key.
+func TestServePersistsAcrossRestarts(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	s := start(t, "--data", dir)
+	base := s.url + "/v1/" + mock.DemoProjectID + "/secrets"
+	if st, _, b := call(t, "POST", base, mock.DemoToken, `{"name":"kept","secret_string":"one"}`); st != 200 {
+		t.Fatalf("create: %d %s", st, b)
+	}
+	if st, _, b := call(t, "POST", base+"/kept/versions", mock.DemoToken, `{"secret_string":"two"}`); st != 200 {
+		t.Fatalf("add version: %d %s", st, b)
+	}
+	st, h, _ := call(t, "POST", s.url+"/v3/auth/tokens", "", `{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"demo-user","password":"demo-password","domain":{"name":"demo-domain"}}}},"scope":{"project":{"id":"`+mock.DemoProjectID+`"}}}}`)
+	issued := h.Get("X-Subject-Token")
+	if st != 201 || issued == "" {
+		t.Fatalf("token: %d", st)
+	}
+	_, _, raw := call(t, "POST", base+"/kept/backup", mock.DemoToken, "")
+	var backup struct {
+		Blob string `json:"secret_blob"`
+	}
+	if err := json.Unmarshal(raw, &backup); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.stop(); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	for _, f := range []string{mock.DatabaseFile, mock.BackupKeyFile} {
+		fi, err := os.Stat(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v, want 0600", f, fi.Mode().Perm())
+		}
+	}
+
+	s = start(t, "--data", dir)
+	base = s.url + "/v1/" + mock.DemoProjectID + "/secrets"
+	for v, want := range map[string]string{"v1": "one", "v2": "two"} {
+		st, _, b := call(t, "GET", base+"/kept/versions/"+v, issued, "")
+		if st != 200 || !strings.Contains(string(b), `"secret_string":"`+want+`"`) {
+			t.Errorf("after restart, %s with the issued token: %d %s", v, st, b)
+		}
+	}
+	if st, _, b := call(t, "DELETE", base+"/kept", mock.DemoToken, ""); st != 200 {
+		t.Fatalf("delete: %d %s", st, b)
+	}
+	if st, _, b := call(t, "POST", base+"/restore", mock.DemoToken, `{"secret_blob":"`+backup.Blob+`"}`); st != 200 {
+		t.Errorf("a backup from before the restart: %d %s", st, b)
+	}
+}
+
+func TestServeRefusesBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "--unknown-secret-status", "500"},
+		{"serve", "--cert", "c.pem"},
+		{"serve", "--log-format", "xml"},
+		{"serve", "extra"},
+		{"bogus"},
+		{},
+	} {
+		if err := run(context.Background(), args, io.Discard, io.Discard); !errors.Is(err, errUsage) {
+			t.Errorf("%q: %v, want a usage error", args, err)
+		}
+	}
+}

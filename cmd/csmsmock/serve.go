@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/csmskit/csmskit/mock"
+)
+
+// Server limits: generous for tests, bounded against slow or hostile clients.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 60 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+	maxHeaderBytes    = 1 << 20
+	shutdownTimeout   = 10 * time.Second
+)
+
+type serveOptions struct {
+	addr, logFormat, logLevel string
+	tls                       bool
+	cert, key                 string
+	unknownSecret             int
+	cfg                       mock.Config
+}
+
+func serveFlags(o *serveOptions) *flag.FlagSet {
+	fs := flag.NewFlagSet("csmsmock serve", flag.ContinueOnError)
+	o.cfg = mock.DefaultConfig()
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen `address` (loopback by default; port 0 picks a free one)")
+	fs.StringVar(&o.cfg.ProjectID, "project-id", o.cfg.ProjectID, "project `ID` of the default identity")
+	fs.StringVar(&o.cfg.Token, "token", o.cfg.Token, "X-Auth-Token of the default identity (empty disables it)")
+	fs.StringVar(&o.cfg.AK, "ak", o.cfg.AK, "access key of the default identity (empty disables AK/SK)")
+	fs.StringVar(&o.cfg.SK, "sk", o.cfg.SK, "secret key of the default identity")
+	fs.StringVar(&o.cfg.FixturesFile, "fixtures", "", "YAML `file` of projects, credentials, users and secrets (see examples/fixtures.yaml)")
+	fs.StringVar(&o.cfg.DataDir, "data", "", "`directory` to persist secrets, issued tokens and the backup key in (default: memory only)")
+	fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with a self-signed certificate made at start")
+	fs.StringVar(&o.cert, "cert", "", "TLS certificate `file` (PEM); implies HTTPS")
+	fs.StringVar(&o.key, "key", "", "TLS private key `file` (PEM)")
+	fs.IntVar(&o.unknownSecret, "unknown-secret-status", 404, "status for an unknown secret, CSMS.0106: 404 (backup page) or 400 (error-code table)")
+	fs.StringVar(&o.logFormat, "log-format", "text", "access log format: text or json")
+	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	return fs
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var o serveOptions
+	fs := serveFlags(&o)
+	if helped, err := parseFlags(fs, args, stderr); helped || err != nil {
+		return err
+	}
+	if o.unknownSecret != http.StatusNotFound && o.unknownSecret != http.StatusBadRequest {
+		return fmt.Errorf("%w: --unknown-secret-status is 404 or 400, not %d", errUsage, o.unknownSecret)
+	}
+	if (o.cert == "") != (o.key == "") {
+		return fmt.Errorf("%w: --cert and --key go together", errUsage)
+	}
+	logger, err := newLogger(stderr, o.logFormat, o.logLevel)
+	if err != nil {
+		return err
+	}
+	o.cfg.Logger = logger
+	o.cfg.UnknownSecretStatus = o.unknownSecret
+	o.cfg.DemoSecret = o.cfg.FixturesFile == ""
+
+	srv, err := mock.New(o.cfg)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	tlsConfig, err := tlsSetup(o)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	scheme := "http"
+	if tlsConfig != nil {
+		ln, scheme = tls.NewListener(ln, tlsConfig), "https"
+	}
+	httpSrv := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	base := scheme + "://" + ln.Addr().String()
+	printBanner(stdout, base, o)
+
+	served := make(chan error, 1)
+	go func() { served <- httpSrv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// printBanner says where the mock listens and how to call it. It shows the demo token, which
+// is public, but never a token or key the user supplied.
+func printBanner(w io.Writer, base string, o serveOptions) {
+	store := "in memory"
+	if o.cfg.DataDir != "" {
+		store = "persisted in " + o.cfg.DataDir
+	}
+	fmt.Fprintf(w, "csmsmock listening on %s (project %s, %s)\n", base, o.cfg.ProjectID, store)
+	token := `$CSMS_AUTH_TOKEN`
+	if o.cfg.Token == mock.DemoToken {
+		token = mock.DemoToken
+	}
+	insecure := ""
+	if strings.HasPrefix(base, "https") {
+		insecure = "-k "
+	}
+	if o.cfg.FixturesFile == "" {
+		fmt.Fprintf(w, "Back up the demo secret:\n  curl -s %s-X POST -H 'X-Auth-Token: %s' %s/v1/%s/secrets/%s/backup\n",
+			insecure, token, base, o.cfg.ProjectID, mock.DemoSecretName)
+	}
+	fmt.Fprintln(w, bannerEnd)
+}
+
+// bannerEnd is the banner's last line.
+const bannerEnd = "Stop with Ctrl-C."
+
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("%w: --log-level %q", errUsage, level)
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	default:
+		return nil, fmt.Errorf("%w: --log-format is text or json, not %q", errUsage, format)
+	}
+}

@@ -1,0 +1,235 @@
+package auth
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/csmskit/csmskit/aksk"
+	"github.com/csmskit/csmskit/mock/store"
+	"github.com/csmskit/csmskit/openapi"
+	"github.com/csmskit/csmskit/openapi/apierror"
+)
+
+// Credential is one way in: a token, or an AK/SK pair, speaking for a principal.
+type Credential struct {
+	Principal
+	Token string
+	AK    string
+	SK    string
+}
+
+// User can obtain tokens from the mock's IAM with a password.
+type User struct {
+	Name, Password, Domain string
+	// ProjectID is the project tokens are scoped to; ProjectName (a region name, e.g.
+	// cn-north-4) may name it in the token request instead.
+	ProjectID, ProjectName string
+	Actions                []string
+}
+
+// Options configure an Authenticator.
+type Options struct {
+	// Store keeps issued tokens (by their SHA-256 only) so they survive restarts with --data.
+	Store store.Store
+	// Now is the clock.
+	Now func() time.Time
+	// TokenTTL is how long an issued token is valid; 24 h, as IAM's, when zero.
+	TokenTTL time.Duration
+	// MaxIssuedTokens bounds the issued tokens kept; 10,000 when zero.
+	MaxIssuedTokens int
+}
+
+// Authenticator checks credentials against what it was given.
+type Authenticator struct {
+	opts Options
+
+	// mu guards the credentials, which fixtures may add while requests are served.
+	mu sync.RWMutex
+	// tokens maps a token's SHA-256 to its principal: a lookup by digest does not reveal the
+	// token through timing, so no constant-time scan of every token is needed.
+	tokens map[[sha256.Size]byte]Principal
+	keys   map[string]akCredential
+	users  []User
+}
+
+type akCredential struct {
+	sk        string
+	principal Principal
+}
+
+// New returns an Authenticator with no credentials.
+func New(opts Options) *Authenticator {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.TokenTTL == 0 {
+		opts.TokenTTL = 24 * time.Hour
+	}
+	if opts.MaxIssuedTokens == 0 {
+		opts.MaxIssuedTokens = 10000
+	}
+	if opts.Store == nil {
+		opts.Store = store.NewMemory()
+	}
+	return &Authenticator{
+		opts:   opts,
+		tokens: map[[sha256.Size]byte]Principal{},
+		keys:   map[string]akCredential{},
+	}
+}
+
+// AddCredential accepts c's token and/or AK/SK from now on.
+func (a *Authenticator) AddCredential(c Credential) error {
+	if c.Token == "" && c.AK == "" {
+		return fmt.Errorf("credential %q has neither a token nor an AK", c.Name)
+	}
+	if (c.AK == "") != (c.SK == "") {
+		return fmt.Errorf("credential %q needs both an AK and an SK", c.Name)
+	}
+	if c.Token != "" && len(c.Token) < 32 {
+		return fmt.Errorf("credential %q: a token has at least 32 characters", c.Name)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if c.Token != "" {
+		a.tokens[sha256.Sum256([]byte(c.Token))] = c.Principal
+	}
+	if c.AK != "" {
+		a.keys[c.AK] = akCredential{sk: c.SK, principal: c.Principal}
+	}
+	return nil
+}
+
+// AddUser lets u obtain tokens from the mock's IAM.
+func (a *Authenticator) AddUser(u User) error {
+	if u.Name == "" || u.Password == "" || u.ProjectID == "" {
+		return errors.New("a user needs a name, a password and a project")
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.users = append(a.users, u)
+	return nil
+}
+
+func failed(detail string) error { return apierror.New(apierror.AuthenticationFailed, detail) }
+
+// Token returns the principal of an X-Auth-Token.
+func (a *Authenticator) Token(token string) (Principal, error) {
+	digest := sha256.Sum256([]byte(token))
+	a.mu.RLock()
+	p, ok := a.tokens[digest]
+	a.mu.RUnlock()
+	if ok {
+		return p, nil
+	}
+	if p, ok, err := a.issuedToken(digest); err != nil || ok {
+		return p, err
+	}
+	return Principal{}, failed("the token is not valid or has expired")
+}
+
+// Signed returns the principal of an SDK-HMAC-SHA256 signed request.
+func (a *Authenticator) Signed(r *http.Request) (Principal, error) {
+	var principal Principal
+	lookup := func(ak string) (string, bool) {
+		a.mu.RLock()
+		c, ok := a.keys[ak]
+		a.mu.RUnlock()
+		principal = c.principal
+		return c.sk, ok
+	}
+	if _, err := aksk.Verify(r, lookup, a.opts.Now()); err != nil {
+		return Principal{}, failed(signatureProblem(err))
+	}
+	return principal, nil
+}
+
+// signatureProblem says what was wrong with a signature without revealing anything secret.
+func signatureProblem(err error) string {
+	switch {
+	case errors.Is(err, aksk.ErrUnknownAccessKey):
+		return "the access key is unknown"
+	case errors.Is(err, aksk.ErrSignatureMismatch):
+		return "verify aksk signature fail"
+	case errors.Is(err, aksk.ErrNoDate):
+		return "the X-Sdk-Date header is missing"
+	case errors.Is(err, aksk.ErrClockSkew):
+		return "the X-Sdk-Date is more than 15 minutes from the server's time"
+	default:
+		return "the Authorization header is malformed"
+	}
+}
+
+// Authorize checks that the principal may perform action on project.
+func Authorize(p Principal, project, action string) error {
+	if !p.CanUse(project) {
+		return apierror.New(apierror.AccessDenied, "the credential is not valid for project "+project)
+	}
+	if action != "" && !p.Allows(action) {
+		return apierror.New(apierror.AccessDenied, "the credential may not perform "+action)
+	}
+	return nil
+}
+
+// ValidatorFunc authenticates a request for one security scheme of the contract and authorises
+// it for the operation's project and IAM action; plug it into openapi.ValidatorOptions.
+func (a *Authenticator) ValidatorFunc() openapi3filter.AuthenticationFunc {
+	return func(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+		value, err := openapi.SchemeHeader(in)
+		if err != nil {
+			return err
+		}
+		var p Principal
+		switch in.SecuritySchemeName {
+		case "XAuthToken":
+			p, err = a.Token(value)
+		case "SdkHmacSha256":
+			p, err = a.Signed(in.RequestValidationInput.Request)
+		default:
+			return fmt.Errorf("unknown security scheme %q", in.SecuritySchemeName)
+		}
+		if err != nil {
+			return err
+		}
+		input := in.RequestValidationInput
+		if err := Authorize(p, input.PathParams["project_id"], openapi.IAMAction(input.Route)); err != nil {
+			return err
+		}
+		if slot, ok := input.Request.Context().Value(slotKey{}).(*Principal); ok {
+			*slot = p
+		}
+		return nil
+	}
+}
+
+// passwordMatches compares in constant time.
+func passwordMatches(got, want string) bool {
+	g, w := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
+	return subtle.ConstantTimeCompare(g[:], w[:]) == 1
+}
+
+type slotKey struct{}
+
+// WithSlot returns ctx with room for the principal a request will be authenticated as; the
+// request validator runs the authentication inside kin-openapi, which cannot hand back a
+// context, so the principal is written into this slot instead.
+func WithSlot(ctx context.Context) context.Context {
+	return context.WithValue(ctx, slotKey{}, &Principal{})
+}
+
+// PrincipalFrom returns the principal a request was authenticated as, if it was.
+func PrincipalFrom(ctx context.Context) (Principal, bool) {
+	p, ok := ctx.Value(slotKey{}).(*Principal)
+	if !ok || p.Name == "" {
+		return Principal{}, false
+	}
+	return *p, true
+}

@@ -1,0 +1,38 @@
+package mock
+
+import (
+	"net/http"
+
+	"github.com/csmskit/csmskit/generated/csmsapi"
+	"github.com/csmskit/csmskit/generated/iamapi"
+	"github.com/csmskit/csmskit/openapi"
+	"github.com/csmskit/csmskit/openapi/apierror"
+)
+
+// routes wires one request's path: request ID → panic recovery → access log → contract
+// validation with authentication → the generated strict handlers.
+func (s *Server) routes(contract *openapi.Contract) http.Handler {
+	mux := http.NewServeMux()
+	writeErr := func(w http.ResponseWriter, _ *http.Request, err error) { apierror.Write(w, apierror.As(err)) }
+	badBody := func(w http.ResponseWriter, _ *http.Request, err error) {
+		apierror.Write(w, apierror.New(apierror.MalformedBody, "the body cannot be decoded"))
+	}
+	csmsapi.HandlerWithOptions(
+		csmsapi.NewStrictHandlerWithOptions(&csmsHandlers{svc: s.service}, nil,
+			csmsapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: badBody, ResponseErrorHandlerFunc: writeErr}),
+		csmsapi.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: badParam},
+	)
+	iamapi.HandlerWithOptions(
+		iamapi.NewStrictHandlerWithOptions(&iamHandlers{auth: s.auth}, nil,
+			iamapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: badBody, ResponseErrorHandlerFunc: writeErr}),
+		iamapi.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: badParam},
+	)
+	validate := contract.RequestValidator(openapi.ValidatorOptions{Authenticate: s.auth.ValidatorFunc()})
+	return withRequestID(withRecovery(s.logger, withAccessLog(s.logger, validate(recordOperation(mux)))))
+}
+
+// badParam answers a parameter the generated wrapper cannot bind; the validator has already
+// refused every value the contract forbids, so this is a last line of defence.
+func badParam(w http.ResponseWriter, _ *http.Request, err error) {
+	apierror.Write(w, apierror.New(apierror.InvalidParameter, "a parameter cannot be read"))
+}
