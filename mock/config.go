@@ -5,6 +5,7 @@ package mock
 
 import (
 	"crypto/rsa"
+	"github.com/csmskit/csmskit/mock/fault"
 	"log/slog"
 	"net/http"
 	"time"
@@ -59,6 +60,16 @@ type Config struct {
 
 	// MaxSecrets is the per-project quota (500 in the vendor's user guide).
 	MaxSecrets int
+
+	// JournalSize and ViolationLogSize bound the request journal and the violation log (1,000
+	// entries each when zero); the oldest entries go first.
+	JournalSize, ViolationLogSize int
+
+	// AdminToken, if set, guards the admin API (/__admin/) as "Authorization: Bearer <token>".
+	AdminToken string
+
+	// FaultRules are injected from the start (more come from fixtures or the admin API).
+	FaultRules []fault.Rule
 
 	// Logger receives structured access logs; nil discards them.
 	Logger *slog.Logger

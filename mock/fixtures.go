@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/csmskit/csmskit/mock/auth"
+	"github.com/csmskit/csmskit/mock/fault"
 	"github.com/csmskit/csmskit/mock/fixtures"
 	"github.com/csmskit/csmskit/mock/secrets"
 )
@@ -16,6 +17,14 @@ func (s *Server) LoadFixtures(path string) error {
 	if err != nil {
 		return err
 	}
+	if err := s.applyFixtures(fx); err != nil {
+		return fmt.Errorf("fixtures %s: %w", path, err)
+	}
+	return nil
+}
+
+// applyFixtures adds credentials, users, fault rules and (absent) secrets.
+func (s *Server) applyFixtures(fx *fixtures.Fixtures) error {
 	for _, c := range fx.Credentials {
 		actions := c.Actions
 		if len(actions) == 0 {
@@ -26,7 +35,7 @@ func (s *Server) LoadFixtures(path string) error {
 			Token:     c.Token, AK: c.AK, SK: c.SK,
 		}
 		if err := s.auth.AddCredential(cred); err != nil {
-			return fmt.Errorf("fixtures %s: %w", path, err)
+			return err
 		}
 	}
 	for _, u := range fx.Users {
@@ -37,14 +46,21 @@ func (s *Server) LoadFixtures(path string) error {
 		err := s.auth.AddUser(auth.User{Name: u.Name, Password: u.Password, Domain: u.Domain,
 			ProjectID: u.ProjectID, ProjectName: u.ProjectName, Actions: actions})
 		if err != nil {
-			return fmt.Errorf("fixtures %s: %w", path, err)
+			return err
+		}
+	}
+	for _, r := range fx.Faults {
+		rule := fault.Rule{ID: r.ID, Operation: r.Operation, Secret: r.Secret, Every: r.Every,
+			Probability: r.Probability, Seed: r.Seed, Times: r.Times, Fault: r.Fault}
+		if _, err := s.faults.Add(rule); err != nil {
+			return fmt.Errorf("fault rule %q: %w", r.ID, err)
 		}
 	}
 	now := s.service.Now()
 	for _, p := range fx.Projects {
 		for _, fs := range p.Secrets {
 			if _, err := s.service.Import(p.ID, fixtureSecret(fs, now)); err != nil {
-				return fmt.Errorf("fixtures %s: secret %s: %w", path, fs.Name, err)
+				return fmt.Errorf("secret %s: %w", fs.Name, err)
 			}
 		}
 	}

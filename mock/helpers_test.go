@@ -15,6 +15,7 @@ import (
 
 	"github.com/csmskit/csmskit/aksk"
 	"github.com/csmskit/csmskit/mock"
+	"github.com/csmskit/csmskit/mock/journal"
 	"github.com/csmskit/csmskit/openapi"
 )
 
@@ -62,7 +63,17 @@ func newMock(t *testing.T, edit func(*mock.Config)) (*mock.Server, *client) {
 		t.Fatalf("mock.New: %v", err)
 	}
 	ts := httptest.NewServer(srv)
-	t.Cleanup(func() { ts.Close(); srv.Close() })
+	t.Cleanup(func() {
+		ts.Close()
+		// Whatever a test provoked, the mock itself must never have broken the contract.
+		violations, _ := srv.Violations()
+		for _, v := range violations {
+			if v.Kind == journal.KindResponse {
+				t.Errorf("the mock sent a response that breaks the contract: %+v", v)
+			}
+		}
+		srv.Close()
+	})
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
@@ -184,3 +195,5 @@ func signWith(t *testing.T, req *http.Request, now time.Time) {
 }
 
 func ioNopCloser(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)) }
+
+func jsonValid(data []byte, v any) bool { return json.Unmarshal(data, v) == nil }

@@ -16,6 +16,7 @@ import (
 type requestInfo struct {
 	id        string
 	operation string
+	fault     string // the injected fault and its source, if any
 }
 
 type requestInfoKey struct{}

@@ -9,8 +9,9 @@ import (
 	"github.com/csmskit/csmskit/openapi/apierror"
 )
 
-// routes wires one request's path: request ID → panic recovery → access log → contract
-// validation with authentication → the generated strict handlers.
+// routes wires one request's path: request ID → panic recovery → access log → (admin API, or)
+// journal and response check → contract validation with authentication → fault injection →
+// the generated strict handlers.
 func (s *Server) routes(contract *openapi.Contract) http.Handler {
 	mux := http.NewServeMux()
 	writeErr := func(w http.ResponseWriter, _ *http.Request, err error) { apierror.Write(w, apierror.As(err)) }
@@ -27,8 +28,15 @@ func (s *Server) routes(contract *openapi.Contract) http.Handler {
 			iamapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: badBody, ResponseErrorHandlerFunc: writeErr}),
 		iamapi.StdHTTPServerOptions{BaseRouter: mux, ErrorHandlerFunc: badParam},
 	)
-	validate := contract.RequestValidator(openapi.ValidatorOptions{Authenticate: s.auth.ValidatorFunc()})
-	return withRequestID(withRecovery(s.logger, withAccessLog(s.logger, validate(recordOperation(mux)))))
+	validate := contract.RequestValidator(openapi.ValidatorOptions{
+		Authenticate: s.auth.ValidatorFunc(),
+		OnViolation:  s.requestViolation,
+	})
+	csms := s.withRecording(contract, validate(recordOperation(s.withFaults(mux))))
+	top := http.NewServeMux()
+	top.Handle(AdminPrefix, s.adminRoutes())
+	top.Handle("/", csms)
+	return withRequestID(withRecovery(s.logger, withAccessLog(s.logger, top)))
 }
 
 // badParam answers a parameter the generated wrapper cannot bind; the validator has already

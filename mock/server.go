@@ -13,6 +13,8 @@ import (
 
 	"github.com/csmskit/csmskit/mock/auth"
 	"github.com/csmskit/csmskit/mock/blob"
+	"github.com/csmskit/csmskit/mock/fault"
+	"github.com/csmskit/csmskit/mock/journal"
 	"github.com/csmskit/csmskit/mock/secrets"
 	"github.com/csmskit/csmskit/mock/store"
 	"github.com/csmskit/csmskit/openapi"
@@ -27,12 +29,16 @@ const (
 
 // Server is a running mock: an http.Handler over its store. Close releases the store.
 type Server struct {
-	handler http.Handler
-	store   store.Store
-	service *secrets.Service
-	auth    *auth.Authenticator
-	key     *blob.Key
-	logger  *slog.Logger
+	cfg        Config
+	handler    http.Handler
+	store      store.Store
+	service    *secrets.Service
+	auth       *auth.Authenticator
+	key        *blob.Key
+	logger     *slog.Logger
+	recorder   *journal.Recorder
+	faults     *fault.Rules
+	adminToken string
 }
 
 // New builds a mock from cfg: its store (memory, or a database under DataDir), its backup key,
@@ -43,7 +49,13 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load contract: %w", err)
 	}
-	s := &Server{logger: cfg.Logger}
+	s := &Server{
+		cfg:        cfg,
+		logger:     cfg.Logger,
+		recorder:   journal.NewRecorder(cfg.JournalSize, cfg.ViolationLogSize),
+		faults:     &fault.Rules{},
+		adminToken: cfg.AdminToken,
+	}
 	if s.store, err = openStore(cfg.DataDir); err != nil {
 		return nil, err
 	}
@@ -69,16 +81,27 @@ func (s *Server) setUp(cfg Config, contract *openapi.Contract) error {
 	if err := s.addIdentity(cfg); err != nil {
 		return err
 	}
-	if cfg.FixturesFile != "" {
-		if err := s.LoadFixtures(cfg.FixturesFile); err != nil {
-			return err
-		}
-	} else if cfg.DemoSecret {
-		if err := s.addDemoSecret(cfg.ProjectID); err != nil {
-			return err
-		}
+	if err := s.loadInitial(); err != nil {
+		return err
 	}
 	s.handler = s.routes(contract)
+	return nil
+}
+
+// loadInitial loads what the mock starts with: the fixtures file and fault rules, or the
+// demo secret.
+func (s *Server) loadInitial() error {
+	for _, r := range s.cfg.FaultRules {
+		if _, err := s.faults.Add(r); err != nil {
+			return fmt.Errorf("fault rule %q: %w", r.ID, err)
+		}
+	}
+	switch {
+	case s.cfg.FixturesFile != "":
+		return s.LoadFixtures(s.cfg.FixturesFile)
+	case s.cfg.DemoSecret:
+		return s.addDemoSecret(s.cfg.ProjectID)
+	}
 	return nil
 }
 
@@ -170,6 +193,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // BackupKeyID is the kid of the key that seals this mock's backups.
 func (s *Server) BackupKeyID() string { return s.key.ID() }
+
+// Journal returns the served requests (oldest first) and how many the bound dropped.
+func (s *Server) Journal() ([]journal.Entry, uint64) { return s.recorder.Requests.Snapshot() }
+
+// Violations returns the recorded contract violations (oldest first) and how many were dropped.
+func (s *Server) Violations() ([]journal.Violation, uint64) { return s.recorder.Violations.Snapshot() }
+
+// Faults is the mock's set of fault rules.
+func (s *Server) Faults() *fault.Rules { return s.faults }
 
 // Close releases the store (and its database file, with DataDir).
 func (s *Server) Close() error { return s.store.Close() }

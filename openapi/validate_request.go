@@ -26,20 +26,50 @@ type ValidatorOptions struct {
 	// check: an X-Auth-Token, or an Authorization header of the SDK-HMAC-SHA256 scheme, must be
 	// there; whether it is genuine is for the server's authenticator to say.
 	Authenticate openapi3filter.AuthenticationFunc
+	// OnViolation, if set, hears of every request that breaks the contract: an unknown route or
+	// method, a parameter or body the spec forbids, no credentials. Credentials that are there
+	// but refused by Authenticate are not contract violations.
+	OnViolation func(r *http.Request, e *apierror.Error)
 }
 
 type routeKey struct{}
 
-// RouteFromContext returns the operation RequestValidator matched, if any.
-func RouteFromContext(ctx context.Context) (*routers.Route, bool) {
-	r, ok := ctx.Value(routeKey{}).(*routers.Route)
-	return r, ok
+// matched is what RequestValidator puts in a passing request's context.
+type matched struct {
+	route  *routers.Route
+	params map[string]string
 }
 
-// RequestValidator returns middleware that checks each request against the contract and
-// answers every violation, unknown route and wrong method with the vendor's JSON error body.
-// Requests that pass reach next with their matched route in the context.
-func (c *Contract) RequestValidator(opts ValidatorOptions) func(http.Handler) http.Handler {
+// RouteFromContext returns the operation RequestValidator matched, if any.
+func RouteFromContext(ctx context.Context) (*routers.Route, bool) {
+	m, ok := ctx.Value(routeKey{}).(matched)
+	return m.route, ok
+}
+
+// PathParam returns a path parameter of the operation RequestValidator matched, as sent.
+func PathParam(ctx context.Context, name string) string {
+	m, _ := ctx.Value(routeKey{}).(matched)
+	return m.params[name]
+}
+
+// Rejection is why a request was refused: the vendor error to answer, and whether the request
+// broke the contract (rather than presenting credentials the server refused).
+type Rejection struct {
+	Err       *apierror.Error
+	Violation bool
+	// Allow lists the path's methods when the method was wrong.
+	Allow []string
+}
+
+// Checker validates requests against the contract.
+type Checker struct {
+	contract *Contract
+	limit    int64
+	opts     *openapi3filter.Options
+}
+
+// NewChecker returns a Checker with the given options (OnViolation is not used by it).
+func (c *Contract) NewChecker(opts ValidatorOptions) *Checker {
 	limit := opts.MaxBodyBytes
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
@@ -50,43 +80,78 @@ func (c *Contract) RequestValidator(opts ValidatorOptions) func(http.Handler) ht
 	}
 	filterOpts := &openapi3filter.Options{AuthenticationFunc: auth}
 	filterOpts.WithCustomSchemaErrorFunc(schemaReason)
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			route, params, err := c.FindRoute(r)
-			if err != nil {
-				apierror.Write(w, routeError(w, err))
-				return
-			}
-			if r.Body != nil {
-				r.Body = http.MaxBytesReader(w, r.Body, limit)
-			}
-			input := &openapi3filter.RequestValidationInput{
-				Request:    r,
-				PathParams: params,
-				Route:      route,
-				Options:    filterOpts,
-			}
-			if err := validatePath(r.Context(), input); err != nil {
-				apierror.Write(w, RequestError(err))
-				return
-			}
-			if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
-				apierror.Write(w, RequestError(err))
-				return
-			}
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), routeKey{}, route)))
-		})
-	}
+	return &Checker{contract: c, limit: limit, opts: filterOpts}
 }
 
-func routeError(w http.ResponseWriter, err error) *apierror.Error {
-	var notAllowed *MethodNotAllowedError
-	if errors.As(err, &notAllowed) {
-		w.Header().Set("Allow", strings.Join(notAllowed.Allowed, ", "))
-		return apierror.New(apierror.APINotFound, "the API request method does not exist").
-			WithStatus(http.StatusMethodNotAllowed)
+// Check validates r, bounding its body (w receives the bound's error, and may be nil), and
+// returns the matched route or why r is refused. The body stays readable after Check.
+func (k *Checker) Check(w http.ResponseWriter, r *http.Request) (*routers.Route, *Rejection) {
+	route, _, rej := k.check(w, r)
+	return route, rej
+}
+
+func (k *Checker) check(w http.ResponseWriter, r *http.Request) (*routers.Route, map[string]string, *Rejection) {
+	route, params, err := k.contract.FindRoute(r)
+	if err != nil {
+		rej := &Rejection{Err: apierror.New(apierror.APINotFound, ""), Violation: true}
+		var notAllowed *MethodNotAllowedError
+		if errors.As(err, &notAllowed) {
+			rej.Allow = notAllowed.Allowed
+			rej.Err = apierror.New(apierror.APINotFound, "the API request method does not exist").
+				WithStatus(http.StatusMethodNotAllowed)
+		}
+		return nil, nil, rej
 	}
-	return apierror.New(apierror.APINotFound, "")
+	if r.Body != nil {
+		r.Body = http.MaxBytesReader(w, r.Body, k.limit)
+	}
+	input := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route, Options: k.opts}
+	if err := validatePath(r.Context(), input); err != nil {
+		return nil, nil, &Rejection{Err: RequestError(err), Violation: true}
+	}
+	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
+		return nil, nil, &Rejection{Err: RequestError(err), Violation: !refusedCredentials(err)}
+	}
+	return route, params, nil
+}
+
+// refusedCredentials tells an authenticator's refusal of credentials that were there from a
+// request without any.
+func refusedCredentials(err error) bool {
+	var secErr *openapi3filter.SecurityRequirementsError
+	if !errors.As(err, &secErr) {
+		return false
+	}
+	for _, e := range secErr.Errors {
+		var apiErr *apierror.Error
+		if errors.As(e, &apiErr) {
+			return true
+		}
+	}
+	return false
+}
+
+// RequestValidator returns middleware that checks each request against the contract and
+// answers every violation, unknown route and wrong method with the vendor's JSON error body.
+// Requests that pass reach next with their matched route in the context.
+func (c *Contract) RequestValidator(opts ValidatorOptions) func(http.Handler) http.Handler {
+	checker := c.NewChecker(opts)
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			route, params, rej := checker.check(w, r)
+			if rej != nil {
+				if len(rej.Allow) > 0 {
+					w.Header().Set("Allow", strings.Join(rej.Allow, ", "))
+				}
+				if rej.Violation && opts.OnViolation != nil {
+					opts.OnViolation(r, rej.Err)
+				}
+				apierror.Write(w, rej.Err)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), routeKey{}, matched{route, params})))
+		})
+	}
 }
 
 // ErrNoCredentials is what an authentication function returns for a scheme whose header the

@@ -453,3 +453,8 @@ func (s *Service) Import(project string, sec Secret) (bool, error) {
 
 // Now is the service's clock in epoch milliseconds.
 func (s *Service) Now() int64 { return s.now() }
+
+// DropAll deletes every secret of every project.
+func (s *Service) DropAll() error {
+	return s.store.Update(func(tx store.Tx) error { return tx.DropBuckets(bucket("")) })
+}

@@ -112,3 +112,25 @@ func (t boltTx) Count(bucket string) (int, error) {
 	}
 	return n, nil
 }
+
+func (t boltTx) DropBuckets(prefix string) error {
+	if !t.tx.Writable() {
+		return ErrReadOnly
+	}
+	var names [][]byte
+	err := t.tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+		if bytes.HasPrefix(name, []byte(prefix)) {
+			names = append(names, bytes.Clone(name))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		if err := t.tx.DeleteBucket(name); err != nil {
+			return fmt.Errorf("drop bucket %q: %w", name, err)
+		}
+	}
+	return nil
+}

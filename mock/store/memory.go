@@ -2,6 +2,7 @@ package store
 
 import (
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -31,6 +32,13 @@ func (m *Memory) Update(fn func(Tx) error) error {
 	tx := &memTx{m: m, writes: map[string]map[string][]byte{}}
 	if err := fn(tx); err != nil {
 		return err
+	}
+	for _, prefix := range tx.drops {
+		for name := range m.buckets {
+			if strings.HasPrefix(name, prefix) {
+				delete(m.buckets, name)
+			}
+		}
 	}
 	for name, writes := range tx.writes {
 		b := m.bucket(name, true)
@@ -92,6 +100,23 @@ type memTx struct {
 	readOnly bool
 	// writes stages values by bucket and key; a nil value marks a deletion.
 	writes map[string]map[string][]byte
+	// drops stages bucket removals by prefix, applied before the writes.
+	drops []string
+}
+
+// DropBuckets stages the removal; it must come before the transaction's writes to take effect
+// as written (the reset path drops first, then writes nothing).
+func (t *memTx) DropBuckets(prefix string) error {
+	if t.readOnly {
+		return ErrReadOnly
+	}
+	t.drops = append(t.drops, prefix)
+	for name := range t.writes {
+		if strings.HasPrefix(name, prefix) {
+			delete(t.writes, name)
+		}
+	}
+	return nil
 }
 
 func (t *memTx) Get(bucket, key string) ([]byte, bool, error) {

@@ -27,6 +27,8 @@ type Tx interface {
 	Scan(bucket, after string, fn func(key string, value []byte) bool) error
 	// Count returns the number of keys in bucket.
 	Count(bucket string) (int, error)
+	// DropBuckets removes every bucket whose name starts with prefix.
+	DropBuckets(prefix string) error
 }
 
 // ErrReadOnly is returned by writes inside View.

@@ -184,3 +184,24 @@ func TestBoltPersists(t *testing.T) {
 		t.Errorf("after reopening: %v", got)
 	}
 }
+
+func TestDropBuckets(t *testing.T) {
+	for name, s := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			_ = s.Update(func(tx store.Tx) error {
+				_ = tx.Put("secrets/a", "k", []byte("1"))
+				_ = tx.Put("secrets/b", "k", []byte("1"))
+				return tx.Put("tokens", "k", []byte("1"))
+			})
+			if err := s.Update(func(tx store.Tx) error { return tx.DropBuckets("secrets/") }); err != nil {
+				t.Fatal(err)
+			}
+			if got := scanAll(t, s, "secrets/a", ""); len(got) != 0 {
+				t.Errorf("secrets/a kept %v", got)
+			}
+			if got := scanAll(t, s, "tokens", ""); len(got) != 1 {
+				t.Errorf("tokens = %v, want it untouched", got)
+			}
+		})
+	}
+}

@@ -1,0 +1,108 @@
+package mock
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/csmskit/csmskit/mock/fault"
+	"github.com/csmskit/csmskit/mock/fixtures"
+	"github.com/csmskit/csmskit/mock/journal"
+	"github.com/csmskit/csmskit/openapi/apierror"
+)
+
+// AdminPrefix is where the admin API lives, apart from the CSMS routes.
+const AdminPrefix = "/__admin/"
+
+// maxAdminBody bounds an admin request body (a fixtures file or a rule).
+const maxAdminBody = fixtures.MaxFileBytes
+
+// adminRoutes serves the admin API: health, journal, violations, fault rules, fixtures, reset.
+func (s *Server) adminRoutes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /__admin/health", func(w http.ResponseWriter, _ *http.Request) {
+		journal.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "backup_key_id": s.key.ID()})
+	})
+	s.recorder.Register(mux)
+	mux.HandleFunc("GET /__admin/faults", func(w http.ResponseWriter, _ *http.Request) {
+		journal.WriteJSON(w, http.StatusOK, map[string]any{"rules": s.faults.List()})
+	})
+	mux.HandleFunc("POST /__admin/faults", func(w http.ResponseWriter, r *http.Request) {
+		var rule fault.Rule
+		if err := decodeJSON(w, r, &rule); err != nil {
+			apierror.Write(w, apierror.New(apierror.MalformedBody, err.Error()))
+			return
+		}
+		added, err := s.faults.Add(rule)
+		if err != nil {
+			apierror.Write(w, apierror.New(apierror.InvalidParameter, err.Error()))
+			return
+		}
+		journal.WriteJSON(w, http.StatusCreated, added)
+	})
+	mux.HandleFunc("DELETE /__admin/faults", func(w http.ResponseWriter, _ *http.Request) {
+		s.faults.Clear()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("DELETE /__admin/faults/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if !s.faults.Remove(r.PathValue("id")) {
+			apierror.Write(w, apierror.New(apierror.ResourceNotFound, "no fault rule "+r.PathValue("id")).WithStatus(http.StatusNotFound))
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("POST /__admin/fixtures", func(w http.ResponseWriter, r *http.Request) {
+		data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAdminBody))
+		if err != nil {
+			apierror.Write(w, apierror.New(apierror.RequestTooLarge, err.Error()))
+			return
+		}
+		fx, err := fixtures.Parse(data)
+		if err == nil {
+			err = s.applyFixtures(fx)
+		}
+		if err != nil {
+			apierror.Write(w, apierror.New(apierror.InvalidParameter, "fixtures: "+err.Error()))
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("POST /__admin/reset", func(w http.ResponseWriter, _ *http.Request) {
+		if err := s.Reset(); err != nil {
+			s.logger.Error("reset failed", "error", err)
+			apierror.Write(w, apierror.New(apierror.InternalError, ""))
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("/__admin/", func(w http.ResponseWriter, _ *http.Request) {
+		apierror.Write(w, apierror.New(apierror.APINotFound, "no such admin endpoint"))
+	})
+	return journal.Guard(s.adminToken, mux)
+}
+
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxAdminBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("data after the JSON value")
+	}
+	return nil
+}
+
+// Reset returns the mock to how it started: the secrets, journal, violations and fault rules
+// are dropped, then the configured fixtures (or the demo secret) are loaded again. Credentials
+// and the backup key stay.
+func (s *Server) Reset() error {
+	if err := s.service.DropAll(); err != nil {
+		return err
+	}
+	s.recorder.Requests.Clear()
+	s.recorder.Violations.Clear()
+	s.faults.Clear()
+	return s.loadInitial()
+}
