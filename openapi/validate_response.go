@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 )
@@ -45,9 +46,16 @@ func (c *Contract) ValidateResponse(ctx context.Context, resp *http.Response) er
 		Options: &openapi3filter.Options{IncludeResponseStatus: true},
 	}
 	if err := openapi3filter.ValidateResponse(ctx, input); err != nil {
-		return fmt.Errorf("%s %s → %d: %w", resp.Request.Method, route.Path, resp.StatusCode, err)
+		return fmt.Errorf("%s %s → %d: %s", resp.Request.Method, route.Path, resp.StatusCode, firstLine(err))
 	}
 	return nil
+}
+
+// firstLine keeps what kin-openapi says is wrong and drops the schema and the value it appends
+// after it: the value may be a secret or a blob, and these errors end up in logs and reports.
+func firstLine(err error) string {
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	return msg
 }
 
 // validateErrorBody checks a response to an unmatched request: a 4xx with the error body.
@@ -67,7 +75,7 @@ func (c *Contract) validateErrorBody(resp *http.Response, body []byte) error {
 		return fmt.Errorf("error response body is not JSON: %w", err)
 	}
 	if err := schema.VisitJSON(value); err != nil {
-		return fmt.Errorf("error response body: %w", err)
+		return fmt.Errorf("error response body: %s", firstLine(err))
 	}
 	return nil
 }

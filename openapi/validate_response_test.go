@@ -66,6 +66,10 @@ func TestValidateResponse(t *testing.T) {
 			case tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr):
 				t.Fatalf("error %q does not mention %q", err, tt.wantErr)
 			}
+			// Reports and logs carry this error: it must not repeat the body's values.
+			if err != nil && strings.Contains(tt.body, "gone") && strings.Contains(err.Error(), "gone") {
+				t.Errorf("the error repeats the body's value: %v", err)
+			}
 			// The body stays readable for the caller.
 			if got, _ := io.ReadAll(res.Body); string(got) != tt.body {
 				t.Error("the response body was not put back")

@@ -12,7 +12,11 @@ const usage = `csmsmock — an offline Huawei Cloud CSMS secrets API for tests a
 
 Usage:
   csmsmock serve [flags]    serve the mock (csmsmock serve -h lists the flags)
+  csmsmock proxy [flags]    forward to a real endpoint, checking traffic against the contract
+  csmsmock verify [flags]   exit non-zero when a mock or proxy recorded contract violations
   csmsmock help             show this text
+
+The admin token (--admin-token) may also come from CSMSMOCK_ADMIN_TOKEN.
 
 With no flags, serve listens on 127.0.0.1:8080 with an in-memory store, a demo identity
 and a demo secret, and prints a curl command that backs the secret up.
@@ -21,15 +25,20 @@ and a demo secret, and prints a curl command that backs the secret up.
 // errUsage marks a command line that is wrong; run prints the usage with it.
 var errUsage = errors.New("usage")
 
-// run is the whole program, apart from the process: arguments in, output out, until ctx ends.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// run is the whole program, apart from the process: arguments and environment in, output
+// out, until ctx ends.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("%w: name a command", errUsage)
 	}
 	switch args[0] {
 	case "serve":
-		return serve(ctx, args[1:], stdout, stderr)
+		return serve(ctx, args[1:], getenv, stdout, stderr)
+	case "proxy":
+		return runProxy(ctx, args[1:], getenv, stdout, stderr)
+	case "verify":
+		return verify(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -53,3 +62,6 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (helped bool,
 	}
 	return false, nil
 }
+
+// adminTokenEnv may hold the admin token, so that it stays off command lines.
+const adminTokenEnv = "CSMSMOCK_ADMIN_TOKEN"

@@ -32,7 +32,7 @@ func start(t *testing.T, args ...string) *started {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		err := run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), pw, io.Discard)
+		err := run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), noEnv, pw, io.Discard)
 		pw.CloseWithError(errors.New("csmsmock stopped"))
 		done <- err
 	}()
@@ -205,8 +205,10 @@ func TestServeRefusesBadFlags(t *testing.T) {
 		{"bogus"},
 		{},
 	} {
-		if err := run(context.Background(), args, io.Discard, io.Discard); !errors.Is(err, errUsage) {
+		if err := run(context.Background(), args, noEnv, io.Discard, io.Discard); !errors.Is(err, errUsage) {
 			t.Errorf("%q: %v, want a usage error", args, err)
 		}
 	}
 }
+
+func noEnv(string) string { return "" }

@@ -48,16 +48,25 @@ func serveFlags(o *serveOptions) *flag.FlagSet {
 	fs.StringVar(&o.cert, "cert", "", "TLS certificate `file` (PEM); implies HTTPS")
 	fs.StringVar(&o.key, "key", "", "TLS private key `file` (PEM)")
 	fs.IntVar(&o.unknownSecret, "unknown-secret-status", 404, "status for an unknown secret, CSMS.0106: 404 (backup page) or 400 (error-code table)")
+	fs.IntVar(&o.cfg.JournalSize, "journal-size", 1000, "requests the journal keeps (the oldest go first)")
+	fs.IntVar(&o.cfg.ViolationLogSize, "violation-log-size", 1000, "contract violations kept (the oldest go first)")
+	fs.StringVar(&o.cfg.AdminToken, "admin-token", "", "guard /__admin/ with this bearer token (or set "+adminTokenEnv+")")
 	fs.StringVar(&o.logFormat, "log-format", "text", "access log format: text or json")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	return fs
 }
 
-func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var o serveOptions
 	fs := serveFlags(&o)
 	if helped, err := parseFlags(fs, args, stderr); helped || err != nil {
 		return err
+	}
+	if o.cfg.AdminToken == "" {
+		o.cfg.AdminToken = getenv(adminTokenEnv)
+	}
+	if o.cfg.JournalSize < 1 || o.cfg.ViolationLogSize < 1 {
+		return fmt.Errorf("%w: --journal-size and --violation-log-size are at least 1", errUsage)
 	}
 	if o.unknownSecret != http.StatusNotFound && o.unknownSecret != http.StatusBadRequest {
 		return fmt.Errorf("%w: --unknown-secret-status is 404 or 400, not %d", errUsage, o.unknownSecret)
@@ -79,20 +88,26 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer srv.Close()
 
-	tlsConfig, err := tlsSetup(o)
+	return listenAndServe(ctx, srv, o.addr, tlsSetupOf(o), logger, func(base string) { printBanner(stdout, base, o) })
+}
+
+// listenAndServe serves h on addr (over TLS when tlsConfig is set) until ctx ends, then shuts
+// down gracefully. It calls ready with the base URL once it listens.
+func listenAndServe(ctx context.Context, h http.Handler, addr string, tlsConfig func() (*tls.Config, error), logger *slog.Logger, ready func(base string)) error {
+	tc, err := tlsConfig()
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", o.addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	scheme := "http"
-	if tlsConfig != nil {
-		ln, scheme = tls.NewListener(ln, tlsConfig), "https"
+	if tc != nil {
+		ln, scheme = tls.NewListener(ln, tc), "https"
 	}
 	httpSrv := &http.Server{
-		Handler:           srv,
+		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -100,8 +115,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	base := scheme + "://" + ln.Addr().String()
-	printBanner(stdout, base, o)
+	ready(scheme + "://" + ln.Addr().String())
 
 	served := make(chan error, 1)
 	go func() { served <- httpSrv.Serve(ln) }()

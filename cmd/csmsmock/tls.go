@@ -13,14 +13,19 @@ import (
 	"time"
 )
 
-// tlsSetup returns the TLS configuration the options ask for, or nil for plain HTTP.
-func tlsSetup(o serveOptions) (*tls.Config, error) {
+// tlsSetupOf defers tlsSetup for listenAndServe.
+func tlsSetupOf(o serveOptions) func() (*tls.Config, error) {
+	return func() (*tls.Config, error) { return tlsSetup(o.tls, o.cert, o.key) }
+}
+
+// tlsSetup returns the TLS configuration asked for, or nil for plain HTTP.
+func tlsSetup(selfSign bool, certFile, keyFile string) (*tls.Config, error) {
 	var cert tls.Certificate
 	var err error
 	switch {
-	case o.cert != "":
-		cert, err = tls.LoadX509KeyPair(o.cert, o.key)
-	case o.tls:
+	case certFile != "":
+		cert, err = tls.LoadX509KeyPair(certFile, keyFile)
+	case selfSign:
 		cert, err = selfSigned(time.Now())
 	default:
 		return nil, nil

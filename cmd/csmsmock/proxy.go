@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+
+	"github.com/csmskit/csmskit/mock/journal"
+	"github.com/csmskit/csmskit/proxy"
+)
+
+// runProxy serves the validating proxy in front of a real endpoint.
+func runProxy(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("csmsmock proxy", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:8081", "listen `address` (loopback by default)")
+	upstream := fs.String("upstream", "", "the real endpoint's base `URL`, e.g. https://csms.cn-north-4.myhuaweicloud.com (required)")
+	insecure := fs.Bool("insecure-skip-verify", false, "accept any upstream certificate (test endpoints only)")
+	adminToken := fs.String("admin-token", "", "guard /__admin/ with this bearer token (or set "+adminTokenEnv+")")
+	journalSize := fs.Int("journal-size", journal.DefaultJournalSize, "requests the journal keeps")
+	violationSize := fs.Int("violation-log-size", journal.DefaultViolationSize, "contract violations kept")
+	useTLS := fs.Bool("tls", false, "serve HTTPS with a self-signed certificate made at start")
+	certFile := fs.String("cert", "", "TLS certificate `file` (PEM)")
+	keyFile := fs.String("key", "", "TLS private key `file` (PEM)")
+	logFormat := fs.String("log-format", "text", "log format: text or json")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	if helped, err := parseFlags(fs, args, stderr); helped || err != nil {
+		return err
+	}
+	u, err := url.Parse(*upstream)
+	if err != nil || *upstream == "" {
+		return fmt.Errorf("%w: --upstream takes the real endpoint's URL", errUsage)
+	}
+	if *journalSize < 1 || *violationSize < 1 {
+		return fmt.Errorf("%w: --journal-size and --violation-log-size are at least 1", errUsage)
+	}
+	if *adminToken == "" {
+		*adminToken = getenv(adminTokenEnv)
+	}
+	logger, err := newLogger(stderr, *logFormat, *logLevel)
+	if err != nil {
+		return err
+	}
+	p, err := proxy.New(proxy.Config{
+		Upstream: u, InsecureSkipVerify: *insecure, AdminToken: *adminToken, Logger: logger,
+		Recorder: journal.NewRecorder(*journalSize, *violationSize),
+	})
+	if err != nil {
+		return err
+	}
+	tlsConfig := func() (*tls.Config, error) { return tlsSetup(*useTLS, *certFile, *keyFile) }
+	return listenAndServe(ctx, p, *addr, tlsConfig, logger, func(base string) {
+		fmt.Fprintf(stdout, "csmsmock proxy listening on %s, forwarding to %s\n", base, u.Redacted())
+		fmt.Fprintf(stdout, "Violations: csmsmock verify --admin %s\n%s\n", base, bannerEnd)
+	})
+}
