@@ -80,10 +80,7 @@ func withAccessLog(logger *slog.Logger, next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
-		status := rec.status
-		if !rec.wroteHeader {
-			status = http.StatusOK
-		}
+		status := rec.statusOr200()
 		attrs := []slog.Attr{
 			slog.String("request_id", RequestID(r.Context())),
 			slog.String("method", r.Method),
@@ -106,12 +103,14 @@ func withAccessLog(logger *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-// statusRecorder remembers what was written through it.
+// statusRecorder remembers what was written through it and, when body is set, keeps a
+// bounded copy of the body.
 type statusRecorder struct {
 	http.ResponseWriter
 	status      int
 	bytes       int64
 	wroteHeader bool
+	body        *capture
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
@@ -123,11 +122,22 @@ func (s *statusRecorder) WriteHeader(code int) {
 
 func (s *statusRecorder) Write(b []byte) (int, error) {
 	if !s.wroteHeader {
-		s.status, s.wroteHeader = http.StatusOK, true
+		s.WriteHeader(http.StatusOK)
+	}
+	if s.body != nil {
+		_, _ = s.body.Write(b)
 	}
 	n, err := s.ResponseWriter.Write(b)
 	s.bytes += int64(n)
 	return n, err
+}
+
+// statusOr200 is the status sent, or the one net/http sends when the handler wrote nothing.
+func (s *statusRecorder) statusOr200() int {
+	if s.wroteHeader {
+		return s.status
+	}
+	return http.StatusOK
 }
 
 // Unwrap lets http.ResponseController reach the connection (flush, hijack, deadlines).

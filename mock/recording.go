@@ -34,7 +34,7 @@ func (s *Server) withRecording(contract *openapi.Contract, next http.Handler) ht
 		}
 		// The request as it arrived, for the response check: handlers may change r.
 		arrived := &http.Request{Method: r.Method, URL: cloneURL(r.URL), Header: r.Header.Clone(), Host: r.Host}
-		rec := &responseCapture{ResponseWriter: w, body: capture{limit: openapi.MaxResponseBytes}}
+		rec := &statusRecorder{ResponseWriter: w, body: &capture{limit: openapi.MaxResponseBytes}}
 		next.ServeHTTP(rec, r)
 
 		info := infoFrom(r.Context())
@@ -119,36 +119,3 @@ func (c *capture) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
-
-// responseCapture passes a response through and keeps a bounded copy of it.
-type responseCapture struct {
-	http.ResponseWriter
-	body        capture
-	status      int
-	wroteHeader bool
-}
-
-func (c *responseCapture) WriteHeader(code int) {
-	if !c.wroteHeader {
-		c.status, c.wroteHeader = code, true
-	}
-	c.ResponseWriter.WriteHeader(code)
-}
-
-func (c *responseCapture) Write(p []byte) (int, error) {
-	if !c.wroteHeader {
-		c.WriteHeader(http.StatusOK)
-	}
-	_, _ = c.body.Write(p)
-	return c.ResponseWriter.Write(p)
-}
-
-func (c *responseCapture) statusOr200() int {
-	if c.wroteHeader {
-		return c.status
-	}
-	return http.StatusOK
-}
-
-// Unwrap lets http.ResponseController reach the connection (the reset fault hijacks it).
-func (c *responseCapture) Unwrap() http.ResponseWriter { return c.ResponseWriter }
