@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/csmskit/csmskit/generated/csmsapi"
@@ -14,7 +15,14 @@ import (
 // the generated strict handlers.
 func (s *Server) routes(contract *openapi.Contract) http.Handler {
 	mux := http.NewServeMux()
-	writeErr := func(w http.ResponseWriter, _ *http.Request, err error) { apierror.Write(w, apierror.As(err)) }
+	writeErr := func(w http.ResponseWriter, r *http.Request, err error) {
+		var apiErr *apierror.Error
+		if !errors.As(err, &apiErr) {
+			// A failure of the mock itself: the client gets CSMS.0001, the log gets the cause.
+			s.logger.Error("internal error", "request_id", RequestID(r.Context()), "error", err)
+		}
+		apierror.Write(w, apierror.As(err))
+	}
 	badBody := func(w http.ResponseWriter, _ *http.Request, err error) {
 		apierror.Write(w, apierror.New(apierror.MalformedBody, "the body cannot be decoded"))
 	}
