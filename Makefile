@@ -4,7 +4,8 @@ GO      ?= go
 OAPI    := $(GO) tool oapi-codegen
 GEN_OUT ?= generated
 
-.PHONY: all generate check-generated build lint fmt-check vet staticcheck test
+.PHONY: all generate check-generated build lint fmt-check vet staticcheck test test-go \
+	test-interop contract-gate contract-gate-selftest
 
 all: build
 
@@ -42,6 +43,37 @@ vet:
 staticcheck:
 	$(GO) tool staticcheck ./...
 
-## test: lint, check-generated, and every test with the race detector
-test: lint check-generated
+## test: lint, check-generated, the contract drift gate and its self-test, every test with
+## the race detector (the conformance suite's self-test included), and the SDK interop tests
+test: lint check-generated contract-gate contract-gate-selftest test-go test-interop
+
+test-go:
 	$(GO) test -race -count=1 ./...
+
+## test-interop: the official Huawei Cloud Go SDK against the mock (a nested module)
+test-interop:
+	cd interop && $(GO) vet ./... && $(GO) test -race -count=1 ./...
+
+## contract-gate: fail when openapi/*.yaml breaks clients of openapi/baseline/
+contract-gate:
+	bash scripts/contract-gate.sh
+
+## contract-gate-selftest: prove the gate catches breaking changes (on temporary copies)
+contract-gate-selftest:
+	bash scripts/contract-gate-selftest.sh
+
+# --- conformance suite (conformance/, cmd/csmsconform) ---------------------------------------
+# Settings come from CSMS_* variables (see conformance/README.md); extra flags go in
+# CONFORMANCE_ARGS, e.g. make conformance CONFORMANCE_ARGS="-label-filter='must && blob'".
+CONFORMANCE_ARGS ?=
+
+.PHONY: conformance conformance-bin
+
+## conformance: check CSMS_ENDPOINT (or the in-process mock) and write reports/
+conformance: conformance-bin
+	./bin/csmsconform -report-dir reports $(CONFORMANCE_ARGS)
+
+## conformance-bin: build the standalone suite as bin/csmsconform
+conformance-bin:
+	$(GO) build -o bin/csmsconform ./cmd/csmsconform
+# --- end of conformance suite -----------------------------------------------------------------

@@ -1,0 +1,72 @@
+// Command csmsconform checks a CSMS endpoint, or csmskit's mock in-process, against the
+// contract: it runs the conformance suite, prints a summary, writes JSON, JUnit and HTML
+// reports, and exits 1 when a must-level check fails (or, with -strict, a should-level one).
+//
+// Settings come from CSMS_* environment variables, overridden by flags; see -help and
+// conformance/README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/csmskit/csmskit/conformance"
+)
+
+// Exit codes.
+const (
+	exitPass  = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run parses the settings, runs the suite and returns the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cfg := conformance.NewConfig()
+	cfg.ReportDir = "reports" // a command writes its reports unless told otherwise
+	if err := cfg.ApplyEnv(getenv); err != nil {
+		fmt.Fprintln(stderr, "csmsconform:", err)
+		return exitUsage
+	}
+	fs := flag.NewFlagSet("csmsconform", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: csmsconform [flags]\n\nChecks a CSMS endpoint (or, without one, csmskit's mock) against the contract.\nEvery flag has a CSMS_* environment variable; flags win.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	cfg.RegisterFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitPass
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "csmsconform: unexpected arguments %q\n", fs.Args())
+		return exitUsage
+	}
+	res, err := conformance.Execute(ctx, cfg, stdout)
+	if err != nil {
+		fmt.Fprintln(stderr, "csmsconform:", err)
+		if res.Checks == nil {
+			return exitUsage
+		}
+		return exitFail
+	}
+	if !res.Passed {
+		return exitFail
+	}
+	return exitPass
+}

@@ -1,0 +1,18 @@
+// Package conformance is csmskit's conformance suite for the Huawei Cloud CSMS "Download
+// Secret Backup" operation (POST /v1/{project_id}/secrets/{secret_name}/backup) and the
+// companion operations a backup round trip needs.
+//
+// It is a Ginkgo v2 suite and a Go library. Each check is a spec whose text reads as
+// behaviour, labelled with its level (must, should) and its area (auth, errors, input, blob,
+// roundtrip, schema). A must-level failure fails the run; a should-level one is reported as a
+// finding and fails the run only with Config.Strict. Checks that need an operation the target
+// lacks are skipped, saying which.
+//
+// The suite reads blobs and error bodies with its own code, written from the vendor's
+// documents; it shares no code with the mock it can check (it imports the mock only to start
+// it when no endpoint is given). Every answer it receives is also validated against the
+// contract in openapi/csms.yaml.
+//
+// Run it from a go test with Run, from a program with Execute, or with cmd/csmsconform; see
+// README.md in this directory.
+package conformance

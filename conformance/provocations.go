@@ -1,0 +1,200 @@
+package conformance
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// A provocation is a backup request the target must refuse, with the documented answers the
+// suite accepts. Each is sent once per run, by the first check that needs it; the status,
+// error-body, no-5xx and schema checks all judge the same answer.
+type provocation struct {
+	// what names the request in check texts and reports.
+	what string
+	// build returns the request; it may need the subject, whose name makes an auth failure
+	// the only reason to refuse.
+	build func(c *check) call
+	// accept reports whether an answer is a documented refusal, and wants says which those are.
+	accept func(ex *exchange) bool
+	wants  string
+}
+
+// Provocation names, which are also their reports' "what".
+const (
+	provokeNoCredentials = "a backup without credentials"
+	provokeGarbageToken  = "a backup with a garbage X-Auth-Token"
+	provokeBadSignature  = "a backup with a bad AK/SK signature"
+	provokeOtherProject  = "a backup on another project's path"
+	provokeUnknownSecret = "a backup of an unknown secret"
+	provokeUnknownRoute  = "a request to an unknown route"
+)
+
+// badSecretNames break the API's rule ^[a-zA-Z0-9_-]{1,64}$, one way each.
+var badSecretNames = []struct{ what, name string }{
+	{"a secret_name of 65 characters", strings.Repeat("a", 65)},
+	{"a secret_name with a dot", namePrefix + "dotted.name"},
+	{"a secret_name with a space", namePrefix + "spaced name"},
+	{"a secret_name with an asterisk", namePrefix + "star*name"},
+	{"a secret_name with a non-ASCII letter", namePrefix + "caf\u00e9"},
+}
+
+// badProjectIDs break the project ID's rule (32 to 64 letters, digits, - and _), one way each.
+var badProjectIDs = []struct{ what, id string }{
+	{"a project_id of 31 characters", strings.Repeat("a1", 15) + "a"},
+	{"a project_id of 65 characters", strings.Repeat("a1", 32) + "a"},
+	{"a project_id with an illegal character", "0a1b2c3d4e5f6071829!a4b5c6d7e8f9"},
+}
+
+// garbageToken is token-shaped (IAM tokens start with MII) but issued by no one.
+var garbageToken = "MII" + namePrefix + "garbage-token-" + randomHex(16)
+
+// wrongSK signs the bad-signature provocation.
+var wrongSK = namePrefix + "wrong-sk-" + randomHex(12)
+
+// unknownAK signs it when the run uses a token and has no AK of its own.
+const unknownAK = "CSMSCONFORMUNKNOWNAK"
+
+// makeProvocations returns every provocation, in a fixed order.
+func (s *suite) makeProvocations() []provocation {
+	withCreds := func(path string) func(*check) call {
+		return func(c *check) call { return call{method: http.MethodPost, path: path, creds: c.s.creds()} }
+	}
+	subjectBackup := func(creds func(*check) credentials) func(*check) call {
+		return func(c *check) call {
+			return call{method: http.MethodPost, path: backupPath(s.projectID(), c.subjectFor().name), creds: creds(c)}
+		}
+	}
+	ps := []provocation{
+		{
+			what:   provokeNoCredentials,
+			build:  subjectBackup(func(*check) credentials { return credentials{} }),
+			accept: statusIs(http.StatusUnauthorized), wants: "401",
+		},
+		{
+			what:   provokeGarbageToken,
+			build:  subjectBackup(func(*check) credentials { return credentials{token: garbageToken} }),
+			accept: rejectedCredentials, wants: "401, or the documented 400 CSMS.0301",
+		},
+		{
+			what: provokeBadSignature,
+			build: subjectBackup(func(c *check) credentials {
+				ak := c.s.creds().ak
+				if ak == "" {
+					ak = unknownAK
+				}
+				return credentials{ak: ak, sk: wrongSK}
+			}),
+			accept: rejectedCredentials, wants: "401, or the documented 400 CSMS.0301",
+		},
+		{
+			what: provokeOtherProject,
+			build: func(c *check) call {
+				return call{method: http.MethodPost, path: backupPath(otherProjectID(s.projectID()), c.subjectFor().name), creds: c.s.creds()}
+			},
+			accept: statusIs(http.StatusForbidden, http.StatusUnauthorized), wants: "403 (or 401)",
+		},
+		{
+			what:   provokeUnknownSecret,
+			build:  withCreds(backupPath(s.projectID(), newName("absent"))),
+			accept: isUnknownSecret, wants: "404, or the documented 400 CSMS.0106 or CSMS.0005",
+		},
+		{
+			what: provokeUnknownRoute,
+			build: func(c *check) call {
+				return call{method: http.MethodGet, path: "/v1/" + s.projectID() + "/" + namePrefix + "no-such-route", creds: c.s.creds()}
+			},
+			accept: statusIs(http.StatusNotFound), wants: "404",
+		},
+	}
+	for _, b := range badSecretNames {
+		ps = append(ps, provocation{
+			what: b.what, build: withCreds(backupPath(s.projectID(), b.name)),
+			accept: statusIs(http.StatusBadRequest), wants: "400",
+		})
+	}
+	for _, b := range badProjectIDs {
+		ps = append(ps, provocation{
+			what: b.what, build: withCreds(backupPath(b.id, namePrefix+"any")),
+			accept: statusIs(http.StatusBadRequest), wants: "400",
+		})
+	}
+	return ps
+}
+
+// provocation returns the named provocation.
+func (s *suite) provocation(what string) provocation {
+	i := slices.IndexFunc(s.provocations, func(p provocation) bool { return p.what == what })
+	if i < 0 {
+		panic("conformance: unknown provocation " + what)
+	}
+	return s.provocations[i]
+}
+
+// provoked returns the answer to the named provocation, sending it on first use.
+func (c *check) provoked(what string) *exchange {
+	if ex := c.s.provoked[what]; ex != nil {
+		return ex
+	}
+	cl := c.s.provocation(what).build(c)
+	cl.what = what
+	ex := c.s.client.do(c.ctx, cl)
+	c.s.provoked[what] = ex
+	return ex
+}
+
+// provoke is provoked, ending the check if no answer came.
+func (c *check) provoke(what string) *exchange {
+	ex := c.provoked(what)
+	if !ex.answered() {
+		c.fatalOn(ex, "no answer: %v", ex.err)
+	}
+	return ex
+}
+
+// refuses checks that the named provocation is refused as documented.
+func (s *suite) refuses(what string) func(*check) {
+	return func(c *check) {
+		p := s.provocation(what)
+		if ex := c.provoke(what); !p.accept(ex) {
+			c.blame(ex, "want %s", p.wants)
+		}
+	}
+}
+
+// answers returns the answers to every provocation; those that did not come are problems.
+func (c *check) answers() []*exchange {
+	var out []*exchange
+	for _, p := range c.s.provocations {
+		ex := c.provoked(p.what)
+		if !ex.answered() {
+			c.blame(ex, "no answer: %v", ex.err)
+			continue
+		}
+		out = append(out, ex)
+	}
+	return out
+}
+
+// errorAnswers returns the answers to every provocation that are errors (4xx, 5xx): the
+// material of the error-body checks. Answers that are not errors are for the status checks.
+func (c *check) errorAnswers() []*exchange {
+	var out []*exchange
+	for _, ex := range c.answers() {
+		if ex.status >= 400 {
+			out = append(out, ex)
+		}
+	}
+	return out
+}
+
+// statusIs accepts the given statuses.
+func statusIs(statuses ...int) func(*exchange) bool {
+	return func(ex *exchange) bool { return slices.Contains(statuses, ex.status) }
+}
+
+// rejectedCredentials accepts the gateway's 401 and the error-code table's 400 CSMS.0301.
+func rejectedCredentials(ex *exchange) bool {
+	return ex.status == http.StatusUnauthorized ||
+		ex.status == http.StatusBadRequest && errorCode(ex.body) == "CSMS.0301"
+}
