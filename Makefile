@@ -77,3 +77,27 @@ conformance: conformance-bin
 conformance-bin:
 	$(GO) build -o bin/csmsconform ./cmd/csmsconform
 # --- end of conformance suite -----------------------------------------------------------------
+
+# --- benchmarks (BENCHMARKS.md; bench/ is a nested module) -----------------------------------
+BENCH_PKGS := ./openapi ./aksk ./mock/blob ./mock
+
+.PHONY: bench bench-micro bench-programs bench-smoke
+
+## bench: micro-benchmarks with allocations, then load + start-up, memory, curve, conformance time
+bench: bench-micro bench-programs
+
+bench-micro:
+	$(GO) test -run '^$$' -bench . -benchmem $(BENCH_PKGS)
+
+bench-programs:
+	cd bench && $(GO) run ./cmd/load
+	cd bench && $(GO) run ./cmd/memory
+	cd bench && $(GO) run ./cmd/curve
+	cd bench && $(GO) run ./cmd/timeit -n 3 -max 5s -name "make conformance" -- $(MAKE) -s -C .. conformance
+
+## bench-smoke: every benchmark once, each program for a few seconds (CI); fails on errors, not targets
+bench-smoke:
+	$(GO) test -run '^$$' -bench . -benchtime 1x $(BENCH_PKGS)
+	cd bench && $(GO) run ./cmd/load -smoke
+	cd bench && $(GO) run ./cmd/memory -smoke
+	cd bench && $(GO) run ./cmd/curve -smoke

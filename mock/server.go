@@ -45,6 +45,16 @@ type Server struct {
 // its credentials, and its fixtures or demo secret.
 func New(cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
+	// An in-memory mock makes a fresh RSA-2048 key, which takes tens of milliseconds (more
+	// when the prime search is unlucky): make it while the contract loads, on another core.
+	var fresh chan keyOrErr
+	if cfg.BackupKey == nil && cfg.DataDir == "" {
+		fresh = make(chan keyOrErr, 1)
+		go func() {
+			k, err := blob.GenerateKey()
+			fresh <- keyOrErr{k, err}
+		}()
+	}
 	contract, err := openapi.Load()
 	if err != nil {
 		return nil, fmt.Errorf("load contract: %w", err)
@@ -59,16 +69,28 @@ func New(cfg Config) (*Server, error) {
 	if s.store, err = openStore(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	if err := s.setUp(cfg, contract); err != nil {
+	if err := s.setUp(cfg, contract, fresh); err != nil {
 		s.store.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *Server) setUp(cfg Config, contract *openapi.Contract) error {
+// keyOrErr is what the key generation New starts sends back.
+type keyOrErr struct {
+	key *blob.Key
+	err error
+}
+
+func (s *Server) setUp(cfg Config, contract *openapi.Contract, fresh <-chan keyOrErr) error {
 	var err error
-	if s.key, err = backupKey(cfg.BackupKey, cfg.DataDir); err != nil {
+	if fresh != nil {
+		r := <-fresh
+		s.key, err = r.key, r.err
+	} else {
+		s.key, err = backupKey(cfg.BackupKey, cfg.DataDir)
+	}
+	if err != nil {
 		return err
 	}
 	s.service = secrets.NewService(s.store, s.key, secrets.Options{

@@ -8,6 +8,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -41,6 +42,21 @@ type Contract struct {
 	// shared by two templates (a secret named "restore" and POST secrets/restore) resolves
 	// by method first, as the service does.
 	byMethod map[string][]routers.Router
+
+	// matched remembers, by method and path, the routes FindRoute found: gorilla/mux tries
+	// each operation's regular expression in turn, which costs more than all the rest of
+	// routing. The specs never change, so a remembered route is always the one the routers
+	// would find again. At most maxMatched paths are kept; the memo starts afresh when full.
+	matchedMu sync.RWMutex
+	matched   map[string]routeMatch
+}
+
+// maxMatched bounds Contract.matched (a path names a secret, so there can be many).
+const maxMatched = 4096
+
+type routeMatch struct {
+	route  *routers.Route
+	params map[string]string
 }
 
 var load = sync.OnceValues(func() (*Contract, error) {
@@ -139,9 +155,22 @@ func (e *MethodNotAllowedError) Is(target error) bool { return target == ErrMeth
 // FindRoute returns the operation a request is for and its path parameters. It reports a
 // *MethodNotAllowedError or ErrNoRoute.
 func (c *Contract) FindRoute(r *http.Request) (*routers.Route, map[string]string, error) {
+	key := r.Method + " " + r.URL.EscapedPath() // what gorilla/mux matches (UseEncodedPath)
+	c.matchedMu.RLock()
+	m, ok := c.matched[key]
+	c.matchedMu.RUnlock()
+	if ok {
+		return m.route, maps.Clone(m.params), nil
+	}
 	for _, router := range c.byMethod[r.Method] {
 		route, params, err := router.FindRoute(r)
 		if err == nil {
+			c.matchedMu.Lock()
+			if c.matched == nil || len(c.matched) >= maxMatched {
+				c.matched = make(map[string]routeMatch)
+			}
+			c.matched[key] = routeMatch{route, maps.Clone(params)}
+			c.matchedMu.Unlock()
 			return route, params, nil
 		}
 	}

@@ -1,0 +1,455 @@
+// Command load is csmskit's load benchmark. In one run it builds the csmsmock binary and a bare
+// net/http baseline (bench/cmd/bare), starts each as a process of its own on the loopback
+// interface, and drives both with vegeta at the same concurrency for the same time:
+//
+//   - token: POST /v1/{project_id}/secrets/demo-secret/backup with the demo X-Auth-Token;
+//   - aksk: the same call signed afresh with the demo AK/SK (SDK-HMAC-SHA256) for every request.
+//
+// The mock authenticates every call, validates it against the contract, seals a fresh
+// RSA-OAEP-256 + A128CBC-HS256 blob, journals it and checks its own answer; the baseline writes a
+// fixed body of the same size. For each it prints throughput, p50/p99 latency and peak RSS
+// (VmHWM), and the ratio mock/bare; it also measures start-up (exec to the first 200 on the
+// backup call). It fails on any non-200 answer, on two equal blobs from the mock (a cached blob)
+// and on any contract violation the mock recorded; with -check also on a missed target.
+//
+//	go run ./cmd/load [-duration 10s] [-concurrency 32] [-rounds 3] [-smoke] [-check]
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/csmskit/csmskit/aksk"
+	"github.com/csmskit/csmskit/bench/internal/harness"
+	"github.com/csmskit/csmskit/mock"
+)
+
+// The targets of the issue this benchmark checks.
+const (
+	tokenRatioTarget = 0.50
+	akskRatioTarget  = 0.40
+	p99Target        = 5 * time.Millisecond
+	startupTarget    = 100 * time.Millisecond
+)
+
+const backupPath = "/v1/" + mock.DemoProjectID + "/secrets/" + mock.DemoSecretName + "/backup"
+
+type options struct {
+	duration, warmup time.Duration
+	concurrency      int
+	rounds           int
+	startups         int
+	modes            []string
+	check            bool
+	out              string
+}
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	var o options
+	smoke := flag.Bool("smoke", false, "a few-second run for CI: -duration 1s -warmup 200ms -rounds 1 -startups 3")
+	modes := flag.String("modes", "token,aksk", "comma-separated modes: token, aksk")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "measured time of each run")
+	flag.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured load before each run")
+	flag.IntVar(&o.concurrency, "concurrency", 32, "concurrent requests (and connections)")
+	flag.IntVar(&o.rounds, "rounds", 3, "runs per server and mode, alternating bare and mock; the median is reported")
+	flag.IntVar(&o.startups, "startups", 10, "start-up measurements per server")
+	flag.BoolVar(&o.check, "check", false, "exit 1 when a target is missed")
+	flag.StringVar(&o.out, "out", "", "also write the report to this `file`")
+	flag.Parse()
+	if *smoke {
+		o.duration, o.warmup, o.rounds, o.startups = time.Second, 200*time.Millisecond, 1, 3
+	}
+	o.modes = strings.Split(*modes, ",")
+	for _, m := range o.modes {
+		if m != "token" && m != "aksk" {
+			return fmt.Errorf("unknown mode %q", m)
+		}
+	}
+	if o.duration <= 0 || o.concurrency < 1 || o.rounds < 1 || o.startups < 0 {
+		return errors.New("-duration, -concurrency and -rounds must be positive")
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	tmp, err := os.MkdirTemp("", "csmskit-load-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	mockBin, bareBin, err := harness.BuildServers(ctx, tmp)
+	if err != nil {
+		return err
+	}
+
+	var rep strings.Builder
+	w := io.MultiWriter(os.Stdout, &rep)
+	fmt.Fprintf(w, "## Load benchmark\n\nMachine: %s. Concurrency %d, %s per run after %s of warm-up, %d round(s), the median round shown.\n\n",
+		harness.Machine(), o.concurrency, o.duration, o.warmup, o.rounds)
+
+	// The baseline answers with a body of exactly the size of one of the mock's.
+	bodyFile := filepath.Join(tmp, "body.json")
+	if err := captureBackupBody(mockBin, bodyFile); err != nil {
+		return err
+	}
+	body, _ := os.ReadFile(bodyFile)
+	fmt.Fprintf(w, "Body: %d bytes (`{\"secret_blob\":…}` of the demo secret).\n\n", len(body))
+
+	servers := []server{
+		{name: "bare", bin: bareBin, args: []string{"-addr", "127.0.0.1:0", "-body", bodyFile}},
+		{name: "mock", bin: mockBin, args: []string{"serve", "--addr", "127.0.0.1:0"}},
+	}
+	var failures, missed []string
+
+	fmt.Fprintln(w, "| mode | server | requests | non-200 | distinct bodies | req/s | p50 | p99 | peak RSS | server CPU/req | client CPU/req |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	var summary []string
+	for _, mode := range o.modes {
+		runs := map[string][]result{}
+		for round := range o.rounds {
+			order := servers
+			if round%2 == 1 {
+				order = []server{servers[1], servers[0]}
+			}
+			for _, s := range order {
+				res, err := s.load(mode, o)
+				if err != nil {
+					return fmt.Errorf("%s %s: %w", mode, s.name, err)
+				}
+				runs[s.name] = append(runs[s.name], res)
+				failures = append(failures, res.problems(s.name, mode)...)
+			}
+		}
+		bare, mck := median(runs["bare"]), median(runs["mock"])
+		for _, r := range []struct {
+			name string
+			res  result
+		}{{"bare", bare}, {"mock", mck}} {
+			fmt.Fprintf(w, "| %s | %s | %d | %d | %d | %.0f | %s | %s | %s | %s | %s |\n", mode, r.name, r.res.requests,
+				r.res.failed, r.res.distinct, r.res.throughput, harness.Ms(r.res.p50), harness.Ms(r.res.p99), harness.MiB(r.res.peakRSS),
+				us(r.res.serverCPU), us(r.res.clientCPU))
+		}
+		ratio := mck.throughput / bare.throughput
+		target := tokenRatioTarget
+		if mode == "aksk" {
+			target = akskRatioTarget
+		}
+		line := fmt.Sprintf("%s: mock/bare throughput %.2f (target ≥ %.2f: %s)", mode, ratio, target, harness.Verdict(ratio >= target))
+		if ratio < target {
+			missed = append(missed, line)
+		}
+		if mode == "token" {
+			met := mck.p99 <= p99Target
+			line += fmt.Sprintf("; mock p99 %s (target ≤ %s: %s)", harness.Ms(mck.p99), harness.Ms(p99Target), harness.Verdict(met))
+			if !met {
+				missed = append(missed, "token p99 "+harness.Ms(mck.p99))
+			}
+		}
+		line += fmt.Sprintf("; peak RSS mock/bare %.1f×", float64(mck.peakRSS)/float64(bare.peakRSS))
+		summary = append(summary, line)
+	}
+	fmt.Fprintln(w)
+	for _, s := range summary {
+		fmt.Fprintln(w, "- "+s)
+	}
+
+	if o.startups > 0 {
+		fmt.Fprintf(w, "\n## Start-up (exec to the first 200 on the backup call), %d starts each\n\n", o.startups)
+		fmt.Fprintln(w, "| server | exec → listening (median) | exec → first 200: median | p90 | max |")
+		fmt.Fprintln(w, "|---|---:|---:|---:|---:|")
+		// With --data the backup key is read from its PEM file instead of generated: the
+		// first of these starts (not measured) writes it.
+		dataDir := filepath.Join(tmp, "data")
+		kept := server{name: "mock --data (key kept)", bin: mockBin, args: []string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir}}
+		if _, err := kept.startup(1); err != nil {
+			return fmt.Errorf("start-up of %s: %w", kept.name, err)
+		}
+		verdict := ""
+		for _, s := range append(servers, kept) {
+			st, err := s.startup(o.startups)
+			if err != nil {
+				return fmt.Errorf("start-up of %s: %w", s.name, err)
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", s.name, harness.Ms(st.listen), harness.Ms(st.median), harness.Ms(st.p90), harness.Ms(st.max))
+			if s.name == "mock" {
+				met := st.median <= startupTarget
+				verdict = fmt.Sprintf("\n- mock start-up median %s (target ≤ %s: %s; max %s)\n", harness.Ms(st.median), harness.Ms(startupTarget), harness.Verdict(met), harness.Ms(st.max))
+				if !met {
+					missed = append(missed, "start-up median "+harness.Ms(st.median))
+				}
+			}
+		}
+		fmt.Fprint(w, verdict)
+	}
+
+	if o.out != "" {
+		if err := os.WriteFile(o.out, []byte(rep.String()), 0o644); err != nil {
+			return err
+		}
+	}
+	if len(failures) > 0 {
+		return fmt.Errorf("the run failed:\n  %s", strings.Join(failures, "\n  "))
+	}
+	if o.check && len(missed) > 0 {
+		return fmt.Errorf("targets missed:\n  %s", strings.Join(missed, "\n  "))
+	}
+	return nil
+}
+
+// us formats a duration in microseconds.
+func us(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond)) }
+
+// server is one of the two processes under test.
+type server struct {
+	name string
+	bin  string
+	args []string
+}
+
+// result is one measured run.
+type result struct {
+	requests, failed, distinct int
+	errors                     map[string]int
+	throughput                 float64
+	p50, p99                   time.Duration
+	peakRSS                    int64
+	serverCPU, clientCPU       time.Duration // CPU time per request
+	violations                 int
+	isMock                     bool
+}
+
+func (r result) problems(server, mode string) []string {
+	var out []string
+	if r.failed > 0 {
+		out = append(out, fmt.Sprintf("%s %s: %d of %d requests not answered 200: %v", mode, server, r.failed, r.requests, r.errors))
+	}
+	if r.isMock && r.distinct != r.requests-r.failed {
+		out = append(out, fmt.Sprintf("%s mock: %d answers but only %d distinct blobs: a blob was reused", mode, r.requests-r.failed, r.distinct))
+	}
+	if r.violations > 0 {
+		out = append(out, fmt.Sprintf("%s mock: %d contract violations recorded", mode, r.violations))
+	}
+	return out
+}
+
+// median returns the run of median throughput.
+func median(rs []result) result {
+	s := slices.Clone(rs)
+	slices.SortFunc(s, func(a, b result) int {
+		switch {
+		case a.throughput < b.throughput:
+			return -1
+		case a.throughput > b.throughput:
+			return 1
+		}
+		return 0
+	})
+	return s[len(s)/2]
+}
+
+// load starts the server afresh, warms it up, measures one run and stops it.
+func (s server) load(mode string, o options) (result, error) {
+	p, err := harness.Start(s.bin, 30*time.Second, s.args...)
+	if err != nil {
+		return result{}, err
+	}
+	defer p.Stop()
+	url := p.URL + backupPath
+	tr := targeter(mode, url)
+	if o.warmup > 0 {
+		for r := range attacker(o).Attack(tr, vegeta.Rate{}, o.warmup, "warmup") {
+			_ = r
+		}
+	}
+	res := result{errors: map[string]int{}, isMock: s.name == "mock"}
+	seen := map[uint64]struct{}{}
+	seed := maphash.MakeSeed()
+	var latencies []time.Duration
+	serverCPU0, err := p.CPUTime()
+	if err != nil {
+		return result{}, err
+	}
+	clientCPU0, err := harness.ProcCPUTime(0)
+	if err != nil {
+		return result{}, err
+	}
+	start := time.Now()
+	for r := range attacker(o).Attack(tr, vegeta.Rate{}, o.duration, mode) {
+		res.requests++
+		latencies = append(latencies, r.Latency)
+		if r.Code != http.StatusOK || r.Error != "" {
+			res.failed++
+			res.errors[fmt.Sprintf("%d %s", r.Code, r.Error)]++
+			continue
+		}
+		seen[maphash.Bytes(seed, r.Body)] = struct{}{}
+	}
+	elapsed := time.Since(start)
+	serverCPU1, err := p.CPUTime()
+	if err != nil {
+		return result{}, err
+	}
+	clientCPU1, _ := harness.ProcCPUTime(0)
+	if res.requests > 0 {
+		res.serverCPU = (serverCPU1 - serverCPU0) / time.Duration(res.requests)
+		res.clientCPU = (clientCPU1 - clientCPU0) / time.Duration(res.requests)
+	}
+	res.distinct = len(seen)
+	res.throughput = float64(res.requests-res.failed) / elapsed.Seconds()
+	slices.Sort(latencies)
+	if n := len(latencies); n > 0 {
+		res.p50 = latencies[n*50/100]
+		res.p99 = latencies[min(n-1, n*99/100)]
+	}
+	if res.peakRSS, err = p.Status("VmHWM"); err != nil {
+		return result{}, err
+	}
+	if res.isMock {
+		if res.violations, err = violations(p.URL); err != nil {
+			return result{}, err
+		}
+	}
+	return res, nil
+}
+
+// attacker keeps exactly o.concurrency requests in flight over as many kept-alive connections.
+func attacker(o options) *vegeta.Attacker {
+	return vegeta.NewAttacker(
+		vegeta.Workers(uint64(o.concurrency)),
+		vegeta.MaxWorkers(uint64(o.concurrency)),
+		vegeta.Connections(o.concurrency),
+		vegeta.MaxConnections(o.concurrency),
+		vegeta.KeepAlive(true),
+		vegeta.HTTP2(false),
+		vegeta.Timeout(30*time.Second),
+		vegeta.Redirects(vegeta.NoFollow),
+	)
+}
+
+// targeter makes the backup request of a mode: with the demo token, or signed afresh with the
+// demo AK/SK as the official SDK signs it (X-Project-Id signed, a JSON content type).
+func targeter(mode, url string) vegeta.Targeter {
+	if mode == "token" {
+		header := http.Header{"X-Auth-Token": {mock.DemoToken}}
+		return func(t *vegeta.Target) error {
+			t.Method, t.URL, t.Header = http.MethodPost, url, header
+			return nil
+		}
+	}
+	return func(t *vegeta.Target) error {
+		req, err := http.NewRequest(http.MethodPost, url, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Project-Id", mock.DemoProjectID)
+		if err := aksk.Sign(req, mock.DemoAK, mock.DemoSK, time.Now(), "x-project-id"); err != nil {
+			return err
+		}
+		t.Method, t.URL, t.Header = http.MethodPost, url, req.Header
+		return nil
+	}
+}
+
+// tokenRequest is the token backup call against base.
+func tokenRequest(base string) func() (*http.Request, error) {
+	return func() (*http.Request, error) {
+		req, err := http.NewRequest(http.MethodPost, base+backupPath, nil)
+		if err == nil {
+			req.Header.Set("X-Auth-Token", mock.DemoToken)
+		}
+		return req, err
+	}
+}
+
+// captureBackupBody starts the mock once and writes the body of one backup answer to file.
+func captureBackupBody(mockBin, file string) error {
+	p, err := harness.Start(mockBin, 30*time.Second, "serve", "--addr", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer p.Stop()
+	req, _ := tokenRequest(p.URL)()
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		return err
+	}
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("backup: status %d: %s", res.StatusCode, body)
+	}
+	return os.WriteFile(file, body, 0o600)
+}
+
+// violations returns how many contract violations the mock recorded.
+func violations(base string) (int, error) {
+	res, err := http.Get(base + "/__admin/violations")
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	var v struct {
+		Violations []json.RawMessage `json:"violations"`
+		Dropped    int               `json:"dropped"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&v); err != nil {
+		return 0, fmt.Errorf("violations: %w", err)
+	}
+	return len(v.Violations) + v.Dropped, nil
+}
+
+// startupStats summarises start-up measurements.
+type startupStats struct {
+	listen, median, p90, max time.Duration
+}
+
+// startup starts the server n times and measures exec → listening and exec → first 200 on
+// the backup call (polled every 0.5 ms from the moment the address is printed).
+func (s server) startup(n int) (startupStats, error) {
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	var listens, firsts []time.Duration
+	for range n {
+		p, err := harness.Start(s.bin, 30*time.Second, s.args...)
+		if err != nil {
+			return startupStats{}, err
+		}
+		ok, err := harness.WaitOK(client, tokenRequest(p.URL), 500*time.Microsecond, 10*time.Second)
+		p.Stop()
+		if err != nil {
+			return startupStats{}, err
+		}
+		listens = append(listens, p.Listening.Sub(p.Started))
+		firsts = append(firsts, ok.Sub(p.Started))
+	}
+	slices.Sort(listens)
+	slices.Sort(firsts)
+	return startupStats{
+		listen: listens[len(listens)/2],
+		median: firsts[len(firsts)/2],
+		p90:    firsts[min(len(firsts)-1, len(firsts)*9/10)],
+		max:    firsts[len(firsts)-1],
+	}, nil
+}
