@@ -23,8 +23,24 @@ func (s *Server) LoadFixtures(path string) error {
 	return nil
 }
 
-// applyFixtures adds credentials, users, fault rules and (absent) secrets.
+// applyFixtures adds fault rules, credentials, users and (absent) secrets. The fixtures were
+// checked when parsed; the fault rules, the only part that can still be refused (a duplicate
+// ID, the rule bound), go first and are taken back on failure, so a refused file leaves no
+// credential behind.
 func (s *Server) applyFixtures(fx *fixtures.Fixtures) error {
+	var added []string
+	for _, r := range fx.Faults {
+		rule := fault.Rule{ID: r.ID, Operation: r.Operation, Secret: r.Secret, Every: r.Every,
+			Probability: r.Probability, Seed: r.Seed, Times: r.Times, Fault: r.Fault}
+		stored, err := s.faults.Add(rule)
+		if err != nil {
+			for _, id := range added {
+				s.faults.Remove(id)
+			}
+			return fmt.Errorf("fault rule %q: %w", r.ID, err)
+		}
+		added = append(added, stored.ID)
+	}
 	for _, c := range fx.Credentials {
 		actions := c.Actions
 		if len(actions) == 0 {
@@ -47,13 +63,6 @@ func (s *Server) applyFixtures(fx *fixtures.Fixtures) error {
 			ProjectID: u.ProjectID, ProjectName: u.ProjectName, Actions: actions})
 		if err != nil {
 			return err
-		}
-	}
-	for _, r := range fx.Faults {
-		rule := fault.Rule{ID: r.ID, Operation: r.Operation, Secret: r.Secret, Every: r.Every,
-			Probability: r.Probability, Seed: r.Seed, Times: r.Times, Fault: r.Fault}
-		if _, err := s.faults.Add(rule); err != nil {
-			return fmt.Errorf("fault rule %q: %w", r.ID, err)
 		}
 	}
 	now := s.service.Now()

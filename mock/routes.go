@@ -3,6 +3,8 @@ package mock
 import (
 	"errors"
 	"net/http"
+	"path"
+	"strings"
 
 	"github.com/csmskit/csmskit/generated/csmsapi"
 	"github.com/csmskit/csmskit/generated/iamapi"
@@ -41,9 +43,16 @@ func (s *Server) routes(contract *openapi.Contract) http.Handler {
 		OnViolation:  s.requestViolation,
 	})
 	csms := s.withRecording(contract, validate(recordOperation(s.withFaults(mux))))
-	top := http.NewServeMux()
-	top.Handle(AdminPrefix, s.adminRoutes())
-	top.Handle("/", csms)
+	admin := s.adminRoutes()
+	// A plain prefix test, not a ServeMux: a ServeMux answers unclean paths, CONNECT and "*"
+	// itself, with redirects and plain text, where every answer must be the vendor's JSON.
+	top := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, AdminPrefix) && path.Clean(r.URL.Path) == r.URL.Path {
+			admin.ServeHTTP(w, r)
+			return
+		}
+		csms.ServeHTTP(w, r)
+	})
 	return withRequestID(withRecovery(s.logger, withAccessLog(s.logger, top)))
 }
 

@@ -1,9 +1,13 @@
 package openapi
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
 	"strings"
 
@@ -102,17 +106,47 @@ func (k *Checker) check(w http.ResponseWriter, r *http.Request) (*routers.Route,
 		}
 		return nil, nil, rej
 	}
-	if r.Body != nil {
-		r.Body = http.MaxBytesReader(w, r.Body, k.limit)
-	}
 	input := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route, Options: k.opts}
 	if err := validatePath(r.Context(), input); err != nil {
 		return nil, nil, &Rejection{Err: RequestError(err), Violation: true}
+	}
+	if err := k.readBody(w, r, route); err != nil {
+		return nil, nil, &Rejection{Err: err, Violation: true}
 	}
 	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
 		return nil, nil, &Rejection{Err: RequestError(err), Violation: !refusedCredentials(err)}
 	}
 	return route, params, nil
+}
+
+// readBody reads the whole body (within the bound) before anything else looks at it, so that
+// a body that is too large, cut short or followed by more data is answered as such: the
+// security check would otherwise read it first and take a read error for missing
+// credentials, and JSON decoders stop after the first value and ignore the rest.
+func (k *Checker) readBody(w http.ResponseWriter, r *http.Request, route *routers.Route) *apierror.Error {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, k.limit))
+	_ = r.Body.Close()
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return apierror.New(apierror.RequestTooLarge, fmt.Sprintf("the request body exceeds %d bytes", tooLarge.Limit))
+	case err != nil:
+		return apierror.New(apierror.MalformedBody, "the request body ended before its announced length")
+	}
+	rb := route.Operation.RequestBody
+	if len(body) > 0 && rb != nil && rb.Value != nil && isJSON(r.Header.Get("Content-Type")) && !json.Valid(body) {
+		return apierror.New(apierror.MalformedBody, "the request body is not one JSON value")
+	}
+	return nil
+}
+
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }
 
 // refusedCredentials tells an authenticator's refusal of credentials that were there from a

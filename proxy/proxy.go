@@ -15,7 +15,9 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"path"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/csmskit/csmskit/mock/journal"
@@ -93,15 +95,21 @@ func New(cfg Config) (*Proxy, error) {
 			apierror.Write(w, apierror.New(apierror.BackendUnavailable, "the upstream did not answer"))
 		},
 	}
-	mux := http.NewServeMux()
-	admin := http.NewServeMux()
-	cfg.Recorder.Register(admin)
-	admin.HandleFunc("GET /__admin/health", func(w http.ResponseWriter, _ *http.Request) {
-		journal.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "upstream": cfg.Upstream.String()})
+	adminMux := http.NewServeMux()
+	cfg.Recorder.Register(adminMux)
+	adminMux.HandleFunc("GET /__admin/health", func(w http.ResponseWriter, _ *http.Request) {
+		journal.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "upstream": cfg.Upstream.Redacted()})
 	})
-	mux.Handle("/__admin/", journal.Guard(cfg.AdminToken, admin))
-	mux.Handle("/", p.forward(rp))
-	p.handler = mux
+	admin := journal.Guard(cfg.AdminToken, adminMux)
+	forward := p.forward(rp)
+	// A prefix test, not a ServeMux, which would redirect unclean paths instead of forwarding them.
+	p.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/__admin/") && path.Clean(r.URL.Path) == r.URL.Path {
+			admin.ServeHTTP(w, r)
+			return
+		}
+		forward.ServeHTTP(w, r)
+	})
 	return p, nil
 }
 
