@@ -155,3 +155,17 @@ func TestAdminToken(t *testing.T) {
 	c.must(401, "POST", backupPath, "", creds{token: "admin-secret-admin-secret-admin-secret"})
 	c.must(200, "POST", backupPath, "", demoToken)
 }
+
+func TestAdminTokenNeedsTheBearerScheme(t *testing.T) {
+	_, c := newMock(t, func(cfg *mock.Config) { cfg.AdminToken = "admin-secret" })
+	req, _ := http.NewRequest("GET", c.url+"/__admin/journal", nil)
+	req.Header.Set("Authorization", "admin-secret")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 401 {
+		t.Errorf("the bare token without Bearer: %d, want 401", res.StatusCode)
+	}
+}

@@ -39,6 +39,9 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, st
 	if *adminToken == "" {
 		*adminToken = getenv(adminTokenEnv)
 	}
+	if err := adminGuarded(*addr, *adminToken); err != nil {
+		return err
+	}
 	logger, err := newLogger(stderr, *logFormat, *logLevel)
 	if err != nil {
 		return err

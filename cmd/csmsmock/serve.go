@@ -65,6 +65,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if o.cfg.AdminToken == "" {
 		o.cfg.AdminToken = getenv(adminTokenEnv)
 	}
+	if err := adminGuarded(o.addr, o.cfg.AdminToken); err != nil {
+		return err
+	}
 	if o.cfg.JournalSize < 1 || o.cfg.ViolationLogSize < 1 {
 		return fmt.Errorf("%w: --journal-size and --violation-log-size are at least 1", errUsage)
 	}
@@ -177,4 +180,23 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	default:
 		return nil, fmt.Errorf("%w: --log-format is text or json, not %q", errUsage, format)
 	}
+}
+
+// adminGuarded refuses to serve the admin API, which can load credentials and read the
+// journal, beyond loopback without a token.
+func adminGuarded(addr, token string) error {
+	if token != "" {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%w: --addr %q: %v", errUsage, addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("%w: --addr %s is reachable beyond loopback: set --admin-token (or %s) to guard /__admin/", errUsage, addr, adminTokenEnv)
 }

@@ -170,9 +170,9 @@ func Guard(token string, next http.Handler) http.Handler {
 	}
 	want := sha256.Sum256([]byte(token))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		got, bearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		sum := sha256.Sum256([]byte(got))
-		if subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+		if subtle.ConstantTimeCompare(sum[:], want[:]) != 1 || !bearer {
 			apierror.Write(w, apierror.New(apierror.AuthenticationFailed, "the admin API needs its token as Authorization: Bearer <token>"))
 			return
 		}
