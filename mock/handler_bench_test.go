@@ -1,12 +1,9 @@
 package mock_test
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,22 +15,11 @@ import (
 // access log, journal, request validation with real authentication, faults, the response
 // check), driven through httptest without a network. Every backup seals a fresh blob.
 
-// benchKey is the RSA key of the benchmarked mocks, made once per test binary.
-var benchKey = sync.OnceValue(func() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic(err)
-	}
-	return k
-})
-
-const benchSecrets = "/v1/" + mock.DemoProjectID + "/secrets"
-
 // newBenchMock returns a mock with the demo configuration and key benchKey.
 func newBenchMock(b *testing.B) *mock.Server {
 	b.Helper()
 	cfg := mock.DefaultConfig()
-	cfg.BackupKey = benchKey()
+	cfg.BackupKey = testKey()
 	srv, err := mock.New(cfg)
 	if err != nil {
 		b.Fatal(err)
@@ -78,7 +64,7 @@ func signedHeader(b *testing.B, method, path, body string) http.Header {
 
 // BenchmarkHandler measures one request through the whole mock handler.
 func BenchmarkHandler(b *testing.B) {
-	backup := benchSecrets + "/" + mock.DemoSecretName + "/backup"
+	backup := base + "/" + mock.DemoSecretName + "/backup"
 	token := http.Header{"X-Auth-Token": {mock.DemoToken}}
 
 	b.Run("token-backup", func(b *testing.B) {
@@ -109,14 +95,14 @@ func BenchmarkHandler(b *testing.B) {
 		h := newBenchMock(b)
 		const name = "big-secret"
 		value := strings.Repeat("v", 32<<10)
-		benchDo(b, h, http.MethodPost, benchSecrets, `{"name":"`+name+`","secret_string":"`+value+`"}`, jsonToken())
+		benchDo(b, h, http.MethodPost, base, `{"name":"`+name+`","secret_string":"`+value+`"}`, jsonToken())
 		for range 19 {
-			benchDo(b, h, http.MethodPost, benchSecrets+"/"+name+"/versions", `{"secret_string":"`+value+`"}`, jsonToken())
+			benchDo(b, h, http.MethodPost, base+"/"+name+"/versions", `{"secret_string":"`+value+`"}`, jsonToken())
 		}
 		b.SetBytes(20 << 15)
 		b.ReportAllocs()
 		for b.Loop() {
-			benchDo(b, h, http.MethodPost, benchSecrets+"/"+name+"/backup", "", token)
+			benchDo(b, h, http.MethodPost, base+"/"+name+"/backup", "", token)
 		}
 	})
 	b.Run("token-create-1KiB", func(b *testing.B) {
@@ -128,8 +114,8 @@ func BenchmarkHandler(b *testing.B) {
 			i++
 			// The quota bounds a project to 500 secrets: delete each one again.
 			name := "bench-" + strings.Repeat("x", i%7)
-			benchDo(b, h, http.MethodPost, benchSecrets, `{"name":"`+name+`","secret_string":"`+value+`"}`, jsonToken())
-			benchDo(b, h, http.MethodDelete, benchSecrets+"/"+name, "", jsonToken())
+			benchDo(b, h, http.MethodPost, base, `{"name":"`+name+`","secret_string":"`+value+`"}`, jsonToken())
+			benchDo(b, h, http.MethodDelete, base+"/"+name, "", jsonToken())
 		}
 	})
 	b.Run("reference-fixed-body", func(b *testing.B) {
