@@ -17,7 +17,6 @@ import (
 
 	"github.com/csmskit/csmskit/mock"
 	"github.com/csmskit/csmskit/mock/blob"
-	"github.com/csmskit/csmskit/mock/journal"
 )
 
 // Concurrency: many goroutines run create, version, backup, delete and restore on the same names,
@@ -44,12 +43,7 @@ func startConcurrent(t *testing.T, dataDir string) *loadClient {
 	t.Cleanup(func() {
 		tr.CloseIdleConnections()
 		ts.Close()
-		vs, _ := srv.Violations()
-		for _, v := range vs {
-			if v.Kind == journal.KindResponse {
-				t.Errorf("under concurrency the mock answered outside the contract: %+v", v)
-			}
-		}
+		noResponseViolations(t, srv)
 		if err := srv.Close(); err != nil {
 			t.Errorf("close: %v", err)
 		}

@@ -65,13 +65,7 @@ func newMock(t *testing.T, edit func(*mock.Config)) (*mock.Server, *client) {
 	ts := httptest.NewServer(srv)
 	t.Cleanup(func() {
 		ts.Close()
-		// Whatever a test provoked, the mock itself must never have broken the contract.
-		violations, _ := srv.Violations()
-		for _, v := range violations {
-			if v.Kind == journal.KindResponse {
-				t.Errorf("the mock sent a response that breaks the contract: %+v", v)
-			}
-		}
+		noResponseViolations(t, srv)
 		srv.Close()
 	})
 	now := cfg.Now
@@ -197,3 +191,15 @@ func signWith(t *testing.T, req *http.Request, now time.Time) {
 func ioNopCloser(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)) }
 
 func jsonValid(data []byte, v any) bool { return json.Unmarshal(data, v) == nil }
+
+// noResponseViolations fails the test when the mock recorded a response of its own that breaks
+// the contract: whatever a test provoked, the mock itself must keep it.
+func noResponseViolations(t *testing.T, srv *mock.Server) {
+	t.Helper()
+	violations, _ := srv.Violations()
+	for _, v := range violations {
+		if v.Kind == journal.KindResponse {
+			t.Errorf("the mock sent a response that breaks the contract: %+v", v)
+		}
+	}
+}
