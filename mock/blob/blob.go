@@ -15,7 +15,14 @@ package blob
 
 import (
 	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -78,27 +85,62 @@ func malformed(format string, args ...any) error {
 
 // Seal encrypts plaintext to k as Prefix followed by a compact JWE (alg RSA-OAEP-256, enc
 // A128CBC-HS256, kid k.ID()), with a fresh content key and IV on every call.
+//
+// It builds the JWE itself from the standard library's primitives (RFC 7516 §5.1 with RFC 7518
+// §4.3 and §5.2.3) rather than through go-jose, whose general-purpose path marshals the same
+// protected header to JSON and copies the ciphertext several times on every call; Open still
+// parses with go-jose, and the tests open every blob Seal makes.
 func (k *Key) Seal(plaintext []byte) (string, error) {
-	if k == nil || k.enc == nil {
+	if k == nil || k.header == "" {
 		return "", errNoKey
 	}
-	if n := k.sealedLen(len(plaintext)); n > MaxLen {
+	n := k.sealedLen(len(plaintext))
+	if n > MaxLen {
 		return "", fmt.Errorf("%w: a plaintext of %d bytes would seal to a blob of %d characters, the limit is %d",
 			ErrTooLarge, len(plaintext), n, MaxLen)
 	}
-	obj, err := k.enc.Encrypt(plaintext)
+	// A fresh 256-bit content key (the first half authenticates, the second encrypts) and IV.
+	var cekIV [32 + ivSize]byte
+	if _, err := rand.Read(cekIV[:]); err != nil {
+		return "", fmt.Errorf("backup blob: sealing: %w", err)
+	}
+	cek, iv := cekIV[:32], cekIV[32:]
+	encryptedKey, err := rsa.EncryptOAEP(sha256.New(), rand.Reader, &k.priv.PublicKey, cek, nil)
 	if err != nil {
 		return "", fmt.Errorf("backup blob: sealing: %w", err)
 	}
-	jwe, err := obj.CompactSerialize()
+	block, err := aes.NewCipher(cek[16:])
 	if err != nil {
-		return "", fmt.Errorf("backup blob: serializing: %w", err)
+		return "", fmt.Errorf("backup blob: sealing: %w", err)
 	}
-	blob := Prefix + jwe
-	if len(blob) > MaxLen { // sealedLen is exact; this only guards against a go-jose change
-		return "", fmt.Errorf("%w: the sealed blob is %d characters, the limit is %d", ErrTooLarge, len(blob), MaxLen)
+	// PKCS#7: always 1 to 16 bytes of padding, each holding the padding's length.
+	pad := blockSize - len(plaintext)%blockSize
+	ciphertext := make([]byte, len(plaintext)+pad)
+	copy(ciphertext, plaintext)
+	for i := len(plaintext); i < len(ciphertext); i++ {
+		ciphertext[i] = byte(pad)
 	}
-	return blob, nil
+	cipher.NewCBCEncrypter(block, iv).CryptBlocks(ciphertext, ciphertext)
+	// The tag: HMAC-SHA-256 over AAD || IV || ciphertext || AL, cut to its first half, where the
+	// AAD is the encoded protected header and AL its length in bits as a 64-bit big-endian.
+	mac := hmac.New(sha256.New, cek[:16])
+	mac.Write([]byte(k.header))
+	mac.Write(iv)
+	mac.Write(ciphertext)
+	mac.Write(binary.BigEndian.AppendUint64(nil, uint64(len(k.header))*8))
+	tag := mac.Sum(nil)[:tagSize]
+
+	b := make([]byte, 0, n)
+	b = append(b, Prefix...)
+	b = append(b, k.header...)
+	for _, seg := range [][]byte{encryptedKey, iv, ciphertext, tag} {
+		b = append(b, '.')
+		b = base64.RawURLEncoding.AppendEncode(b, seg)
+	}
+	if len(b) > MaxLen { // sealedLen is exact; this only guards against a mistake in it
+		return "", fmt.Errorf("%w: the sealed blob is %d characters, the limit is %d", ErrTooLarge, len(b), MaxLen)
+	}
+	return string(b), nil
 }
 
 // sealedLen is the length of the blob that Seal makes from n bytes of plaintext: a fixed

@@ -5,6 +5,8 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -13,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 
-	jose "github.com/go-jose/go-jose/v4"
 	"github.com/google/uuid"
 )
 
@@ -29,11 +30,9 @@ type Key struct {
 	priv *rsa.PrivateKey
 	id   string
 	pem  []byte
-	// enc is built once and shared by every Seal: go-jose's Encrypter keeps only the recipient
-	// and algorithms, and draws a fresh CEK and IV from crypto/rand inside each Encrypt call
-	// (genericEncrypter.EncryptWithAuthData, randomKeyGenerator.genKey and
-	// aeadContentCipher.encrypt in v4.1.9), writing nothing to itself, so reuse is safe.
-	enc jose.Encrypter
+	// header is the base64url protected header every blob under this key carries (the JWE's
+	// first segment and its additional authenticated data): it depends on the key alone.
+	header string
 	// overhead is the length of a sealed blob minus its base64url ciphertext, for sealedLen.
 	overhead int
 }
@@ -77,15 +76,20 @@ func NewKey(priv *rsa.PrivateKey) (*Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("backup key: encoding the private key: %w", err)
 	}
-	enc, err := jose.NewEncrypter(encAlg, jose.Recipient{Algorithm: keyAlg, Key: &priv.PublicKey, KeyID: id}, nil)
+	// The members in go-jose's order (it marshals a map): alg, enc, kid.
+	hdr, err := json.Marshal(struct {
+		Alg string `json:"alg"`
+		Enc string `json:"enc"`
+		Kid string `json:"kid"`
+	}{string(keyAlg), string(encAlg), id})
 	if err != nil {
 		return nil, fmt.Errorf("backup key: %w", err)
 	}
 	k := &Key{
-		priv: priv,
-		id:   id,
-		pem:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}),
-		enc:  enc,
+		priv:   priv,
+		id:     id,
+		pem:    pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}),
+		header: base64.RawURLEncoding.EncodeToString(hdr),
 	}
 
 	// Measure the fixed part of a blob once, by sealing nothing, so that Seal can refuse an
