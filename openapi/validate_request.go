@@ -113,7 +113,7 @@ func (k *Checker) check(w http.ResponseWriter, r *http.Request) (*routers.Route,
 	if err := k.readBody(w, r, route); err != nil {
 		return nil, nil, &Rejection{Err: err, Violation: true}
 	}
-	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
+	if err := validateRest(r.Context(), input); err != nil {
 		return nil, nil, &Rejection{Err: RequestError(err), Violation: !refusedCredentials(err)}
 	}
 	return route, params, nil
@@ -312,6 +312,42 @@ func parseReason(e *openapi3filter.ParseError) string {
 		e = next
 	}
 	return "malformed"
+}
+
+// validateRest is openapi3filter.ValidateRequest (v0.153.0) without the path parameters, which
+// validatePath has already checked: the security requirements first (the operation's, else the
+// document's), then the path item's and the operation's other parameters, then the body. It
+// stops at the first failure, as ValidateRequest does without Options.MultiError.
+func validateRest(ctx context.Context, in *openapi3filter.RequestValidationInput) error {
+	route := in.Route
+	op := route.Operation
+	security := op.Security
+	if security == nil {
+		security = &route.Spec.Security
+	}
+	if err := openapi3filter.ValidateSecurityRequirements(ctx, in, *security); err != nil {
+		return err
+	}
+	for _, p := range route.PathItem.Parameters {
+		if p.Value.In == openapi3.ParameterInPath || op.Parameters.GetByInAndName(p.Value.In, p.Value.Name) != nil {
+			continue
+		}
+		if err := openapi3filter.ValidateParameter(ctx, in, p.Value); err != nil {
+			return err
+		}
+	}
+	for _, p := range op.Parameters {
+		if p.Value.In == openapi3.ParameterInPath {
+			continue
+		}
+		if err := openapi3filter.ValidateParameter(ctx, in, p.Value); err != nil {
+			return err
+		}
+	}
+	if op.RequestBody != nil {
+		return openapi3filter.ValidateRequestBody(ctx, in, op.RequestBody.Value)
+	}
+	return nil
 }
 
 // validatePath checks the path parameters before anything else: a malformed path names no
