@@ -11,7 +11,9 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
 )
 
 // MaxResponseBytes bounds how much of a response body ValidateResponse reads: the largest
@@ -30,23 +32,79 @@ func (c *Contract) ValidateResponse(ctx context.Context, resp *http.Response) er
 	if err != nil {
 		return err
 	}
-	route, params, err := c.FindRoute(resp.Request)
+	return c.CheckResponse(ctx, resp.Request, resp.StatusCode, resp.Header, body)
+}
+
+// CheckResponse is ValidateResponse for a response already in memory: req is the request it
+// answers (its method and URL are used), body the whole body, which is neither copied nor kept.
+func (c *Contract) CheckResponse(ctx context.Context, req *http.Request, status int, header http.Header, body []byte) error {
+	if len(body) > MaxResponseBytes {
+		return fmt.Errorf("response body exceeds %d bytes", MaxResponseBytes)
+	}
+	route, params, err := c.FindRoute(req)
 	if err != nil {
-		return c.validateErrorBody(resp, body)
+		return c.validateErrorBody(req, status, header, body)
 	}
 	input := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{
-			Request:    resp.Request,
-			PathParams: params,
-			Route:      route,
-		},
-		Status:  resp.StatusCode,
-		Header:  resp.Header,
-		Body:    io.NopCloser(bytes.NewReader(body)),
-		Options: &openapi3filter.Options{IncludeResponseStatus: true},
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		Status:                 status,
+		Header:                 header,
+		Body:                   io.NopCloser(bytes.NewReader(body)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
+	}
+	// A JSON body is decoded and checked here, straight from body; kin-openapi, which would
+	// copy it twice first, checks the status and the headers. Any other body is left to it.
+	schema, isJSON := jsonSchemaOf(route, status, header)
+	if isJSON {
+		input.Options.ExcludeResponseBody = true
 	}
 	if err := openapi3filter.ValidateResponse(ctx, input); err != nil {
-		return fmt.Errorf("%s %s → %d: %s", resp.Request.Method, route.Path, resp.StatusCode, firstLine(err))
+		return fmt.Errorf("%s %s → %d: %s", req.Method, route.Path, status, firstLine(err))
+	}
+	if !isJSON || schema == nil {
+		return nil
+	}
+	if err := checkJSONBody(schema, body); err != nil {
+		return fmt.Errorf("%s %s → %d: %s", req.Method, route.Path, status, firstLine(err))
+	}
+	return nil
+}
+
+// jsonSchemaOf returns the schema of the documented response for status, when the response's
+// Content-Type is a documented JSON media type. It reports false for everything kin-openapi
+// must judge itself: an undocumented status or content type, or a body that is not JSON.
+func jsonSchemaOf(route *routers.Route, status int, header http.Header) (*openapi3.Schema, bool) {
+	ref := route.Operation.Responses.Status(status)
+	if ref == nil {
+		ref = route.Operation.Responses.Default()
+	}
+	if ref == nil || ref.Value == nil || len(ref.Value.Content) == 0 {
+		return nil, false
+	}
+	mediaType := ref.Value.Content.Get(header.Get("Content-Type"))
+	if mediaType == nil || !isJSON(header.Get("Content-Type")) {
+		return nil, false
+	}
+	if mediaType.Schema == nil {
+		return nil, true
+	}
+	return mediaType.Schema.Value, true
+}
+
+// checkJSONBody decodes body as exactly one JSON value (numbers kept exact, as kin-openapi
+// keeps them) and checks it against schema as a response.
+func checkJSONBody(schema *openapi3.Schema, body []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var value any
+	if err := dec.Decode(&value); err != nil {
+		return fmt.Errorf("failed to decode response body: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("failed to decode response body: more data after the JSON value")
+	}
+	if err := schema.VisitJSON(value, openapi3.VisitAsResponse()); err != nil {
+		return fmt.Errorf("response body doesn't match schema: %w", err)
 	}
 	return nil
 }
@@ -59,15 +117,15 @@ func firstLine(err error) string {
 }
 
 // validateErrorBody checks a response to an unmatched request: a 4xx with the error body.
-func (c *Contract) validateErrorBody(resp *http.Response, body []byte) error {
-	if resp.StatusCode < 400 || resp.StatusCode > 499 {
+func (c *Contract) validateErrorBody(req *http.Request, status int, header http.Header, body []byte) error {
+	if status < 400 || status > 499 {
 		return fmt.Errorf("no operation matches %s %s, yet the status is %d, not a 4xx",
-			resp.Request.Method, resp.Request.URL.Path, resp.StatusCode)
+			req.Method, req.URL.Path, status)
 	}
-	mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	mt, _, err := mime.ParseMediaType(header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
 		return fmt.Errorf("error response Content-Type %q is not application/json",
-			resp.Header.Get("Content-Type"))
+			header.Get("Content-Type"))
 	}
 	schema := c.CSMS.Components.Schemas["ErrorResponse"].Value
 	var value any

@@ -31,6 +31,13 @@ func TestValidateResponse(t *testing.T) {
 		{"delete's empty 200", "DELETE", base + "/db-password", 200, "", "", ""},
 		{"an error on an unknown route", "GET", "/nowhere", 404, "application/json", errBody, ""},
 
+		{"a blob with the encoder's newline", "POST", backup, 200, "application/json", blob + "\n", ""},
+
+		{"a body cut short", "POST", backup, 200, "application/json", blob[:20], "decode"},
+		{"two JSON values", "POST", backup, 200, "application/json", blob + blob, "more data"},
+		{"an empty JSON body", "POST", backup, 200, "application/json", "", "decode"},
+		{"a body that is not JSON", "POST", backup, 200, "application/json", "gone", "decode"},
+		{"an undocumented JSON media type", "POST", backup, 200, "application/problem+json", blob, "Content-Type"},
 		{"an undocumented status", "POST", backup, 418, "application/json", errBody, "418"},
 		{"201 where 200 is documented", "POST", backup, 201, "application/json", blob, "201"},
 		{"no secret_blob", "POST", backup, 200, "application/json", `{"blob":"x"}`, "secret_blob"},
