@@ -72,10 +72,16 @@ func (s *Service) get(tx store.Tx, project, name string) (*Secret, error) {
 	if err := json.Unmarshal(raw, &sec); err != nil {
 		return nil, fmt.Errorf("decode secret %s: %w", name, err)
 	}
-	if sec.State == StatePendingDelete && sec.ScheduledDeleteTime > 0 && s.now() >= sec.ScheduledDeleteTime {
+	if s.deleted(sec.State, sec.ScheduledDeleteTime) {
 		return nil, s.notFound(name)
 	}
 	return &sec, nil
+}
+
+// deleted reports whether a secret pending deletion has reached its deletion time: from then
+// on it no longer exists, whether or not its record has been removed yet.
+func (s *Service) deleted(state string, scheduledDeleteTime int64) bool {
+	return state == StatePendingDelete && scheduledDeleteTime > 0 && s.now() >= scheduledDeleteTime
 }
 
 func put(tx store.Tx, project string, sec *Secret) error {
@@ -349,23 +355,60 @@ type backup struct {
 const backupFormat = 1
 
 // Backup seals a secret with all its versions into a fresh blob.
+//
+// The stored record is already the secret's JSON (put stores nothing else), so it goes into
+// the backup as it is, between the backup's other members; only the two fields that decide
+// whether the secret may be backed up are decoded. Decoding checks the whole record is JSON.
 func (s *Service) Backup(project, name string) (string, error) {
-	sec, err := s.view(project, name)
+	var plain []byte
+	err := s.store.View(func(tx store.Tx) error {
+		raw, ok, err := tx.Get(bucket(project), name)
+		if err != nil {
+			return fmt.Errorf("read secret: %w", err)
+		}
+		if !ok {
+			return s.notFound(name)
+		}
+		var head struct {
+			State               string `json:"state"`
+			ScheduledDeleteTime int64  `json:"scheduled_delete_time"`
+		}
+		if err := json.Unmarshal(raw, &head); err != nil {
+			return fmt.Errorf("decode secret %s: %w", name, err)
+		}
+		if s.deleted(head.State, head.ScheduledDeleteTime) {
+			return s.notFound(name)
+		}
+		if head.State == StatePendingDelete {
+			return apierror.New(apierror.SecretPendingDeletion, "")
+		}
+		plain, err = appendBackup(make([]byte, 0, len(raw)+len(project)+48), project, raw)
+		return err
+	})
 	if err != nil {
 		return "", err
-	}
-	if sec.State == StatePendingDelete {
-		return "", apierror.New(apierror.SecretPendingDeletion, "")
-	}
-	plain, err := json.Marshal(backup{Format: backupFormat, ProjectID: project, Secret: *sec})
-	if err != nil {
-		return "", fmt.Errorf("encode backup of %s: %w", name, err)
 	}
 	blob, err := s.sealer.Seal(plain)
 	if err != nil {
 		return "", fmt.Errorf("seal backup of %s: %w", name, err)
 	}
 	return blob, nil
+}
+
+// appendBackup appends the JSON of backup{backupFormat, project, secret} to b, where secret
+// is the secret's JSON as stored: the bytes json.Marshal would write for the whole backup.
+func appendBackup(b []byte, project string, secret []byte) ([]byte, error) {
+	quoted, err := json.Marshal(project)
+	if err != nil {
+		return nil, fmt.Errorf("encode backup: %w", err)
+	}
+	b = append(b, `{"format":`...)
+	b = strconv.AppendInt(b, backupFormat, 10)
+	b = append(b, `,"project_id":`...)
+	b = append(b, quoted...)
+	b = append(b, `,"secret":`...)
+	b = append(b, secret...)
+	return append(b, '}'), nil
 }
 
 // Restore recreates a secret, with all its versions, values and stages, from a blob made in

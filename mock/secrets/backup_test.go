@@ -1,0 +1,49 @@
+package secrets
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// The backup Backup splices from the stored record must be, byte for byte, the one
+// json.Marshal writes for the decoded secret, so that Restore reads either the same way.
+func TestAppendBackupIsMarshal(t *testing.T) {
+	text, bin := `line "one"\n<two> & ü`, "AAEC/w=="
+	tests := []struct {
+		name    string
+		project string
+		secret  Secret
+	}{
+		{"empty secret", "0a1b2c3d4e5f60718293a4b5c6d7e8f9", Secret{}},
+		{"every field", "p", Secret{
+			ID: "id", Name: "db-password", State: StatePendingDelete, KMSKeyID: "k", Description: "<b>&\"</b>",
+			SecretType: DefaultSecretType, EnterpriseProjectID: "0", CreateTime: 1, UpdateTime: 2,
+			ScheduledDeleteTime: 3, NextVersion: 3,
+			Versions: []Version{
+				{ID: "v1", CreateTime: 1, Stages: []string{StagePrevious}, Value: Value{String: &text}},
+				{ID: "v2", CreateTime: 2, Stages: []string{StageCurrent, "custom"}, Value: Value{Binary: &bin}},
+			},
+		}},
+		{"a project that needs escaping", "a\"b\\c\u2028", Secret{Name: "n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stored, err := json.Marshal(tt.secret)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := json.Marshal(backup{Format: backupFormat, ProjectID: tt.project, Secret: tt.secret})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := appendBackup(nil, tt.project, stored)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("appendBackup wrote\n%s\njson.Marshal writes\n%s", got, want)
+			}
+		})
+	}
+}
