@@ -77,7 +77,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if (o.cert == "") != (o.key == "") {
 		return fmt.Errorf("%w: --cert and --key go together", errUsage)
 	}
-	logger, err := newLogger(stderr, o.logFormat, o.logLevel)
+	logOut := newBufferedLog(stderr)
+	defer logOut.Close()
+	logger, err := newLogger(logOut, o.logFormat, o.logLevel)
 	if err != nil {
 		return err
 	}
