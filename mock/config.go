@@ -51,8 +51,17 @@ type Config struct {
 	// everything in memory.
 	DataDir string
 
-	// BackupKey seals and opens backups; nil loads it from DataDir or makes a new one.
+	// BackupKey seals and opens backups. When it is nil the key is the one kept in DataDir
+	// (made there on first use); without DataDir it is the demo key when UseDemoBackupKey is
+	// set, and otherwise a new key made at start.
 	BackupKey *rsa.PrivateKey
+
+	// UseDemoBackupKey seals with the published demo key (mock/demo-backup-key.pem) when
+	// neither BackupKey nor DataDir gives a key: start-up then needs no RSA key generation
+	// (tens of milliseconds, sometimes hundreds), and a backup taken from one demo mock
+	// restores into another, or into the same one after a restart. Anyone can open blobs
+	// sealed under it, so it is for demo values only.
+	UseDemoBackupKey bool
 
 	// UnknownSecretStatus answers an unknown secret: 404 (the backup page, the default) or 400
 	// (the error-code table). Both carry CSMS.0106.
@@ -78,7 +87,8 @@ type Config struct {
 	Now func() time.Time
 }
 
-// DefaultConfig returns the demo configuration: the demo identity and secret, in memory.
+// DefaultConfig returns the demo configuration: the demo identity, secret and backup key, in
+// memory.
 func DefaultConfig() Config {
 	return Config{
 		ProjectID:           DemoProjectID,
@@ -89,6 +99,7 @@ func DefaultConfig() Config {
 		Password:            DemoPassword,
 		Domain:              DemoDomain,
 		DemoSecret:          true,
+		UseDemoBackupKey:    true,
 		UnknownSecretStatus: http.StatusNotFound,
 		MaxSecrets:          DefaultMaxSecret,
 	}

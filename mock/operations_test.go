@@ -182,7 +182,7 @@ func TestRestoreRefusesBadBlobs(t *testing.T) {
 	good := c.backup(mock.DemoSecretName)
 	c.must(200, "DELETE", base+"/"+mock.DemoSecretName, "", demoToken)
 
-	_, other := newMock(t, func(cfg *mock.Config) { cfg.BackupKey = nil }) // its own key
+	_, other := newMock(t, func(cfg *mock.Config) { cfg.BackupKey, cfg.UseDemoBackupKey = nil, false }) // a key made at start
 	foreign := other.backup(mock.DemoSecretName)
 
 	flip := func(s string, at int) string {

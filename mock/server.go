@@ -48,7 +48,7 @@ func New(cfg Config) (*Server, error) {
 	// An in-memory mock makes a fresh RSA-2048 key, which takes tens of milliseconds (more
 	// when the prime search is unlucky): make it while the contract loads, on another core.
 	var fresh chan keyOrErr
-	if cfg.BackupKey == nil && cfg.DataDir == "" {
+	if cfg.BackupKey == nil && cfg.DataDir == "" && !cfg.UseDemoBackupKey {
 		fresh = make(chan keyOrErr, 1)
 		go func() {
 			k, err := blob.GenerateKey()
@@ -88,7 +88,7 @@ func (s *Server) setUp(cfg Config, contract *openapi.Contract, fresh <-chan keyO
 		r := <-fresh
 		s.key, err = r.key, r.err
 	} else {
-		s.key, err = backupKey(cfg.BackupKey, cfg.DataDir)
+		s.key, err = backupKey(cfg.BackupKey, cfg.DataDir, cfg.UseDemoBackupKey)
 	}
 	if err != nil {
 		return err
@@ -156,7 +156,7 @@ func openStore(dataDir string) (store.Store, error) {
 	return store.OpenBolt(filepath.Join(dataDir, DatabaseFile))
 }
 
-func backupKey(given *rsa.PrivateKey, dataDir string) (*blob.Key, error) {
+func backupKey(given *rsa.PrivateKey, dataDir string, demo bool) (*blob.Key, error) {
 	var (
 		k   *blob.Key
 		err error
@@ -166,6 +166,8 @@ func backupKey(given *rsa.PrivateKey, dataDir string) (*blob.Key, error) {
 		k, err = blob.NewKey(given)
 	case dataDir != "":
 		k, err = blob.LoadOrCreate(filepath.Join(dataDir, BackupKeyFile))
+	case demo:
+		k, err = demoBackupKey()
 	default:
 		k, err = blob.GenerateKey()
 	}
