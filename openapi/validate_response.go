@@ -3,7 +3,6 @@ package openapi
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/csmskit/csmskit/openapi/internal/jsonvalue"
 )
 
 // MaxResponseBytes bounds how much of a response body ValidateResponse reads: the largest
@@ -94,14 +95,9 @@ func jsonSchemaOf(route *routers.Route, status int, header http.Header) (*openap
 // checkJSONBody decodes body as exactly one JSON value (numbers kept exact, as kin-openapi
 // keeps them) and checks it against schema as a response.
 func checkJSONBody(schema *openapi3.Schema, body []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var value any
-	if err := dec.Decode(&value); err != nil {
+	value, err := jsonvalue.Decode(body)
+	if err != nil {
 		return fmt.Errorf("failed to decode response body: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("failed to decode response body: more data after the JSON value")
 	}
 	if err := schema.VisitJSON(value, openapi3.VisitAsResponse()); err != nil {
 		return fmt.Errorf("response body doesn't match schema: %w", err)
@@ -128,8 +124,8 @@ func (c *Contract) validateErrorBody(req *http.Request, status int, header http.
 			header.Get("Content-Type"))
 	}
 	schema := c.CSMS.Components.Schemas["ErrorResponse"].Value
-	var value any
-	if err := json.Unmarshal(body, &value); err != nil {
+	value, err := jsonvalue.Decode(body)
+	if err != nil {
 		return fmt.Errorf("error response body is not JSON: %w", err)
 	}
 	if err := schema.VisitJSON(value); err != nil {

@@ -1,0 +1,320 @@
+// Package jsonvalue decodes one JSON document into the generic values kin-openapi validates
+// (map[string]any, []any, string, json.Number, bool and nil), as encoding/json does with
+// Decoder.UseNumber, but in one pass and copying a string only when it holds escapes.
+//
+// The response check decodes every answer the mock sends; with encoding/json (a validating
+// scan, then a second scan to build the values, then one for trailing data) that was about a
+// tenth of the mock's CPU per backup. Decode is stricter than encoding/json, never looser: it
+// refuses invalid UTF-8 and unpaired surrogate escapes, which encoding/json replaces with
+// U+FFFD, and it refuses anything but whitespace after the value. Where both accept a
+// document, they return equal values (FuzzDecodeMatchesEncodingJSON).
+package jsonvalue
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// MaxDepth bounds the nesting of arrays and objects, as encoding/json does (10,000).
+const MaxDepth = 10000
+
+// SyntaxError says where and why a document is not JSON.
+type SyntaxError struct {
+	Offset int // the byte at which decoding stopped
+	msg    string
+}
+
+func (e *SyntaxError) Error() string { return fmt.Sprintf("%s at offset %d", e.msg, e.Offset) }
+
+// Decode returns the value of data, which must hold exactly one JSON value, with optional
+// whitespace around it.
+func Decode(data []byte) (any, error) {
+	d := decoder{data: data}
+	d.skipSpace()
+	v, err := d.value(0)
+	if err != nil {
+		return nil, err
+	}
+	d.skipSpace()
+	if d.pos != len(d.data) {
+		return nil, d.fail("more data after the JSON value")
+	}
+	return v, nil
+}
+
+type decoder struct {
+	data []byte
+	pos  int
+}
+
+func (d *decoder) fail(msg string) error { return &SyntaxError{Offset: d.pos, msg: msg} }
+
+func (d *decoder) skipSpace() {
+	for d.pos < len(d.data) {
+		switch d.data[d.pos] {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (d *decoder) value(depth int) (any, error) {
+	if d.pos >= len(d.data) {
+		return nil, d.fail("unexpected end of JSON input")
+	}
+	switch c := d.data[d.pos]; {
+	case c == '{':
+		return d.object(depth + 1)
+	case c == '[':
+		return d.array(depth + 1)
+	case c == '"':
+		return d.string()
+	case c == '-' || ('0' <= c && c <= '9'):
+		return d.number()
+	case c == 't':
+		return true, d.literal("true")
+	case c == 'f':
+		return false, d.literal("false")
+	case c == 'n':
+		return nil, d.literal("null")
+	default:
+		return nil, d.fail(fmt.Sprintf("invalid character %q looking for the beginning of a value", c))
+	}
+}
+
+func (d *decoder) literal(word string) error {
+	if len(d.data)-d.pos < len(word) || string(d.data[d.pos:d.pos+len(word)]) != word {
+		return d.fail("invalid literal, want " + word)
+	}
+	d.pos += len(word)
+	return nil
+}
+
+func (d *decoder) object(depth int) (any, error) {
+	if depth > MaxDepth {
+		return nil, d.fail("exceeded the maximum nesting depth")
+	}
+	d.pos++ // {
+	obj := map[string]any{}
+	d.skipSpace()
+	if d.pos < len(d.data) && d.data[d.pos] == '}' {
+		d.pos++
+		return obj, nil
+	}
+	for {
+		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
+			return nil, d.fail("want a string for an object key")
+		}
+		key, err := d.string()
+		if err != nil {
+			return nil, err
+		}
+		d.skipSpace()
+		if d.pos >= len(d.data) || d.data[d.pos] != ':' {
+			return nil, d.fail("want ':' after an object key")
+		}
+		d.pos++
+		d.skipSpace()
+		v, err := d.value(depth)
+		if err != nil {
+			return nil, err
+		}
+		obj[key] = v // a repeated key keeps its last value, as in encoding/json
+		d.skipSpace()
+		if d.pos >= len(d.data) {
+			return nil, d.fail("unexpected end of JSON input")
+		}
+		switch d.data[d.pos] {
+		case ',':
+			d.pos++
+			d.skipSpace()
+		case '}':
+			d.pos++
+			return obj, nil
+		default:
+			return nil, d.fail("want ',' or '}' after an object member")
+		}
+	}
+}
+
+func (d *decoder) array(depth int) (any, error) {
+	if depth > MaxDepth {
+		return nil, d.fail("exceeded the maximum nesting depth")
+	}
+	d.pos++ // [
+	arr := []any{}
+	d.skipSpace()
+	if d.pos < len(d.data) && d.data[d.pos] == ']' {
+		d.pos++
+		return arr, nil
+	}
+	for {
+		v, err := d.value(depth)
+		if err != nil {
+			return nil, err
+		}
+		arr = append(arr, v)
+		d.skipSpace()
+		if d.pos >= len(d.data) {
+			return nil, d.fail("unexpected end of JSON input")
+		}
+		switch d.data[d.pos] {
+		case ',':
+			d.pos++
+			d.skipSpace()
+		case ']':
+			d.pos++
+			return arr, nil
+		default:
+			return nil, d.fail("want ',' or ']' after an array element")
+		}
+	}
+}
+
+// number reads the RFC 8259 number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+func (d *decoder) number() (any, error) {
+	start := d.pos
+	if d.data[d.pos] == '-' {
+		d.pos++
+	}
+	switch {
+	case d.pos < len(d.data) && d.data[d.pos] == '0':
+		d.pos++
+	case d.pos < len(d.data) && '1' <= d.data[d.pos] && d.data[d.pos] <= '9':
+		d.digits()
+	default:
+		return nil, d.fail("invalid number")
+	}
+	if d.pos < len(d.data) && d.data[d.pos] == '.' {
+		d.pos++
+		if d.digits() == 0 {
+			return nil, d.fail("want a digit after the decimal point")
+		}
+	}
+	if d.pos < len(d.data) && (d.data[d.pos] == 'e' || d.data[d.pos] == 'E') {
+		d.pos++
+		if d.pos < len(d.data) && (d.data[d.pos] == '+' || d.data[d.pos] == '-') {
+			d.pos++
+		}
+		if d.digits() == 0 {
+			return nil, d.fail("want a digit in the exponent")
+		}
+	}
+	return json.Number(d.data[start:d.pos]), nil
+}
+
+func (d *decoder) digits() int {
+	start := d.pos
+	for d.pos < len(d.data) && '0' <= d.data[d.pos] && d.data[d.pos] <= '9' {
+		d.pos++
+	}
+	return d.pos - start
+}
+
+// string reads a string whose opening quote is at d.pos. A string without escapes is one
+// scan and one copy; escapes send it to the slower unescape.
+func (d *decoder) string() (string, error) {
+	d.pos++ // "
+	start := d.pos
+	for d.pos < len(d.data) {
+		switch c := d.data[d.pos]; {
+		case c == '"':
+			raw := d.data[start:d.pos]
+			if !utf8.Valid(raw) {
+				return "", d.fail("invalid UTF-8 in a string")
+			}
+			d.pos++
+			return string(raw), nil
+		case c == '\\':
+			return d.unescape(start)
+		case c < 0x20:
+			return "", d.fail("control character in a string")
+		default:
+			d.pos++
+		}
+	}
+	return "", d.fail("unexpected end of JSON input in a string")
+}
+
+// unescape finishes a string that holds escapes; start is just after its opening quote.
+func (d *decoder) unescape(start int) (string, error) {
+	buf := make([]byte, 0, d.pos-start+64)
+	buf = append(buf, d.data[start:d.pos]...)
+	for d.pos < len(d.data) {
+		c := d.data[d.pos]
+		switch {
+		case c == '"':
+			if !utf8.Valid(buf) {
+				return "", d.fail("invalid UTF-8 in a string")
+			}
+			d.pos++
+			return string(buf), nil
+		case c < 0x20:
+			return "", d.fail("control character in a string")
+		case c != '\\':
+			buf = append(buf, c)
+			d.pos++
+			continue
+		}
+		if d.pos+1 >= len(d.data) {
+			return "", d.fail("unexpected end of JSON input in a string")
+		}
+		esc := d.data[d.pos+1]
+		d.pos += 2
+		switch esc {
+		case '"', '\\', '/':
+			buf = append(buf, esc)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			r, err := d.hex4()
+			if err != nil {
+				return "", err
+			}
+			if utf16.IsSurrogate(r) {
+				// Only a high surrogate followed by an escaped low one makes a character.
+				if r >= 0xDC00 || d.pos+1 >= len(d.data) || d.data[d.pos] != '\\' || d.data[d.pos+1] != 'u' {
+					return "", d.fail("unpaired surrogate escape in a string")
+				}
+				d.pos += 2
+				low, err := d.hex4()
+				if err != nil {
+					return "", err
+				}
+				if r = utf16.DecodeRune(r, low); r == utf8.RuneError {
+					return "", d.fail("unpaired surrogate escape in a string")
+				}
+			}
+			buf = utf8.AppendRune(buf, r)
+		default:
+			return "", d.fail(fmt.Sprintf("invalid escape %q in a string", esc))
+		}
+	}
+	return "", d.fail("unexpected end of JSON input in a string")
+}
+
+// hex4 reads the four hex digits of a \u escape.
+func (d *decoder) hex4() (rune, error) {
+	if len(d.data)-d.pos < 4 {
+		return 0, d.fail("unexpected end of JSON input in a \\u escape")
+	}
+	v, err := strconv.ParseUint(string(d.data[d.pos:d.pos+4]), 16, 32)
+	if err != nil {
+		return 0, d.fail("invalid \\u escape")
+	}
+	d.pos += 4
+	return rune(v), nil
+}

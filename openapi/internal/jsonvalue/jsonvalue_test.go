@@ -1,0 +1,143 @@
+package jsonvalue
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// stdDecode is what the response check did before: encoding/json with UseNumber, exactly one
+// value.
+func stdDecode(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("more data")
+	}
+	return v, nil
+}
+
+func TestDecode(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     any
+		wantErr  string // a part of the error; empty when the document is accepted
+	}{
+		{"a backup answer", `{"secret_blob":")CloudSecretManagementBackupV1.comeyJ.a.b.c.d"}` + "\n",
+			map[string]any{"secret_blob": ")CloudSecretManagementBackupV1.comeyJ.a.b.c.d"}, ""},
+		{"every kind of value", ` {"a":[1,-0.5e+3,"x",true,false,null,{}],"b":[]} `,
+			map[string]any{"a": []any{json.Number("1"), json.Number("-0.5e+3"), "x", true, false, nil, map[string]any{}}, "b": []any{}}, ""},
+		{"escapes", `"\" \\ \/ \b \f \n \r \t \u00e9 \ud83d\ude00"`, "\" \\ / \b \f \n \r \t é 😀", ""},
+		{"a repeated key keeps the last value", `{"k":1,"k":2}`, map[string]any{"k": json.Number("2")}, ""},
+		{"UTF-8 as it is", `"grüße ✓"`, "grüße ✓", ""},
+
+		{"empty", ``, nil, "end of JSON input"},
+		{"only whitespace", " \n", nil, "end of JSON input"},
+		{"two values", `{} {}`, nil, "more data"},
+		{"trailing comma in an object", `{"a":1,}`, nil, "object key"},
+		{"trailing comma in an array", `[1,]`, nil, "beginning of a value"},
+		{"a cut string", `"abc`, nil, "end of JSON input"},
+		{"a cut object", `{"a":1`, nil, "end of JSON input"},
+		{"a leading zero", `01`, nil, "more data"},
+		{"a bare minus", `-`, nil, "invalid number"},
+		{"a dot without digits", `1.`, nil, "decimal point"},
+		{"an exponent without digits", `1e+`, nil, "exponent"},
+		{"a control character in a string", "\"a\tb\"", nil, "control character"},
+		{"an unknown escape", `"\x"`, nil, "invalid escape"},
+		{"a short \\u escape", `"\u12"`, nil, "escape"},
+		{"a lone high surrogate", `"\ud83d"`, nil, "surrogate"},
+		{"a lone low surrogate", `"\ude00"`, nil, "surrogate"},
+		{"a high surrogate and a letter", `"\ud83d\u0041"`, nil, "surrogate"},
+		{"invalid UTF-8", "\"\xff\"", nil, "UTF-8"},
+		{"invalid UTF-8 after an escape", "\"\\n\xff\"", nil, "UTF-8"},
+		{"a single quote", `'a'`, nil, "beginning of a value"},
+		{"a misspelt literal", `nul`, nil, "literal"},
+		{"a number key", `{1:2}`, nil, "object key"},
+		{"no colon", `{"a" 1}`, nil, "':'"},
+		{"too deep", strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1), nil, "depth"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Decode([]byte(tt.in))
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tt.wantErr != "" && err == nil:
+				t.Fatalf("accepted as %#v", got)
+			case tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr):
+				t.Fatalf("error %q does not say %q", err, tt.wantErr)
+			case tt.wantErr == "" && !reflect.DeepEqual(got, tt.want):
+				t.Fatalf("got %#v, want %#v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDecodeAcceptsTheDeepestNesting(t *testing.T) {
+	in := strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth)
+	if _, err := Decode([]byte(in)); err != nil {
+		t.Fatalf("%d levels refused: %v", MaxDepth, err)
+	}
+	if _, err := stdDecode([]byte(in)); err != nil {
+		t.Fatalf("encoding/json refuses %d levels too: %v", MaxDepth, err)
+	}
+}
+
+// FuzzDecodeMatchesEncodingJSON: whatever Decode accepts, encoding/json accepts with an
+// equal value; whatever encoding/json accepts and Decode refuses holds invalid UTF-8 or an
+// unpaired surrogate escape, which encoding/json silently replaces.
+func FuzzDecodeMatchesEncodingJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"secret_blob":")CloudSecretManagementBackupV1.comeyJ.a.b.c.d"}`,
+		`{"error_code":"CSMS.0106","error_msg":"The secret name not found int the db."}`,
+		`{"secrets":[{"name":"a","create_time":1700000000000,"tags":null}],"page_info":{"next_marker":""}}`,
+		`[1, -0.0, 1e9, 1E-9, "\u00e9\ud83d\ude00", true, false, null]`,
+		`"\ud83d"`, "\"\xff\"", `{"a":1,"a":2}`, ` 0 `, `01`, `{}x`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := Decode(data)
+		want, stdErr := stdDecode(data)
+		switch {
+		case err == nil && stdErr != nil:
+			t.Fatalf("Decode accepts what encoding/json refuses (%v): %q → %#v", stdErr, data, got)
+		case err == nil && !reflect.DeepEqual(got, want):
+			t.Fatalf("values differ for %q:\nDecode        %#v\nencoding/json %#v", data, got, want)
+		case err != nil && stdErr == nil:
+			if msg := err.Error(); !strings.Contains(msg, "UTF-8") && !strings.Contains(msg, "surrogate") {
+				t.Fatalf("Decode refuses what encoding/json accepts, and not for UTF-8: %q: %v", data, err)
+			}
+		}
+	})
+}
+
+func BenchmarkDecode(b *testing.B) {
+	body := []byte(`{"secret_blob":")CloudSecretManagementBackupV1.com` + strings.Repeat("eyJraWQiOiI5ZjNl", 70) + `"}` + "\n")
+	b.Run("jsonvalue", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Decode(body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := stdDecode(body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
