@@ -14,7 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
-	"github.com/csmskit/csmskit/openapi/internal/jsonvalue"
+	"github.com/csmskit/csmskit/internal/jsonvalue"
 )
 
 // MaxResponseBytes bounds how much of a response body ValidateResponse reads: the largest

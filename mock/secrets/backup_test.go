@@ -47,3 +47,36 @@ func TestAppendBackupIsMarshal(t *testing.T) {
 		})
 	}
 }
+
+func TestRecordState(t *testing.T) {
+	stored, err := json.Marshal(Secret{Name: "n", State: StatePendingDelete, ScheduledDeleteTime: 1764245678000,
+		Versions: []Version{{ID: "v1", Stages: []string{StageCurrent}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name          string
+		raw           string
+		wantState     string
+		wantScheduled int64
+		wantErr       bool
+	}{
+		{"a stored secret", string(stored), StatePendingDelete, 1764245678000, false},
+		{"no deletion scheduled", `{"state":"ENABLED"}`, StateEnabled, 0, false},
+		{"not an object", `["ENABLED"]`, "", 0, true},
+		{"not JSON", `{"state":"ENABLED"`, "", 0, true},
+		{"two documents", `{"state":"ENABLED"}{}`, "", 0, true},
+		{"a fractional time", `{"state":"PENDING_DELETE","scheduled_delete_time":1.5}`, "", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			state, scheduled, err := recordState([]byte(tt.raw))
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("error = %v, want an error: %v", err, tt.wantErr)
+			}
+			if state != tt.wantState || scheduled != tt.wantScheduled {
+				t.Fatalf("got (%q, %d), want (%q, %d)", state, scheduled, tt.wantState, tt.wantScheduled)
+			}
+		})
+	}
+}

