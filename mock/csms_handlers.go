@@ -152,7 +152,7 @@ func (h *csmsHandlers) DownloadSecretBlob(_ context.Context, req csmsapi.Downloa
 	if err != nil {
 		return nil, err
 	}
-	return csmsapi.DownloadSecretBlob200JSONResponse{Body: csmsapi.DownloadSecretBlobResponse{SecretBlob: blob}}, nil
+	return blobAnswer(blob), nil
 }
 
 func (h *csmsHandlers) RestoreSecret(_ context.Context, req csmsapi.RestoreSecretRequestObject) (csmsapi.RestoreSecretResponseObject, error) {
