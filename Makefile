@@ -79,7 +79,7 @@ conformance-bin:
 # --- end of conformance suite -----------------------------------------------------------------
 
 # --- benchmarks (BENCHMARKS.md; bench/ is a nested module) -----------------------------------
-BENCH_PKGS := ./openapi ./aksk ./mock/blob ./mock
+BENCH_PKGS := ./openapi ./aksk ./mock/blob ./mock ./internal/jsonvalue
 
 .PHONY: bench bench-micro bench-programs bench-smoke
 
@@ -92,6 +92,7 @@ bench-micro:
 bench-programs:
 	cd bench && $(GO) run ./cmd/load
 	cd bench && $(GO) run ./cmd/memory
+	cd bench && GOMEMLIMIT=600MiB $(GO) run ./cmd/memory
 	cd bench && $(GO) run ./cmd/curve
 	cd bench && $(GO) run ./cmd/timeit -n 3 -max 5s -name "make conformance" -- $(MAKE) -s -C .. conformance
 

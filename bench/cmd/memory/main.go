@@ -7,6 +7,7 @@
 // The figure judged is the live heap after a full collection (HeapInuse); the resident set
 // after returning free pages to the OS (VmRSS) and its peak during the fill (VmHWM, which also
 // holds the garbage a collector at GOGC=100 lets grow to about the live heap) are printed too.
+// Under a soft memory limit (GOMEMLIMIT) the collector keeps that peak below the limit.
 //
 //	go run ./cmd/memory [-secrets 100000] [-versions 3] [-size 1024] [-smoke] [-check]
 package main
@@ -15,6 +16,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -95,8 +97,12 @@ func run() error {
 	limit := 2*raw + overheadAllowance
 	held := int64(full.heapInuse - empty.heapInuse)
 	fmt.Printf("## Memory: %d secrets × %d versions × %d bytes\n\n", *n, *versions, *size)
-	fmt.Printf("Machine: %s. Filled through the handler in %s (%.0f requests/s).\n\n",
-		harness.Machine(), fill.Round(time.Millisecond), float64(*n**versions)/fill.Seconds())
+	memLimit := "none"
+	if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
+		memLimit = harness.MiB(l) + " (GOMEMLIMIT)"
+	}
+	fmt.Printf("Machine: %s. Soft memory limit: %s. Filled through the handler in %s (%.0f requests/s).\n\n",
+		harness.Machine(), memLimit, fill.Round(time.Millisecond), float64(*n**versions)/fill.Seconds())
 	fmt.Println("| measure | empty mock | filled mock |")
 	fmt.Println("|---|---:|---:|")
 	fmt.Printf("| heap in use after GC (HeapInuse) | %s | %s |\n", harness.MiB(int64(empty.heapInuse)), harness.MiB(int64(full.heapInuse)))
