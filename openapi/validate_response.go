@@ -55,14 +55,14 @@ func (c *Contract) CheckResponse(ctx context.Context, req *http.Request, status 
 	}
 	// A JSON body is decoded and checked here, straight from body; kin-openapi, which would
 	// copy it twice first, checks the status and the headers. Any other body is left to it.
-	schema, isJSON := jsonSchemaOf(route, status, header)
+	schema, isJSON := jsonSchemaOf(route, req, status, header)
 	if isJSON {
 		input.Options.ExcludeResponseBody = true
 	}
 	if err := openapi3filter.ValidateResponse(ctx, input); err != nil {
 		return fmt.Errorf("%s %s → %d: %s", req.Method, route.Path, status, firstLine(err))
 	}
-	if !isJSON || schema == nil {
+	if !isJSON || schema == nil || schema.Value == nil {
 		return nil
 	}
 	if err := checkJSONBody(schema, body); err != nil {
@@ -73,8 +73,16 @@ func (c *Contract) CheckResponse(ctx context.Context, req *http.Request, status 
 
 // jsonSchemaOf returns the schema of the documented response for status, when the response's
 // Content-Type is a documented JSON media type. It reports false for everything kin-openapi
-// must judge itself: an undocumented status or content type, or a body that is not JSON.
-func jsonSchemaOf(route *routers.Route, status int, header http.Header) (*openapi3.Schema, bool) {
+// must judge itself: an undocumented status or content type, a body that is not JSON, and
+// the answers it does not check at all (to HEAD, and 301, 304, 307 and 308).
+func jsonSchemaOf(route *routers.Route, req *http.Request, status int, header http.Header) (*openapi3.SchemaRef, bool) {
+	switch status {
+	case http.StatusNotModified, http.StatusPermanentRedirect, http.StatusTemporaryRedirect, http.StatusMovedPermanently:
+		return nil, false
+	}
+	if req.Method == http.MethodHead {
+		return nil, false
+	}
 	ref := route.Operation.Responses.Status(status)
 	if ref == nil {
 		ref = route.Operation.Responses.Default()
@@ -86,21 +94,28 @@ func jsonSchemaOf(route *routers.Route, status int, header http.Header) (*openap
 	if mediaType == nil || !isJSON(header.Get("Content-Type")) {
 		return nil, false
 	}
-	if mediaType.Schema == nil {
-		return nil, true
-	}
-	return mediaType.Schema.Value, true
+	return mediaType.Schema, true
 }
 
 // checkJSONBody decodes body as exactly one JSON value (numbers kept exact, as kin-openapi
-// keeps them) and checks it against schema as a response.
-func checkJSONBody(schema *openapi3.Schema, body []byte) error {
+// keeps them) and checks it against schema as a response. It is stricter than kin-openapi's
+// own decoding, which ignores data after the first value and silently replaces invalid UTF-8:
+// both break RFC 8259, so both are violations here.
+func checkJSONBody(schema *openapi3.SchemaRef, body []byte) error {
 	value, err := jsonvalue.Decode(body)
 	if err != nil {
 		return fmt.Errorf("failed to decode response body: %w", err)
 	}
-	if err := schema.VisitJSON(value, openapi3.VisitAsResponse()); err != nil {
-		return fmt.Errorf("response body doesn't match schema: %w", err)
+	if err := schema.Value.VisitJSON(value, openapi3.VisitAsResponse()); err != nil {
+		// Named as kin-openapi names it: the schema's $ref, else its title.
+		id := strings.TrimSpace(schema.Ref)
+		if id == "" {
+			id = strings.TrimSpace(schema.Value.Title)
+		}
+		if id != "" {
+			id = " " + id
+		}
+		return fmt.Errorf("response body doesn't match schema%s: %w", id, err)
 	}
 	return nil
 }

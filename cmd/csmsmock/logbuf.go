@@ -15,7 +15,9 @@ const (
 )
 
 // bufferedLog gathers log lines for its writer. It is safe for concurrent use; Close writes
-// what is left. Nothing runs while no line is waiting.
+// what is left. Nothing runs while no line is waiting. A process that dies without returning
+// from serve (a fatal runtime error, SIGKILL) loses the last 100 ms of lines; a panic in a
+// handler does not, as the recovery middleware catches it.
 type bufferedLog struct {
 	mu    sync.Mutex
 	w     io.Writer

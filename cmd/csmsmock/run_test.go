@@ -215,3 +215,82 @@ func TestServeRefusesBadFlags(t *testing.T) {
 }
 
 func noEnv(string) string { return "" }
+
+// The published demo key seals the demo secret only: fixtures, a data directory or
+// --fresh-key give the mock a key of its own.
+func TestServeChoosesTheBackupKey(t *testing.T) {
+	demoID, err := mock.DemoBackupKeyID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixtures, err := filepath.Abs("../../examples/fixtures.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		args     []string
+		wantDemo bool
+	}{
+		{"defaults", nil, true},
+		{"--fresh-key", []string{"--fresh-key"}, false},
+		{"--fixtures", []string{"--fixtures", fixtures}, false},
+		{"--data", []string{"--data", filepath.Join(t.TempDir(), "data")}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := start(t, tt.args...)
+			st, _, body := call(t, "GET", s.url+"/__admin/health", "", "")
+			var health struct {
+				BackupKeyID string `json:"backup_key_id"`
+			}
+			if err := json.Unmarshal(body, &health); st != 200 || err != nil || health.BackupKeyID == "" {
+				t.Fatalf("health: %d %s", st, body)
+			}
+			if got := health.BackupKeyID == demoID; got != tt.wantDemo {
+				t.Errorf("sealing under the demo key = %v, want %v", got, tt.wantDemo)
+			}
+			if got := strings.Contains(s.banner, "public demo key"); got != tt.wantDemo {
+				t.Errorf("the banner names the demo key = %v, want %v:\n%s", got, tt.wantDemo, s.banner)
+			}
+		})
+	}
+}
+
+// The access log is gathered in memory; stopping the server writes what is left.
+func TestServeWritesTheAccessLogWhenItStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var stderr lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, noEnv, pw, &stderr)
+		pw.Close()
+	}()
+	sc := bufio.NewScanner(pr)
+	var url string
+	for url == "" && sc.Scan() {
+		if m := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
+			url = m[1]
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if url == "" {
+		t.Fatal("no listening line")
+	}
+	if st, _, _ := call(t, "POST", url+"/v1/"+mock.DemoProjectID+"/secrets/"+mock.DemoSecretName+"/backup", mock.DemoToken, ""); st != 200 {
+		t.Fatalf("backup: %d", st)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	logged := stderr.String()
+	if !strings.Contains(logged, "msg=request") || !strings.Contains(logged, "operation=DownloadSecretBlob") {
+		t.Errorf("the backup's access-log line is missing after the stop:\n%s", logged)
+	}
+	if !strings.Contains(logged, "shutting down") {
+		t.Errorf("the shutdown line is missing:\n%s", logged)
+	}
+}

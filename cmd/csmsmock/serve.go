@@ -44,7 +44,7 @@ func serveFlags(o *serveOptions) *flag.FlagSet {
 	fs.StringVar(&o.cfg.SK, "sk", o.cfg.SK, "secret key of the default identity")
 	fs.StringVar(&o.cfg.FixturesFile, "fixtures", "", "YAML `file` of projects, credentials, users and secrets (see examples/fixtures.yaml)")
 	fs.StringVar(&o.cfg.DataDir, "data", "", "`directory` to persist secrets, issued tokens and the backup key in (default: memory only)")
-	fs.BoolVar(&o.freshKey, "fresh-key", false, "without --data, seal backups under a key made at start instead of the published demo key")
+	fs.BoolVar(&o.freshKey, "fresh-key", false, "without --data or --fixtures, seal backups under a key made at start instead of the published demo key")
 	fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with a self-signed certificate made at start")
 	fs.StringVar(&o.cert, "cert", "", "TLS certificate `file` (PEM); implies HTTPS")
 	fs.StringVar(&o.key, "key", "", "TLS private key `file` (PEM)")
@@ -87,7 +87,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	o.cfg.Logger = logger
 	o.cfg.UnknownSecretStatus = o.unknownSecret
 	o.cfg.DemoSecret = o.cfg.FixturesFile == ""
-	o.cfg.UseDemoBackupKey = !o.freshKey
+	// The published demo key goes with the demo secret only: secrets from fixtures or a data
+	// directory are sealed under a key of this mock's own.
+	o.cfg.UseDemoBackupKey = !o.freshKey && o.cfg.FixturesFile == ""
 
 	srv, err := mock.New(o.cfg)
 	if err != nil {
@@ -147,12 +149,12 @@ func listenAndServe(ctx context.Context, h http.Handler, addr string, tlsConfig 
 // printBanner says where the mock listens and how to call it. It shows the demo token, which
 // is public, but never a token or key the user supplied.
 func printBanner(w io.Writer, base string, o serveOptions) {
-	store := "in memory, backups under the public demo key"
+	store := "in memory"
 	switch {
 	case o.cfg.DataDir != "":
 		store = "persisted in " + o.cfg.DataDir
-	case o.freshKey:
-		store = "in memory"
+	case o.cfg.UseDemoBackupKey:
+		store = "in memory, backups under the public demo key"
 	}
 	fmt.Fprintf(w, "csmsmock listening on %s (project %s, %s)\n", base, o.cfg.ProjectID, store)
 	token := `$CSMS_AUTH_TOKEN`
