@@ -1,11 +1,11 @@
 // Command curve measures how backup latency grows with the size of a secret. It builds and
 // starts the csmsmock binary on the loopback interface, creates one secret per point with 1 to
 // -max versions of -size random characters each, backs each up -samples times one call at a
-// time, taking the points round-robin after three warm-up rounds, and prints the median and p90
-// latency per point with a least-squares line latency = a + b × bytes, its R² and each point's
-// distance from it. The curve is judged linear when R² ≥ 0.98.
+// time, taking the points in a new random order each round after three warm-up rounds, and
+// prints the median and p90 latency per point with a least-squares line latency = a + b ×
+// bytes, its R² and each point's distance from it. The curve is judged linear when R² ≥ 0.98.
 //
-//	go run ./cmd/curve [-max 20] [-size 32768] [-samples 30] [-smoke] [-check]
+//	go run ./cmd/curve [-max 20] [-size 32768] [-samples 60] [-smoke] [-check]
 package main
 
 import (
@@ -41,7 +41,7 @@ func main() {
 func run() error {
 	maxVersions := flag.Int("max", 20, "versions of the largest secret (at most 20)")
 	size := flag.Int("size", 32768, "characters per version (at most 32768)")
-	samples := flag.Int("samples", 30, "backups measured per point")
+	samples := flag.Int("samples", 60, "backups measured per point")
 	smoke := flag.Bool("smoke", false, "a quick run for CI: -samples 3 -max 4")
 	check := flag.Bool("check", false, "exit 1 when the curve is not linear")
 	flag.Parse()
@@ -106,8 +106,17 @@ func run() error {
 		points[i] = point{versions: n, bytes: n * *size}
 	}
 	lat := make([][]time.Duration, len(points))
+	// Each round takes the points in a new random order, so that what recurs every few
+	// backups (a garbage collection every 32 MiB allocated, a timer) falls on every size alike
+	// instead of always on the same ones.
+	order := make([]int, len(points))
+	for i := range order {
+		order[i] = i
+	}
+	shuffle := rand.New(rand.NewPCG(5, 6))
 	for round := range *samples + 3 {
-		for i := range points {
+		shuffle.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
+		for _, i := range order {
 			start := time.Now()
 			body, err := c.post(c.base+"/"+names[i]+"/backup", nil)
 			if err != nil {
@@ -147,7 +156,7 @@ func run() error {
 	r2 := 1 - ssRes/ssTot
 
 	fmt.Printf("## Backup latency by secret size (%d versions × %d characters at most)\n\n", *maxVersions, *size)
-	fmt.Printf("Machine: %s. One call at a time over loopback to csmsmock, the points in turn (round-robin), %d samples per point after 3 warm-up rounds; the mock's peak RSS was %s.\n\n",
+	fmt.Printf("Machine: %s. One call at a time over loopback to csmsmock, the points in a new random order each round, %d samples per point after 3 warm-up rounds; the mock's peak RSS was %s.\n\n",
 		harness.Machine(), *samples, harness.MiB(hwm))
 	fmt.Println("| versions | value bytes | blob characters | p50 | p90 | fit | p50 vs fit |")
 	fmt.Println("|---:|---:|---:|---:|---:|---:|---:|")

@@ -76,7 +76,7 @@ func run() error {
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "measured time of each run")
 	flag.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured load before each run")
 	flag.IntVar(&o.concurrency, "concurrency", 32, "concurrent requests (and connections)")
-	flag.IntVar(&o.rounds, "rounds", 5, "runs per server and mode, alternating which goes first; the median round and the median of the rounds' ratios are reported")
+	flag.IntVar(&o.rounds, "rounds", 5, "rounds per mode, each bare, mock, bare; the median runs and the median of the rounds' ratios are reported")
 	flag.IntVar(&o.startups, "startups", 10, "start-up measurements per server")
 	pace := flag.String("pace", "0.25,0.375,0.5", "comma-separated fractions of bare's token throughput to pace both servers at (empty: none); the p99 target is judged at 0.5")
 	flag.BoolVar(&o.check, "check", false, "exit 1 when a target is missed")
@@ -142,28 +142,26 @@ func run() error {
 	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	var summary []string
 	for _, mode := range o.modes {
+		// The machine's speed drifts by tens of percent within a minute, so each round runs
+		// bare, mock, bare, and compares the mock with the mean of the two bare runs around
+		// it (which cancels a drift that is steady over the round); the ratio judged is the
+		// median of the rounds' ratios.
 		runs := map[string][]result{}
-		for round := range o.rounds {
-			order := servers
-			if round%2 == 1 {
-				order = []server{servers[1], servers[0]}
-			}
-			for _, s := range order {
+		var ratios []float64
+		for range o.rounds {
+			var round []result
+			for _, s := range []server{servers[0], servers[1], servers[0]} {
 				res, err := s.load(mode, o, vegeta.Rate{})
 				if err != nil {
 					return fmt.Errorf("%s %s: %w", mode, s.name, err)
 				}
 				runs[s.name] = append(runs[s.name], res)
 				failures = append(failures, res.problems(s.name, mode)...)
+				round = append(round, res)
 			}
+			ratios = append(ratios, round[1].throughput/((round[0].throughput+round[2].throughput)/2))
 		}
 		bare, mck := median(runs["bare"]), median(runs["mock"])
-		// The machine's speed drifts by tens of percent over minutes, so the ratio judged is
-		// the median of the rounds' own ratios: each pairs two runs made seconds apart.
-		var ratios []float64
-		for i := range runs["mock"] {
-			ratios = append(ratios, runs["mock"][i].throughput/runs["bare"][i].throughput)
-		}
 		for _, r := range []struct {
 			name string
 			res  result
