@@ -11,6 +11,8 @@
 package jsonvalue
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -45,9 +47,40 @@ func Decode(data []byte) (any, error) {
 	return v, nil
 }
 
+// DecodeMembers checks that data holds exactly one JSON object, as Decode would, and returns
+// only the named members of it. The others are checked but not built: nothing is allocated
+// for them, which for a record holding large values is most of the work Decode would do.
+func DecodeMembers(data []byte, names ...string) (map[string]any, error) {
+	d := decoder{data: data}
+	d.skipSpace()
+	if d.pos >= len(d.data) || d.data[d.pos] != '{' {
+		return nil, d.fail("want a JSON object")
+	}
+	d.discard = true
+	if _, err := d.object(1, func(key string) bool {
+		for _, n := range names {
+			if key == n {
+				return true
+			}
+		}
+		return false
+	}); err != nil {
+		return nil, err
+	}
+	d.skipSpace()
+	if d.pos != len(d.data) {
+		return nil, d.fail("more data after the JSON value")
+	}
+	return d.kept, nil
+}
+
 type decoder struct {
 	data []byte
 	pos  int
+	// discard checks values without building them (DecodeMembers); kept collects the
+	// members DecodeMembers wants.
+	discard bool
+	kept    map[string]any
 }
 
 func (d *decoder) fail(msg string) error { return &SyntaxError{Offset: d.pos, msg: msg} }
@@ -69,7 +102,7 @@ func (d *decoder) value(depth int) (any, error) {
 	}
 	switch c := d.data[d.pos]; {
 	case c == '{':
-		return d.object(depth + 1)
+		return d.object(depth+1, nil)
 	case c == '[':
 		return d.array(depth + 1)
 	case c == '"':
@@ -95,12 +128,17 @@ func (d *decoder) literal(word string) error {
 	return nil
 }
 
-func (d *decoder) object(depth int) (any, error) {
+// object reads an object; keep, when set (DecodeMembers' top level), names the members to
+// build while the rest are only checked.
+func (d *decoder) object(depth int, keep func(key string) bool) (any, error) {
 	if depth > MaxDepth {
 		return nil, d.fail("exceeded the maximum nesting depth")
 	}
 	d.pos++ // {
-	obj := map[string]any{}
+	var obj map[string]any
+	if !d.discard {
+		obj = map[string]any{}
+	}
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == '}' {
 		d.pos++
@@ -110,10 +148,14 @@ func (d *decoder) object(depth int) (any, error) {
 		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
 			return nil, d.fail("want a string for an object key")
 		}
+		discard := d.discard
+		d.discard = false // keys are compared, so they are always built
 		key, err := d.string()
 		if err != nil {
 			return nil, err
 		}
+		build := keep != nil && keep(key)
+		d.discard = discard && !build
 		d.skipSpace()
 		if d.pos >= len(d.data) || d.data[d.pos] != ':' {
 			return nil, d.fail("want ':' after an object key")
@@ -121,10 +163,19 @@ func (d *decoder) object(depth int) (any, error) {
 		d.pos++
 		d.skipSpace()
 		v, err := d.value(depth)
+		d.discard = discard
 		if err != nil {
 			return nil, err
 		}
-		obj[key] = v // a repeated key keeps its last value, as in encoding/json
+		switch {
+		case build:
+			if d.kept == nil {
+				d.kept = map[string]any{}
+			}
+			d.kept[key] = v // a repeated key keeps its last value, as in encoding/json
+		case obj != nil:
+			obj[key] = v
+		}
 		d.skipSpace()
 		if d.pos >= len(d.data) {
 			return nil, d.fail("unexpected end of JSON input")
@@ -147,7 +198,10 @@ func (d *decoder) array(depth int) (any, error) {
 		return nil, d.fail("exceeded the maximum nesting depth")
 	}
 	d.pos++ // [
-	arr := []any{}
+	var arr []any
+	if !d.discard {
+		arr = []any{}
+	}
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == ']' {
 		d.pos++
@@ -158,7 +212,9 @@ func (d *decoder) array(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		arr = append(arr, v)
+		if !d.discard {
+			arr = append(arr, v)
+		}
 		d.skipSpace()
 		if d.pos >= len(d.data) {
 			return nil, d.fail("unexpected end of JSON input")
@@ -205,6 +261,9 @@ func (d *decoder) number() (any, error) {
 			return nil, d.fail("want a digit in the exponent")
 		}
 	}
+	if d.discard {
+		return nil, nil
+	}
 	return json.Number(d.data[start:d.pos]), nil
 }
 
@@ -216,29 +275,63 @@ func (d *decoder) digits() int {
 	return d.pos - start
 }
 
-// string reads a string whose opening quote is at d.pos. A string without escapes is one
-// scan and one copy; escapes send it to the slower unescape.
+// string reads a string whose opening quote is at d.pos. A string without escapes is found
+// with the standard library's vectorised searches and copied once; escapes send it to the
+// slower unescape.
 func (d *decoder) string() (string, error) {
 	d.pos++ // "
 	start := d.pos
-	for d.pos < len(d.data) {
-		switch c := d.data[d.pos]; {
-		case c == '"':
-			raw := d.data[start:d.pos]
-			if !utf8.Valid(raw) {
-				return "", d.fail("invalid UTF-8 in a string")
-			}
-			d.pos++
-			return string(raw), nil
-		case c == '\\':
-			return d.unescape(start)
-		case c < 0x20:
-			return "", d.fail("control character in a string")
-		default:
-			d.pos++
+	end := bytes.IndexByte(d.data[start:], '"')
+	if end < 0 {
+		end = len(d.data) - start
+	}
+	raw := d.data[start : start+end]
+	// Up to the first backslash the string is copied as it is, so it is checked here: a
+	// control character there is an error whether or not an escape follows.
+	head := raw
+	escape := bytes.IndexByte(raw, '\\')
+	if escape >= 0 {
+		head = raw[:escape]
+	}
+	if i := indexControl(head); i >= 0 {
+		d.pos = start + i
+		return "", d.fail("control character in a string")
+	}
+	if escape >= 0 {
+		d.pos = start + escape
+		return d.unescape(start)
+	}
+	if start+end == len(d.data) {
+		d.pos = len(d.data)
+		return "", d.fail("unexpected end of JSON input in a string")
+	}
+	if !utf8.Valid(raw) {
+		return "", d.fail("invalid UTF-8 in a string")
+	}
+	d.pos = start + end + 1
+	if d.discard {
+		return "", nil
+	}
+	return string(raw), nil
+}
+
+// indexControl returns the index of the first byte below 0x20 in b, or -1. It tests eight
+// bytes at a time: x - 0x20 in every byte borrows, and so sets the byte's top bit where x's
+// was clear, exactly when some byte of x is below 0x20.
+func indexControl(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if (x-0x2020202020202020)&^x&0x8080808080808080 != 0 {
+			break
 		}
 	}
-	return "", d.fail("unexpected end of JSON input in a string")
+	for ; i < len(b); i++ {
+		if b[i] < 0x20 {
+			return i
+		}
+	}
+	return -1
 }
 
 // unescape finishes a string that holds escapes; start is just after its opening quote.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -106,6 +107,7 @@ func FuzzDecodeMatchesEncodingJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := Decode(data)
+		checkMembers(t, data, got, err)
 		want, stdErr := stdDecode(data)
 		switch {
 		case err == nil && stdErr != nil:
@@ -118,6 +120,70 @@ func FuzzDecodeMatchesEncodingJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkMembers holds DecodeMembers to Decode: the same documents accepted (objects only),
+// and each named member equal to Decode's.
+func checkMembers(t *testing.T, data []byte, decoded any, decodeErr error) {
+	t.Helper()
+	names := []string{"a", "state", "secret_blob", ""}
+	members, err := DecodeMembers(data, names...)
+	obj, isObject := decoded.(map[string]any)
+	switch {
+	case decodeErr == nil && isObject && err != nil:
+		t.Fatalf("DecodeMembers refuses an object Decode accepts: %q: %v", data, err)
+	case (decodeErr != nil || !isObject) && err == nil:
+		t.Fatalf("DecodeMembers accepts what is not an object Decode accepts: %q", data)
+	case err != nil:
+		return
+	}
+	for _, n := range names {
+		want, ok := obj[n]
+		got, gotOK := members[n]
+		if ok != gotOK || !reflect.DeepEqual(got, want) {
+			t.Fatalf("member %q of %q: DecodeMembers %#v (%v), Decode %#v (%v)", n, data, got, gotOK, want, ok)
+		}
+	}
+	for k := range members {
+		if !slices.Contains(names, k) {
+			t.Fatalf("DecodeMembers returned the unnamed member %q", k)
+		}
+	}
+}
+
+func TestDecodeMembers(t *testing.T) {
+	record := `{"id":"x","state":"PENDING_DELETE","versions":[{"value":{"string":"big\nvalue"}},[1,2.5e3,true,null]],"scheduled_delete_time":1764245678000,"state":"ENABLED"}`
+	tests := []struct {
+		name    string
+		in      string
+		want    map[string]any
+		wantErr string
+	}{
+		{"a record", record, map[string]any{"state": "ENABLED", "scheduled_delete_time": json.Number("1764245678000")}, ""},
+		{"no named member", `{"id":"x"}`, nil, ""},
+		{"a nested object is built whole", `{"state":{"a":[1]}}`, map[string]any{"state": map[string]any{"a": []any{json.Number("1")}}}, ""},
+		{"an array", `["state"]`, nil, "object"},
+		{"a bad value in a skipped member", `{"id":"\x","state":"ENABLED"}`, nil, "escape"},
+		{"a control character in a skipped member", "{\"id\":\"a\x01\"}", nil, "control"},
+		{"invalid UTF-8 in a skipped member", "{\"id\":\"\xff\"}", nil, "UTF-8"},
+		{"more data", `{"state":"ENABLED"} 1`, nil, "more data"},
+		{"cut short", `{"state":"ENABLED"`, nil, "end of JSON input"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := DecodeMembers([]byte(tt.in), "state", "scheduled_delete_time")
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tt.wantErr != "" && err == nil:
+				t.Fatalf("accepted as %#v", got)
+			case tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr):
+				t.Fatalf("error %q does not say %q", err, tt.wantErr)
+			case tt.wantErr == "" && !reflect.DeepEqual(got, tt.want):
+				t.Fatalf("got %#v, want %#v", got, tt.want)
+			}
+		})
+	}
 }
 
 func BenchmarkDecode(b *testing.B) {
