@@ -2,7 +2,9 @@ package mock
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
+	"strconv"
 )
 
 // blobAnswer is DownloadSecretBlob's 200 answer. It writes exactly what the generated
@@ -20,36 +22,48 @@ const (
 
 // VisitDownloadSecretBlobResponse implements csmsapi.DownloadSecretBlobResponseObject.
 func (b blobAnswer) VisitDownloadSecretBlobResponse(w http.ResponseWriter) error {
-	body, err := b.body()
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_, err = w.Write(body)
-	return err
-}
-
-func (b blobAnswer) body() ([]byte, error) {
-	if !needsNoEscape(string(b)) {
+	var parts []string
+	if needsNoEscape(string(b)) {
+		parts = []string{blobAnswerStart, string(b), blobAnswerEnd}
+	} else {
 		// Anything else is left to encoding/json, so that the bytes never differ.
 		body, err := json.Marshal(struct {
 			SecretBlob string `json:"secret_blob"`
 		}{string(b)})
-		return append(body, '\n'), err
+		if err != nil {
+			return err
+		}
+		parts = []string{string(body), "\n"}
 	}
-	body := make([]byte, 0, len(blobAnswerStart)+len(b)+len(blobAnswerEnd))
-	body = append(body, blobAnswerStart...)
-	body = append(body, b...)
-	return append(body, blobAnswerEnd...), nil
+	w.Header().Set("Content-Type", "application/json")
+	// The length is known, so net/http need not switch a large answer to chunked encoding.
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(n))
+	w.WriteHeader(http.StatusOK)
+	for _, p := range parts {
+		if _, err := io.WriteString(w, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// needsNoEscape reports whether encoding/json writes s between quotes unchanged: printable
-// ASCII other than the quote, the backslash and the three characters it escapes for HTML.
+// jsonVerbatim holds the bytes encoding/json writes between quotes unchanged: printable ASCII
+// other than the quote, the backslash and the three characters it escapes for HTML.
+var jsonVerbatim = func() (t [256]bool) {
+	for c := 0x20; c <= 0x7e; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
+// needsNoEscape reports whether encoding/json writes s between quotes unchanged.
 func needsNoEscape(s string) bool {
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20 || c > 0x7e, c == '"', c == '\\', c == '<', c == '>', c == '&':
+		if !jsonVerbatim[s[i]] {
 			return false
 		}
 	}

@@ -2,13 +2,15 @@ package mock
 
 import (
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/csmskit/csmskit/generated/csmsapi"
 )
 
-// blobAnswer must write, header and bytes, what the generated response type writes.
+// blobAnswer must write, header and bytes, what the generated response type writes, and
+// announce the length of what it writes.
 func TestBlobAnswerWritesWhatTheGeneratedTypeWrites(t *testing.T) {
 	for _, blob := range []string{
 		")CloudSecretManagementBackupV1.comeyJraWQiOiJhIn0.QUJD-_.REVG.R0hJ.SktM",
@@ -30,6 +32,9 @@ func TestBlobAnswerWritesWhatTheGeneratedTypeWrites(t *testing.T) {
 		}
 		if got.Code != want.Code || got.Header().Get("Content-Type") != want.Header().Get("Content-Type") {
 			t.Errorf("%.40q: status %d %q, the generated type sends %d %q", blob, got.Code, got.Header().Get("Content-Type"), want.Code, want.Header().Get("Content-Type"))
+		}
+		if cl := got.Header().Get("Content-Length"); cl != strconv.Itoa(got.Body.Len()) {
+			t.Errorf("%.40q: Content-Length %q for a body of %d bytes", blob, cl, got.Body.Len())
 		}
 		if got.Body.String() != want.Body.String() {
 			t.Errorf("%.40q: body\n%.200q\nthe generated type writes\n%.200q", blob, got.Body.String(), want.Body.String())
