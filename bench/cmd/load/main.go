@@ -41,7 +41,7 @@ import (
 	"github.com/csmskit/csmskit/mock"
 )
 
-// The targets of the issue this benchmark checks.
+// The targets this benchmark checks (BENCHMARKS.md).
 const (
 	tokenRatioTarget = 0.50
 	akskRatioTarget  = 0.40
