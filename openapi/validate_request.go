@@ -317,7 +317,10 @@ func parseReason(e *openapi3filter.ParseError) string {
 // validateRest is openapi3filter.ValidateRequest (v0.153.0) without the path parameters, which
 // validatePath has already checked: the security requirements first (the operation's, else the
 // document's), then the path item's and the operation's other parameters, then the body. It
-// stops at the first failure, as ValidateRequest does without Options.MultiError.
+// stops at the first failure, as ValidateRequest does without Options.MultiError. It honours
+// none of ValidateRequest's switches (MultiError, ExcludeRequestBody, ExcludeRequestQueryParams,
+// RejectWhenRequestBodyNotSpecified): NewChecker sets none of them, and one set there would
+// have to be honoured here too.
 func validateRest(ctx context.Context, in *openapi3filter.RequestValidationInput) error {
 	route := in.Route
 	op := route.Operation
