@@ -503,3 +503,19 @@ func TestZeroKey(t *testing.T) {
 		t.Error("Open on a zero Key succeeded")
 	}
 }
+
+// writeBase64URL must write exactly what encoding the whole at once writes, at every length
+// around its chunk size.
+func TestWriteBase64URLMatchesTheWholeEncoding(t *testing.T) {
+	data := make([]byte, 3*768+5)
+	for i := range data {
+		data[i] = byte(i*7 + 3)
+	}
+	for _, n := range []int{0, 1, 2, 3, 767, 768, 769, 1535, 1536, 1537, len(data)} {
+		var b strings.Builder
+		writeBase64URL(&b, data[:n])
+		if want := base64.RawURLEncoding.EncodeToString(data[:n]); b.String() != want {
+			t.Errorf("%d bytes: %d characters written, the whole encoding has %d (or differs)", n, b.Len(), len(want))
+		}
+	}
+}

@@ -363,7 +363,8 @@ const backupFormat = 1
 func (s *Service) Backup(project, name string) (string, error) {
 	var plain []byte
 	err := s.store.View(func(tx store.Tx) error {
-		raw, ok, err := tx.Get(bucket(project), name)
+		// Only read, and copied into the backup before the transaction ends: no copy of its own.
+		raw, ok, err := tx.Peek(bucket(project), name)
 		if err != nil {
 			return fmt.Errorf("read secret: %w", err)
 		}

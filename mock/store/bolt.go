@@ -44,6 +44,13 @@ func (b *Bolt) Close() error { return b.db.Close() }
 type boltTx struct{ tx *bolt.Tx }
 
 func (t boltTx) Get(bucket, key string) ([]byte, bool, error) {
+	v, ok, err := t.Peek(bucket, key)
+	// bbolt's values live only as long as the transaction.
+	return bytes.Clone(v), ok, err
+}
+
+// Peek implements Tx: bbolt's own slice, valid until the transaction ends.
+func (t boltTx) Peek(bucket, key string) ([]byte, bool, error) {
 	b := t.tx.Bucket([]byte(bucket))
 	if b == nil {
 		return nil, false, nil
@@ -52,8 +59,7 @@ func (t boltTx) Get(bucket, key string) ([]byte, bool, error) {
 	if v == nil {
 		return nil, false, nil
 	}
-	// bbolt's values live only as long as the transaction.
-	return bytes.Clone(v), true, nil
+	return v, true, nil
 }
 
 func (t boltTx) Put(bucket, key string, value []byte) error {

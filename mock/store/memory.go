@@ -120,15 +120,22 @@ func (t *memTx) DropBuckets(prefix string) error {
 }
 
 func (t *memTx) Get(bucket, key string) ([]byte, bool, error) {
+	v, ok, err := t.Peek(bucket, key)
+	return slices.Clone(v), ok, err
+}
+
+// Peek implements Tx. Stored slices are never changed in place (Put stores a copy and a commit
+// replaces whole values), so handing one out is safe for as long as the caller only reads it.
+func (t *memTx) Peek(bucket, key string) ([]byte, bool, error) {
 	if w, ok := t.writes[bucket][key]; ok {
-		return slices.Clone(w), w != nil, nil
+		return w, w != nil, nil
 	}
 	b := t.m.bucket(bucket, false)
 	if b == nil {
 		return nil, false, nil
 	}
 	v, ok := b.values[key]
-	return slices.Clone(v), ok, nil
+	return v, ok, nil
 }
 
 func (t *memTx) Put(bucket, key string, value []byte) error {

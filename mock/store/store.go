@@ -14,10 +14,14 @@ type Store interface {
 	Close() error
 }
 
-// Tx reads and writes within one transaction. Values returned are the caller's to keep.
+// Tx reads and writes within one transaction. Values returned are the caller's to keep, but
+// for Peek's.
 type Tx interface {
 	// Get returns the value under key, and whether there is one.
 	Get(bucket, key string) ([]byte, bool, error)
+	// Peek is Get without the copy: the value is valid only until the transaction ends and
+	// must not be changed. It saves copying a large value that is only read.
+	Peek(bucket, key string) ([]byte, bool, error)
 	// Put stores value under key, creating the bucket when needed.
 	Put(bucket, key string, value []byte) error
 	// Delete removes key; removing a missing key is not an error.

@@ -74,6 +74,16 @@ func TestStoreContract(t *testing.T) {
 				if v, ok, _ := tx.Get("p1", "empty"); !ok || len(v) != 0 {
 					t.Errorf("empty value: %q %v", v, ok)
 				}
+				for _, k := range []string{"a", "c", "empty", "e"} {
+					got, gotOK, err := tx.Peek("p1", k)
+					want, wantOK, _ := tx.Get("p1", k)
+					if err != nil || gotOK != wantOK || string(got) != string(want) {
+						t.Errorf("Peek(%q) = %q %v %v, Get = %q %v", k, got, gotOK, err, want, wantOK)
+					}
+				}
+				if _, ok, _ := tx.Peek("nobucket", "a"); ok {
+					t.Error("Peek found a key in a missing bucket")
+				}
 				if _, ok, _ := tx.Get("p1", "e"); ok {
 					t.Error("deleted key still there")
 				}
