@@ -176,20 +176,29 @@ func (d *decoder) object(depth int, keep func(key string) bool) (any, error) {
 		case obj != nil:
 			obj[key] = v
 		}
+		if done, err := d.afterItem('}', "an object member"); done || err != nil {
+			return obj, err
+		}
+	}
+}
+
+// afterItem reads what follows an object member or an array element: a comma, after which
+// the next item comes, or the container's closing byte, which ends it (done).
+func (d *decoder) afterItem(closing byte, item string) (done bool, err error) {
+	d.skipSpace()
+	if d.pos >= len(d.data) {
+		return false, d.fail("unexpected end of JSON input")
+	}
+	switch d.data[d.pos] {
+	case ',':
+		d.pos++
 		d.skipSpace()
-		if d.pos >= len(d.data) {
-			return nil, d.fail("unexpected end of JSON input")
-		}
-		switch d.data[d.pos] {
-		case ',':
-			d.pos++
-			d.skipSpace()
-		case '}':
-			d.pos++
-			return obj, nil
-		default:
-			return nil, d.fail("want ',' or '}' after an object member")
-		}
+		return false, nil
+	case closing:
+		d.pos++
+		return true, nil
+	default:
+		return false, d.fail(fmt.Sprintf("want ',' or '%c' after %s", closing, item))
 	}
 }
 
@@ -215,19 +224,8 @@ func (d *decoder) array(depth int) (any, error) {
 		if !d.discard {
 			arr = append(arr, v)
 		}
-		d.skipSpace()
-		if d.pos >= len(d.data) {
-			return nil, d.fail("unexpected end of JSON input")
-		}
-		switch d.data[d.pos] {
-		case ',':
-			d.pos++
-			d.skipSpace()
-		case ']':
-			d.pos++
-			return arr, nil
-		default:
-			return nil, d.fail("want ',' or ']' after an array element")
+		if done, err := d.afterItem(']', "an array element"); done || err != nil {
+			return arr, err
 		}
 	}
 }

@@ -68,17 +68,24 @@ func TestDecode(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Decode([]byte(tt.in))
-			switch {
-			case tt.wantErr == "" && err != nil:
-				t.Fatalf("refused: %v", err)
-			case tt.wantErr != "" && err == nil:
-				t.Fatalf("accepted as %#v", got)
-			case tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr):
-				t.Fatalf("error %q does not say %q", err, tt.wantErr)
-			case tt.wantErr == "" && !reflect.DeepEqual(got, tt.want):
-				t.Fatalf("got %#v, want %#v", got, tt.want)
-			}
+			checkOutcome(t, got, err, tt.want, tt.wantErr)
 		})
+	}
+}
+
+// checkOutcome fails the test unless a decoder returned want (wantErr empty) or an error
+// saying wantErr.
+func checkOutcome[V any](t *testing.T, got V, err error, want V, wantErr string) {
+	t.Helper()
+	switch {
+	case wantErr == "" && err != nil:
+		t.Fatalf("refused: %v", err)
+	case wantErr != "" && err == nil:
+		t.Fatalf("accepted as %#v", got)
+	case wantErr != "" && !strings.Contains(err.Error(), wantErr):
+		t.Fatalf("error %q does not say %q", err, wantErr)
+	case wantErr == "" && !reflect.DeepEqual(got, want):
+		t.Fatalf("got %#v, want %#v", got, want)
 	}
 }
 
@@ -172,16 +179,7 @@ func TestDecodeMembers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := DecodeMembers([]byte(tt.in), "state", "scheduled_delete_time")
-			switch {
-			case tt.wantErr == "" && err != nil:
-				t.Fatalf("refused: %v", err)
-			case tt.wantErr != "" && err == nil:
-				t.Fatalf("accepted as %#v", got)
-			case tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr):
-				t.Fatalf("error %q does not say %q", err, tt.wantErr)
-			case tt.wantErr == "" && !reflect.DeepEqual(got, tt.want):
-				t.Fatalf("got %#v, want %#v", got, tt.want)
-			}
+			checkOutcome(t, got, err, tt.want, tt.wantErr)
 		})
 	}
 }
