@@ -1,0 +1,248 @@
+package aksk
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// hostOf is the Host header value: req.Host, which the server fills from the
+// Host header and the client sends in preference to URL.Host.
+func hostOf(req *http.Request) string {
+	if req.Host != "" {
+		return req.Host
+	}
+	return req.URL.Host
+}
+
+// canonicalRequest builds the canonical request text (signer.go canonicalRequest).
+func canonicalRequest(req *http.Request, signedHeaders []string, payloadHash string) (string, error) {
+	prefix, err := canonicalPrefix(req, signedHeaders)
+	if err != nil {
+		return "", err
+	}
+	return prefix + payloadHash, nil
+}
+
+// canonicalPrefix is the canonical request up to, not including, the payload
+// hash. Verify builds it before looking up the key or reading the body, so
+// every malformed request is refused before either happens.
+func canonicalPrefix(req *http.Request, signedHeaders []string) (string, error) {
+	var b strings.Builder
+	method := req.Method
+	if method == "" {
+		method = http.MethodGet // net/http sends GET for an empty Method
+	}
+	b.WriteString(method)
+	b.WriteByte('\n')
+	if err := writeCanonicalURI(&b, req.URL.EscapedPath()); err != nil {
+		return "", err
+	}
+	b.WriteByte('\n')
+	if err := writeCanonicalQuery(&b, req.URL.RawQuery); err != nil {
+		return "", err
+	}
+	b.WriteByte('\n')
+	if err := writeCanonicalHeaders(&b, req, signedHeaders); err != nil {
+		return "", err
+	}
+	b.WriteByte('\n')
+	for i, h := range signedHeaders {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(h)
+	}
+	b.WriteByte('\n')
+	return b.String(), nil
+}
+
+// writeCanonicalURI writes the path with every segment escaped and a trailing
+// slash (signer.go canonicalURI).
+//
+// The SDK splits its unescaped path on "/" and escapes each piece; it puts
+// that path in URL.Path, so net/http sends each piece escaped and no piece
+// ever holds an encoded "/". Splitting the escaped path from the wire first
+// and unescaping each segment afterwards reproduces that exactly, and keeps a
+// "%2F" sent by any other client inside its segment (canonical "%2F") rather
+// than turning it into a separator.
+func writeCanonicalURI(b *strings.Builder, escapedPath string) error {
+	start := b.Len()
+	rest := escapedPath
+	for first := true; ; first = false {
+		seg, tail, more := strings.Cut(rest, "/")
+		if !first {
+			b.WriteByte('/')
+		}
+		if strings.IndexByte(seg, '%') >= 0 {
+			u, err := url.PathUnescape(seg)
+			if err != nil {
+				return fmt.Errorf("path segment is not valid percent-encoding: %w", err)
+			}
+			seg = u
+		}
+		writeEscaped(b, seg)
+		if !more {
+			break
+		}
+		rest = tail
+	}
+	if s := b.String(); len(s) == start || s[len(s)-1] != '/' {
+		b.WriteByte('/')
+	}
+	return nil
+}
+
+// writeCanonicalQuery writes the decoded query sorted by key, then by value,
+// each side escaped (signer.go canonicalQueryString). The SDK sorts the raw
+// keys and values before escaping them, and so must we: escaping can change
+// the order ("_" sorts after "%").
+func writeCanonicalQuery(b *strings.Builder, rawQuery string) error {
+	if rawQuery == "" {
+		return nil
+	}
+	// ParseQuery decodes "+" as a space, which is also how the SDK's
+	// url.Values.Encode output is meant (it rewrites "+" to "%20" anyway).
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return fmt.Errorf("query is not valid: %w", err)
+	}
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	first := true
+	for _, k := range keys {
+		vs := q[k] // ParseQuery's own slice, safe to sort
+		slices.Sort(vs)
+		for _, v := range vs {
+			if !first {
+				b.WriteByte('&')
+			}
+			first = false
+			writeEscaped(b, k)
+			b.WriteByte('=')
+			writeEscaped(b, v)
+		}
+	}
+	return nil
+}
+
+// writeCanonicalHeaders writes "name:value\n" per signed header and value
+// (signer.go canonicalHeaders). Several values of one header become several
+// lines in sorted order, which is what the SDK produces when one header is set
+// under two spellings; values are trimmed with strings.TrimSpace as there.
+//
+// The SDK then also lists the name twice and repeats its lines, so repeated
+// names are honoured; maxCanonicalHeaderBytes stops a short header list of
+// repeated names over a many-valued header from blowing up quadratically.
+func writeCanonicalHeaders(b *strings.Builder, req *http.Request, signedHeaders []string) error {
+	start := b.Len()
+	var prev string
+	var vals []string
+	for _, h := range signedHeaders {
+		if h != prev || vals == nil {
+			prev = h
+			if h == "host" {
+				vals = []string{hostOf(req)}
+			} else {
+				vals = req.Header.Values(h)
+				if len(vals) > 1 {
+					vals = slices.Sorted(slices.Values(vals)) // never reorder req.Header itself
+				}
+			}
+		}
+		for _, v := range vals {
+			b.WriteString(h)
+			b.WriteByte(':')
+			b.WriteString(strings.TrimSpace(v))
+			b.WriteByte('\n')
+		}
+		if b.Len()-start > maxCanonicalHeaderBytes {
+			return fmt.Errorf("signed headers exceed %d bytes", maxCanonicalHeaderBytes)
+		}
+	}
+	return nil
+}
+
+// stringToSign builds the string to sign (signer.go stringToSign).
+func stringToSign(date, canonicalRequest string) string {
+	return Algorithm + "\n" + date + "\n" + hashHex([]byte(canonicalRequest))
+}
+
+// signature is hex(HMAC-SHA256(SK, stringToSign)); the SK bytes are the key as-is.
+func signature(sk, sts string) string {
+	m := hmac.New(sha256.New, []byte(sk))
+	m.Write([]byte(sts))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// hashHex is the lower-case hex SHA-256 of b.
+func hashHex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// writeEscaped percent-encodes every byte outside A-Za-z0-9-_.~ with
+// upper-case hex (signer.go escape). Unlike url.PathEscape it escapes
+// sub-delims and, unlike url.QueryEscape, it writes a space as %20.
+func writeEscaped(b *strings.Builder, s string) {
+	const hexUpper = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isUnreserved(c) {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hexUpper[c>>4])
+		b.WriteByte(hexUpper[c&15])
+	}
+}
+
+// isUnreserved is the complement of signer.go shouldEscape.
+func isUnreserved(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '_' || c == '.' || c == '~'
+}
+
+// isLowerToken reports whether s is a non-empty RFC 9110 token without upper-case letters.
+func isLowerToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// isLowerHex reports whether s is exactly n lower-case hex digits.
+func isLowerHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// trimBlank trims the spaces and tabs HTTP allows around list elements.
+func trimBlank(s string) string {
+	return strings.Trim(s, " \t")
+}

@@ -1,0 +1,183 @@
+package aksk
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Verify checks req's signature. lookup returns the SK for an AK. It returns the AK on success.
+//
+// It reads req.Method, req.URL (EscapedPath and RawQuery), req.Host (for a
+// signed "host"; req.URL.Host if empty), req.Header and, unless
+// X-Sdk-Content-Sha256 is UNSIGNED-PAYLOAD, the whole of req.Body, which it
+// replaces with an equivalent reader for later handlers. Bound the body
+// first (http.MaxBytesReader): a body read error is returned wrapped as is,
+// not as one of the sentinels. Structural checks and the clock come before
+// lookup, so unauthenticated garbage never reaches the key store; an empty SK
+// from lookup counts as unknown, as the SDK refuses to sign with one.
+func Verify(req *http.Request, lookup func(ak string) (sk string, ok bool), now time.Time) (ak string, err error) {
+	if req == nil || req.URL == nil {
+		return "", fmt.Errorf("%w: nil request or URL", ErrMalformed)
+	}
+	authz := req.Header.Values(authorizationHeader)
+	switch len(authz) {
+	case 0:
+		return "", fmt.Errorf("%w: missing Authorization header", ErrMalformed)
+	case 1:
+	default:
+		return "", fmt.Errorf("%w: %d Authorization headers", ErrMalformed, len(authz))
+	}
+	a, err := ParseAuthorization(authz[0])
+	if err != nil {
+		return "", err
+	}
+	// The SDK always signs its date header (signer.go Sign puts it in the
+	// header map before extractSignedHeaders) and never Authorization, which
+	// it only adds afterwards; anything else did not come from a signer.
+	if _, found := slices.BinarySearch(a.SignedHeaders, dateHeaderLower); !found {
+		return "", fmt.Errorf("%w: SignedHeaders does not include %s", ErrMalformed, dateHeaderLower)
+	}
+	if _, found := slices.BinarySearch(a.SignedHeaders, "authorization"); found {
+		return "", fmt.Errorf("%w: SignedHeaders includes authorization", ErrMalformed)
+	}
+	date, err := checkDate(req, now)
+	if err != nil {
+		return "", err
+	}
+	for _, h := range a.SignedHeaders {
+		if !hasHeader(req, h) {
+			return "", fmt.Errorf("%w: signed header %q is not in the request", ErrMalformed, h)
+		}
+	}
+
+	prefix, err := canonicalPrefix(req, a.SignedHeaders)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+
+	var sk string
+	ok := false
+	if lookup != nil {
+		sk, ok = lookup(a.AccessKey)
+	}
+	if !ok || sk == "" {
+		return "", fmt.Errorf("%w: %q", ErrUnknownAccessKey, a.AccessKey)
+	}
+
+	hash, err := verifyPayloadHash(req)
+	if err != nil {
+		return "", err
+	}
+	cr := prefix + hash
+	want := signature(sk, stringToSign(date, cr))
+	if !hmac.Equal([]byte(want), []byte(a.Signature)) {
+		// The canonical request hash is what the client signed under the
+		// date; it lets a client compare notes without revealing anything
+		// keyed by the SK.
+		return "", fmt.Errorf("%w: access key %q, canonical request sha256 %s", ErrSignatureMismatch, a.AccessKey, hashHex([]byte(cr)))
+	}
+	return a.AccessKey, nil
+}
+
+// checkDate returns the X-Sdk-Date value once it is present, unique, in
+// DateFormat exactly (what the SDK writes, signer.go Sign) and within
+// MaxClockSkew of now.
+func checkDate(req *http.Request, now time.Time) (string, error) {
+	vals := req.Header.Values(DateHeader)
+	if len(vals) == 0 || (len(vals) == 1 && vals[0] == "") {
+		return "", ErrNoDate
+	}
+	if len(vals) > 1 {
+		// Which one was signed is unknowable; refuse rather than guess.
+		return "", fmt.Errorf("%w: %d %s headers", ErrMalformed, len(vals), DateHeader)
+	}
+	v := vals[0]
+	t, err := time.Parse(DateFormat, v)
+	// time.Parse tolerates some variations (one-digit hours); the string to
+	// sign uses the header verbatim, so insist on the canonical spelling.
+	if err != nil || t.Format(DateFormat) != v {
+		return "", fmt.Errorf("%w: %s is not in %s format", ErrMalformed, DateHeader, DateFormat)
+	}
+	if skew := now.Sub(t); skew > MaxClockSkew || skew < -MaxClockSkew {
+		return "", fmt.Errorf("%w: %s %s is %s from server time %s", ErrClockSkew, DateHeader, v,
+			skew.Abs().Truncate(time.Second), now.UTC().Format(DateFormat))
+	}
+	return v, nil
+}
+
+// verifyPayloadHash returns the payload hash Verify puts in the canonical request.
+//
+// The SDK uses an X-Sdk-Content-Sha256 value verbatim instead of hashing
+// (signer.go getContentHash) and only ever sends UNSIGNED-PAYLOAD there. Any
+// other value is a claim about the body; it is checked against the body so a
+// signed hash cannot vouch for a body it does not describe.
+func verifyPayloadHash(req *http.Request) (string, error) {
+	claimed, present, err := contentSHA256(req)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	if present && claimed == UnsignedPayload {
+		return claimed, nil
+	}
+	body, err := readAndRestore(req)
+	if err != nil {
+		return "", fmt.Errorf("aksk: reading body: %w", err)
+	}
+	actual := hashHex(body)
+	if present {
+		if !strings.EqualFold(claimed, actual) {
+			return "", fmt.Errorf("%w: body does not match %s", ErrSignatureMismatch, ContentSHA256Header)
+		}
+		return claimed, nil
+	}
+	return actual, nil
+}
+
+// readAndRestore reads req.Body fully and puts an equivalent reader back. On
+// a read error the bytes already read are put back in front of the rest, so
+// a later reader sees the same stream (and the same error).
+func readAndRestore(req *http.Request) ([]byte, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, nil
+	}
+	orig := req.Body
+	body, err := io.ReadAll(orig)
+	if err != nil {
+		req.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(body), orig), orig}
+		return nil, err
+	}
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	return body, nil
+}
+
+// contentSHA256 returns the trimmed X-Sdk-Content-Sha256 value and whether it is present.
+func contentSHA256(req *http.Request) (string, bool, error) {
+	vals := req.Header.Values(ContentSHA256Header)
+	switch len(vals) {
+	case 0:
+		return "", false, nil
+	case 1:
+		// The transport and the server's header parser trim blanks, so
+		// trimming here gives the same value on both sides.
+		return strings.TrimSpace(vals[0]), true, nil
+	default:
+		return "", false, fmt.Errorf("%d %s headers", len(vals), ContentSHA256Header)
+	}
+}
+
+// hasHeader reports whether the lower-case header name h has a value on req.
+func hasHeader(req *http.Request, h string) bool {
+	if h == "host" {
+		return hostOf(req) != ""
+	}
+	return len(req.Header.Values(h)) > 0
+}
