@@ -8,25 +8,24 @@ import (
 
 	"github.com/csmskit/csmskit/mock/fault"
 	"github.com/csmskit/csmskit/mock/fixtures"
-	"github.com/csmskit/csmskit/mock/journal"
 	"github.com/csmskit/csmskit/openapi/apierror"
+	"github.com/csmskit/csmskit/recording"
 )
 
 // AdminPrefix is where the admin API lives, apart from the CSMS routes.
-const AdminPrefix = "/__admin/"
+const AdminPrefix = recording.AdminPrefix
 
 // maxAdminBody bounds an admin request body (a fixtures file or a rule).
 const maxAdminBody = fixtures.MaxFileBytes
 
 // adminRoutes serves the admin API: health, journal, violations, fault rules, fixtures, reset.
 func (s *Server) adminRoutes() http.Handler {
-	mux := http.NewServeMux()
+	mux := s.recorder.AdminMux()
 	mux.HandleFunc("GET /__admin/health", func(w http.ResponseWriter, _ *http.Request) {
-		journal.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "backup_key_id": s.key.ID()})
+		recording.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "backup_key_id": s.key.ID()})
 	})
-	s.recorder.Register(mux)
 	mux.HandleFunc("GET /__admin/faults", func(w http.ResponseWriter, _ *http.Request) {
-		journal.WriteJSON(w, http.StatusOK, map[string]any{"rules": s.faults.List()})
+		recording.WriteJSON(w, http.StatusOK, map[string]any{"rules": s.faults.List()})
 	})
 	mux.HandleFunc("POST /__admin/faults", func(w http.ResponseWriter, r *http.Request) {
 		var rule fault.Rule
@@ -39,7 +38,7 @@ func (s *Server) adminRoutes() http.Handler {
 			apierror.Write(w, apierror.New(apierror.InvalidParameter, err.Error()))
 			return
 		}
-		journal.WriteJSON(w, http.StatusCreated, added)
+		recording.WriteJSON(w, http.StatusCreated, added)
 	})
 	mux.HandleFunc("DELETE /__admin/faults", func(w http.ResponseWriter, _ *http.Request) {
 		s.faults.Clear()
@@ -76,10 +75,7 @@ func (s *Server) adminRoutes() http.Handler {
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
-	mux.HandleFunc("/__admin/", func(w http.ResponseWriter, _ *http.Request) {
-		apierror.Write(w, apierror.New(apierror.APINotFound, "no such admin endpoint"))
-	})
-	return journal.Guard(s.adminToken, mux)
+	return recording.Guard(s.adminToken, mux)
 }
 
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
@@ -101,8 +97,7 @@ func (s *Server) Reset() error {
 	if err := s.service.DropAll(); err != nil {
 		return err
 	}
-	s.recorder.Requests.Clear()
-	s.recorder.Violations.Clear()
+	s.recorder.Clear()
 	s.faults.Clear()
 	return s.loadInitial()
 }

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/csmskit/csmskit/mock"
-	"github.com/csmskit/csmskit/mock/journal"
+	"github.com/csmskit/csmskit/recording"
 )
 
 func (c *client) admin(method, path, body, token string) (int, []byte) {
@@ -36,8 +36,8 @@ func TestAdminJournal(t *testing.T) {
 	}
 	status, body := c.admin("GET", "/__admin/journal", "", "")
 	var got struct {
-		Requests []journal.Entry `json:"requests"`
-		Dropped  uint64          `json:"dropped"`
+		Requests []recording.Entry `json:"requests"`
+		Dropped  uint64            `json:"dropped"`
 	}
 	if err := json.Unmarshal(body, &got); err != nil || status != 200 {
 		t.Fatalf("journal: %d %v %s", status, err, body)
@@ -77,7 +77,7 @@ func TestAdminViolations(t *testing.T) {
 	c.must(404, "GET", "/v1/nowhere", "", demoToken)
 	_, body := c.admin("GET", "/__admin/violations", "", "")
 	var got struct {
-		Violations []journal.Violation `json:"violations"`
+		Violations []recording.Violation `json:"violations"`
 	}
 	_ = json.Unmarshal(body, &got)
 	if len(got.Violations) != 3 {

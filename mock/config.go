@@ -5,10 +5,11 @@ package mock
 
 import (
 	"crypto/rsa"
-	"github.com/csmskit/csmskit/mock/fault"
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/csmskit/csmskit/mock/fault"
 )
 
 // The demo identity and secret the mock serves when nothing else is configured. They are

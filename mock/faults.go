@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/csmskit/csmskit/mock/fault"
-	"github.com/csmskit/csmskit/openapi"
 	"github.com/csmskit/csmskit/openapi/apierror"
 )
 
@@ -21,56 +20,49 @@ var faultCodes = map[int]apierror.Code{
 // malformedBody is what a "malformed" fault answers: JSON cut off inside the blob.
 const malformedBody = `{"secret_blob":")CloudSecretManagementBackupV1.comeyJhbGciOiJSU0EtT0FFUC0yNTYi`
 
-// withFaults injects the fault a request asks for (X-Mock-Fault) or a rule picks. It runs after
+// injectFault injects the fault a request asks for (X-Mock-Fault) or a rule picks. It runs after
 // validation and authentication: faults stand for the service or its upstream failing a
 // request that reached it.
-func (s *Server) withFaults(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		f, source, err := s.faultFor(r)
-		if err != nil {
-			apierror.Write(w, apierror.New(apierror.InvalidParameter, fault.Header+": "+err.Error()))
-			return
+func (s *Server) injectFault(c *call) error {
+	f, source, err := s.faultFor(c)
+	if err != nil {
+		return apierror.New(apierror.InvalidParameter, fault.Header+": "+err.Error())
+	}
+	if f.IsZero() {
+		return nil
+	}
+	c.fault = source + ":" + f.String()
+	if f.Delay > 0 {
+		t := time.NewTimer(f.Delay)
+		select {
+		case <-t.C:
+		case <-c.r.Context().Done():
+			t.Stop()
+			return errAnswered // the client went away; there is no one to answer
 		}
-		if f.IsZero() {
-			next.ServeHTTP(w, r)
-			return
-		}
-		infoFrom(r.Context()).fault = source + ":" + f.String()
-		if f.Delay > 0 {
-			t := time.NewTimer(f.Delay)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
-				return // the client went away; there is no one to answer
-			}
-		}
-		switch {
-		case f.Reset:
-			resetConnection(w)
-		case f.Status != 0:
-			apierror.Write(w, apierror.New(faultCodes[f.Status], "injected fault"))
-		case f.Malformed:
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusOK)
-			_, _ = w.Write([]byte(malformedBody))
-		default:
-			next.ServeHTTP(w, r)
-		}
-	})
+	}
+	switch {
+	case f.Reset:
+		resetConnection(c.w)
+	case f.Status != 0:
+		return apierror.New(faultCodes[f.Status], "injected fault")
+	case f.Malformed:
+		c.w.Header().Set("Content-Type", "application/json")
+		c.w.WriteHeader(http.StatusOK)
+		_, _ = c.w.Write([]byte(malformedBody))
+	default:
+		return nil // a delay alone: the request goes on
+	}
+	return errAnswered
 }
 
 // faultFor returns the request's own fault, else the first rule's that fires.
-func (s *Server) faultFor(r *http.Request) (fault.Fault, string, error) {
-	if v := r.Header.Get(fault.Header); v != "" {
+func (s *Server) faultFor(c *call) (fault.Fault, string, error) {
+	if v := c.r.Header.Get(fault.Header); v != "" {
 		f, err := fault.Parse(v)
 		return f, "header", err
 	}
-	op := ""
-	if route, ok := openapi.RouteFromContext(r.Context()); ok {
-		op = route.Operation.OperationID
-	}
-	f, id, ok := s.faults.Match(op, openapi.PathParam(r.Context(), "secret_name"))
+	f, id, ok := s.faults.Match(c.operation(), c.req.Params["secret_name"])
 	if !ok {
 		return fault.Fault{}, "", nil
 	}

@@ -26,7 +26,7 @@ import (
 	"github.com/csmskit/csmskit/mock"
 	"github.com/csmskit/csmskit/mock/fault"
 	"github.com/csmskit/csmskit/mock/fixtures"
-	"github.com/csmskit/csmskit/mock/journal"
+	"github.com/csmskit/csmskit/recording"
 )
 
 // The fuzz targets of the mock's HTTP handler chain. They run the mock in-process (the handler,
@@ -250,7 +250,7 @@ func checkVendorError(t *testing.T, res *http.Response, body []byte) {
 func responseViolation(srv *mock.Server, id string) string {
 	vs, _ := srv.Violations()
 	for _, v := range vs {
-		if v.RequestID == id && v.Kind == journal.KindResponse {
+		if v.RequestID == id && v.Kind == recording.KindResponse {
 			return v.Reason
 		}
 	}

@@ -15,8 +15,8 @@ import (
 
 	"github.com/csmskit/csmskit/aksk"
 	"github.com/csmskit/csmskit/mock"
-	"github.com/csmskit/csmskit/mock/journal"
 	"github.com/csmskit/csmskit/openapi"
+	"github.com/csmskit/csmskit/recording"
 )
 
 // testKey is one RSA key for every mock in the tests: making one per test would be slow.
@@ -198,7 +198,7 @@ func noResponseViolations(t *testing.T, srv *mock.Server) {
 	t.Helper()
 	violations, _ := srv.Violations()
 	for _, v := range violations {
-		if v.Kind == journal.KindResponse {
+		if v.Kind == recording.KindResponse {
 			t.Errorf("the mock sent a response that breaks the contract: %+v", v)
 		}
 	}

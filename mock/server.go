@@ -2,7 +2,6 @@ package mock
 
 import (
 	"crypto/rsa"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,11 +13,10 @@ import (
 	"github.com/csmskit/csmskit/mock/auth"
 	"github.com/csmskit/csmskit/mock/blob"
 	"github.com/csmskit/csmskit/mock/fault"
-	"github.com/csmskit/csmskit/mock/journal"
 	"github.com/csmskit/csmskit/mock/secrets"
 	"github.com/csmskit/csmskit/mock/store"
 	"github.com/csmskit/csmskit/openapi"
-	"github.com/csmskit/csmskit/openapi/apierror"
+	"github.com/csmskit/csmskit/recording"
 )
 
 // Files the mock keeps under Config.DataDir.
@@ -29,14 +27,17 @@ const (
 
 // Server is a running mock: an http.Handler over its store. Close releases the store.
 type Server struct {
-	cfg        Config
-	handler    http.Handler
+	cfg      Config
+	contract *openapi.Contract
+	// handlers serve each operation once the pipeline has let its request through.
+	handlers   map[string]http.Handler
+	admin      http.Handler
 	store      store.Store
 	service    *secrets.Service
 	auth       *auth.Authenticator
 	key        *blob.Key
 	logger     *slog.Logger
-	recorder   *journal.Recorder
+	recorder   *recording.Recorder
 	faults     *fault.Rules
 	adminToken string
 }
@@ -61,15 +62,17 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg:        cfg,
+		contract:   contract,
 		logger:     cfg.Logger,
-		recorder:   journal.NewRecorder(cfg.JournalSize, cfg.ViolationLogSize),
+		recorder:   recording.NewRecorder(cfg.JournalSize, cfg.ViolationLogSize),
 		faults:     &fault.Rules{},
 		adminToken: cfg.AdminToken,
 	}
+	s.recorder.Logger = cfg.Logger
 	if s.store, err = openStore(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	if err := s.setUp(cfg, contract, fresh); err != nil {
+	if err := s.setUp(cfg, fresh); err != nil {
 		s.store.Close()
 		return nil, err
 	}
@@ -82,7 +85,7 @@ type keyOrErr struct {
 	err error
 }
 
-func (s *Server) setUp(cfg Config, contract *openapi.Contract, fresh <-chan keyOrErr) error {
+func (s *Server) setUp(cfg Config, fresh <-chan keyOrErr) error {
 	var err error
 	if fresh != nil {
 		r := <-fresh
@@ -94,10 +97,9 @@ func (s *Server) setUp(cfg Config, contract *openapi.Contract, fresh <-chan keyO
 		return err
 	}
 	s.service = secrets.NewService(s.store, s.key, secrets.Options{
-		MaxSecrets:          cfg.MaxSecrets,
-		DefaultKMSKeyID:     DefaultKMSKeyID,
-		UnknownSecretStatus: cfg.UnknownSecretStatus,
-		Now:                 cfg.Now,
+		MaxSecrets:      cfg.MaxSecrets,
+		DefaultKMSKeyID: DefaultKMSKeyID,
+		Now:             cfg.Now,
 	})
 	s.auth = auth.New(auth.Options{Store: s.store, Now: cfg.Now})
 	if err := s.addIdentity(cfg); err != nil {
@@ -106,7 +108,8 @@ func (s *Server) setUp(cfg Config, contract *openapi.Contract, fresh <-chan keyO
 	if err := s.loadInitial(); err != nil {
 		return err
 	}
-	s.handler = s.routes(contract)
+	s.handlers = s.operationHandlers()
+	s.admin = s.adminRoutes()
 	return nil
 }
 
@@ -202,8 +205,7 @@ func (s *Server) addDemoSecret(project string) error {
 		Description: "Demo secret of csmsmock",
 		Value:       secrets.Value{String: &value},
 	})
-	var apiErr *apierror.Error
-	if errors.As(err, &apiErr) && apiErr.Code == apierror.InvalidRequest {
+	if secrets.KindOf(err) == secrets.NameTaken {
 		return nil // kept from an earlier run under the same DataDir
 	}
 	if err != nil {
@@ -212,17 +214,16 @@ func (s *Server) addDemoSecret(project string) error {
 	return nil
 }
 
-// ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
-
 // BackupKeyID is the kid of the key that seals this mock's backups.
 func (s *Server) BackupKeyID() string { return s.key.ID() }
 
 // Journal returns the served requests (oldest first) and how many the bound dropped.
-func (s *Server) Journal() ([]journal.Entry, uint64) { return s.recorder.Requests.Snapshot() }
+func (s *Server) Journal() ([]recording.Entry, uint64) { return s.recorder.Requests.Snapshot() }
 
 // Violations returns the recorded contract violations (oldest first) and how many were dropped.
-func (s *Server) Violations() ([]journal.Violation, uint64) { return s.recorder.Violations.Snapshot() }
+func (s *Server) Violations() ([]recording.Violation, uint64) {
+	return s.recorder.Violations.Snapshot()
+}
 
 // Faults is the mock's set of fault rules.
 func (s *Server) Faults() *fault.Rules { return s.faults }

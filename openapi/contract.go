@@ -199,12 +199,3 @@ func (c *Contract) allowedMethods(r *http.Request) []string {
 	slices.Sort(allowed)
 	return allowed
 }
-
-// IAMAction returns the IAM action an operation needs (its x-iam-action), or "".
-func IAMAction(route *routers.Route) string {
-	if route == nil || route.Operation == nil {
-		return ""
-	}
-	action, _ := route.Operation.Extensions["x-iam-action"].(string)
-	return action
-}

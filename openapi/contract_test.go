@@ -11,6 +11,7 @@ import (
 
 	"github.com/csmskit/csmskit/generated/csmsapi"
 	"github.com/csmskit/csmskit/generated/iamapi"
+	"github.com/csmskit/csmskit/internal/limits"
 	"github.com/csmskit/csmskit/openapi"
 )
 
@@ -114,8 +115,8 @@ func TestBackupOperation(t *testing.T) {
 	}
 	ok := item.Post.Responses.Value("200").Value.Content.Get("application/json")
 	blob := ok.Schema.Value.Properties["secret_blob"].Value
-	if blob.MaxLength == nil || *blob.MaxLength != 5242880 {
-		t.Errorf("secret_blob maxLength = %v, want 5242880", blob.MaxLength)
+	if blob.MaxLength == nil || *blob.MaxLength != limits.MaxBlobChars {
+		t.Errorf("secret_blob maxLength = %v, want limits.MaxBlobChars (%d)", blob.MaxLength, limits.MaxBlobChars)
 	}
 	ex := ok.Examples["documented"]
 	if ex == nil || !strings.Contains(ex.Value.Description, "truncated") {

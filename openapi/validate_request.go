@@ -15,133 +15,143 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
+	"github.com/csmskit/csmskit/internal/limits"
 	"github.com/csmskit/csmskit/openapi/apierror"
 )
 
 // DefaultMaxBodyBytes bounds a request body: the largest documented body is UploadSecretBlob's
-// 5,242,880-character blob, plus room for its JSON envelope.
-const DefaultMaxBodyBytes = 5242880 + 64<<10
+// blob, plus room for its JSON envelope.
+const DefaultMaxBodyBytes = limits.MaxBodyBytes
 
-// ValidatorOptions tune RequestValidator. The zero value is ready to use.
-type ValidatorOptions struct {
-	// MaxBodyBytes bounds a request body; 0 means DefaultMaxBodyBytes.
-	MaxBodyBytes int64
-	// Authenticate checks a request's credentials for one security scheme. Nil means a presence
-	// check: an X-Auth-Token, or an Authorization header of the SDK-HMAC-SHA256 scheme, must be
-	// there; whether it is genuine is for the server's authenticator to say.
-	Authenticate openapi3filter.AuthenticationFunc
-	// OnViolation, if set, hears of every request that breaks the contract: an unknown route or
-	// method, a parameter or body the spec forbids, no credentials. Credentials that are there
-	// but refused by Authenticate are not contract violations.
-	OnViolation func(r *http.Request, e *apierror.Error)
+// Request is one request matched to its operation: what every contract check needs.
+type Request struct {
+	HTTP   *http.Request
+	Route  *routers.Route
+	Params map[string]string
 }
 
-type routeKey struct{}
+// OperationID names the matched operation.
+func (q *Request) OperationID() string { return q.Route.Operation.OperationID }
 
-// matched is what RequestValidator puts in a passing request's context.
-type matched struct {
-	route  *routers.Route
-	params map[string]string
-}
-
-// RouteFromContext returns the operation RequestValidator matched, if any.
-func RouteFromContext(ctx context.Context) (*routers.Route, bool) {
-	m, ok := ctx.Value(routeKey{}).(matched)
-	return m.route, ok
-}
-
-// PathParam returns a path parameter of the operation RequestValidator matched, as sent.
-func PathParam(ctx context.Context, name string) string {
-	m, _ := ctx.Value(routeKey{}).(matched)
-	return m.params[name]
-}
-
-// Rejection is why a request was refused: the vendor error to answer, and whether the request
-// broke the contract (rather than presenting credentials the server refused).
-type Rejection struct {
-	Err       *apierror.Error
-	Violation bool
-	// Allow lists the path's methods when the method was wrong.
-	Allow []string
-}
-
-// Checker validates requests against the contract.
-type Checker struct {
-	contract *Contract
-	limit    int64
-	opts     *openapi3filter.Options
-}
-
-// NewChecker returns a Checker with the given options (OnViolation is not used by it).
-func (c *Contract) NewChecker(opts ValidatorOptions) *Checker {
-	limit := opts.MaxBodyBytes
-	if limit <= 0 {
-		limit = DefaultMaxBodyBytes
+// Match finds the operation r is for. An unknown path answers the gateway's 404 APIGW.0101;
+// a known path with another method answers 405 with the path's methods in allow.
+func (c *Contract) Match(r *http.Request) (q *Request, allow []string, err *apierror.Error) {
+	route, params, findErr := c.FindRoute(r)
+	if findErr == nil {
+		return &Request{HTTP: r, Route: route, Params: params}, nil, nil
 	}
-	auth := opts.Authenticate
-	if auth == nil {
-		auth = CredentialsPresent
+	var notAllowed *MethodNotAllowedError
+	if errors.As(findErr, &notAllowed) {
+		return nil, notAllowed.Allowed, apierror.New(apierror.APINotFound, "the API request method does not exist").
+			WithStatus(http.StatusMethodNotAllowed)
 	}
-	filterOpts := &openapi3filter.Options{AuthenticationFunc: auth}
-	filterOpts.WithCustomSchemaErrorFunc(schemaReason)
-	return &Checker{contract: c, limit: limit, opts: filterOpts}
+	return nil, nil, apierror.New(apierror.APINotFound, "")
 }
 
-// Check validates r, bounding its body (w receives the bound's error, and may be nil), and
-// returns the matched route or why r is refused. The body stays readable after Check.
-func (k *Checker) Check(w http.ResponseWriter, r *http.Request) (*routers.Route, *Rejection) {
-	route, _, rej := k.check(w, r)
-	return route, rej
+// filterOptions are kin-openapi's: credentials are weighed by the server, not by the contract
+// checks, so its security check is a no-op here; CredentialsPresent checks what the contract
+// says of them.
+var filterOptions = func() *openapi3filter.Options {
+	o := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
+	o.WithCustomSchemaErrorFunc(schemaReason)
+	return o
+}()
+
+func (q *Request) input() *openapi3filter.RequestValidationInput {
+	return &openapi3filter.RequestValidationInput{Request: q.HTTP, PathParams: q.Params, Route: q.Route, Options: filterOptions}
 }
 
-func (k *Checker) check(w http.ResponseWriter, r *http.Request) (*routers.Route, map[string]string, *Rejection) {
-	route, params, err := k.contract.FindRoute(r)
-	if err != nil {
-		rej := &Rejection{Err: apierror.New(apierror.APINotFound, ""), Violation: true}
-		var notAllowed *MethodNotAllowedError
-		if errors.As(err, &notAllowed) {
-			rej.Allow = notAllowed.Allowed
-			rej.Err = apierror.New(apierror.APINotFound, "the API request method does not exist").
-				WithStatus(http.StatusMethodNotAllowed)
+// CheckPath checks the path parameters. A malformed path names no resource, so servers answer
+// it before weighing credentials against it.
+func (q *Request) CheckPath(ctx context.Context) *apierror.Error {
+	if err := validatePath(ctx, q.input()); err != nil {
+		return RequestError(err)
+	}
+	return nil
+}
+
+// Secured reports whether the operation needs credentials (its own security requirements, or
+// else the document's).
+func (q *Request) Secured() bool {
+	security := q.Route.Operation.Security
+	if security == nil {
+		security = &q.Route.Spec.Security
+	}
+	for _, req := range *security {
+		if len(req) > 0 {
+			return true
 		}
-		return nil, nil, rej
 	}
-	input := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route, Options: k.opts}
-	if err := validatePath(r.Context(), input); err != nil {
-		return nil, nil, &Rejection{Err: RequestError(err), Violation: true}
-	}
-	if err := k.readBody(w, r, route); err != nil {
-		return nil, nil, &Rejection{Err: err, Violation: true}
-	}
-	if err := validateRest(r.Context(), input); err != nil {
-		return nil, nil, &Rejection{Err: RequestError(err), Violation: !refusedCredentials(err)}
-	}
-	return route, params, nil
+	return false
 }
 
-// readBody reads the whole body (within the bound) before anything else looks at it, so that
-// a body that is too large, cut short or followed by more data is answered as such: the
-// security check would otherwise read it first and take a read error for missing
-// credentials, and JSON decoders stop after the first value and ignore the rest.
-func (k *Checker) readBody(w http.ResponseWriter, r *http.Request, route *routers.Route) *apierror.Error {
+// CredentialsPresent reports whether the request carries every header of at least one of the
+// operation's security requirements (the contract's API-key schemes). Whether the credentials
+// are genuine is for the server to say.
+func (q *Request) CredentialsPresent() bool {
+	security := q.Route.Operation.Security
+	if security == nil {
+		security = &q.Route.Spec.Security
+	}
+	if len(*security) == 0 {
+		return true
+	}
+	schemes := q.Route.Spec.Components.SecuritySchemes
+	for _, req := range *security {
+		present := true
+		for name := range req {
+			ref := schemes[name]
+			if ref == nil || ref.Value == nil || ref.Value.In != "header" || q.HTTP.Header.Get(ref.Value.Name) == "" {
+				present = false
+				break
+			}
+		}
+		if present {
+			return true
+		}
+	}
+	return false
+}
+
+// NoCredentials is the answer to a request that carries none of the contract's credentials.
+func NoCredentials() *apierror.Error {
+	return apierror.New(apierror.AuthenticationFailed,
+		"no credentials: send an X-Auth-Token header or an SDK-HMAC-SHA256 Authorization header")
+}
+
+// ReadBody reads the whole body within limit (DefaultMaxBodyBytes when 0) before anything
+// looks at it, and leaves it readable again; w, which may be nil, hears of the bound. A body
+// that is too large, cut short, or not one JSON value where the operation takes JSON is
+// answered as such: a JSON decoder would stop after the first value and ignore the rest.
+func (q *Request) ReadBody(w http.ResponseWriter, limit int64) *apierror.Error {
+	r := q.HTTP
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, k.limit))
-	_ = r.Body.Close()
+	if limit <= 0 {
+		limit = DefaultMaxBodyBytes
+	}
+	// The original body is not closed: a server may still read what is left of it after
+	// answering (see the mock's lingering close), and net/http closes it after the handler.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return apierror.New(apierror.RequestTooLarge, fmt.Sprintf("the request body exceeds %d bytes", tooLarge.Limit))
+		return TooLarge(tooLarge.Limit)
 	case err != nil:
 		return apierror.New(apierror.MalformedBody, "the request body ended before its announced length")
 	}
-	rb := route.Operation.RequestBody
+	rb := q.Route.Operation.RequestBody
 	if len(body) > 0 && rb != nil && rb.Value != nil && isJSON(r.Header.Get("Content-Type")) && !json.Valid(body) {
 		return apierror.New(apierror.MalformedBody, "the request body is not one JSON value")
 	}
 	return nil
+}
+
+// TooLarge is the answer to a body over limit bytes.
+func TooLarge(limit int64) *apierror.Error {
+	return apierror.New(apierror.RequestTooLarge, fmt.Sprintf("the request body exceeds %d bytes", limit))
 }
 
 func isJSON(contentType string) bool {
@@ -149,74 +159,34 @@ func isJSON(contentType string) bool {
 	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }
 
-// refusedCredentials tells an authenticator's refusal of credentials that were there from a
-// request without any.
-func refusedCredentials(err error) bool {
-	var secErr *openapi3filter.SecurityRequirementsError
-	if !errors.As(err, &secErr) {
-		return false
-	}
-	for _, e := range secErr.Errors {
-		var apiErr *apierror.Error
-		if errors.As(e, &apiErr) {
-			return true
-		}
-	}
-	return false
-}
-
-// RequestValidator returns middleware that checks each request against the contract and
-// answers every violation, unknown route and wrong method with the vendor's JSON error body.
-// Requests that pass reach next with their matched route in the context.
-func (c *Contract) RequestValidator(opts ValidatorOptions) func(http.Handler) http.Handler {
-	checker := c.NewChecker(opts)
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			route, params, rej := checker.check(w, r)
-			if rej != nil {
-				if len(rej.Allow) > 0 {
-					w.Header().Set("Allow", strings.Join(rej.Allow, ", "))
-				}
-				if rej.Violation && opts.OnViolation != nil {
-					opts.OnViolation(r, rej.Err)
-				}
-				apierror.Write(w, rej.Err)
-				return
-			}
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), routeKey{}, matched{route, params})))
-		})
-	}
-}
-
-// ErrNoCredentials is what an authentication function returns for a scheme whose header the
-// request does not carry, so that another scheme's more telling failure is the one answered.
-var ErrNoCredentials = errors.New("no credentials for this scheme")
-
-// SchemeHeader returns the header an API-key scheme's credential travels in, or ErrNoCredentials
-// (wrapped) when the request does not carry it.
-func SchemeHeader(in *openapi3filter.AuthenticationInput) (string, error) {
-	scheme := in.SecurityScheme
-	if scheme == nil || scheme.Type != "apiKey" || scheme.In != "header" {
-		return "", fmt.Errorf("scheme %q is not an API key in a header", in.SecuritySchemeName)
-	}
-	v := in.RequestValidationInput.Request.Header.Get(scheme.Name)
-	if v == "" {
-		return "", fmt.Errorf("%w: no %s header", ErrNoCredentials, scheme.Name)
-	}
-	return v, nil
-}
-
-// CredentialsPresent is the presence check RequestValidator uses by default.
-func CredentialsPresent(_ context.Context, in *openapi3filter.AuthenticationInput) error {
-	v, err := SchemeHeader(in)
-	if err != nil {
-		return err
-	}
-	scheme := in.SecurityScheme
-	if strings.EqualFold(scheme.Name, "Authorization") && !strings.HasPrefix(v, "SDK-HMAC-SHA256 ") {
-		return errors.New("the Authorization header is not of the SDK-HMAC-SHA256 scheme")
+// CheckRest checks what CheckPath did not: the other parameters and the body (read it with
+// ReadBody first). Together the two check what openapi3filter.ValidateRequest checks, save
+// credentials; a differential test keeps them in step with it.
+func (q *Request) CheckRest(ctx context.Context) *apierror.Error {
+	if err := validateRest(ctx, q.input()); err != nil {
+		return RequestError(err)
 	}
 	return nil
+}
+
+// Check runs every contract check on r in order (route, path, credentials present, body
+// bound, parameters and body) and returns the matched request or the vendor error that refuses
+// it, with the path's methods when the method was wrong. The body stays readable.
+func (c *Contract) Check(w http.ResponseWriter, r *http.Request) (*Request, []string, *apierror.Error) {
+	q, allow, err := c.Match(r)
+	if err != nil {
+		return nil, allow, err
+	}
+	if err := q.CheckPath(r.Context()); err != nil {
+		return q, nil, err
+	}
+	if q.Secured() && !q.CredentialsPresent() {
+		return q, nil, NoCredentials()
+	}
+	if err := q.ReadBody(w, 0); err != nil {
+		return q, nil, err
+	}
+	return q, nil, q.CheckRest(r.Context())
 }
 
 // RequestError maps a kin-openapi request validation error to the vendor's error: which
@@ -224,21 +194,7 @@ func CredentialsPresent(_ context.Context, in *openapi3filter.AuthenticationInpu
 func RequestError(err error) *apierror.Error {
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return apierror.New(apierror.RequestTooLarge,
-			fmt.Sprintf("the request body exceeds %d bytes", tooLarge.Limit))
-	}
-	var secErr *openapi3filter.SecurityRequirementsError
-	if errors.As(err, &secErr) {
-		// The first scheme whose credentials were there and failed says why; when none were
-		// there the request simply has no credentials.
-		for _, e := range secErr.Errors {
-			var apiErr *apierror.Error
-			if errors.As(e, &apiErr) {
-				return apiErr
-			}
-		}
-		return apierror.New(apierror.AuthenticationFailed,
-			"no credentials: send an X-Auth-Token header or an SDK-HMAC-SHA256 Authorization header")
+		return TooLarge(tooLarge.Limit)
 	}
 	var reqErr *openapi3filter.RequestError
 	if !errors.As(err, &reqErr) {
@@ -314,52 +270,32 @@ func parseReason(e *openapi3filter.ParseError) string {
 	return "malformed"
 }
 
-// validateRest is openapi3filter.ValidateRequest (v0.153.0) without the path parameters, which
-// validatePath has already checked: the security requirements first (the operation's, else the
-// document's), then the path item's and the operation's other parameters, then the body. It
-// stops at the first failure, as ValidateRequest does without Options.MultiError. It honours
-// none of ValidateRequest's switches (MultiError, ExcludeRequestBody, ExcludeRequestQueryParams,
-// RejectWhenRequestBodyNotSpecified): NewChecker sets none of them, and one set there would
-// have to be honoured here too.
+// validatePath is the path-parameter part of openapi3filter.ValidateRequest (v0.153.0): the
+// path item's parameters the operation does not override, then the operation's.
+func validatePath(ctx context.Context, in *openapi3filter.RequestValidationInput) error {
+	return validateParams(ctx, in, func(p *openapi3.Parameter) bool { return p.In == openapi3.ParameterInPath })
+}
+
+// validateRest is the rest of openapi3filter.ValidateRequest (v0.153.0) without its security
+// check: the other parameters, then the body. Like ValidateRequest without MultiError it stops
+// at the first failure. filterOptions sets none of ValidateRequest's switches (MultiError,
+// ExcludeRequestBody, ExcludeRequestQueryParams, RejectWhenRequestBodyNotSpecified), so none
+// needs honouring here.
 func validateRest(ctx context.Context, in *openapi3filter.RequestValidationInput) error {
-	route := in.Route
-	op := route.Operation
-	security := op.Security
-	if security == nil {
-		security = &route.Spec.Security
-	}
-	if err := openapi3filter.ValidateSecurityRequirements(ctx, in, *security); err != nil {
+	if err := validateParams(ctx, in, func(p *openapi3.Parameter) bool { return p.In != openapi3.ParameterInPath }); err != nil {
 		return err
 	}
-	for _, p := range route.PathItem.Parameters {
-		if p.Value.In == openapi3.ParameterInPath || op.Parameters.GetByInAndName(p.Value.In, p.Value.Name) != nil {
-			continue
-		}
-		if err := openapi3filter.ValidateParameter(ctx, in, p.Value); err != nil {
-			return err
-		}
-	}
-	for _, p := range op.Parameters {
-		if p.Value.In == openapi3.ParameterInPath {
-			continue
-		}
-		if err := openapi3filter.ValidateParameter(ctx, in, p.Value); err != nil {
-			return err
-		}
-	}
-	if op.RequestBody != nil {
+	if op := in.Route.Operation; op.RequestBody != nil {
 		return openapi3filter.ValidateRequestBody(ctx, in, op.RequestBody.Value)
 	}
 	return nil
 }
 
-// validatePath checks the path parameters before anything else: a malformed path names no
-// resource, so it is answered 400 before credentials are weighed against it (a project_id
-// of the wrong shape is not "another project", it is no project).
-func validatePath(ctx context.Context, in *openapi3filter.RequestValidationInput) error {
+// validateParams validates, in ValidateRequest's order, the parameters keep selects.
+func validateParams(ctx context.Context, in *openapi3filter.RequestValidationInput, keep func(*openapi3.Parameter) bool) error {
 	opParams := in.Route.Operation.Parameters
 	for _, p := range in.Route.PathItem.Parameters {
-		if p.Value.In != openapi3.ParameterInPath || opParams.GetByInAndName(p.Value.In, p.Value.Name) != nil {
+		if !keep(p.Value) || opParams.GetByInAndName(p.Value.In, p.Value.Name) != nil {
 			continue
 		}
 		if err := openapi3filter.ValidateParameter(ctx, in, p.Value); err != nil {
@@ -367,7 +303,7 @@ func validatePath(ctx context.Context, in *openapi3filter.RequestValidationInput
 		}
 	}
 	for _, p := range opParams {
-		if p.Value.In != openapi3.ParameterInPath {
+		if !keep(p.Value) {
 			continue
 		}
 		if err := openapi3filter.ValidateParameter(ctx, in, p.Value); err != nil {
@@ -375,4 +311,36 @@ func validatePath(ctx context.Context, in *openapi3filter.RequestValidationInput
 		}
 	}
 	return nil
+}
+
+type requestKey struct{}
+
+// RequestFromContext returns the request RequestValidator matched, if any.
+func RequestFromContext(ctx context.Context) (*Request, bool) {
+	q, ok := ctx.Value(requestKey{}).(*Request)
+	return q, ok
+}
+
+// RequestValidator returns middleware for servers built on the contract: it runs Check on each
+// request and answers every failure with the vendor's JSON error body (and an Allow header on
+// a wrong method), telling onViolation, when set, of each. A request that passes reaches next
+// with its match in the context. Credentials are only checked for presence: authenticating
+// them is the server's job.
+func (c *Contract) RequestValidator(onViolation func(*http.Request, *apierror.Error)) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			q, allow, err := c.Check(w, r)
+			if err != nil {
+				if len(allow) > 0 {
+					w.Header().Set("Allow", strings.Join(allow, ", "))
+				}
+				if onViolation != nil {
+					onViolation(r, err)
+				}
+				apierror.Write(w, err)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestKey{}, q)))
+		})
+	}
 }

@@ -15,11 +15,11 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/csmskit/csmskit/internal/jsonvalue"
+	"github.com/csmskit/csmskit/internal/limits"
 )
 
-// MaxResponseBytes bounds how much of a response body ValidateResponse reads: the largest
-// documented body is a 5,242,880-character blob in its JSON envelope.
-const MaxResponseBytes = 5242880 + 64<<10
+// MaxResponseBytes bounds how much of a response body ValidateResponse reads.
+const MaxResponseBytes = limits.MaxResponseBytes
 
 // ValidateResponse checks a response against the contract: a documented status (undocumented
 // ones are violations), the documented content type, the body's schema and the declared

@@ -15,14 +15,12 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-	"path"
 	"strconv"
-	"strings"
 	"time"
 
-	"github.com/csmskit/csmskit/mock/journal"
 	"github.com/csmskit/csmskit/openapi"
 	"github.com/csmskit/csmskit/openapi/apierror"
+	"github.com/csmskit/csmskit/recording"
 )
 
 // Config is what a proxy forwards to and how it records.
@@ -32,7 +30,7 @@ type Config struct {
 	// InsecureSkipVerify accepts any upstream certificate (for test endpoints only).
 	InsecureSkipVerify bool
 	// Recorder receives the journal and the violations; nil makes one with default bounds.
-	Recorder *journal.Recorder
+	Recorder *recording.Recorder
 	// AdminToken guards /__admin/ when set.
 	AdminToken string
 	// Logger receives one line per request and per violation; nil discards them.
@@ -45,8 +43,7 @@ type Config struct {
 type Proxy struct {
 	cfg      Config
 	contract *openapi.Contract
-	checker  *openapi.Checker
-	recorder *journal.Recorder
+	recorder *recording.Recorder
 	logger   *slog.Logger
 	handler  http.Handler
 }
@@ -60,11 +57,14 @@ func New(cfg Config) (*Proxy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("proxy: load contract: %w", err)
 	}
-	if cfg.Recorder == nil {
-		cfg.Recorder = journal.NewRecorder(0, 0)
-	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Recorder == nil {
+		cfg.Recorder = recording.NewRecorder(0, 0)
+	}
+	if cfg.Recorder.Logger == nil {
+		cfg.Recorder.Logger = cfg.Logger
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 60 * time.Second
@@ -72,7 +72,6 @@ func New(cfg Config) (*Proxy, error) {
 	p := &Proxy{
 		cfg:      cfg,
 		contract: contract,
-		checker:  contract.NewChecker(openapi.ValidatorOptions{}),
 		recorder: cfg.Recorder,
 		logger:   cfg.Logger,
 	}
@@ -95,16 +94,14 @@ func New(cfg Config) (*Proxy, error) {
 			apierror.Write(w, apierror.New(apierror.BackendUnavailable, "the upstream did not answer"))
 		},
 	}
-	adminMux := http.NewServeMux()
-	cfg.Recorder.Register(adminMux)
+	adminMux := cfg.Recorder.AdminMux()
 	adminMux.HandleFunc("GET /__admin/health", func(w http.ResponseWriter, _ *http.Request) {
-		journal.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "upstream": cfg.Upstream.Redacted()})
+		recording.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "upstream": cfg.Upstream.Redacted()})
 	})
-	admin := journal.Guard(cfg.AdminToken, adminMux)
+	admin := recording.Guard(cfg.AdminToken, adminMux)
 	forward := p.forward(rp)
-	// A prefix test, not a ServeMux, which would redirect unclean paths instead of forwarding them.
 	p.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/__admin/") && path.Clean(r.URL.Path) == r.URL.Path {
+		if recording.IsAdmin(r) {
 			admin.ServeHTTP(w, r)
 			return
 		}
@@ -124,7 +121,7 @@ type exchange struct {
 	start     time.Time
 	operation string
 	inbound   *http.Request // as the client sent it, for the response check
-	entry     journal.Entry
+	entry     recording.Entry
 }
 
 // forward checks the request, journals it, and sends it upstream whatever the check found:
@@ -134,23 +131,23 @@ func (p *Proxy) forward(rp *httputil.ReverseProxy) http.Handler {
 		x := &exchange{id: apierror.NewRequestID(), start: time.Now()}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, openapi.DefaultMaxBodyBytes))
 		if err != nil {
-			p.violation(x, r, journal.KindRequest, 0, "request body: "+err.Error())
+			p.violation(x, r, recording.KindRequest, 0, "request body: "+err.Error())
 			apierror.Write(w, apierror.New(apierror.RequestTooLarge, fmt.Sprintf("the request body exceeds %d bytes", openapi.DefaultMaxBodyBytes)))
 			return
 		}
-		x.inbound = &http.Request{Method: r.Method, URL: cloneURL(r.URL), Header: r.Header.Clone(), Host: r.Host}
-		x.entry = journal.Entry{
+		x.inbound = recording.Arrival(r)
+		x.entry = recording.Entry{
 			Time: x.start.UTC(), RequestID: x.id, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-			Headers: journal.Headers(r.Header), Body: journal.Body(body),
+			Headers: recording.Headers(r.Header), Body: recording.Body(body),
 		}
 		check := r.Clone(r.Context())
 		check.Body = io.NopCloser(bytes.NewReader(body))
-		route, rej := p.checker.Check(nil, check)
-		if route != nil {
-			x.operation = route.Operation.OperationID
+		q, _, rej := p.contract.Check(nil, check)
+		if q != nil {
+			x.operation = q.OperationID()
 		}
-		if rej != nil && rej.Violation {
-			p.violation(x, r, journal.KindRequest, 0, string(rej.Err.Code)+": "+rej.Err.Msg)
+		if rej != nil {
+			p.violation(x, r, recording.KindRequest, 0, string(rej.Code)+": "+rej.Msg)
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
@@ -183,29 +180,22 @@ func (p *Proxy) checkResponse(res *http.Response) error {
 
 	switch {
 	case err != nil:
-		p.violation(x, x.inbound, journal.KindResponse, res.StatusCode, "read response body: "+err.Error())
+		p.violation(x, x.inbound, recording.KindResponse, res.StatusCode, "read response body: "+err.Error())
 	case len(body) > openapi.MaxResponseBytes:
-		p.violation(x, x.inbound, journal.KindResponse, res.StatusCode, "the response body exceeds the largest the contract allows")
+		p.violation(x, x.inbound, recording.KindResponse, res.StatusCode, "the response body exceeds the largest the contract allows")
 	default:
 		check := &http.Response{StatusCode: res.StatusCode, Header: res.Header, Request: x.inbound,
 			Body: io.NopCloser(bytes.NewReader(body))}
 		if verr := p.contract.ValidateResponse(context.WithoutCancel(res.Request.Context()), check); verr != nil {
-			p.violation(x, x.inbound, journal.KindResponse, res.StatusCode, verr.Error())
+			p.violation(x, x.inbound, recording.KindResponse, res.StatusCode, verr.Error())
 		}
 	}
 	return nil
 }
 
 func (p *Proxy) violation(x *exchange, r *http.Request, kind string, status int, reason string) {
-	p.recorder.Violations.Add(journal.Violation{
-		Time: time.Now().UTC(), RequestID: x.id, Method: r.Method, Path: r.URL.Path,
+	p.recorder.Violation(recording.Violation{
+		RequestID: x.id, Method: r.Method, Path: r.URL.Path,
 		Operation: x.operation, Kind: kind, Status: status, Reason: reason,
 	})
-	p.logger.Warn("contract violation", "request_id", x.id, "kind", kind, "method", r.Method,
-		"path", r.URL.Path, "status", status, "reason", reason)
-}
-
-func cloneURL(u *url.URL) *url.URL {
-	c := *u
-	return &c
 }

@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"github.com/csmskit/csmskit/mock"
-	"github.com/csmskit/csmskit/mock/journal"
 	"github.com/csmskit/csmskit/proxy"
+	"github.com/csmskit/csmskit/recording"
 )
 
 const base = "/v1/" + mock.DemoProjectID + "/secrets"
@@ -37,10 +37,10 @@ func (l *logBuffer) String() string {
 }
 
 // startProxy puts a proxy in front of upstream and returns its URL, its recorder and its log.
-func startProxy(t *testing.T, upstream *httptest.Server) (string, *journal.Recorder, *logBuffer) {
+func startProxy(t *testing.T, upstream *httptest.Server) (string, *recording.Recorder, *logBuffer) {
 	t.Helper()
 	u, _ := url.Parse(upstream.URL)
-	rec := journal.NewRecorder(0, 0)
+	rec := recording.NewRecorder(0, 0)
 	logs := &logBuffer{}
 	p, err := proxy.New(proxy.Config{Upstream: u, Recorder: rec, InsecureSkipVerify: true,
 		Logger: slog.New(slog.NewJSONHandler(logs, nil))})
@@ -138,7 +138,7 @@ func TestProxyFlagsANonConformingUpstream(t *testing.T) {
 		t.Fatalf("%d violations, want 2: %+v", len(violations), violations)
 	}
 	for i, want := range []string{"secret_blob", "418"} {
-		if v := violations[i]; v.Kind != journal.KindResponse || !strings.Contains(v.Reason, want) {
+		if v := violations[i]; v.Kind != recording.KindResponse || !strings.Contains(v.Reason, want) {
 			t.Errorf("violation %d = %+v, want a response violation about %s", i, v, want)
 		}
 	}
@@ -158,7 +158,7 @@ func TestProxyFlagsAnInvalidRequestAndStillForwardsIt(t *testing.T) {
 		t.Fatalf("status %d, reached upstream %v", status, reached)
 	}
 	violations, _ := rec.Violations.Snapshot()
-	if len(violations) != 1 || violations[0].Kind != journal.KindRequest || !strings.Contains(violations[0].Reason, "secret_name") {
+	if len(violations) != 1 || violations[0].Kind != recording.KindRequest || !strings.Contains(violations[0].Reason, "secret_name") {
 		t.Errorf("violations = %+v", violations)
 	}
 }

@@ -30,7 +30,7 @@ import (
 
 	"github.com/csmskit/csmskit/aksk"
 	"github.com/csmskit/csmskit/mock"
-	"github.com/csmskit/csmskit/mock/journal"
+	"github.com/csmskit/csmskit/recording"
 )
 
 const secretsPath = "/v1/" + mock.DemoProjectID + "/secrets"
@@ -162,7 +162,7 @@ func TestSoak(t *testing.T) {
 	tr.CloseIdleConnections()
 	vs, dropped := srv.Violations()
 	for _, v := range vs {
-		if v.Kind == journal.KindResponse {
+		if v.Kind == recording.KindResponse {
 			t.Errorf("a response broke the contract under load: %+v", v)
 			break
 		}

@@ -8,8 +8,8 @@ import (
 	"io"
 	"net/url"
 
-	"github.com/csmskit/csmskit/mock/journal"
 	"github.com/csmskit/csmskit/proxy"
+	"github.com/csmskit/csmskit/recording"
 )
 
 // runProxy serves the validating proxy in front of a real endpoint.
@@ -19,8 +19,8 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, st
 	upstream := fs.String("upstream", "", "the real endpoint's base `URL`, e.g. https://csms.cn-north-4.myhuaweicloud.com (required)")
 	insecure := fs.Bool("insecure-skip-verify", false, "accept any upstream certificate (test endpoints only)")
 	adminToken := fs.String("admin-token", "", "guard /__admin/ with this bearer token (or set "+adminTokenEnv+")")
-	journalSize := fs.Int("journal-size", journal.DefaultJournalSize, "requests the journal keeps")
-	violationSize := fs.Int("violation-log-size", journal.DefaultViolationSize, "contract violations kept")
+	journalSize := fs.Int("journal-size", recording.DefaultJournalSize, "requests the journal keeps")
+	violationSize := fs.Int("violation-log-size", recording.DefaultViolationSize, "contract violations kept")
 	useTLS := fs.Bool("tls", false, "serve HTTPS with a self-signed certificate made at start")
 	certFile := fs.String("cert", "", "TLS certificate `file` (PEM)")
 	keyFile := fs.String("key", "", "TLS private key `file` (PEM)")
@@ -48,7 +48,7 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	p, err := proxy.New(proxy.Config{
 		Upstream: u, InsecureSkipVerify: *insecure, AdminToken: *adminToken, Logger: logger,
-		Recorder: journal.NewRecorder(*journalSize, *violationSize),
+		Recorder: recording.NewRecorder(*journalSize, *violationSize),
 	})
 	if err != nil {
 		return err

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/csmskit/csmskit/mock/journal"
+	"github.com/csmskit/csmskit/recording"
 )
 
 // errViolations is verify's failure: the gate is closed.
@@ -37,7 +37,7 @@ func verify(ctx context.Context, args []string, getenv func(string) string, stdo
 		Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: *insecure}}, //nolint:gosec // opt-in for self-signed mocks
 	}
 	base := strings.TrimSuffix(strings.TrimSuffix(*admin, "/"), "/__admin")
-	var report journal.ViolationReport
+	var report recording.ViolationReport
 	if err := adminCall(ctx, client, "GET", base+"/__admin/violations", *token, &report); err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func verify(ctx context.Context, args []string, getenv func(string) string, stdo
 	fmt.Fprintln(stdout, ":")
 	for _, v := range report.Violations {
 		who := "client request"
-		if v.Kind == journal.KindResponse {
+		if v.Kind == recording.KindResponse {
 			who = "server response"
 		}
 		fmt.Fprintf(stdout, "  - %s %s %s (%s, request %s): %s\n", v.Time.Format(time.RFC3339), v.Method, v.Path, who, v.RequestID, v.Reason)

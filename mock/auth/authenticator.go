@@ -1,7 +1,7 @@
 package auth
 
 import (
-	"context"
+	"cmp"
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
@@ -10,11 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3filter"
-
 	"github.com/csmskit/csmskit/aksk"
 	"github.com/csmskit/csmskit/mock/store"
-	"github.com/csmskit/csmskit/openapi"
 	"github.com/csmskit/csmskit/openapi/apierror"
 )
 
@@ -179,57 +176,36 @@ func Authorize(p Principal, project, action string) error {
 	return nil
 }
 
-// ValidatorFunc authenticates a request for one security scheme of the contract and authorises
-// it for the operation's project and IAM action; plug it into openapi.ValidatorOptions.
-func (a *Authenticator) ValidatorFunc() openapi3filter.AuthenticationFunc {
-	return func(_ context.Context, in *openapi3filter.AuthenticationInput) error {
-		value, err := openapi.SchemeHeader(in)
-		if err != nil {
-			return err
+// ErrNoCredentials is Authenticate's answer to a request that carries no credentials.
+var ErrNoCredentials = errors.New("no credentials")
+
+// Authenticate returns the principal of a request's credentials: an X-Auth-Token or an
+// SDK-HMAC-SHA256 signature. A request may carry both, as the service accepts; either one
+// that is valid is enough, else the first one's refusal is answered.
+func (a *Authenticator) Authenticate(r *http.Request) (Principal, error) {
+	var first error
+	if token := r.Header.Get("X-Auth-Token"); token != "" {
+		p, err := a.Token(token)
+		if err == nil {
+			return p, nil
 		}
-		var p Principal
-		switch in.SecuritySchemeName {
-		case "XAuthToken":
-			p, err = a.Token(value)
-		case "SdkHmacSha256":
-			p, err = a.Signed(in.RequestValidationInput.Request)
-		default:
-			return fmt.Errorf("unknown security scheme %q", in.SecuritySchemeName)
-		}
-		if err != nil {
-			return err
-		}
-		input := in.RequestValidationInput
-		if err := Authorize(p, input.PathParams["project_id"], openapi.IAMAction(input.Route)); err != nil {
-			return err
-		}
-		if slot, ok := input.Request.Context().Value(slotKey{}).(*Principal); ok {
-			*slot = p
-		}
-		return nil
+		first = err
 	}
+	if r.Header.Get("Authorization") != "" {
+		p, err := a.Signed(r)
+		if err == nil {
+			return p, nil
+		}
+		first = cmp.Or(first, err)
+	}
+	if first == nil {
+		return Principal{}, ErrNoCredentials
+	}
+	return Principal{}, first
 }
 
 // passwordMatches compares in constant time.
 func passwordMatches(got, want string) bool {
 	g, w := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
 	return subtle.ConstantTimeCompare(g[:], w[:]) == 1
-}
-
-type slotKey struct{}
-
-// WithSlot returns ctx with room for the principal a request will be authenticated as; the
-// request validator runs the authentication inside kin-openapi, which cannot hand back a
-// context, so the principal is written into this slot instead.
-func WithSlot(ctx context.Context) context.Context {
-	return context.WithValue(ctx, slotKey{}, &Principal{})
-}
-
-// PrincipalFrom returns the principal a request was authenticated as, if it was.
-func PrincipalFrom(ctx context.Context) (Principal, bool) {
-	p, ok := ctx.Value(slotKey{}).(*Principal)
-	if !ok || p.Name == "" {
-		return Principal{}, false
-	}
-	return *p, true
 }

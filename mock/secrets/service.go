@@ -1,18 +1,15 @@
 package secrets
 
 import (
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"time"
 
-	"github.com/csmskit/csmskit/internal/jsonvalue"
 	"github.com/csmskit/csmskit/mock/store"
-	"github.com/csmskit/csmskit/openapi/apierror"
+	"github.com/google/uuid"
 )
 
 // Sealer encrypts backups and opens them again.
@@ -27,8 +24,6 @@ type Options struct {
 	MaxSecrets int
 	// DefaultKMSKeyID protects secrets created without a kms_key_id.
 	DefaultKMSKeyID string
-	// UnknownSecretStatus is the status of CSMS.0106: 404 or 400.
-	UnknownSecretStatus int
 	// Now is the clock.
 	Now func() time.Time
 }
@@ -45,9 +40,6 @@ func NewService(st store.Store, sealer Sealer, opts Options) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if opts.UnknownSecretStatus == 0 {
-		opts.UnknownSecretStatus = http.StatusNotFound
-	}
 	return &Service{store: st, sealer: sealer, opts: opts}
 }
 
@@ -56,9 +48,7 @@ func bucket(project string) string { return "secrets/" + project }
 
 func (s *Service) now() int64 { return s.opts.Now().UnixMilli() }
 
-func (s *Service) notFound(name string) error {
-	return apierror.New(apierror.SecretNotFound, "no secret named "+name).WithStatus(s.opts.UnknownSecretStatus)
-}
+func notFound(name string) error { return fail(NotFound, "no secret named "+name) }
 
 // get reads a secret, purging it first when its scheduled deletion is due.
 func (s *Service) get(tx store.Tx, project, name string) (*Secret, error) {
@@ -67,14 +57,14 @@ func (s *Service) get(tx store.Tx, project, name string) (*Secret, error) {
 		return nil, fmt.Errorf("read secret: %w", err)
 	}
 	if !ok {
-		return nil, s.notFound(name)
+		return nil, notFound(name)
 	}
 	var sec Secret
 	if err := json.Unmarshal(raw, &sec); err != nil {
 		return nil, fmt.Errorf("decode secret %s: %w", name, err)
 	}
 	if s.deleted(sec.State, sec.ScheduledDeleteTime) {
-		return nil, s.notFound(name)
+		return nil, notFound(name)
 	}
 	return &sec, nil
 }
@@ -136,7 +126,7 @@ func (s *Service) Create(project string, in NewSecret) (*Secret, error) {
 	}
 	now := s.now()
 	sec := &Secret{
-		ID:                  newUUID(),
+		ID:                  uuid.NewString(),
 		Name:                in.Name,
 		State:               or(in.State, StateEnabled),
 		KMSKeyID:            or(in.KMSKeyID, s.opts.DefaultKMSKeyID),
@@ -163,12 +153,10 @@ func (s *Service) Create(project string, in NewSecret) (*Secret, error) {
 // checkNewName refuses a name in use (pending deletion included) and a full project.
 func (s *Service) checkNewName(tx store.Tx, project, name string) error {
 	_, err := s.get(tx, project, name)
-	var apiErr *apierror.Error
 	switch {
 	case err == nil:
-		// No code is documented for a duplicate name; CSMS.0003 is the closest shape.
-		return apierror.New(apierror.InvalidRequest, "a secret named "+name+" already exists")
-	case !errors.As(err, &apiErr) || apiErr.Code != apierror.SecretNotFound:
+		return fail(NameTaken, "a secret named "+name+" already exists")
+	case KindOf(err) != NotFound:
 		return err
 	}
 	n, err := tx.Count(bucket(project))
@@ -176,7 +164,7 @@ func (s *Service) checkNewName(tx store.Tx, project, name string) error {
 		return fmt.Errorf("count secrets: %w", err)
 	}
 	if s.opts.MaxSecrets > 0 && n >= s.opts.MaxSecrets {
-		return apierror.New(apierror.SecretQuotaExceeded, fmt.Sprintf("the project holds %d secrets", n))
+		return fail(QuotaExceeded, fmt.Sprintf("the project holds %d secrets", n))
 	}
 	return nil
 }
@@ -239,8 +227,7 @@ func (s *Service) AddVersion(project, name string, value Value, stages []string)
 			return err
 		}
 		if len(sec.Versions) >= MaxVersions {
-			// No code is documented for the version limit; CSMS.0003 is the closest shape.
-			return apierror.New(apierror.InvalidRequest, fmt.Sprintf("a secret keeps at most %d versions", MaxVersions))
+			return fail(TooManyVersions, fmt.Sprintf("a secret keeps at most %d versions", MaxVersions))
 		}
 		added = Version{ID: "v" + strconv.Itoa(sec.NextVersion), CreateTime: s.now(), Value: value}
 		sec.NextVersion++
@@ -275,9 +262,9 @@ func usable(sec *Secret) error {
 	case StateEnabled:
 		return nil
 	case StatePendingDelete:
-		return apierror.New(apierror.SecretPendingDeletion, "")
+		return fail(PendingDeletion, "the secret is scheduled for deletion")
 	default:
-		return apierror.New(apierror.SecretNotEnabled, "the secret is "+sec.State)
+		return fail(NotEnabled, "the secret is "+sec.State)
 	}
 }
 
@@ -292,7 +279,7 @@ func (s *Service) ShowVersion(project, name, versionID string) (*Secret, *Versio
 	}
 	v, ok := sec.Version(versionID)
 	if !ok {
-		return nil, nil, apierror.New(apierror.ResourceNotFound, "no version "+versionID+" of secret "+name)
+		return nil, nil, fail(VersionNotFound, "no version "+versionID+" of secret "+name)
 	}
 	return sec, v, nil
 }
@@ -325,7 +312,7 @@ func (s *Service) ListVersions(project, name string, limit int, marker string) (
 func (s *Service) ScheduleDeletion(project, name string, days int) (*Secret, error) {
 	return s.update(project, name, func(sec *Secret) error {
 		if sec.State == StatePendingDelete {
-			return apierror.New(apierror.SecretInScheduleDelete, "")
+			return fail(AlreadyScheduled, "the secret is already scheduled for deletion")
 		}
 		sec.State = StatePendingDelete
 		sec.ScheduledDeleteTime = s.opts.Now().Add(time.Duration(days) * 24 * time.Hour).UnixMilli()
@@ -337,7 +324,7 @@ func (s *Service) ScheduleDeletion(project, name string, days int) (*Secret, err
 func (s *Service) CancelDeletion(project, name string) (*Secret, error) {
 	return s.update(project, name, func(sec *Secret) error {
 		if sec.State != StatePendingDelete {
-			return apierror.New(apierror.SecretNotInScheduleDelete, "")
+			return fail(NotScheduled, "the secret is not scheduled for deletion")
 		}
 		sec.State = StateEnabled
 		sec.ScheduledDeleteTime = 0
@@ -345,129 +332,15 @@ func (s *Service) CancelDeletion(project, name string) (*Secret, error) {
 	})
 }
 
-// backup is the plaintext sealed into a blob: the secret with every version, and the project
-// it may be restored in.
-type backup struct {
-	Format    int    `json:"format"`
-	ProjectID string `json:"project_id"`
-	Secret    Secret `json:"secret"`
-}
-
-const backupFormat = 1
-
-// Backup seals a secret with all its versions into a fresh blob.
-//
-// The stored record is already the secret's JSON (put stores nothing else), so it goes into
-// the backup as it is, between the backup's other members; only the two fields that decide
-// whether the secret may be backed up are decoded. Decoding checks the whole record is JSON.
-func (s *Service) Backup(project, name string) (string, error) {
-	var plain []byte
-	err := s.store.View(func(tx store.Tx) error {
-		// Only read, and copied into the backup before the transaction ends: no copy of its own.
-		raw, ok, err := tx.Peek(bucket(project), name)
-		if err != nil {
-			return fmt.Errorf("read secret: %w", err)
-		}
-		if !ok {
-			return s.notFound(name)
-		}
-		state, scheduled, err := recordState(raw)
-		if err != nil {
-			return fmt.Errorf("decode secret %s: %w", name, err)
-		}
-		if s.deleted(state, scheduled) {
-			return s.notFound(name)
-		}
-		if state == StatePendingDelete {
-			return apierror.New(apierror.SecretPendingDeletion, "")
-		}
-		plain, err = appendBackup(make([]byte, 0, len(raw)+len(project)+48), project, raw)
-		return err
-	})
-	if err != nil {
-		return "", err
-	}
-	blob, err := s.sealer.Seal(plain)
-	if err != nil {
-		return "", fmt.Errorf("seal backup of %s: %w", name, err)
-	}
-	return blob, nil
-}
-
-// recordState reads a stored record's state and scheduled_delete_time, checking on the way
-// that the whole record is one JSON object. jsonvalue does this in one pass without building
-// the other members; encoding/json scans a record twice (validating, then skipping the members
-// it does not want), which for a secret of 20 large versions was a quarter of a backup's CPU.
-func recordState(raw []byte) (state string, scheduledDeleteTime int64, err error) {
-	rec, err := jsonvalue.DecodeMembers(raw, "state", "scheduled_delete_time")
-	if err != nil {
-		return "", 0, err
-	}
-	state, _ = rec["state"].(string)
-	if n, ok := rec["scheduled_delete_time"].(json.Number); ok {
-		if scheduledDeleteTime, err = n.Int64(); err != nil {
-			return "", 0, fmt.Errorf("scheduled_delete_time: %w", err)
-		}
-	}
-	return state, scheduledDeleteTime, nil
-}
-
-// appendBackup appends the JSON of backup{backupFormat, project, secret} to b, where secret
-// is the secret's JSON as stored: the bytes json.Marshal would write for the whole backup.
-func appendBackup(b []byte, project string, secret []byte) ([]byte, error) {
-	quoted, err := json.Marshal(project)
-	if err != nil {
-		return nil, fmt.Errorf("encode backup: %w", err)
-	}
-	b = append(b, `{"format":`...)
-	b = strconv.AppendInt(b, backupFormat, 10)
-	b = append(b, `,"project_id":`...)
-	b = append(b, quoted...)
-	b = append(b, `,"secret":`...)
-	b = append(b, secret...)
-	return append(b, '}'), nil
-}
-
-// Restore recreates a secret, with all its versions, values and stages, from a blob made in
-// the same project, when no secret of its name exists.
-func (s *Service) Restore(project, blob string) (*Secret, error) {
-	plain, err := s.sealer.Open(blob)
-	if err != nil {
-		// No code is documented for a bad blob; CSMS.0002 names the offending field.
-		return nil, apierror.New(apierror.InvalidParameter, "secret_blob: "+err.Error())
-	}
-	var b backup
-	if err := json.Unmarshal(plain, &b); err != nil || b.Format != backupFormat || b.Secret.Name == "" {
-		return nil, apierror.New(apierror.InvalidParameter, "secret_blob: the sealed content is not a backup this service reads")
-	}
-	if b.ProjectID != project {
-		return nil, apierror.New(apierror.InvalidParameter, "secret_blob: the backup was made in another project and restores only there")
-	}
-	sec := b.Secret
-	sec.State = StateEnabled
-	sec.ScheduledDeleteTime = 0
-	sec.UpdateTime = s.now()
-	err = s.store.Update(func(tx store.Tx) error {
-		if err := s.checkNewName(tx, project, sec.Name); err != nil {
-			return err
-		}
-		return put(tx, project, &sec)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &sec, nil
-}
-
 // checkValue enforces "exactly one of" and base64 for binary values; the request validator
 // already refused the rest.
 func checkValue(v Value) error {
 	if (v.String == nil) == (v.Binary == nil) {
-		return apierror.New(apierror.InvalidParameter, "exactly one of secret_string and secret_binary must be given")
+		return fail(InvalidValue, "exactly one of secret_string and secret_binary must be given")
 	}
 	if v.Binary != nil {
 		if _, err := base64.StdEncoding.DecodeString(*v.Binary); err != nil {
-			return apierror.New(apierror.InvalidParameter, "secret_binary is not base64")
+			return fail(InvalidValue, "secret_binary is not base64")
 		}
 	}
 	return nil
@@ -480,20 +353,11 @@ func or(s, def string) string {
 	return s
 }
 
-// newUUID returns a random (version 4) UUID.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
-
 // Import stores a secret as given (fixtures), unless one of its name exists; it reports
 // whether it stored it.
 func (s *Service) Import(project string, sec Secret) (bool, error) {
 	if sec.ID == "" {
-		sec.ID = newUUID()
+		sec.ID = uuid.NewString()
 	}
 	if sec.KMSKeyID == "" {
 		sec.KMSKeyID = s.opts.DefaultKMSKeyID

@@ -1,0 +1,161 @@
+package mock
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/csmskit/csmskit/mock/auth"
+	"github.com/csmskit/csmskit/openapi"
+	"github.com/csmskit/csmskit/openapi/apierror"
+	"github.com/csmskit/csmskit/recording"
+)
+
+// ServeHTTP is the mock's whole request path. Each request becomes one call, made here and
+// passed down; every step reads and fills that call, and finish reads it at the end:
+//
+//	request id → journal → route → path validation → authentication → authorisation →
+//	body validation → fault → handler → response check → journal, access log
+//
+// The first step that refuses a request answers it with the vendor's JSON error body.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := s.begin(w, r)
+	defer s.finish(c)
+	if recording.IsAdmin(r) {
+		c.admin = true
+		s.admin.ServeHTTP(c.w, r)
+		return
+	}
+	for _, step := range steps {
+		if err := step(s, c); err != nil {
+			s.refuse(c, err)
+			return
+		}
+	}
+	c.req.handler.ServeHTTP(c.w, c.r)
+}
+
+// steps are what an API request passes through, in order, before its handler.
+var steps = []func(*Server, *call) error{
+	(*Server).route,
+	(*Server).checkPath,
+	(*Server).checkLength,
+	(*Server).authenticate,
+	(*Server).authorize,
+	(*Server).checkBody,
+	(*Server).injectFault,
+}
+
+// route finds the operation the request is for.
+func (s *Server) route(c *call) error {
+	q, allow, err := s.contract.Match(c.r)
+	if err != nil {
+		c.allow = allow
+		return breach(err)
+	}
+	c.req = &matched{Request: q, handler: s.handlers[q.Route.Method+" "+q.Route.Path]}
+	// The generated handlers read path parameters as a ServeMux gives them: unescaped.
+	for name, v := range q.Params {
+		if u, err := url.PathUnescape(v); err == nil {
+			v = u
+		}
+		c.r.SetPathValue(name, v)
+	}
+	return nil
+}
+
+// checkPath refuses a malformed path before credentials are weighed against it: it names no
+// resource.
+func (s *Server) checkPath(c *call) error {
+	if err := c.req.CheckPath(c.r.Context()); err != nil {
+		return breach(err)
+	}
+	return nil
+}
+
+// checkLength refuses a body declared larger than the bound before anything reads it, as a
+// gateway does; a body sent without its length is bounded as it is read.
+func (s *Server) checkLength(c *call) error {
+	if c.r.ContentLength > openapi.DefaultMaxBodyBytes {
+		return breach(openapi.TooLarge(openapi.DefaultMaxBodyBytes))
+	}
+	return nil
+}
+
+// authenticate finds who the credentials speak for, when the operation needs credentials.
+// A request without any breaks the contract; credentials the mock does not accept do not.
+func (s *Server) authenticate(c *call) error {
+	if !c.req.Secured() {
+		return nil
+	}
+	if !c.req.CredentialsPresent() {
+		return breach(openapi.NoCredentials())
+	}
+	p, err := s.auth.Authenticate(c.r)
+	switch {
+	case c.body != nil && c.body.over:
+		// The signature check read the body and found it over the bound.
+		return breach(openapi.TooLarge(openapi.DefaultMaxBodyBytes))
+	case errors.Is(err, auth.ErrNoCredentials):
+		return breach(openapi.NoCredentials())
+	case err != nil:
+		return err
+	}
+	c.principal = p
+	c.authenticated = true
+	return nil
+}
+
+// authorize checks that the principal may perform the operation's IAM action on the path's
+// project.
+func (s *Server) authorize(c *call) error {
+	if !c.authenticated {
+		return nil
+	}
+	action, _ := c.req.Route.Operation.Extensions["x-iam-action"].(string)
+	return auth.Authorize(c.principal, c.req.Params["project_id"], action)
+}
+
+// checkBody reads the body within the bound and checks the other parameters and the body
+// against the contract.
+func (s *Server) checkBody(c *call) error {
+	if err := c.req.ReadBody(nil, openapi.DefaultMaxBodyBytes); err != nil {
+		return breach(err)
+	}
+	if err := c.req.CheckRest(c.r.Context()); err != nil {
+		return breach(err)
+	}
+	return nil
+}
+
+// refuse answers a request a step refused, recording a contract violation when the request
+// broke the contract.
+func (s *Server) refuse(c *call, err error) {
+	if errors.Is(err, errAnswered) {
+		return
+	}
+	e := s.apiError(c.w, err)
+	var b *contractBreach
+	if errors.As(err, &b) {
+		s.recorder.Violation(c.violation(recording.KindRequest, e.Status, string(e.Code)+": "+e.Msg))
+	}
+	if len(c.allow) > 0 {
+		c.w.Header().Set("Allow", strings.Join(c.allow, ", "))
+	}
+	c.closeIfUnread()
+	apierror.Write(c.w, e)
+}
+
+// contractBreach marks a step's refusal of a request that breaks the contract, as opposed to
+// credentials or permissions the mock refuses.
+type contractBreach struct{ err *apierror.Error }
+
+func (b *contractBreach) Error() string { return b.err.Error() }
+func (b *contractBreach) Unwrap() error { return b.err }
+
+func breach(err *apierror.Error) error { return &contractBreach{err} }
+
+// errAnswered is a step's word that it has answered the request itself (a fault that resets
+// the connection, say).
+var errAnswered = errors.New("answered")

@@ -1,0 +1,60 @@
+package secrets
+
+import "errors"
+
+// Kind is a kind of domain failure. The HTTP edge maps each to the vendor's error code and
+// status in one table; the service knows nothing of either.
+type Kind int
+
+// The service's failures.
+const (
+	// NotFound: no secret of that name in the project.
+	NotFound Kind = iota + 1
+	// NameTaken: a secret of that name exists (pending deletion included).
+	NameTaken
+	// QuotaExceeded: the project holds the most secrets it may.
+	QuotaExceeded
+	// PendingDeletion: the secret is scheduled for deletion, so its values cannot be used.
+	PendingDeletion
+	// NotEnabled: the secret is neither ENABLED nor pending deletion (DISABLED, FROZEN).
+	NotEnabled
+	// AlreadyScheduled: a deletion is already scheduled.
+	AlreadyScheduled
+	// NotScheduled: there is no scheduled deletion to cancel.
+	NotScheduled
+	// VersionNotFound: the secret has no version of that id.
+	VersionNotFound
+	// TooManyVersions: the secret holds the most versions it may.
+	TooManyVersions
+	// InvalidValue: a value breaks a rule the service enforces (exactly one of string and
+	// binary; binary in base64).
+	InvalidValue
+	// InvalidBackup: a blob that cannot be opened, or does not restore here.
+	InvalidBackup
+)
+
+// Error is a domain failure: its kind and what, in words, was wrong.
+type Error struct {
+	Kind   Kind
+	Detail string
+}
+
+// Error implements error.
+func (e *Error) Error() string { return e.Detail }
+
+// Is makes errors.Is(err, &Error{Kind: k}) match every failure of kind k.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Kind == e.Kind
+}
+
+func fail(kind Kind, detail string) error { return &Error{Kind: kind, Detail: detail} }
+
+// KindOf returns err's kind, or 0 when err is not a domain failure.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return 0
+}
