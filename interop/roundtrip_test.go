@@ -10,7 +10,7 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/csms/v1/model"
 )
 
-// backupPrefix starts every secret_blob (csms-facts §2).
+// backupPrefix starts every secret_blob, as in the vendor's example on the backup page.
 const backupPrefix = ")CloudSecretManagementBackupV1.com"
 
 // TestBackupRoundTrip drives a secret with two versions through backup, deletion and restore
@@ -153,7 +153,7 @@ func TestShowAndListSecrets(t *testing.T) {
 	if s.SecretType == nil || s.SecretType.Value() != "COMMON" {
 		t.Errorf("ShowSecret: secret_type %v, want COMMON", s.SecretType)
 	}
-	// Epoch milliseconds (csms-facts §3): a seconds value would be far smaller.
+	// Epoch milliseconds, as in every vendor example: a seconds value would be far smaller.
 	if s.CreateTime == nil || *s.CreateTime < before {
 		t.Errorf("ShowSecret: create_time %v, want epoch milliseconds after %d", s.CreateTime, before)
 	}

@@ -11,8 +11,8 @@ import (
 // csmsapi.DownloadSecretBlob200JSONResponse writes (the same header, the same bytes as
 // encoding/json with its HTML escaping, and the encoder's newline), but builds the body in one
 // buffer of its final size. The generated type encodes through a growing bytes.Buffer and
-// escapes byte by byte, which for a backup of 20 large versions was a fifth of its CPU; a blob
-// is printable ASCII that needs no escape, so it is copied as it is.
+// escapes byte by byte, a large part of a large backup's cost (BENCHMARKS.md); a blob is
+// printable ASCII that needs no escape, so it is copied as it is.
 type blobAnswer string
 
 const (

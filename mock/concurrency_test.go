@@ -1,3 +1,6 @@
+// The store's and the service's invariants under concurrent requests; one scenario per
+// invariant, sharing one harness.
+
 package mock_test
 
 import (

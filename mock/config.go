@@ -59,7 +59,7 @@ type Config struct {
 
 	// UseDemoBackupKey seals with the published demo key (mock/demo-backup-key.pem) when
 	// neither BackupKey nor DataDir gives a key: start-up then needs no RSA key generation
-	// (tens of milliseconds, sometimes hundreds), and a backup taken from one demo mock
+	// (the slowest part of starting; BENCHMARKS.md), and a backup taken from one demo mock
 	// restores into another, or into the same one after a restart. Anyone can open blobs
 	// sealed under it, so it is for demo values only.
 	UseDemoBackupKey bool

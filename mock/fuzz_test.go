@@ -1,3 +1,6 @@
+// The fuzz targets of the handler chain with their shared oracle; one file, as the oracle
+// (what any answer must satisfy) is the part every target uses.
+
 package mock_test
 
 import (

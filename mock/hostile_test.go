@@ -1,3 +1,6 @@
+// One table of hostile inputs and the harness that replays it; kept whole so that the
+// table, which is most of the file, reads as one list.
+
 package mock_test
 
 import (

@@ -46,8 +46,8 @@ type Server struct {
 // its credentials, and its fixtures or demo secret.
 func New(cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
-	// An in-memory mock makes a fresh RSA-2048 key, which takes tens of milliseconds (more
-	// when the prime search is unlucky): make it while the contract loads, on another core.
+	// An in-memory mock makes a fresh RSA-2048 key, whose prime search takes a while and
+	// varies: make it while the contract loads, on another core.
 	var fresh chan keyOrErr
 	if cfg.BackupKey == nil && cfg.DataDir == "" && !cfg.UseDemoBackupKey {
 		fresh = make(chan keyOrErr, 1)

@@ -1,5 +1,7 @@
 //go:build soak
 
+// One long-running scenario with its checks; split, its phases would lose their order.
+
 package soak
 
 import (

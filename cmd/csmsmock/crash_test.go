@@ -1,3 +1,6 @@
+// The crash test re-executes the test binary as a child; the parent's and the child's parts
+// are kept together so the protocol between them reads in one place.
+
 package main
 
 import (

@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// The access log writes one line per request; a write system call per line cost the mock
-// about 3 % of its CPU under load. Lines are therefore gathered and written at most
+// The access log writes one line per request; a write system call per line is a cost the
+// mock pays under load (BENCHMARKS.md). Lines are therefore gathered and written at most
 // logFlushDelay after the first of them, or as soon as logBufferSize bytes are waiting.
 const (
 	logBufferSize = 32 << 10

@@ -96,7 +96,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer srv.Close()
-	tuneGC()
 
 	return listenAndServe(ctx, srv, o.addr, tlsSetupOf(o), logger, func(base string) { printBanner(stdout, base, o) })
 }

@@ -2,9 +2,9 @@
 // (map[string]any, []any, string, json.Number, bool and nil), as encoding/json does with
 // Decoder.UseNumber, but in one pass and copying a string only when it holds escapes.
 //
-// The response check decodes every answer the mock sends; with encoding/json (a validating
-// scan, then a second scan to build the values, then one for trailing data) that was about a
-// tenth of the mock's CPU per backup. Decode is stricter than encoding/json, never looser: it
+// The response check decodes every answer the mock sends; encoding/json scans a document
+// three times (a validating scan, a second to build the values, one for trailing data), a
+// measurable part of each backup's cost (BENCHMARKS.md). Decode is stricter than encoding/json, never looser: it
 // refuses invalid UTF-8 and unpaired surrogate escapes, which encoding/json replaces with
 // U+FFFD, and it refuses anything but whitespace after the value. Where both accept a
 // document, they return equal values (FuzzDecodeMatchesEncodingJSON).

@@ -1,3 +1,6 @@
+// The blob format's cases, most of the file one table of refused blobs; kept whole so the
+// table reads as one list.
+
 package blob
 
 import (

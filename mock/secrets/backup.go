@@ -64,7 +64,7 @@ func (s *Service) Backup(project, name string) (string, error) {
 // recordState reads a stored record's state and scheduled_delete_time, checking on the way
 // that the whole record is one JSON object. jsonvalue does this in one pass without building
 // the other members; encoding/json scans a record twice (validating, then skipping the members
-// it does not want), which for a secret of 20 large versions was a quarter of a backup's CPU.
+// it does not want), a large part of a large backup's cost (BENCHMARKS.md).
 func recordState(raw []byte) (state string, scheduledDeleteTime int64, err error) {
 	rec, err := jsonvalue.DecodeMembers(raw, "state", "scheduled_delete_time")
 	if err != nil {
