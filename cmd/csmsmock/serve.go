@@ -91,6 +91,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// directory are sealed under a key of this mock's own.
 	o.cfg.UseDemoBackupKey = !o.freshKey && o.cfg.FixturesFile == ""
 
+	tuneGC()
 	srv, err := mock.New(o.cfg)
 	if err != nil {
 		return err
