@@ -45,7 +45,7 @@ staticcheck:
 
 ## test: lint, check-generated, the contract drift gate and its self-test, every test with
 ## the race detector (the conformance suite's self-test included), and the SDK interop tests
-test: lint check-generated contract-gate contract-gate-selftest test-go test-interop
+test: lint check-generated contract-gate contract-gate-selftest test-go test-mutations test-interop
 
 test-go:
 	$(GO) test -race -count=1 ./...
@@ -67,11 +67,15 @@ contract-gate-selftest:
 # CONFORMANCE_ARGS, e.g. make conformance CONFORMANCE_ARGS="-label-filter='must && blob'".
 CONFORMANCE_ARGS ?=
 
-.PHONY: conformance conformance-bin
+.PHONY: conformance conformance-bin test-mutations
 
 ## conformance: check CSMS_ENDPOINT (or the in-process mock) and write reports/
 conformance: conformance-bin
 	./bin/csmsconform -report-dir reports $(CONFORMANCE_ARGS)
+
+## test-mutations: the suite against the independent server with each single defect; prints the score
+test-mutations:
+	@$(GO) test -count=1 -run '^TestMutations$$' -v ./conformance/ | grep -E '^(conformance mutation score|--- FAIL|FAIL|ok)'
 
 ## conformance-bin: build the standalone suite as bin/csmsconform
 conformance-bin:

@@ -30,6 +30,7 @@ const (
 const (
 	entryFinding = "finding"
 	entryTraffic = "traffic"
+	entrySource  = "source"
 )
 
 // maxProblemChars bounds one problem's text: a hostile target must not fill the report.
@@ -42,6 +43,8 @@ type check struct {
 	problems []string
 	// sent is every exchange the check sent itself; blamed are those a problem points at.
 	sent, blamed []*exchange
+	// skip, when set, says why the check cannot be made: what the target or the run lacks.
+	skip string
 }
 
 // stopCheck is the panic fatalf ends a check with; attempt recovers it.
@@ -80,7 +83,8 @@ func (c *check) fatalOn(ex *exchange, format string, args ...any) {
 
 // skipf ends the check as skipped, saying what the target (or the configuration) lacks.
 func (c *check) skipf(format string, args ...any) {
-	ginkgo.Skip(c.s.redact.text(fmt.Sprintf(format, args...)), 1)
+	c.skip = c.s.redact.text(fmt.Sprintf(format, args...))
+	panic(stopCheck{})
 }
 
 // send sends a request on the check's behalf.
@@ -99,10 +103,13 @@ func (c *check) mustAnswer(cl call) *exchange {
 	return ex
 }
 
-// must declares a must-level check; decorators go to Ginkgo's It.
-func (s *suite) must(text, area string, body func(*check), decorators ...any) {
-	args := append([]any{ginkgo.Label(levelMust, area), ginkgo.Offset(1)}, decorators...)
-	ginkgo.It(text, append(args, func() { s.exec(levelMust, body) })...)
+// must declares a must-level check. source names the vendor document that makes it a must;
+// it goes into the check's report.
+func (s *suite) must(text, area, source string, body func(*check)) {
+	ginkgo.It(text, ginkgo.Label(levelMust, area), ginkgo.Offset(1), func() {
+		ginkgo.AddReportEntry(entrySource, source, ginkgo.ReportEntryVisibilityNever)
+		s.exec(levelMust, body)
+	})
 }
 
 // should declares a should-level check.
@@ -113,11 +120,15 @@ func (s *suite) should(text, area string, body func(*check)) {
 // exec runs a check's body and settles its problems: a failure for a must-level check or a
 // strict run, a finding otherwise; either way with the traffic behind it in the report.
 func (s *suite) exec(level string, body func(*check)) {
-	s.settle(level, s.attempt(body))
+	c := s.attempt(body)
+	if c.skip != "" {
+		ginkgo.Skip(c.skip)
+	}
+	s.settle(level, c)
 }
 
-// attempt runs body until it ends or calls fatalf and returns what it found. A Skip, or a
-// panic from a bug, goes on to Ginkgo.
+// attempt runs body until it ends or calls fatalf or skipf and returns what it found. A
+// panic from a bug goes on to Ginkgo.
 func (s *suite) attempt(body func(*check)) *check { return s.attemptIn(s.ctx, body) }
 
 // attemptIn is attempt with the check's requests bound to ctx instead of the run's.

@@ -15,17 +15,10 @@ import (
 	"time"
 
 	"github.com/csmskit/csmskit/aksk"
-	"github.com/csmskit/csmskit/openapi"
 )
 
 // userAgent names the suite in the target's logs.
 const userAgent = "csmsconform (+https://github.com/csmskit/csmskit)"
-
-// credentials are what a request proves its caller with: a token, an AK/SK pair or nothing.
-type credentials struct {
-	token  string
-	ak, sk string
-}
 
 // call is one request the suite sends.
 type call struct {
@@ -36,6 +29,14 @@ type call struct {
 	path  string
 	body  any // sent as JSON when not nil
 	creds credentials
+	// optional marks a call to an operation the target may lack (ListSecretVersions,
+	// ShowSecret, a capability probe): an answer that says it is absent is a capability gap,
+	// not a contract violation.
+	optional bool
+	// signedAt, when not zero, is the X-Sdk-Date an AK/SK request is signed with.
+	signedAt time.Time
+	// afterSign changes the request once it is signed, as someone tampering with it would.
+	afterSign func(*http.Request)
 }
 
 // exchange is a request and its answer as the suite saw them. It holds secrets; reports get
@@ -54,7 +55,12 @@ type exchange struct {
 	err error
 	// schemaErr says how the answer breaks the contract.
 	schemaErr error
+	// optional is the call's: see call.optional.
+	optional bool
 }
+
+// gap reports an answer that says an optional operation is absent.
+func (ex *exchange) gap() bool { return ex.optional && ex.answered() && notImplemented(ex) }
 
 // answered reports whether a complete answer came.
 func (ex *exchange) answered() bool { return ex.status != 0 && ex.err == nil }
@@ -81,7 +87,7 @@ type client struct {
 	base      *url.URL
 	projectID string
 	http      *http.Client
-	contract  *openapi.Contract
+	contract  *contract
 	maxBody   int64
 	// record receives every exchange, for the run's log.
 	record func(*exchange)
@@ -89,7 +95,7 @@ type client struct {
 
 // newClient returns a client for endpoint. Redirects are not followed: the suite judges the
 // target's own answers.
-func newClient(cfg Config, endpoint, projectID string, contract *openapi.Contract, record func(*exchange)) (*client, error) {
+func newClient(cfg Config, endpoint, projectID string, contract *contract, record func(*exchange)) (*client, error) {
 	base, err := url.Parse(strings.TrimRight(endpoint, "/"))
 	if err != nil {
 		return nil, fmt.Errorf("endpoint: %w", err)
@@ -126,7 +132,7 @@ func (cl *client) close() { cl.http.CloseIdleConnections() }
 
 // do sends c and returns the exchange; a failure to get an answer is in its err.
 func (cl *client) do(ctx context.Context, c call) *exchange {
-	ex := &exchange{what: c.what, method: c.method, url: cl.base.String() + c.path}
+	ex := &exchange{what: c.what, method: c.method, url: cl.base.String() + c.path, optional: c.optional}
 	defer func() {
 		if cl.record != nil {
 			cl.record(ex)
@@ -138,6 +144,7 @@ func (cl *client) do(ctx context.Context, c call) *exchange {
 		return ex
 	}
 	ex.requestHeader = req.Header.Clone()
+	ex.url = req.URL.String()
 	start := time.Now()
 	resp, err := cl.http.Do(req)
 	if err != nil {
@@ -182,9 +189,16 @@ func (cl *client) request(ctx context.Context, c call) (*http.Request, error) {
 	case c.creds.ak != "":
 		// Sign what the vendor's Go SDK signs.
 		req.Header.Set("X-Project-Id", cl.projectID)
-		if err := aksk.Sign(req, c.creds.ak, c.creds.sk, time.Now(), "user-agent", "x-project-id"); err != nil {
+		at := c.signedAt
+		if at.IsZero() {
+			at = time.Now()
+		}
+		if err := aksk.Sign(req, c.creds.ak, c.creds.sk, at, "user-agent", "x-project-id"); err != nil {
 			return nil, fmt.Errorf("sign %s request: %w", c.what, err)
 		}
+	}
+	if c.afterSign != nil {
+		c.afterSign(req)
 	}
 	return req, nil
 }
@@ -206,13 +220,7 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 
 // validate checks an answer against the contract.
 func (cl *client) validate(ctx context.Context, req *http.Request, ex *exchange) error {
-	resp := &http.Response{
-		StatusCode: ex.status,
-		Header:     ex.header,
-		Body:       io.NopCloser(bytes.NewReader(ex.body)),
-		Request:    req,
-	}
-	if err := cl.contract.ValidateResponse(ctx, resp); err != nil {
+	if err := cl.contract.check(ctx, req, ex.status, ex.header, ex.body); err != nil {
 		return fmt.Errorf("the answer breaks the contract: %w", err)
 	}
 	return nil

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/csmskit/csmskit/aksk"
-	"github.com/csmskit/csmskit/openapi"
 )
 
 // testClient returns a client for h with the given request timeout.
@@ -21,7 +20,7 @@ func testClient(t *testing.T, h http.Handler, timeout time.Duration) *client {
 	t.Cleanup(srv.Close)
 	cfg := NewConfig()
 	cfg.RequestTimeout = timeout
-	cl, err := newClient(cfg, srv.URL, "0a1b2c3d4e5f60718293a4b5c6d7e8f9", openapi.MustLoad(), nil)
+	cl, err := newClient(cfg, srv.URL, "0a1b2c3d4e5f60718293a4b5c6d7e8f9", mustContract(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"strconv"
@@ -11,8 +12,6 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
-
-	"github.com/csmskit/csmskit/openapi"
 )
 
 // Defaults of the settings that have one.
@@ -23,23 +22,24 @@ const (
 	DefaultTimeout = 10 * time.Minute
 	// DefaultMaxResponseBytes bounds a response body the suite reads: the largest documented
 	// body, a 5,242,880-character blob in its JSON envelope.
-	DefaultMaxResponseBytes = openapi.MaxResponseBytes
+	DefaultMaxResponseBytes = maxBlobChars + 64<<10
 )
 
 // Config says which target the suite checks and how. NewConfig returns the defaults; the zero
 // value is not ready to use.
 type Config struct {
-	// Endpoint is the target's base URL, e.g. https://csms.cn-north-4.myhuaweicloud.com
-	// (CSMS_ENDPOINT). Empty starts csmskit's mock in-process and checks that.
+	// Endpoint is the target's base URL, e.g. https://kms.cn-north-4.myhuaweicloud.com
+	// (CSMS_ENDPOINT).
 	Endpoint string
-	// ProjectID is the project the credentials are scoped to (CSMS_PROJECT_ID). Empty with an
-	// empty Endpoint means the mock's demo project.
+	// Handler, used when Endpoint is empty, is a target in the caller's process: the suite
+	// serves it on a loopback listener for the run (cmd/csmsconform puts csmskit's mock here).
+	Handler http.Handler
+	// ProjectID is the project the credentials are scoped to (CSMS_PROJECT_ID).
 	ProjectID string
 	// AuthToken is an IAM token sent as X-Auth-Token (CSMS_AUTH_TOKEN).
 	AuthToken string
-	// AK and SK sign every request with SDK-HMAC-SHA256 instead of sending a token
-	// (CSMS_AK, CSMS_SK). Set either AuthToken or both of these; with neither and an empty
-	// Endpoint the suite uses the mock's demo token.
+	// AK and SK sign requests with SDK-HMAC-SHA256 (CSMS_AK, CSMS_SK). With AuthToken too,
+	// every authentication check runs for each way in and every other check signs with AK/SK.
 	AK, SK string
 	// SecretName names an existing secret to back up (CSMS_SECRET_NAME). Empty makes the suite
 	// create its own through CreateSecret; everything the suite creates it deletes at the end.
@@ -73,7 +73,7 @@ type Config struct {
 	Verbose bool
 }
 
-// NewConfig returns the defaults: the in-process mock, every check, no report files.
+// NewConfig returns the defaults: every check, no report files; the target is still to set.
 func NewConfig() Config {
 	return Config{
 		RequestTimeout:   DefaultRequestTimeout,
@@ -149,7 +149,7 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 // so that flags given after ApplyEnv override the environment. The defaults of the
 // credential flags are never printed.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
-	fs.StringVar(&c.Endpoint, "endpoint", c.Endpoint, "target base URL; empty checks the in-process mock ("+EnvEndpoint+")")
+	fs.StringVar(&c.Endpoint, "endpoint", c.Endpoint, "target base URL; csmsconform checks csmskit's mock in-process without one ("+EnvEndpoint+")")
 	fs.StringVar(&c.ProjectID, "project-id", c.ProjectID, "project ID of the credentials ("+EnvProjectID+")")
 	fs.Var((*hiddenString)(&c.AuthToken), "auth-token", "IAM `token` sent as X-Auth-Token; prefer the environment ("+EnvAuthToken+")")
 	fs.StringVar(&c.AK, "ak", c.AK, "access key: sign requests with SDK-HMAC-SHA256 ("+EnvAK+")")
@@ -175,6 +175,15 @@ func (h *hiddenString) Set(v string) error { *h = hiddenString(v); return nil }
 // Validate reports settings that cannot work together.
 func (c Config) Validate() error {
 	var errs []error
+	if c.Endpoint == "" && c.Handler == nil {
+		errs = append(errs, fmt.Errorf("an endpoint is required (%s)", EnvEndpoint))
+	}
+	if c.ProjectID == "" {
+		errs = append(errs, fmt.Errorf("a project ID is required (%s)", EnvProjectID))
+	}
+	if c.AuthToken == "" && c.AK == "" {
+		errs = append(errs, fmt.Errorf("credentials are required: %s, or %s and %s, or all three", EnvAuthToken, EnvAK, EnvSK))
+	}
 	if c.Endpoint != "" {
 		u, err := url.Parse(c.Endpoint)
 		switch {
@@ -185,15 +194,6 @@ func (c Config) Validate() error {
 		case u.RawQuery != "" || u.Fragment != "":
 			errs = append(errs, fmt.Errorf("endpoint %q: a base URL has no query or fragment", c.Endpoint))
 		}
-		if c.ProjectID == "" {
-			errs = append(errs, fmt.Errorf("a project ID is required with an endpoint (%s)", EnvProjectID))
-		}
-		if c.AuthToken == "" && c.AK == "" {
-			errs = append(errs, fmt.Errorf("credentials are required with an endpoint: %s, or %s and %s", EnvAuthToken, EnvAK, EnvSK))
-		}
-	}
-	if c.AuthToken != "" && (c.AK != "" || c.SK != "") {
-		errs = append(errs, fmt.Errorf("set %s or %s and %s, not both", EnvAuthToken, EnvAK, EnvSK))
 	}
 	if (c.AK == "") != (c.SK == "") {
 		errs = append(errs, fmt.Errorf("%s and %s go together", EnvAK, EnvSK))

@@ -9,10 +9,10 @@
 // lacks are skipped, saying which.
 //
 // The suite reads blobs and error bodies with its own code, written from the vendor's
-// documents; it shares no code with the mock it can check (it imports the mock only to start
-// it when no endpoint is given). Every answer it receives is also validated against the
-// contract in openapi/csms.yaml.
+// documents; it imports none of csmskit's mock (cmd/csmsconform starts it). Every answer it
+// receives is also validated, with kin-openapi's own validator, against the contract in
+// openapi/csms.yaml.
 //
-// Run it from a go test with Run, from a program with Execute, or with cmd/csmsconform; see
-// README.md in this directory.
+// Run it from a go test with Run, from a program with Execute, inside a Ginkgo suite of your
+// own with GinkgoTest, or with cmd/csmsconform; see README.md in this directory.
 package conformance

@@ -1,9 +1,13 @@
 package conformance
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 )
 
 // A provocation is a backup request the target must refuse, with the documented answers the
@@ -25,10 +29,19 @@ const (
 	provokeNoCredentials = "a backup without credentials"
 	provokeGarbageToken  = "a backup with a garbage X-Auth-Token"
 	provokeBadSignature  = "a backup with a bad AK/SK signature"
-	provokeOtherProject  = "a backup on another project's path"
+	provokeStaleDate     = "a backup signed with an X-Sdk-Date 20 minutes old"
+	provokeBodyChanged   = "a CreateSecret whose body was changed after signing"
+	provokePathChanged   = "a backup whose path was changed after signing"
+	provokeQueryChanged  = "a backup whose query was changed after signing"
+	provokeHeaderChanged = "a backup whose signed User-Agent was changed after signing"
 	provokeUnknownSecret = "a backup of an unknown secret"
 	provokeUnknownRoute  = "a request to an unknown route"
 )
+
+// provokeOtherProject names the request on another project's path made with a way in.
+func provokeOtherProject(wayName string) string {
+	return "a backup on another project's path with an " + wayName
+}
 
 // badSecretNames break the API's rule ^[a-zA-Z0-9_-]{1,64}$, one way each.
 var badSecretNames = []struct{ what, name string }{
@@ -39,11 +52,14 @@ var badSecretNames = []struct{ what, name string }{
 	{"a secret_name with a non-ASCII letter", namePrefix + "caf\u00e9"},
 }
 
-// badProjectIDs break the project ID's rule (32 to 64 letters, digits, - and _), one way each.
+// badProjectIDs are project IDs no credentials cover: of a length no document allows (32 on
+// the newest pages, 32 to 64 in the definitions), or with a character no project ID has.
+// The documents give no character set and do not say which layer refuses a malformed ID, so
+// a 400, or a gateway's 403 or 401 because the credentials do not cover it, are all right.
 var badProjectIDs = []struct{ what, id string }{
 	{"a project_id of 31 characters", strings.Repeat("a1", 15) + "a"},
 	{"a project_id of 65 characters", strings.Repeat("a1", 32) + "a"},
-	{"a project_id with an illegal character", "0a1b2c3d4e5f6071829!a4b5c6d7e8f9"},
+	{"a project_id with a '!'", "0a1b2c3d4e5f6071829!a4b5c6d7e8f9"},
 }
 
 // garbageToken is token-shaped (IAM tokens start with MII) but issued by no one.
@@ -52,10 +68,13 @@ var garbageToken = "MII" + namePrefix + "garbage-token-" + randomHex(16)
 // wrongSK signs the bad-signature provocation.
 var wrongSK = namePrefix + "wrong-sk-" + randomHex(12)
 
-// unknownAK signs it when the run uses a token and has no AK of its own.
+// unknownAK signs it when the run has no AK of its own.
 const unknownAK = "CSMSCONFORMUNKNOWNAK"
 
-// makeProvocations returns every provocation, in a fixed order.
+// staleBy is how old the stale X-Sdk-Date is: the signing page allows 15 minutes of skew.
+const staleBy = 20 * time.Minute
+
+// makeProvocations returns every provocation the run's ways in allow, in a fixed order.
 func (s *suite) makeProvocations() []provocation {
 	withCreds := func(path string) func(*check) call {
 		return func(c *check) call { return call{method: http.MethodPost, path: path, creds: c.s.creds()} }
@@ -69,7 +88,7 @@ func (s *suite) makeProvocations() []provocation {
 		{
 			what:   provokeNoCredentials,
 			build:  subjectBackup(func(*check) credentials { return credentials{} }),
-			accept: statusIs(http.StatusUnauthorized), wants: "401",
+			accept: rejectedCredentials, wants: "401, or the documented 400 CSMS.0301",
 		},
 		{
 			what:   provokeGarbageToken,
@@ -79,7 +98,7 @@ func (s *suite) makeProvocations() []provocation {
 		{
 			what: provokeBadSignature,
 			build: subjectBackup(func(c *check) credentials {
-				ak := c.s.creds().ak
+				ak := c.s.cfg.AK
 				if ak == "" {
 					ak = unknownAK
 				}
@@ -87,26 +106,33 @@ func (s *suite) makeProvocations() []provocation {
 			}),
 			accept: rejectedCredentials, wants: "401, or the documented 400 CSMS.0301",
 		},
-		{
-			what: provokeOtherProject,
+	}
+	for _, w := range s.target.ways {
+		ps = append(ps, provocation{
+			what: provokeOtherProject(w.name),
 			build: func(c *check) call {
-				return call{method: http.MethodPost, path: backupPath(otherProjectID(s.projectID()), c.subjectFor().name), creds: c.s.creds()}
+				return call{method: http.MethodPost, path: backupPath(otherProjectID(s.projectID()), c.subjectFor().name), creds: w.creds}
 			},
 			accept: statusIs(http.StatusForbidden, http.StatusUnauthorized), wants: "403 (or 401)",
-		},
-		{
+		})
+	}
+	if w, ok := s.target.wayNamed(wayAKSK); ok {
+		ps = append(ps, s.signatureProvocations(w.creds)...)
+	}
+	ps = append(ps,
+		provocation{
 			what:   provokeUnknownSecret,
 			build:  withCreds(backupPath(s.projectID(), newName("absent"))),
 			accept: isUnknownSecret, wants: "404, or the documented 400 CSMS.0106 or CSMS.0005",
 		},
-		{
+		provocation{
 			what: provokeUnknownRoute,
 			build: func(c *check) call {
 				return call{method: http.MethodGet, path: "/v1/" + s.projectID() + "/" + namePrefix + "no-such-route", creds: c.s.creds()}
 			},
 			accept: statusIs(http.StatusNotFound), wants: "404",
 		},
-	}
+	)
 	for _, b := range badSecretNames {
 		ps = append(ps, provocation{
 			what: b.what, build: withCreds(backupPath(s.projectID(), b.name)),
@@ -116,19 +142,73 @@ func (s *suite) makeProvocations() []provocation {
 	for _, b := range badProjectIDs {
 		ps = append(ps, provocation{
 			what: b.what, build: withCreds(backupPath(b.id, namePrefix+"any")),
-			accept: statusIs(http.StatusBadRequest), wants: "400",
+			accept: statusIs(http.StatusBadRequest, http.StatusForbidden, http.StatusUnauthorized),
+			wants:  "400, or a refusal of the credentials (403 or 401)",
 		})
 	}
 	return ps
 }
 
-// provocation returns the named provocation.
-func (s *suite) provocation(what string) provocation {
+// signatureProvocations are requests signed with the run's AK/SK and then made stale or
+// changed: a verifier must refuse each, as if the signature were wrong.
+func (s *suite) signatureProvocations(creds credentials) []provocation {
+	backup := func(c *check) string { return backupPath(s.projectID(), c.subjectFor().name) }
+	refused := func(what string, build func(c *check) call) provocation {
+		return provocation{what: what, build: build, accept: rejectedCredentials, wants: "401, or the documented 400 CSMS.0301"}
+	}
+	return []provocation{
+		refused(provokeStaleDate, func(c *check) call {
+			return call{method: http.MethodPost, path: backup(c), creds: creds, signedAt: time.Now().Add(-staleBy)}
+		}),
+		refused(provokeBodyChanged, func(c *check) call {
+			// A request the target would carry out if it ignored the body hash: a new secret
+			// (tracked, so that it is deleted if the target accepts the changed body).
+			name := newName("tampered")
+			signed, sent := newValue(), newValue()
+			c.s.redact.add(signed, sent)
+			c.s.track(name, true)
+			return call{
+				method: http.MethodPost, path: secretsPath(s.projectID()), creds: creds,
+				body: map[string]string{"name": name, "secret_string": signed},
+				afterSign: func(r *http.Request) {
+					b, _ := json.Marshal(map[string]string{"name": name, "secret_string": sent})
+					r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+					r.GetBody = nil
+				},
+			}
+		}),
+		refused(provokePathChanged, func(c *check) call {
+			// Signed for the subject's backup, sent for the same name in capitals: another
+			// secret, which a canonicaliser that folds case would take for the signed one.
+			return call{
+				method: http.MethodPost, path: backup(c), creds: creds,
+				afterSign: func(r *http.Request) {
+					r.URL.Path, r.URL.RawPath = backupPath(s.projectID(), strings.ToUpper(c.subjectFor().name)), ""
+				},
+			}
+		}),
+		refused(provokeQueryChanged, func(c *check) call {
+			return call{
+				method: http.MethodPost, path: backup(c) + "?csmsconform=signed", creds: creds,
+				afterSign: func(r *http.Request) { r.URL.RawQuery = "csmsconform=sent" },
+			}
+		}),
+		refused(provokeHeaderChanged, func(c *check) call {
+			return call{
+				method: http.MethodPost, path: backup(c), creds: creds,
+				afterSign: func(r *http.Request) { r.Header.Set("User-Agent", userAgent+" (changed after signing)") },
+			}
+		}),
+	}
+}
+
+// provocation returns the named provocation; ok is false when the run's ways in do not allow it.
+func (s *suite) provocation(what string) (p provocation, ok bool) {
 	i := slices.IndexFunc(s.provocations, func(p provocation) bool { return p.what == what })
 	if i < 0 {
-		panic("conformance: unknown provocation " + what)
+		return provocation{}, false
 	}
-	return s.provocations[i]
+	return s.provocations[i], true
 }
 
 // provoked returns the answer to the named provocation, sending it on first use.
@@ -136,7 +216,11 @@ func (c *check) provoked(what string) *exchange {
 	if ex := c.s.provoked[what]; ex != nil {
 		return ex
 	}
-	cl := c.s.provocation(what).build(c)
+	p, ok := c.s.provocation(what)
+	if !ok {
+		c.skipf("%s", c.s.missingWayFor(what))
+	}
+	cl := p.build(c)
 	cl.what = what
 	ex := c.s.client.do(c.ctx, cl)
 	c.s.provoked[what] = ex
@@ -155,8 +239,8 @@ func (c *check) provoke(what string) *exchange {
 // refuses checks that the named provocation is refused as documented.
 func (s *suite) refuses(what string) func(*check) {
 	return func(c *check) {
-		p := s.provocation(what)
-		if ex := c.provoke(what); !p.accept(ex) {
+		ex := c.provoke(what)
+		if p, _ := s.provocation(what); !p.accept(ex) {
 			c.blame(ex, "want %s", p.wants)
 		}
 	}

@@ -20,6 +20,11 @@ type Result struct {
 	Passed bool
 	// Checks lists every check in the order they ran, including those not selected.
 	Checks []CheckResult
+	// Credentials says which ways in the run used, and for which checks.
+	Credentials string
+	// Gaps lists the optional operations the target answered as absent (405, 501, or 404
+	// without a CSMS code): capabilities it lacks, which are not violations.
+	Gaps []string
 	// SuiteProblems are failures outside any check, such as a failed cleanup.
 	SuiteProblems []string
 	// Reports lists the report files written.
@@ -40,6 +45,8 @@ type CheckResult struct {
 	Outcome Outcome
 	// Message is why it failed, what it found, or why it was skipped.
 	Message string
+	// Source names the vendor document a must-level check rests on.
+	Source string
 	// Traffic is the redacted exchanges behind a failure or finding.
 	Traffic []Traffic
 	// Duration is how long the check took.
@@ -66,7 +73,8 @@ const (
 
 // result turns Ginkgo's report into a Result.
 func (s *suite) result(passed bool, d time.Duration) Result {
-	res := Result{Target: s.target.describe(), Strict: s.cfg.Strict, Passed: passed, Duration: d}
+	res := Result{Target: s.target.describe(), Strict: s.cfg.Strict, Passed: passed, Duration: d,
+		Credentials: s.target.describeWays(), Gaps: s.gaps()}
 	if s.report.SuiteDescription == "" {
 		res.Passed = false
 		res.SuiteProblems = append(res.SuiteProblems, errNoReport.Error())
@@ -100,6 +108,10 @@ func checkResult(sr types.SpecReport) CheckResult {
 		case entryTraffic:
 			if t, ok := e.GetRawValue().(Traffic); ok {
 				cr.Traffic = append(cr.Traffic, t)
+			}
+		case entrySource:
+			if src, ok := e.GetRawValue().(string); ok {
+				cr.Source = src
 			}
 		case entryFinding:
 			if f, ok := e.GetRawValue().(finding); ok {
@@ -151,6 +163,9 @@ func (r Result) Summary() string {
 		strict = "strict: should-level findings fail the run"
 	}
 	fmt.Fprintf(&b, "CSMS conformance of %s, %s (%s)\n", r.Target, r.Duration.Round(time.Millisecond), strict)
+	if r.Credentials != "" {
+		fmt.Fprintf(&b, "Credentials: %s\n", r.Credentials)
+	}
 	for _, level := range []string{levelMust, levelShould} {
 		fmt.Fprintf(&b, "  %-6s  %3d passed  %3d failed  %3d findings  %3d skipped  %3d not selected\n", level,
 			r.count(level, OutcomePassed), r.count(level, OutcomeFailed), r.count(level, OutcomeFinding),
@@ -178,6 +193,12 @@ func (r Result) Summary() string {
 			for line := range strings.SplitSeq(strings.TrimSpace(c.Message), "\n") {
 				fmt.Fprintf(&b, "      %s\n", line)
 			}
+		}
+	}
+	if len(r.Gaps) > 0 {
+		fmt.Fprintf(&b, "\nCapability gaps (optional operations the target lacks; not violations):\n")
+		for _, g := range r.Gaps {
+			fmt.Fprintf(&b, "  %s\n", g)
 		}
 	}
 	if len(r.SuiteProblems) > 0 {

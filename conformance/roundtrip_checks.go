@@ -4,40 +4,42 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/onsi/ginkgo/v2"
-
-	"github.com/csmskit/csmskit/openapi"
 )
 
-// roundTrip is the state the round-trip checks share: a secret of the suite's own with two
+// Vendor sources of the round-trip checks.
+const (
+	srcRestore = "the UploadSecretBlob page: a backup restores in the same account and region, and fails when " +
+		"a secret of that name exists; the backup page: the blob \"contains all secret version information\""
+	srcDelete = "the DeleteSecret page: the secret and all its versions are deleted at once and for good; " +
+		"the backup page: 404 (the error-code page: 400 CSMS.0106) for a secret that does not exist"
+	srcTamper = "the backup page: the blob is encrypted; RFC 7516 §5.2: a JWE whose ciphertext or authentication " +
+		"tag does not verify is rejected"
+)
+
+// roundTrip is the state the round-trip checks share: a secret of the suite's own with three
 // versions, its backup, and what it held when backed up.
 type roundTrip struct {
-	name   string
-	blob   string
+	name string
+	blob string
+	// ids are the version IDs the target returned for the versions the suite added.
+	ids    []string
 	before versions
+	// listed and shown say whether the target has ListSecretVersions and ShowSecret, which
+	// the round trip uses where they exist.
+	listed, shown bool
 }
 
-// versions maps each version ID to what the target says about it.
-type versions map[string]version
-
-// version is one version's stages and value.
-type version struct {
-	stages string // sorted, comma-separated
-	value  string
-}
-
-// roundTripChecks: a backup restores what it backed up, and only a genuine backup restores.
-// They need CreateSecret, CreateSecretVersion, the version reads, DeleteSecret and
-// UploadSecretBlob; a target without them has these checks skipped, saying which it lacks.
+// roundTripChecks: DELETE deletes, a backup restores what it backed up, and only a genuine
+// backup restores. They need CreateSecret, CreateSecretVersion, ShowSecretVersion,
+// DeleteSecret and UploadSecretBlob; a target without one has them skipped, saying which.
 func (s *suite) roundTripChecks() {
-	ginkgo.Describe("round trip through UploadSecretBlob", ginkgo.Ordered, ginkgo.ContinueOnFailure, func() {
+	ginkgo.Describe("round trip through UploadSecretBlob", func() {
 		// The setup's problems become each check's, so that every check says why it could
-		// not run; a setup that finds a capability missing skips them all instead.
+		// not run; a setup that finds an operation missing skips them all, saying which.
 		var (
 			rt    *roundTrip
 			setup *check
@@ -46,22 +48,43 @@ func (s *suite) roundTripChecks() {
 			setup = s.attempt(func(c *check) { rt = c.prepareRoundTrip() })
 		})
 		ginkgo.AfterAll(func() {
-			// Deleted now if possible; if not, the suite's cleanup retries and reports it,
-			// rather than pinning the failure on the last check here.
+			// Deleted now if possible; if not, the suite's cleanup retries and reports it.
 			if rt != nil {
 				s.attempt(func(c *check) { c.deleteSecret(rt.name) })
 			}
 		})
 		ginkgo.BeforeEach(func() {
-			if rt == nil {
+			switch {
+			case setup != nil && setup.skip != "":
+				ginkgo.Skip(setup.skip)
+			case rt == nil:
 				s.exec(levelMust, func(c *check) { c.inherit("the round trip's setup", setup) })
 			}
 		})
-		s.must("refuses to restore onto an existing secret with a 4xx", areaRoundTrip, func(c *check) {
+		s.must("refuses to restore onto an existing secret with a 4xx", areaRoundTrip, srcRestore, func(c *check) {
 			ex := c.restore("restore onto the existing secret", rt.blob)
 			c.expectRefusal(ex, "a restore must not replace a secret that exists")
 		})
-		s.must("refuses a backup with one character of its ciphertext changed with a 4xx", areaRoundTrip, func(c *check) {
+		s.must("deletes a secret: after DeleteSecret answers 200, its backup and its versions are unknown", areaRoundTrip, srcDelete, func(c *check) {
+			ex, _ := c.deleteSecret(rt.name)
+			if ex.status != http.StatusOK {
+				c.fatalOn(ex, "want 200 from DeleteSecret of an existing secret")
+			}
+			if ex := c.downloadBackup("backup of the deleted secret", rt.name); !isUnknownSecret(ex) {
+				c.blame(ex, "want 404 or the documented 400 CSMS.0106: the secret was deleted")
+			}
+			for _, id := range rt.ids {
+				if ex := c.showVersion(rt.name, id); !isUnknownSecret(ex) {
+					c.blame(ex, "want 404 or the documented 400 CSMS.0106 or CSMS.0005: the secret was deleted")
+				}
+			}
+			if rt.shown {
+				if ex := c.showSecret(rt.name); !isUnknownSecret(ex) && !ex.gap() {
+					c.blame(ex, "want 404 or the documented 400 CSMS.0106: the secret was deleted")
+				}
+			}
+		})
+		s.must("refuses a backup with one character of its ciphertext changed with a 4xx", areaRoundTrip, srcTamper, func(c *check) {
 			c.mustDelete(rt.name)
 			tampered, err := tamper(rt.blob)
 			if err != nil {
@@ -70,18 +93,19 @@ func (s *suite) roundTripChecks() {
 			ex := c.restore("restore of a backup with one ciphertext character changed", tampered)
 			c.expectRefusal(ex, "the JWE's authentication tag no longer matches its ciphertext")
 		})
-		s.must("refuses the documented, truncated example blob with a 4xx", areaRoundTrip, func(c *check) {
-			ex := c.restore("restore of the documented, truncated example", documentedBlob())
-			c.expectRefusal(ex, "the example has four JWE segments, not five")
-		})
-		s.must("restores a deleted secret with the same versions and values", areaRoundTrip, func(c *check) {
+		s.must("refuses the documented, truncated example blob with a 4xx", areaRoundTrip,
+			"the backup page's example blob has four JWE segments, not the five RFC 7516 §7.1 requires", func(c *check) {
+				ex := c.restore("restore of the documented, truncated example", c.s.contract.documentedBlob())
+				c.expectRefusal(ex, "the example has four JWE segments, not five")
+			})
+		s.must("restores a deleted secret with the same versions, stages and values", areaRoundTrip, srcRestore, func(c *check) {
 			c.mustDelete(rt.name)
 			ex := c.restore("restore of the backup", rt.blob)
 			if !is2xx(ex) {
 				c.fatalOn(ex, "want 200: a genuine backup of a deleted secret restores")
 			}
 			c.trackRestored(ex)
-			after := c.versionsOf(rt.name)
+			after := c.versionsOf(rt)
 			for _, d := range rt.before.diff(after) {
 				c.errorf("after the restore, %s", d)
 			}
@@ -89,35 +113,62 @@ func (s *suite) roundTripChecks() {
 	})
 }
 
-// prepareRoundTrip creates the round trip's secret with two versions, checks that the target
-// implements restoring, and backs the secret up.
+// prepareRoundTrip creates the round trip's secret and adds two versions, checks that the
+// target implements restoring, learns which optional reads it has, and backs the secret up.
 func (c *check) prepareRoundTrip() *roundTrip {
 	rt := &roundTrip{name: newName("roundtrip")}
 	ex, implemented := c.createSecret(rt.name, newValue())
 	if !implemented {
-		c.skipf("the target does not implement CreateSecret (%s), which the round trip needs", ex)
+		c.skipf("the target has no CreateSecret (%s), so the round trip has no secret of its own to back up, delete and restore", ex)
 	}
 	if !is2xx(ex) {
 		c.fatalOn(ex, "cannot create the round trip's secret")
 	}
-	if ex = c.addVersion(rt.name, newValue()); notImplemented(ex) {
-		c.skipf("the target does not implement CreateSecretVersion (%s), which the round trip needs", ex)
-	} else if !is2xx(ex) {
-		c.fatalOn(ex, "cannot add a second version to the round trip's secret")
+	for range 2 {
+		ex := c.addVersion(rt.name, newValue())
+		if notImplemented(ex) {
+			c.skipf("the target has no CreateSecretVersion (%s), so the round trip cannot give its secret more than one version", ex)
+		}
+		id := versionIDOf(ex)
+		if !is2xx(ex) || id == "" {
+			c.fatalOn(ex, "cannot add a version to the round trip's secret: want 200 with version_metadata.id")
+		}
+		rt.ids = append(rt.ids, id)
+	}
+	if rt.ids[0] == rt.ids[1] {
+		c.fatalf("CreateSecretVersion returned the version ID %s twice", rt.ids[0])
+	}
+	if ex := c.showVersion(rt.name, rt.ids[0]); notImplemented(ex) {
+		c.skipf("the target has no ShowSecretVersion (%s), so the round trip cannot read a version back", ex)
 	}
 	// A string that is no backup tells whether UploadSecretBlob is there without restoring anything.
 	if ex = c.restore("UploadSecretBlob probe with a string that is no backup", namePrefix+"not-a-backup"); notImplemented(ex) {
-		c.skipf("the target does not implement UploadSecretBlob (%s)", ex)
+		c.skipf("the target has no UploadSecretBlob (%s), so no backup can be restored", ex)
 	} else if is2xx(ex) {
 		c.trackRestored(ex)
 		c.fatalOn(ex, "UploadSecretBlob accepted a string that is no backup")
 	}
+	rt.listed = !c.listVersions(rt.name).gap()
+	rt.shown = !c.showSecret(rt.name).gap()
 	rt.blob = c.blobOf(c.downloadBackup("backup of the round trip's secret", rt.name))
-	rt.before = c.versionsOf(rt.name)
-	if len(rt.before) != 2 {
-		c.fatalf("the round trip's secret has %d versions after two were written, not 2", len(rt.before))
+	rt.before = c.versionsOf(rt)
+	for _, id := range rt.ids {
+		if _, ok := rt.before[id]; !ok {
+			c.fatalf("ShowSecretVersion does not find version %s, which CreateSecretVersion returned", id)
+		}
 	}
 	return rt
+}
+
+// versionIDOf returns version_metadata.id of a CreateSecretVersion answer.
+func versionIDOf(ex *exchange) string {
+	var body struct {
+		Meta struct {
+			ID string `json:"id"`
+		} `json:"version_metadata"`
+	}
+	_ = json.Unmarshal(ex.body, &body)
+	return body.Meta.ID
 }
 
 // expectRefusal checks that a restore was refused with a 4xx; a restore that succeeded anyway
@@ -143,74 +194,6 @@ func (c *check) trackRestored(ex *exchange) {
 	}
 }
 
-// versionsOf reads every version of a secret: its stages from ListSecretVersions and its
-// value from ShowSecretVersion.
-func (c *check) versionsOf(name string) versions {
-	ex := c.mustAnswer(call{
-		what: "ListSecretVersions", method: http.MethodGet, path: secretPath(c.s.projectID(), name, "versions"),
-		creds: c.s.creds(),
-	})
-	if notImplemented(ex) {
-		c.skipf("the target does not implement ListSecretVersions (%s), which the round trip needs", ex)
-	}
-	var list struct {
-		Versions []struct {
-			ID     string   `json:"id"`
-			Stages []string `json:"version_stages"`
-		} `json:"version_metadatas"`
-	}
-	if !is2xx(ex) || json.Unmarshal(ex.body, &list) != nil {
-		c.fatalOn(ex, "cannot list the versions of %s", name)
-	}
-	vs := versions{}
-	for _, m := range list.Versions {
-		ex := c.mustAnswer(call{
-			what: "ShowSecretVersion", method: http.MethodGet, path: secretPath(c.s.projectID(), name, "versions", m.ID),
-			creds: c.s.creds(),
-		})
-		var show struct {
-			Version struct {
-				String *string `json:"secret_string"`
-				Binary *string `json:"secret_binary"`
-			} `json:"version"`
-		}
-		if !is2xx(ex) || json.Unmarshal(ex.body, &show) != nil {
-			c.fatalOn(ex, "cannot read version %s of %s", m.ID, name)
-		}
-		v := version{stages: strings.Join(slices.Sorted(slices.Values(m.Stages)), ",")}
-		switch {
-		case show.Version.String != nil:
-			v.value = "string:" + *show.Version.String
-		case show.Version.Binary != nil:
-			v.value = "binary:" + *show.Version.Binary
-		}
-		vs[m.ID] = v
-	}
-	return vs
-}
-
-// diff describes how after differs from vs, naming versions but never their values.
-func (vs versions) diff(after versions) []string {
-	var out []string
-	for _, id := range slices.Sorted(maps.Keys(vs)) {
-		a, ok := after[id]
-		switch {
-		case !ok:
-			out = append(out, fmt.Sprintf("version %s is missing", id))
-		case a.value != vs[id].value:
-			out = append(out, fmt.Sprintf("version %s holds another value than before the backup", id))
-		case a.stages != vs[id].stages:
-			out = append(out, fmt.Sprintf("version %s has stages [%s], not [%s] as before the backup", id, a.stages, vs[id].stages))
-		}
-	}
-	for _, id := range slices.Sorted(maps.Keys(after)) {
-		if _, ok := vs[id]; !ok {
-			out = append(out, fmt.Sprintf("there is a version %s that was not backed up", id))
-		}
-	}
-	return out
-}
-
 // tamper changes one character in the middle of a blob's ciphertext segment, to another
 // base64url character, leaving everything else as it was.
 func tamper(blob string) (string, error) {
@@ -232,12 +215,4 @@ func tamper(blob string) (string, error) {
 	}
 	j.segments[3] = string(ct)
 	return blob[:len(blob)-len(l.jwe)] + strings.Join(j.segments, "."), nil
-}
-
-// documentedBlob is the vendor's documented, truncated example of a secret_blob, as the
-// contract keeps it.
-func documentedBlob() string {
-	op := openapi.MustLoad().CSMS.Paths.Value("/v1/{project_id}/secrets/{secret_name}/backup").Post
-	ex := op.Responses.Value("200").Value.Content.Get("application/json").Examples["documented"]
-	return ex.Value.Value.(map[string]any)["secret_blob"].(string)
 }

@@ -10,13 +10,15 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
 )
 
 // Run runs the suite from a go test, the way kubernetes-csi/csi-test's sanity.Test does: t
 // fails when a must-level check fails (or, with cfg.Strict, a should-level one), and the
 // summary goes to t.Log. Ginkgo flags given to go test (-ginkgo.label-filter, -ginkgo.v, …)
 // apply too. Ginkgo runs one suite per process, so call Run once per test binary and register
-// no other Ginkgo specs in that package.
+// no other Ginkgo specs in that package; to add the checks to a Ginkgo suite of your own, use
+// GinkgoTest instead.
 func Run(t testing.TB, cfg Config) {
 	t.Helper()
 	res, err := run(context.Background(), cfg, t)
@@ -26,6 +28,22 @@ func Run(t testing.TB, cfg Config) {
 	if err != nil {
 		t.Error(err)
 	}
+}
+
+// GinkgoTest registers the suite's checks in the caller's Ginkgo tree, as kubernetes-csi's
+// sanity.GinkgoTest does: call it while the tree is built (at package level or inside a
+// Describe), and run the tree with RunSpecs. The target is reached when the first check runs,
+// and what the suite created is deleted when the last one has; failures are the caller's
+// Ginkgo failures. Config.ReportDir is not used: Ginkgo's own reporters apply.
+func GinkgoTest(cfg Config) {
+	s, err := newSuite(context.Background(), cfg)
+	if err != nil {
+		ginkgo.Describe(suiteDescription, func() {
+			ginkgo.It("loads the contract", func() { ginkgo.Fail(err.Error()) })
+		})
+		return
+	}
+	ginkgo.Describe(suiteDescription, func() { s.register() })
 }
 
 // Execute runs the suite outside go test, as cmd/csmsconform does, and prints its summary to
@@ -46,22 +64,18 @@ func (noopFailer) Fail() {}
 
 // run starts the target, runs the specs with Ginkgo and writes the reports.
 func run(ctx context.Context, cfg Config, t ginkgo.GinkgoTestingT) (Result, error) {
-	if err := cfg.Validate(); err != nil {
-		return Result{}, fmt.Errorf("conformance: %w", err)
-	}
-	tgt, err := startTarget(cfg)
-	if err != nil {
-		return Result{}, fmt.Errorf("conformance: %w", err)
-	}
-	defer tgt.close()
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
-	s, err := newSuite(ctx, cfg, tgt)
+	s, err := newSuite(ctx, cfg)
 	if err != nil {
 		return Result{}, fmt.Errorf("conformance: %w", err)
 	}
-	defer s.client.close()
+	if err := s.start(); err != nil {
+		return Result{}, fmt.Errorf("conformance: %w", err)
+	}
+	defer s.finish()
 	s.register()
+	ginkgo.ReportAfterSuite("csmsconform result", func(r types.Report) { s.report = r })
 
 	suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
 	if cfg.LabelFilter != "" {

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/onsi/ginkgo/v2"
@@ -11,19 +12,19 @@ import (
 // sweeps up every answer the other checks received, so it runs after them.
 func (s *suite) schemaChecks() {
 	ginkgo.Describe("responses", func() {
-		s.must("keep the contract for the backup of an existing secret", areaSchema, func(c *check) {
+		s.must("keep the contract for the backup of an existing secret", areaSchema, srcContract, func(c *check) {
 			if ex := c.subjectBackup(); ex.schemaErr != nil {
 				c.blame(ex, "%s", contractViolation(ex.schemaErr))
 			}
 		})
-		s.must("keep the contract for every refusal the suite provokes", areaSchema, func(c *check) {
+		s.must("keep the contract for every refusal the suite provokes", areaSchema, srcContract, func(c *check) {
 			for _, ex := range c.answers() {
 				if ex.schemaErr != nil {
 					c.blame(ex, "%s", contractViolation(ex.schemaErr))
 				}
 			}
 		})
-		s.must("keep the contract for every other answer of the run", areaSchema, func(c *check) {
+		s.must("keep the contract for every other answer of the run", areaSchema, srcContract, func(c *check) {
 			others := c.s.otherExchanges()
 			if len(others) == 0 {
 				c.skipf("no other check sent a request before this one in this run")
@@ -33,12 +34,17 @@ func (s *suite) schemaChecks() {
 					c.blame(ex, "%s", contractViolation(ex.schemaErr))
 				}
 			}
-		}, ginkgo.SpecPriority(-1))
+		})
 	})
 }
 
+// srcContract is where the contract's statuses, media types and schemas come from.
+const srcContract = "the vendor's reference pages, error-code page and published API definitions, " +
+	"as openapi/csms.yaml records them (statuses, media types, field types and lengths)"
+
 // otherExchanges returns the run's answered exchanges except those the other schema checks
-// judge: the subject's backup and the provocations.
+// judge (the subject's backup and the provocations) and the answers that mark an optional
+// operation as absent, which are capability gaps, not violations.
 func (s *suite) otherExchanges() []*exchange {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -48,7 +54,7 @@ func (s *suite) otherExchanges() []*exchange {
 	}
 	var out []*exchange
 	for _, ex := range s.log {
-		if ex.answered() && !judged[ex] {
+		if ex.answered() && !judged[ex] && !ex.gap() {
 			out = append(out, ex)
 		}
 	}
@@ -69,4 +75,20 @@ func contractViolation(err error) string {
 		}
 	}
 	return strings.Join(kept, " ")
+}
+
+// gaps describes, once per operation, every answer of the run that marked an optional
+// operation as absent.
+func (s *suite) gaps() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	seen := map[string]bool{}
+	var out []string
+	for _, ex := range s.log {
+		if ex.gap() && !seen[ex.what] {
+			seen[ex.what] = true
+			out = append(out, fmt.Sprintf("the target has no %s (%s %s → %d)", ex.what, ex.method, ex.path(), ex.status))
+		}
+	}
+	return out
 }

@@ -2,12 +2,11 @@ package conformance
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
-
-	"github.com/csmskit/csmskit/openapi"
 )
 
 // suiteDescription names the suite in Ginkgo's output and reports.
@@ -16,11 +15,18 @@ const suiteDescription = "CSMS conformance"
 // suite is one run's state: the target, the client, what the checks share and what the
 // suite created and must delete.
 type suite struct {
-	cfg    Config
-	target *target
-	client *client
-	redact *redactor
-	ctx    context.Context
+	cfg      Config
+	target   *target
+	client   *client
+	contract *contract
+	redact   *redactor
+	ctx      context.Context
+
+	// startErr says why the target could not be reached; every check fails with it.
+	startOnce sync.Once
+	startErr  error
+	// finishOnce: run's deferred finish and the container's AfterAll both call finish.
+	finishOnce sync.Once
 
 	mu sync.Mutex
 	// log is every exchange of the run, for the check that validates them all.
@@ -46,27 +52,49 @@ type subject struct {
 	err error
 }
 
-// newSuite prepares a run against t.
-func newSuite(ctx context.Context, cfg Config, t *target) (*suite, error) {
-	s := &suite{
+// newSuite prepares a run of cfg; start reaches the target.
+func newSuite(ctx context.Context, cfg Config) (*suite, error) {
+	c, err := loadContract()
+	if err != nil {
+		return nil, err
+	}
+	return &suite{
 		cfg:      cfg,
-		target:   t,
+		contract: c,
 		redact:   &redactor{},
 		ctx:      ctx,
 		created:  map[string]bool{},
 		provoked: map[string]*exchange{},
-	}
-	s.redact.add(t.creds.token, t.creds.ak, t.creds.sk, cfg.SecretValue, garbageToken, wrongSK)
-	s.provocations = s.makeProvocations()
-	contract, err := openapi.Load()
-	if err != nil {
-		return nil, err
-	}
-	s.client, err = newClient(cfg, t.endpoint, t.projectID, contract, s.record)
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
+	}, nil
+}
+
+// start validates the settings, reaches the target and prepares the client, once.
+func (s *suite) start() error {
+	s.startOnce.Do(func() {
+		if err := s.cfg.Validate(); err != nil {
+			s.startErr = err
+			return
+		}
+		s.target = startTarget(s.cfg)
+		s.redact.add(s.cfg.AuthToken, s.cfg.AK, s.cfg.SK, s.cfg.SecretValue, garbageToken, wrongSK)
+		s.provocations = s.makeProvocations()
+		s.client, s.startErr = newClient(s.cfg, s.target.endpoint, s.target.projectID, s.contract, s.record)
+	})
+	return s.startErr
+}
+
+// finish deletes what the suite created and stops an in-process target.
+func (s *suite) finish() {
+	s.finishOnce.Do(func() {
+		if s.target == nil {
+			return
+		}
+		if s.client != nil {
+			s.cleanup()
+			s.client.close()
+		}
+		_ = s.target.close()
+	})
 }
 
 // record keeps an exchange in the run's log and hides the credentials it carried from reports.
@@ -79,10 +107,17 @@ func (s *suite) record(ex *exchange) {
 	s.log = append(s.log, ex)
 }
 
-// register declares every check with Ginkgo. All sit in one top-level container so that
-// Ginkgo keeps their order, which lets the schema sweep run last.
+// register declares every check with Ginkgo, in one ordered container: the schema sweep must
+// run last, and the secrets the suite made are deleted when the container ends. A failed check
+// does not stop the others.
 func (s *suite) register() {
-	ginkgo.Describe("Download Secret Backup", func() {
+	ginkgo.Describe("Download Secret Backup", ginkgo.Ordered, ginkgo.ContinueOnFailure, func() {
+		ginkgo.BeforeAll(func() {
+			if err := s.start(); err != nil {
+				ginkgo.Fail(fmt.Sprintf("the suite cannot start: %v", err))
+			}
+		})
+		ginkgo.AfterAll(s.finish)
 		s.authChecks()
 		s.errorChecks()
 		s.inputChecks()
@@ -90,12 +125,15 @@ func (s *suite) register() {
 		s.roundTripChecks()
 		s.schemaChecks()
 	})
-	ginkgo.AfterSuite(s.cleanup)
-	ginkgo.ReportAfterSuite("csmsconform result", func(r types.Report) { s.report = r })
 }
 
-// creds returns the configured credentials.
-func (s *suite) creds() credentials { return s.target.creds }
+// creds returns the credentials every check but the authentication checks uses.
+func (s *suite) creds() credentials {
+	if len(s.target.ways) == 0 {
+		return credentials{}
+	}
+	return s.target.ways[0].creds
+}
 
 // projectID returns the configured project.
 func (s *suite) projectID() string { return s.target.projectID }

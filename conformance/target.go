@@ -1,19 +1,17 @@
 package conformance
 
 import (
-	"cmp"
-	"fmt"
 	"net/http/httptest"
-
-	"github.com/csmskit/csmskit/mock"
 )
 
 // target is what the suite checks: where it is, who the suite is there, and how to stop it.
 type target struct {
 	endpoint  string
 	projectID string
-	creds     credentials
-	// inProcess says the target is the mock the suite started itself.
+	// ways are the ways in the run has, the one every check but the authentication checks
+	// uses first.
+	ways []way
+	// inProcess says the target is a handler the suite serves itself.
 	inProcess bool
 	close     func() error
 }
@@ -21,35 +19,21 @@ type target struct {
 // describe names the target for summaries.
 func (t *target) describe() string {
 	if t.inProcess {
-		return t.endpoint + " (the in-process mock)"
+		return t.endpoint + " (in-process)"
 	}
 	return t.endpoint
 }
 
-// startTarget returns the configured endpoint or, without one, starts csmskit's mock
-// in-process with its demo identity. The suite imports the mock for this alone: it reads the
-// mock's answers with its own code, never with the mock's.
-func startTarget(cfg Config) (*target, error) {
-	creds := credentials{token: cfg.AuthToken, ak: cfg.AK, sk: cfg.SK}
+// startTarget returns the configured endpoint or serves the configured handler on a loopback
+// listener. The library starts no server of its own: it imports none of csmskit's mock.
+func startTarget(cfg Config) *target {
+	t := &target{projectID: cfg.ProjectID, ways: waysOf(cfg), close: func() error { return nil }}
 	if cfg.Endpoint != "" {
-		return &target{endpoint: cfg.Endpoint, projectID: cfg.ProjectID, creds: creds, close: func() error { return nil }}, nil
+		t.endpoint = cfg.Endpoint
+		return t
 	}
-	m, err := mock.New(mock.DefaultConfig())
-	if err != nil {
-		return nil, fmt.Errorf("start the in-process mock: %w", err)
-	}
-	srv := httptest.NewServer(m)
-	if creds == (credentials{}) {
-		creds.token = mock.DemoToken
-	}
-	return &target{
-		endpoint:  srv.URL,
-		projectID: cmp.Or(cfg.ProjectID, mock.DemoProjectID),
-		creds:     creds,
-		inProcess: true,
-		close: func() error {
-			srv.Close()
-			return m.Close()
-		},
-	}, nil
+	srv := httptest.NewServer(cfg.Handler)
+	t.endpoint, t.inProcess = srv.URL, true
+	t.close = func() error { srv.Close(); return nil }
+	return t
 }

@@ -1,5 +1,5 @@
-// Command csmsconform checks a CSMS endpoint, or csmskit's mock in-process, against the
-// contract: it runs the conformance suite, prints a summary, writes JSON, JUnit and HTML
+// Command csmsconform checks a CSMS endpoint, or csmskit's mock started in its own process
+// (with the mock's demo token and AK/SK both), against the contract: it runs the conformance suite, prints a summary, writes JSON, JUnit and HTML
 // reports, and exits 1 when a must-level check fails (or, with -strict, a should-level one).
 //
 // Settings come from CSMS_* environment variables, overridden by flags; see -help and
@@ -56,6 +56,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "csmsconform: unexpected arguments %q\n", fs.Args())
 		return exitUsage
+	}
+	if cfg.Endpoint == "" {
+		stop, err := useMock(&cfg)
+		if err != nil {
+			fmt.Fprintln(stderr, "csmsconform:", err)
+			return exitUsage
+		}
+		defer stop()
 	}
 	res, err := conformance.Execute(ctx, cfg, stdout)
 	if err != nil {

@@ -47,7 +47,7 @@ func TestRunAgainstTheMock(t *testing.T) {
 	if code != exitPass {
 		t.Fatalf("exit code %d against the mock; stdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "(the in-process mock)") || !strings.Contains(stdout.String(), "\nPASS") {
+	if !strings.Contains(stdout.String(), "(in-process)") || !strings.Contains(stdout.String(), "\nPASS") {
 		t.Errorf("the summary does not say what was checked and that it passed:\n%s", stdout.String())
 	}
 	for _, f := range []string{"conformance.json", "junit.xml", "conformance.html"} {

@@ -1,0 +1,268 @@
+// Package indie is a second CSMS server, written from the vendor's documents rather than from
+// csmskit's mock, for testing the conformance suite: a suite that passes only the mock it was
+// written with proves little. Where the documents disagree it takes the side the mock does not:
+// 400 CSMS.0106 for an unknown secret, 400 CSMS.0301 for refused credentials, null for an
+// unscheduled deletion, a gateway's 403 for a project its credentials do not cover, no
+// ListSecrets, ListSecretVersions or ShowSecret (405), and a backup magic that its length byte
+// announces. It uses the standard library and go-jose only, and can be broken on purpose, one
+// Defect at a time.
+package indie
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The server's one identity: a project, a token and an access key pair.
+const (
+	ProjectID = "5e1d0c9b8a7f6e5d4c3b2a1908f7e6d5"
+	Token     = "MIIindie-token-7f3a9c1e5b2d8f4a6c0e9b3d7a1f5c2e"
+	AK        = "INDIEAKZ7Q2M4X8K1P5W"
+	SK        = "indieSecretKeyR7t2Yp9Lm4Qx8Vz1Nc6Bw3Hd5Fg0"
+)
+
+var namePattern = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,64}$`)
+
+// Server is the independent CSMS.
+type Server struct {
+	defect Defect
+	key    *rsa.PrivateKey
+	kid    string
+
+	mu      sync.Mutex
+	secrets map[string]*secret
+	// issued remembers blobs (and encrypted keys) for the defects that need them.
+	issued map[string]snapshot
+	last   map[string]string
+	// ghosts are deleted secrets whose versions still answer, under DefectDeleteKeepsVer.
+	ghosts []ghost
+	// headerCache is DefectHeadersUnsigned's memory of signed header values.
+	headerCache map[string]string
+}
+
+type ghost struct {
+	name string
+	sec  *secret
+}
+
+type secret struct {
+	id       string
+	created  int64
+	versions []version
+}
+
+type version struct {
+	ID      string   `json:"id"`
+	Value   string   `json:"value"`
+	Stages  []string `json:"stages"`
+	Created int64    `json:"created"`
+}
+
+// New returns a server with one defect (DefectNone for none) and a fresh RSA-2048 key.
+func New(d Defect) (*Server, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, err
+	}
+	return &Server{
+		defect: d, key: key, kid: "indie-" + randomHex(8),
+		headerCache: map[string]string{}, secrets: map[string]*secret{}, issued: map[string]snapshot{}, last: map[string]string{},
+	}, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func nowMillis() int64 { return time.Now().UnixMilli() }
+
+// ServeHTTP answers as the API gateway and the service behind it would: credentials first,
+// then the project, then the operation.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.defect != DefectNoRequestID {
+		w.Header().Set("X-Request-Id", randomHex(16))
+	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 6<<20))
+	if code, status, msg := s.authenticate(r, body); status != 0 {
+		s.fail(w, status, code, msg)
+		return
+	}
+	segs := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if len(segs) < 3 || segs[0] != "v1" || segs[2] != "secrets" {
+		if s.defect == DefectUnknownRoute200 {
+			s.json(w, http.StatusOK, map[string]any{})
+			return
+		}
+		s.fail(w, http.StatusNotFound, "APIGW.0101", "No API matches this method and path.")
+		return
+	}
+	project := segs[1]
+	if s.defect == DefectMalformedProject500 && strings.Contains(project, "!") {
+		s.fail(w, http.StatusInternalServerError, "CSMS.0001", "Something went wrong on our side.")
+		return
+	}
+	if project != ProjectID && s.defect != DefectOtherProjectOK {
+		s.fail(w, http.StatusForbidden, "APIGW.0302", "These credentials do not cover the project in the path.")
+		return
+	}
+	s.route(w, r, segs[3:], body)
+}
+
+// authenticate returns a refusal (status not 0) unless the request carries the server's token
+// or a valid signature with its AK/SK.
+func (s *Server) authenticate(r *http.Request, body []byte) (code string, status int, msg string) {
+	token, authz := r.Header.Get("X-Auth-Token"), r.Header.Get("Authorization")
+	switch {
+	case token == "" && authz == "":
+		if s.defect == DefectNoCredentialsOK {
+			return "", 0, ""
+		}
+		return "APIGW.0301", http.StatusUnauthorized, "Authentication required: send X-Auth-Token or sign the request."
+	case token != "":
+		if token == Token || s.defect == DefectAnyToken {
+			return "", 0, ""
+		}
+		msg := "The token is not valid."
+		if s.defect == DefectEchoToken {
+			msg = "The token " + token + " is not valid."
+		}
+		return "CSMS.0301", http.StatusBadRequest, msg
+	}
+	a, err := parseAuthorization(authz)
+	if err == nil && a.ak != AK {
+		err = fmt.Errorf("unknown access key")
+	}
+	if err == nil {
+		err = verifySignature(r, a, SK, body, time.Now(), s.defect, s.headerCache)
+	}
+	if err != nil {
+		return "CSMS.0301", http.StatusBadRequest, "The signature is not valid: " + err.Error() + "."
+	}
+	return "", 0, ""
+}
+
+// route dispatches what follows /v1/{project_id}/secrets.
+func (s *Server) route(w http.ResponseWriter, r *http.Request, rest []string, body []byte) {
+	m := r.Method
+	switch {
+	case len(rest) == 0 && m == http.MethodPost:
+		s.create(w, body)
+		return
+	case len(rest) == 0 && m == http.MethodGet:
+		s.notAllowed(w, "POST")
+		return
+	case len(rest) == 1 && rest[0] == "restore" && m == http.MethodPost:
+		s.restore(w, body)
+		return
+	}
+	if len(rest) == 0 || len(rest) > 3 {
+		s.fail(w, http.StatusNotFound, "APIGW.0101", "No API matches this method and path.")
+		return
+	}
+	name := rest[0]
+	if !namePattern.MatchString(name) {
+		switch {
+		case s.defect == DefectBadName500 && strings.Contains(name, "."):
+			s.fail(w, http.StatusInternalServerError, "CSMS.0001", "Something went wrong on our side.")
+			return
+		case s.defect == DefectLongName200 && len(name) == 65 && r.Method == http.MethodPost:
+			s.backup(w, name, &secret{})
+			return
+		default:
+			s.fail(w, http.StatusBadRequest, "CSMS.0002", "secret_name must match ^[a-zA-Z0-9_-]{1,64}$.")
+			return
+		}
+	}
+	op := m + " " + strings.Join(append([]string{"{name}"}, rest[1:]...), "/")
+	if len(rest) == 3 && rest[1] == "versions" {
+		op = m + " {name}/versions/{id}"
+	}
+	switch op {
+	case "DELETE {name}", "POST {name}/backup", "POST {name}/versions", "GET {name}/versions/{id}":
+	case "GET {name}":
+		s.notAllowed(w, "DELETE")
+		return
+	case "GET {name}/versions":
+		s.notAllowed(w, "POST")
+		return
+	default:
+		s.fail(w, http.StatusNotFound, "APIGW.0101", "No API matches this method and path.")
+		return
+	}
+	sec := s.secrets[name]
+	if sec == nil && op == "GET {name}/versions/{id}" {
+		for _, g := range s.ghosts {
+			if g.name == name {
+				sec = g.sec
+			}
+		}
+	}
+	if sec == nil {
+		status := http.StatusBadRequest
+		if s.defect == DefectUnknownSecret410 {
+			status = http.StatusGone
+		}
+		s.fail(w, status, "CSMS.0106", "No secret of that name in this project.")
+		return
+	}
+	switch op {
+	case "DELETE {name}":
+		s.remove(w, name)
+	case "POST {name}/backup":
+		s.backup(w, name, sec)
+	case "POST {name}/versions":
+		s.addVersion(w, name, sec, body)
+	default:
+		s.showVersion(w, name, sec, rest[2])
+	}
+}
+
+func (s *Server) notAllowed(w http.ResponseWriter, allow string) {
+	w.Header().Set("Allow", allow)
+	s.fail(w, http.StatusMethodNotAllowed, "APIGW.0102", "This server does not offer that operation.")
+}
+
+// fail writes the vendor's error body, or a broken one under an error-body defect.
+func (s *Server) fail(w http.ResponseWriter, status int, code, msg string) {
+	switch s.defect {
+	case DefectErrorsPlainText:
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "%s %s\n", code, msg)
+		return
+	case DefectNoErrorMsg:
+		s.json(w, status, map[string]any{"error_code": code})
+		return
+	case DefectNullErrorMessage:
+		s.json(w, status, map[string]any{"error_code": code, "error_msg": nil})
+		return
+	case DefectShortErrorCode:
+		// The gateway's codes only: the service's CSMS.* codes are read by clients.
+		code = strings.Replace(code, "APIGW.", "GW.", 1)
+	case DefectMisshapenCode:
+		code = strings.Replace(code, "APIGW.", "apigw-", 1)
+	}
+	s.json(w, status, map[string]any{"error_code": code, "error_msg": msg})
+}
+
+func (s *Server) json(w http.ResponseWriter, status int, v any) {
+	var b bytes.Buffer
+	_ = json.NewEncoder(&b).Encode(v)
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b.Bytes())
+}
