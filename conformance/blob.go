@@ -8,8 +8,8 @@ import (
 	"strings"
 )
 
-// The secret_blob format, as the vendor's page shows it (see csms-facts.md §2): a prefix, then
-// a JWE in compact serialization. This reader is the suite's own, written from those documents;
+// The secret_blob format, as the vendor's backup page shows it: a prefix, then a JWE in compact
+// serialization. This reader is the suite's own, written from those documents;
 // it shares no code with any implementation it checks.
 const (
 	// blobPrefix is the documented start of every secret_blob.

@@ -11,16 +11,20 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/csmskit/csmskit/internal/redact"
 )
 
 // Reports are meant to be shared, so nothing secret reaches them: credentials, secret values
 // and blobs are replaced wherever the suite can recognise them.
 
-// redactedHeaders never appear in a report with their value.
-var redactedHeaders = []string{"Authorization", "X-Auth-Token", "X-Subject-Token", "Proxy-Authorization", "Cookie", "Set-Cookie"}
+// redactedHeaders never appear in a report with their value: the list the mock's journal
+// hides too.
+var redactedHeaders = redact.Headers()
 
-// redactedFields are JSON members whose string values are secret: values and blobs.
-var redactedFields = []string{"secret_string", "secret_binary", "secret_blob"}
+// redactedFields are JSON members whose string values are secret (values, blobs, passwords):
+// the list the mock's journal hides too.
+var redactedFields = redact.Fields()
 
 // blobText matches a secret_blob, or a JWE-like run of base64url segments, in text that is
 // not a JSON secret member; the magic alone, as messages quote it, stays.

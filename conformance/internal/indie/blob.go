@@ -64,6 +64,9 @@ func (s *Server) seal(snap snapshot) (string, error) {
 			b, _ := base64.RawURLEncoding.DecodeString(seg)
 			segs[i] = base64.URLEncoding.EncodeToString(b)
 		}
+	case DefectHugeBlob:
+		// A ciphertext padded past the documented maximum, still well-formed base64url.
+		segs[3] += strings.Repeat("A", 5242880)
 	case DefectWrongIV:
 		iv := make([]byte, 12)
 		_, _ = rand.Read(iv)

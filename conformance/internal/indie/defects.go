@@ -43,6 +43,7 @@ const (
 	DefectValueInHeader Defect = "the secret's value in the JWE header"
 	DefectBase64Value   Defect = "the secret's value in base64 in the JWE header"
 	DefectSameBlob      Defect = "the same blob on every call"
+	DefectHugeBlob      Defect = "a blob over 5,242,880 characters"
 	// Restore and delete.
 	DefectRestoreTampered   Defect = "tampered blob restored"
 	DefectRestoreOverwrites Defect = "restore onto an existing secret replaces it"
@@ -62,7 +63,7 @@ var Defects = []Defect{
 	DefectNoCredentialsOK, DefectAnyToken, DefectAnySignature, DefectNoDateWindow, DefectBodyUnsigned,
 	DefectPathUnsigned, DefectQueryUnsigned, DefectHeadersUnsigned, DefectOtherProjectOK, DefectMalformedProject500,
 	DefectNoPrefix, DefectTruncatedJWE, DefectPaddedJWE, DefectNoKid, DefectWrongIV, DefectValueInHeader,
-	DefectBase64Value, DefectSameBlob,
+	DefectBase64Value, DefectSameBlob, DefectHugeBlob,
 	DefectRestoreTampered, DefectRestoreOverwrites, DefectRestoreNewestOnly, DefectRestoreLosesStage,
 	DefectRestoreAnyString, DefectDeleteKeeps, DefectDeleteKeepsVer,
 }
@@ -72,7 +73,7 @@ var Defects = []Defect{
 // notice the defect.
 func formatDefect(d Defect) bool {
 	switch d {
-	case DefectNoPrefix, DefectTruncatedJWE, DefectPaddedJWE, DefectWrongIV:
+	case DefectNoPrefix, DefectTruncatedJWE, DefectPaddedJWE, DefectWrongIV, DefectHugeBlob:
 		return true
 	}
 	return false
