@@ -1,6 +1,9 @@
 package conformance
 
-import "github.com/csmskit/csmskit/conformance/internal/indie"
+import (
+	"github.com/csmskit/csmskit/conformance/internal/indie"
+	"github.com/csmskit/csmskit/mock"
+)
 
 // allCases is the mutation table: the conforming runs, then one run per defect of the
 // independent server, each with the checks that must notice it.
@@ -10,6 +13,11 @@ func allCases() []brokenCase {
 		{mock: true, findings: []string{specLengthByte}},
 		{mock: true, ways: "token", findings: []string{specLengthByte}, skipped: akskOnly},
 		{mock: true, ways: "aksk", findings: []string{specLengthByte}, skipped: tokenOnly},
+		// Strict mode turns should-level findings into failures.
+		{mock: true, name: "strict", env: map[string]string{EnvStrict: "true"}, failed: []string{specLengthByte}},
+		// A secret the user names is the subject of the backup checks.
+		{mock: true, name: "a named secret", env: map[string]string{EnvSecretName: mock.DemoSecretName, EnvSecretValue: mock.DemoSecretValue},
+			findings: []string{specLengthByte}},
 	}
 	for _, d := range indie.Defects {
 		m := mutations[d]

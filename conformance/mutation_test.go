@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"fmt"
+	"maps"
 	"net/http/httptest"
 	"os"
 	"slices"
@@ -27,6 +28,10 @@ type brokenCase struct {
 	// must pass.
 	failed, findings, skipped []string
 	labels                    string
+	// env adds settings to the run (strict mode, a secret the user names).
+	env map[string]string
+	// name tells apart runs of the same target, defect and ways.
+	name string
 }
 
 func TestMutations(t *testing.T) {
@@ -41,9 +46,13 @@ func TestMutations(t *testing.T) {
 		for _, bc := range allCases() {
 			name := fmt.Sprintf("%s/%s", map[bool]string{true: "mock", false: "indie"}[bc.mock], cmpOr(string(bc.defect), "no defect"))
 			name += ", " + cmpOr(bc.ways, "both")
+			if bc.name != "" {
+				name += ", " + bc.name
+			}
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
 				env := map[string]string{}
+				maps.Copy(env, bc.env)
 				if bc.labels != "" {
 					env[EnvLabelFilter] = bc.labels
 				}
