@@ -13,6 +13,10 @@ func (s *suite) inputChecks() {
 				"the API reference and the SDK: secret_name matches ^[a-zA-Z0-9_-]{1,64}$; the backup page: 400 \"Invalid request parameter\"",
 				s.refuses(b.what))
 		}
+		s.must("answers "+provokeDottedName+" with 400, or as an unknown secret", areaInput,
+			"a documented conflict: the API reference and the SDK give ^[a-zA-Z0-9_-]{1,64}$ (400), "+
+				"one regional CreateSecret page and the console allow a dot (then no such secret: 404, or 400 CSMS.0106)",
+			s.refuses(provokeDottedName))
 		for _, b := range badProjectIDs {
 			s.must("refuses "+b.what+" with 400, 403 or 401", areaInput,
 				"the reference pages: a project ID of 32 characters (32 to 64 in the definitions), no character set given; "+

@@ -32,6 +32,8 @@ type brokenCase struct {
 	env map[string]string
 	// name tells apart runs of the same target, defect and ways.
 	name string
+	// dots makes the independent server accept a '.' in secret names (a documented conflict).
+	dots bool
 }
 
 func TestMutations(t *testing.T) {
@@ -62,6 +64,9 @@ func TestMutations(t *testing.T) {
 					srv, err := indie.New(bc.defect)
 					if err != nil {
 						t.Fatal(err)
+					}
+					if bc.dots {
+						srv.AcceptDots()
 					}
 					hs := httptest.NewServer(srv)
 					defer hs.Close()

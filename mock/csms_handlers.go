@@ -9,7 +9,8 @@ import (
 )
 
 // csmsHandlers implements the generated strict server over the secrets service. Failures are
-// returned as errors carrying a catalogue code; the strict server's error hook writes them.
+// returned as errors (domain failures or catalogue codes); the strict server's error hook hands
+// them to the edge, which answers them.
 type csmsHandlers struct {
 	svc *secrets.Service
 }
@@ -19,11 +20,11 @@ var _ csmsapi.StrictServerInterface = (*csmsHandlers)(nil)
 // defaultPageSize is ListSecrets' and ListSecretVersions' documented default limit.
 const defaultPageSize = 50
 
+// pageSize reads ListSecrets' limit, a string the request check has held to 1..1000.
 func pageSize(limit *string) int {
 	if limit == nil {
 		return defaultPageSize
 	}
-	// The request validator has checked the pattern 1..200.
 	n, err := strconv.Atoi(*limit)
 	if err != nil || n <= 0 {
 		return defaultPageSize
@@ -31,66 +32,72 @@ func pageSize(limit *string) int {
 	return n
 }
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
 	}
-	return *s
+	return *p
 }
 
 func ptr[T any](v T) *T { return &v }
 
-func optional(s string) *string {
-	if s == "" {
+// optional leaves out a field that is not set.
+func optional[T comparable](v T) *T {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return &v
+}
+
+func toAPISecret(s *secrets.Secret) csmsapi.Secret {
+	return csmsapi.Secret{
+		Id:                  ptr(s.ID),
+		Name:                ptr(s.Name),
+		State:               ptr(csmsapi.SecretState(s.State)),
+		KmsKeyId:            optional(s.KMSKeyID),
+		Description:         ptr(s.Description),
+		SecretType:          ptr(csmsapi.SecretTypeAnswered(s.SecretType)),
+		EnterpriseProjectId: optional(s.EnterpriseProjectID),
+		CreateTime:          ptr(s.CreateTime),
+		UpdateTime:          ptr(s.UpdateTime),
+		// Left out, not null, when no deletion is scheduled: the vendor's SDK reads either.
+		ScheduledDeleteTime: optional(s.ScheduledDeleteTime),
+		AutoRotation:        ptr(s.AutoRotation),
+		RotationPeriod:      optional(s.RotationPeriod),
+		RotationConfig:      optional(s.RotationConfig),
+		RotationFuncUrn:     optional(s.RotationFuncURN),
+		EventSubscriptions:  optionalSlice(s.EventSubscriptions),
+	}
+}
+
+func optionalSlice[T any](s []T) *[]T {
+	if len(s) == 0 {
 		return nil
 	}
 	return &s
 }
 
-// optionalTime leaves out a time that is not set, as the vendor's SDK expects null there.
-func optionalTime(ms int64) *int64 {
-	if ms == 0 {
-		return nil
-	}
-	return &ms
-}
-
-func toAPISecret(s *secrets.Secret) csmsapi.Secret {
-	return csmsapi.Secret{
-		Id:                  s.ID,
-		Name:                s.Name,
-		State:               csmsapi.SecretState(s.State),
-		KmsKeyId:            optional(s.KMSKeyID),
-		Description:         ptr(s.Description),
-		SecretType:          ptr(s.SecretType),
-		EnterpriseProjectId: optional(s.EnterpriseProjectID),
-		CreateTime:          s.CreateTime,
-		UpdateTime:          ptr(s.UpdateTime),
-		ScheduledDeleteTime: optionalTime(s.ScheduledDeleteTime),
-		AutoRotation:        ptr(false),
-	}
-}
-
 func toAPIVersion(s *secrets.Secret, v *secrets.Version) csmsapi.VersionMetadata {
-	stages := v.Stages
-	if stages == nil {
-		stages = []string{}
-	}
 	return csmsapi.VersionMetadata{
-		Id:            v.ID,
-		CreateTime:    v.CreateTime,
-		KmsKeyId:      optional(s.KMSKeyID),
-		SecretName:    s.Name,
-		VersionStages: stages,
+		Id:         ptr(v.ID),
+		CreateTime: ptr(v.CreateTime),
+		ExpireTime: v.ExpireTime,
+		KmsKeyId:   optional(s.KMSKeyID),
+		SecretName: ptr(s.Name),
+		// A version without a stage comes back without the field, as the vendor documents.
+		VersionStages: optionalSlice(v.Stages),
 	}
 }
 
 func secretOK(s *secrets.Secret) csmsapi.SecretResponseJSONResponse {
-	return csmsapi.SecretResponseJSONResponse{Body: csmsapi.SecretResponse{Secret: toAPISecret(s)}}
+	return csmsapi.SecretResponseJSONResponse{Body: csmsapi.SecretResponse{Secret: ptr(toAPISecret(s))}}
 }
 
-func pageInfo(count int, next string) csmsapi.PageInfo {
-	return csmsapi.PageInfo{CurrentCount: &count, NextMarker: &next}
+// pageInfo leaves next_marker out on the last page: clients loop while it is present.
+func pageInfo(count int, next string) *csmsapi.PageInfo {
+	return &csmsapi.PageInfo{CurrentCount: &count, NextMarker: optional(next)}
 }
 
 func (h *csmsHandlers) CreateSecret(_ context.Context, req csmsapi.CreateSecretRequestObject) (csmsapi.CreateSecretResponseObject, error) {
@@ -99,9 +106,16 @@ func (h *csmsHandlers) CreateSecret(_ context.Context, req csmsapi.CreateSecretR
 		Name:                b.Name,
 		Description:         deref(b.Description),
 		KMSKeyID:            deref(b.KmsKeyId),
-		SecretType:          deref(b.SecretType),
+		SecretType:          string(deref(b.SecretType)),
 		EnterpriseProjectID: deref(b.EnterpriseProjectId),
 		Value:               secrets.Value{String: b.SecretString, Binary: b.SecretBinary},
+		Settings: secrets.Settings{
+			AutoRotation:       deref(b.AutoRotation),
+			RotationPeriod:     deref(b.RotationPeriod),
+			RotationConfig:     deref(b.RotationConfig),
+			RotationFuncURN:    deref(b.RotationFuncUrn),
+			EventSubscriptions: deref(b.EventSubscriptions),
+		},
 	})
 	if err != nil {
 		return nil, err
@@ -110,7 +124,8 @@ func (h *csmsHandlers) CreateSecret(_ context.Context, req csmsapi.CreateSecretR
 }
 
 func (h *csmsHandlers) ListSecrets(_ context.Context, req csmsapi.ListSecretsRequestObject) (csmsapi.ListSecretsResponseObject, error) {
-	page, err := h.svc.List(req.ProjectId, pageSize(req.Params.Limit), deref(req.Params.Marker))
+	p := req.Params
+	page, err := h.svc.List(req.ProjectId, pageSize(p.Limit), deref(p.Marker), deref(p.EventName))
 	if err != nil {
 		return nil, err
 	}
@@ -119,24 +134,9 @@ func (h *csmsHandlers) ListSecrets(_ context.Context, req csmsapi.ListSecretsReq
 		list[i] = toAPISecret(s)
 	}
 	return csmsapi.ListSecrets200JSONResponse{Body: csmsapi.ListSecretsResponse{
-		Secrets:  list,
+		Secrets:  &list,
 		PageInfo: pageInfo(len(list), page.NextMarker),
 	}}, nil
-}
-
-func (h *csmsHandlers) UploadSecretBlob(_ context.Context, req csmsapi.UploadSecretBlobRequestObject) (csmsapi.UploadSecretBlobResponseObject, error) {
-	s, err := h.svc.Restore(req.ProjectId, req.Body.SecretBlob)
-	if err != nil {
-		return nil, err
-	}
-	return csmsapi.UploadSecretBlob200JSONResponse{SecretResponseJSONResponse: secretOK(s)}, nil
-}
-
-func (h *csmsHandlers) DeleteSecret(_ context.Context, req csmsapi.DeleteSecretRequestObject) (csmsapi.DeleteSecretResponseObject, error) {
-	if err := h.svc.Delete(req.ProjectId, req.SecretName); err != nil {
-		return nil, err
-	}
-	return csmsapi.DeleteSecret200Response{}, nil
 }
 
 func (h *csmsHandlers) ShowSecret(_ context.Context, req csmsapi.ShowSecretRequestObject) (csmsapi.ShowSecretResponseObject, error) {
@@ -147,12 +147,43 @@ func (h *csmsHandlers) ShowSecret(_ context.Context, req csmsapi.ShowSecretReque
 	return csmsapi.ShowSecret200JSONResponse{SecretResponseJSONResponse: secretOK(s)}, nil
 }
 
+func (h *csmsHandlers) UpdateSecret(_ context.Context, req csmsapi.UpdateSecretRequestObject) (csmsapi.UpdateSecretResponseObject, error) {
+	b := req.Body
+	s, err := h.svc.Update(req.ProjectId, req.SecretName, secrets.SecretUpdate{
+		KMSKeyID:           b.KmsKeyId,
+		Description:        b.Description,
+		RotationPeriod:     b.RotationPeriod,
+		RotationFuncURN:    b.RotationFuncUrn,
+		AutoRotation:       b.AutoRotation,
+		EventSubscriptions: b.EventSubscriptions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return csmsapi.UpdateSecret200JSONResponse{SecretResponseJSONResponse: secretOK(s)}, nil
+}
+
+func (h *csmsHandlers) DeleteSecret(_ context.Context, req csmsapi.DeleteSecretRequestObject) (csmsapi.DeleteSecretResponseObject, error) {
+	if err := h.svc.Delete(req.ProjectId, req.SecretName); err != nil {
+		return nil, err
+	}
+	return csmsapi.DeleteSecret200Response{}, nil
+}
+
 func (h *csmsHandlers) DownloadSecretBlob(_ context.Context, req csmsapi.DownloadSecretBlobRequestObject) (csmsapi.DownloadSecretBlobResponseObject, error) {
 	blob, err := h.svc.Backup(req.ProjectId, req.SecretName)
 	if err != nil {
 		return nil, err
 	}
 	return blobAnswer(blob), nil
+}
+
+func (h *csmsHandlers) UploadSecretBlob(_ context.Context, req csmsapi.UploadSecretBlobRequestObject) (csmsapi.UploadSecretBlobResponseObject, error) {
+	s, err := h.svc.Restore(req.ProjectId, req.Body.SecretBlob)
+	if err != nil {
+		return nil, err
+	}
+	return csmsapi.UploadSecretBlob200JSONResponse{SecretResponseJSONResponse: secretOK(s)}, nil
 }
 
 func (h *csmsHandlers) RestoreSecret(_ context.Context, req csmsapi.RestoreSecretRequestObject) (csmsapi.RestoreSecretResponseObject, error) {
@@ -169,46 +200,4 @@ func (h *csmsHandlers) DeleteSecretForSchedule(_ context.Context, req csmsapi.De
 		return nil, err
 	}
 	return csmsapi.DeleteSecretForSchedule200JSONResponse{SecretResponseJSONResponse: secretOK(s)}, nil
-}
-
-func (h *csmsHandlers) ListSecretVersions(_ context.Context, req csmsapi.ListSecretVersionsRequestObject) (csmsapi.ListSecretVersionsResponseObject, error) {
-	s, page, err := h.svc.ListVersions(req.ProjectId, req.SecretName, pageSize(req.Params.Limit), deref(req.Params.Marker))
-	if err != nil {
-		return nil, err
-	}
-	list := make([]csmsapi.VersionMetadata, len(page.Items))
-	for i := range page.Items {
-		list[i] = toAPIVersion(s, &page.Items[i])
-	}
-	return csmsapi.ListSecretVersions200JSONResponse{Body: csmsapi.ListSecretVersionsResponse{
-		VersionMetadatas: list,
-		PageInfo:         pageInfo(len(list), page.NextMarker),
-	}}, nil
-}
-
-func (h *csmsHandlers) CreateSecretVersion(_ context.Context, req csmsapi.CreateSecretVersionRequestObject) (csmsapi.CreateSecretVersionResponseObject, error) {
-	b := req.Body
-	var stages []string
-	if b.VersionStages != nil {
-		stages = *b.VersionStages
-	}
-	s, v, err := h.svc.AddVersion(req.ProjectId, req.SecretName, secrets.Value{String: b.SecretString, Binary: b.SecretBinary}, stages)
-	if err != nil {
-		return nil, err
-	}
-	return csmsapi.CreateSecretVersion200JSONResponse{Body: csmsapi.CreateSecretVersionResponse{
-		VersionMetadata: toAPIVersion(s, v),
-	}}, nil
-}
-
-func (h *csmsHandlers) ShowSecretVersion(_ context.Context, req csmsapi.ShowSecretVersionRequestObject) (csmsapi.ShowSecretVersionResponseObject, error) {
-	s, v, err := h.svc.ShowVersion(req.ProjectId, req.SecretName, req.VersionId)
-	if err != nil {
-		return nil, err
-	}
-	return csmsapi.ShowSecretVersion200JSONResponse{Body: csmsapi.ShowSecretVersionResponse{Version: csmsapi.SecretVersion{
-		VersionMetadata: toAPIVersion(s, v),
-		SecretString:    v.Value.String,
-		SecretBinary:    v.Value.Binary,
-	}}}, nil
 }

@@ -21,11 +21,15 @@ var domainCodes = map[secrets.Kind]apierror.Code{
 	secrets.NotScheduled:     apierror.SecretNotInScheduleDelete,
 	secrets.VersionNotFound:  apierror.ResourceNotFound,
 	secrets.InvalidValue:     apierror.InvalidParameter,
-	// The vendor documents no code for these three; the closest documented shapes are
+	secrets.StageNotFound:    apierror.ResourceNotFound,
+	secrets.BuiltInStage:     apierror.InvalidParameter,
+	secrets.TagNotAllowed:    apierror.InvalidParameter,
+	// The vendor documents no code for these four; the closest documented shapes are
 	// "the request is invalid" and, for a blob, "the value of parameter is invalid".
-	secrets.NameTaken:       apierror.InvalidRequest,
-	secrets.TooManyVersions: apierror.InvalidRequest,
-	secrets.InvalidBackup:   apierror.InvalidParameter,
+	secrets.NameTaken:     apierror.InvalidRequest,
+	secrets.TooManyStages: apierror.InvalidRequest,
+	secrets.TooManyTags:   apierror.InvalidRequest,
+	secrets.InvalidBackup: apierror.InvalidParameter,
 }
 
 // apiError is the vendor error to answer err with. A failure that is neither a domain failure

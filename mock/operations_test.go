@@ -62,22 +62,24 @@ func TestSecretLifecycle(t *testing.T) {
 		t.Errorf("v2 value = %+v", v.Version)
 	}
 
-	var versions struct {
+	type versionPage struct {
 		List []struct {
 			ID string `json:"id"`
 		} `json:"version_metadatas"`
 		Page struct {
-			Count int    `json:"current_count"`
-			Next  string `json:"next_marker"`
+			Count int     `json:"current_count"`
+			Next  *string `json:"next_marker"`
 		} `json:"page_info"`
 	}
-	c.must(200, "GET", base+"/db-password/versions?limit=2", "", demoToken).json(t, &versions)
-	if len(versions.List) != 2 || versions.Page.Count != 2 || versions.Page.Next != "v2" {
-		t.Errorf("first page of versions = %+v", versions)
+	var first, second versionPage
+	c.must(200, "GET", base+"/db-password/versions?limit=2", "", demoToken).json(t, &first)
+	if len(first.List) != 2 || first.Page.Count != 2 || first.Page.Next == nil || *first.Page.Next != "v2" {
+		t.Errorf("first page of versions = %+v", first)
 	}
-	c.must(200, "GET", base+"/db-password/versions?limit=2&marker=v2", "", demoToken).json(t, &versions)
-	if len(versions.List) != 1 || versions.List[0].ID != "v3" || versions.Page.Next != "" {
-		t.Errorf("second page of versions = %+v", versions)
+	c.must(200, "GET", base+"/db-password/versions?limit=2&marker=v2", "", demoToken).json(t, &second)
+	// On the last page next_marker is absent, so a client looping while it is present stops.
+	if len(second.List) != 1 || second.List[0].ID != "v3" || second.Page.Next != nil {
+		t.Errorf("second page of versions = %+v", second)
 	}
 
 	var scheduled secretBody
@@ -100,29 +102,41 @@ func TestListSecretsPages(t *testing.T) {
 	for i := range 5 {
 		c.create(fmt.Sprintf("s%d", i), "v")
 	}
-	var page struct {
+	type listPage struct {
 		Secrets []struct {
 			Name string `json:"name"`
 		} `json:"secrets"`
 		Info struct {
-			Count int    `json:"current_count"`
-			Next  string `json:"next_marker"`
+			Count int     `json:"current_count"`
+			Next  *string `json:"next_marker"`
 		} `json:"page_info"`
 	}
-	var names []string
-	marker := ""
-	for range 3 {
-		c.must(200, "GET", base+"?limit=2"+marker, "", demoToken).json(t, &page)
-		for _, s := range page.Secrets {
-			names = append(names, s.Name)
+	// Two ways clients loop: while next_marker is present, and until a page is short. Both
+	// see every secret once, in three pages, and stop; ?marker= (empty) is the first page.
+	for _, untilShort := range []bool{false, true} {
+		var names []string
+		marker, pages := "", 0
+		for pages < 10 {
+			var page listPage
+			c.must(200, "GET", base+"?limit=2&marker="+marker, "", demoToken).json(t, &page)
+			pages++
+			for _, s := range page.Secrets {
+				names = append(names, s.Name)
+			}
+			if page.Info.Count != len(page.Secrets) {
+				t.Errorf("current_count %d for %d secrets", page.Info.Count, len(page.Secrets))
+			}
+			if untilShort && page.Info.Count < 2 || !untilShort && page.Info.Next == nil {
+				break
+			}
+			if page.Info.Next == nil {
+				t.Fatalf("page %d is full but has no next_marker", pages)
+			}
+			marker = *page.Info.Next
 		}
-		if page.Info.Count != len(page.Secrets) {
-			t.Errorf("current_count %d for %d secrets", page.Info.Count, len(page.Secrets))
+		if !slices.Equal(names, []string{"s0", "s1", "s2", "s3", "s4"}) || pages != 3 {
+			t.Errorf("until short %v: %d pages gave %v", untilShort, pages, names)
 		}
-		marker = "&marker=" + page.Info.Next
-	}
-	if !slices.Equal(names, []string{"s0", "s1", "s2", "s3", "s4"}) || page.Info.Next != "" {
-		t.Errorf("pages gave %v, last next_marker %q", names, page.Info.Next)
 	}
 }
 

@@ -113,8 +113,17 @@ func (s *Server) authorize(c *call) error {
 	if !c.authenticated {
 		return nil
 	}
-	action, _ := c.req.Route.Operation.Extensions["x-iam-action"].(string)
-	return auth.Authorize(c.principal, c.req.Params["project_id"], action)
+	ext := c.req.Route.Operation.Extensions
+	action, _ := ext["x-iam-action"].(string)
+	var aliases []string
+	if list, ok := ext["x-iam-action-aliases"].([]any); ok {
+		for _, a := range list {
+			if name, ok := a.(string); ok {
+				aliases = append(aliases, name)
+			}
+		}
+	}
+	return auth.Authorize(c.principal, c.req.Params["project_id"], action, aliases...)
 }
 
 // checkBody reads the body within the bound and checks the other parameters and the body

@@ -33,8 +33,9 @@ type Request struct {
 // OperationID names the matched operation.
 func (q *Request) OperationID() string { return q.Route.Operation.OperationID }
 
-// Match finds the operation r is for. An unknown path answers the gateway's 404 APIGW.0101;
-// a known path with another method answers 405 with the path's methods in allow.
+// Match finds the operation r is for. An unknown path, or a known path with another method,
+// answers the gateway's 404 APIGW.0101 for an API it does not publish; for a wrong method
+// allow lists the path's methods, and the message says which.
 func (c *Contract) Match(r *http.Request) (q *Request, allow []string, err *apierror.Error) {
 	route, params, findErr := c.FindRoute(r)
 	if findErr == nil {
@@ -42,8 +43,8 @@ func (c *Contract) Match(r *http.Request) (q *Request, allow []string, err *apie
 	}
 	var notAllowed *MethodNotAllowedError
 	if errors.As(findErr, &notAllowed) {
-		return nil, notAllowed.Allowed, apierror.New(apierror.APINotFound, "the API request method does not exist").
-			WithStatus(http.StatusMethodNotAllowed)
+		return nil, notAllowed.Allowed, apierror.New(apierror.APINotFound,
+			"the API request method does not exist; this path takes "+strings.Join(notAllowed.Allowed, ", "))
 	}
 	return nil, nil, apierror.New(apierror.APINotFound, "")
 }

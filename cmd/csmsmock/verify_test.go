@@ -98,7 +98,7 @@ func TestProxyCommand(t *testing.T) {
 	if out, err := runVerify(t, "--admin", proxyURL); err != nil {
 		t.Errorf("proxy gate after clean traffic: %v\n%s", err, out)
 	}
-	call(t, "GET", proxyURL+"/v1/"+mock.DemoProjectID+"/secrets?limit=500", mock.DemoToken, "")
+	call(t, "GET", proxyURL+"/v1/"+mock.DemoProjectID+"/secrets?limit=5000", mock.DemoToken, "")
 	if out, err := runVerify(t, "--admin", proxyURL); !errors.Is(err, errViolations) || !strings.Contains(out, "limit") {
 		t.Errorf("proxy gate after an invalid request: %v\n%s", err, out)
 	}

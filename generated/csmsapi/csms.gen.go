@@ -23,6 +23,42 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for BatchCreateOrDeleteTagsRequestAction.
+const (
+	Create BatchCreateOrDeleteTagsRequestAction = "create"
+	Delete BatchCreateOrDeleteTagsRequestAction = "delete"
+)
+
+// Valid indicates whether the value is a known member of the BatchCreateOrDeleteTagsRequestAction enum.
+func (e BatchCreateOrDeleteTagsRequestAction) Valid() bool {
+	switch e {
+	case Create:
+		return true
+	case Delete:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListResourceInstancesRequestAction.
+const (
+	Count  ListResourceInstancesRequestAction = "count"
+	Filter ListResourceInstancesRequestAction = "filter"
+)
+
+// Valid indicates whether the value is a known member of the ListResourceInstancesRequestAction enum.
+func (e ListResourceInstancesRequestAction) Valid() bool {
+	switch e {
+	case Count:
+		return true
+	case Filter:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SecretState.
 const (
 	DISABLED      SecretState = "DISABLED"
@@ -47,14 +83,92 @@ func (e SecretState) Valid() bool {
 	}
 }
 
+// Defines values for SecretType.
+const (
+	SecretTypeCOMMON    SecretType = "COMMON"
+	SecretTypeGaussDBFG SecretType = "GaussDB-FG"
+	SecretTypeRDSFG     SecretType = "RDS-FG"
+)
+
+// Valid indicates whether the value is a known member of the SecretType enum.
+func (e SecretType) Valid() bool {
+	switch e {
+	case SecretTypeCOMMON:
+		return true
+	case SecretTypeGaussDBFG:
+		return true
+	case SecretTypeRDSFG:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SecretTypeAnswered.
+const (
+	SecretTypeAnsweredCOMMON    SecretTypeAnswered = "COMMON"
+	SecretTypeAnsweredGaussDBFG SecretTypeAnswered = "GaussDB-FG"
+	SecretTypeAnsweredRDS       SecretTypeAnswered = "RDS"
+	SecretTypeAnsweredRDSFG     SecretTypeAnswered = "RDS-FG"
+)
+
+// Valid indicates whether the value is a known member of the SecretTypeAnswered enum.
+func (e SecretTypeAnswered) Valid() bool {
+	switch e {
+	case SecretTypeAnsweredCOMMON:
+		return true
+	case SecretTypeAnsweredGaussDBFG:
+		return true
+	case SecretTypeAnsweredRDS:
+		return true
+	case SecretTypeAnsweredRDSFG:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TagMatchKey.
+const (
+	ResourceName TagMatchKey = "resource_name"
+)
+
+// Valid indicates whether the value is a known member of the TagMatchKey enum.
+func (e TagMatchKey) Valid() bool {
+	switch e {
+	case ResourceName:
+		return true
+	default:
+		return false
+	}
+}
+
+// BatchCreateOrDeleteTagsRequest defines model for BatchCreateOrDeleteTagsRequest.
+type BatchCreateOrDeleteTagsRequest struct {
+	Action   BatchCreateOrDeleteTagsRequestAction `json:"action"`
+	Sequence *string                              `json:"sequence,omitempty"`
+	Tags     []TagItem                            `json:"tags"`
+}
+
+// BatchCreateOrDeleteTagsRequestAction defines model for BatchCreateOrDeleteTagsRequest.Action.
+type BatchCreateOrDeleteTagsRequestAction string
+
 // CreateSecretRequest A new secret. Exactly one of `secret_string` and `secret_binary` is given.
 type CreateSecretRequest struct {
-	Description         *string `json:"description,omitempty"`
-	EnterpriseProjectId *string `json:"enterprise_project_id,omitempty"`
-	KmsKeyId            *string `json:"kms_key_id,omitempty"`
+	AutoRotation        *bool                `json:"auto_rotation,omitempty"`
+	Description         *Description         `json:"description,omitempty"`
+	EnterpriseProjectId *EnterpriseProjectId `json:"enterprise_project_id,omitempty"`
+	EventSubscriptions  *EventSubscriptions  `json:"event_subscriptions,omitempty"`
+	KmsKeyId            *KmsKeyId            `json:"kms_key_id,omitempty"`
 
 	// Name Example: db-password
-	Name SecretName `json:"name"`
+	Name            SecretName      `json:"name"`
+	RotationConfig  *RotationConfig `json:"rotation_config,omitempty"`
+	RotationFuncUrn *string         `json:"rotation_func_urn,omitempty"`
+
+	// RotationPeriod How often to rotate: a number and a unit (`d`, `h`, `m`, `s`), e.g. `30d`; between 6
+	// hours and 8,760 hours. Needed when `auto_rotation` is on.
+	RotationPeriod *RotationPeriod `json:"rotation_period,omitempty"`
 
 	// SecretBinary The value as binary data, base64-encoded, at most 32,768 characters.
 	SecretBinary *SecretBinary `json:"secret_binary,omitempty"`
@@ -62,12 +176,22 @@ type CreateSecretRequest struct {
 	// SecretString The value as text, at most 32,768 characters.
 	SecretString *SecretString `json:"secret_string,omitempty"`
 
-	// SecretType Secret type; `COMMON` when not given.
-	SecretType *string `json:"secret_type,omitempty"`
+	// SecretType Secret type: `COMMON` (the default), `RDS-FG` or `GaussDB-FG`. The SDK also lists
+	// `RDS` as no longer supported (replaced by `RDS-FG`); answers may still carry it.
+	SecretType *SecretType `json:"secret_type,omitempty"`
+}
+
+// CreateSecretTagRequest defines model for CreateSecretTagRequest.
+type CreateSecretTagRequest struct {
+	Tag TagItem `json:"tag"`
 }
 
 // CreateSecretVersionRequest A new version's value. Exactly one of `secret_string` and `secret_binary` is given.
 type CreateSecretVersionRequest struct {
+	// ExpireTime When the version expires: the vendor's pages give it in epoch seconds, unlike the
+	// service's own times. csmskit keeps it and returns it unchanged, whatever its unit.
+	ExpireTime *ExpireTimeRequest `json:"expire_time,omitempty"`
+
 	// SecretBinary The value as binary data, base64-encoded, at most 32,768 characters.
 	SecretBinary *SecretBinary `json:"secret_binary,omitempty"`
 
@@ -78,16 +202,14 @@ type CreateSecretVersionRequest struct {
 	VersionStages *VersionStages `json:"version_stages,omitempty"`
 }
 
-// CreateSecretVersionResponse defines model for CreateSecretVersionResponse.
-type CreateSecretVersionResponse struct {
-	VersionMetadata VersionMetadata `json:"version_metadata"`
-}
-
 // DeleteSecretForScheduleRequest defines model for DeleteSecretForScheduleRequest.
 type DeleteSecretForScheduleRequest struct {
 	// RecoveryWindowInDays Days before the secret is deleted, 7 to 30.
 	RecoveryWindowInDays int `json:"recovery_window_in_days"`
 }
+
+// Description defines model for Description.
+type Description = string
 
 // DownloadSecretBlobResponse defines model for DownloadSecretBlobResponse.
 type DownloadSecretBlobResponse struct {
@@ -97,8 +219,11 @@ type DownloadSecretBlobResponse struct {
 	SecretBlob SecretBlob `json:"secret_blob"`
 }
 
+// EnterpriseProjectId defines model for EnterpriseProjectId.
+type EnterpriseProjectId = string
+
 // EpochMillis A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
-// although one description says seconds.
+// although the descriptions say seconds.
 type EpochMillis = int64
 
 // ErrorResponse The vendor's error body, the same for every non-2xx status.
@@ -113,72 +238,169 @@ type ErrorResponse struct {
 	RequestId *string `json:"request_id,omitempty"`
 }
 
+// EventSubscriptions defines model for EventSubscriptions.
+type EventSubscriptions = []string
+
+// ExpireTime When the version expires, as the client sent it: the vendor's pages give it in epoch
+// seconds, unlike the service's own times; it is kept and returned unchanged. Null (or
+// absent) when never set.
+type ExpireTime = int64
+
+// ExpireTimeRequest When the version expires: the vendor's pages give it in epoch seconds, unlike the
+// service's own times. csmskit keeps it and returns it unchanged, whatever its unit.
+type ExpireTimeRequest = int64
+
+// GenerateRandomPasswordRequest defines model for GenerateRandomPasswordRequest.
+type GenerateRandomPasswordRequest struct {
+	ExcludeCharacters       *string `json:"exclude_characters,omitempty"`
+	ExcludeLowercase        *bool   `json:"exclude_lowercase,omitempty"`
+	ExcludeNumbers          *bool   `json:"exclude_numbers,omitempty"`
+	ExcludePunctuation      *bool   `json:"exclude_punctuation,omitempty"`
+	ExcludeUppercase        *bool   `json:"exclude_uppercase,omitempty"`
+	IncludeSpace            *bool   `json:"include_space,omitempty"`
+	Length                  *int32  `json:"length,omitempty"`
+	PasswordPolicyName      *string `json:"password_policy_name,omitempty"`
+	RequireEachIncludedType *bool   `json:"require_each_included_type,omitempty"`
+}
+
+// GenerateRandomPasswordResponse defines model for GenerateRandomPasswordResponse.
+type GenerateRandomPasswordResponse struct {
+	Password *string `json:"password,omitempty"`
+}
+
+// KmsKeyId defines model for KmsKeyId.
+type KmsKeyId = string
+
+// ListProjectSecretsTagsResponse defines model for ListProjectSecretsTagsResponse.
+type ListProjectSecretsTagsResponse struct {
+	Tags *[]ProjectTag `json:"tags,omitempty"`
+}
+
+// ListResourceInstancesRequest defines model for ListResourceInstancesRequest.
+type ListResourceInstancesRequest struct {
+	Action   ListResourceInstancesRequestAction `json:"action"`
+	Limit    *string                            `json:"limit,omitempty"`
+	Matches  *[]TagMatch                        `json:"matches,omitempty"`
+	Offset   *string                            `json:"offset,omitempty"`
+	Sequence *string                            `json:"sequence,omitempty"`
+	Tags     *[]TagFilter                       `json:"tags,omitempty"`
+}
+
+// ListResourceInstancesRequestAction defines model for ListResourceInstancesRequest.Action.
+type ListResourceInstancesRequestAction string
+
+// ListResourceInstancesResponse defines model for ListResourceInstancesResponse.
+type ListResourceInstancesResponse struct {
+	Resources  *[]ResourceInstance `json:"resources,omitempty"`
+	TotalCount *int                `json:"total_count,omitempty"`
+}
+
+// ListSecretTagsResponse defines model for ListSecretTagsResponse.
+type ListSecretTagsResponse struct {
+	SysTags *[]SysTag      `json:"sys_tags,omitempty"`
+	Tags    *[]TagAnswered `json:"tags,omitempty"`
+}
+
 // ListSecretVersionsResponse defines model for ListSecretVersionsResponse.
 type ListSecretVersionsResponse struct {
-	// PageInfo Paging of a list.
-	PageInfo         PageInfo          `json:"page_info"`
-	VersionMetadatas []VersionMetadata `json:"version_metadatas"`
+	// PageInfo Paging of a list. `next_marker` is present while there is a next page and absent on
+	// the last one: clients in the wild loop while it is present, and an empty string would
+	// make them ask for `marker=` (the first page) forever.
+	PageInfo         *PageInfo          `json:"page_info,omitempty"`
+	VersionMetadatas *[]VersionMetadata `json:"version_metadatas,omitempty"`
 }
 
 // ListSecretsResponse defines model for ListSecretsResponse.
 type ListSecretsResponse struct {
-	// PageInfo Paging of a list.
-	PageInfo PageInfo `json:"page_info"`
-	Secrets  []Secret `json:"secrets"`
+	// PageInfo Paging of a list. `next_marker` is present while there is a next page and absent on
+	// the last one: clients in the wild loop while it is present, and an empty string would
+	// make them ask for `marker=` (the first page) forever.
+	PageInfo *PageInfo `json:"page_info,omitempty"`
+	Secrets  *[]Secret `json:"secrets,omitempty"`
 }
 
-// PageInfo Paging of a list.
+// NullableEpochMillis A time in epoch milliseconds, or null (or absent) when there is none.
+type NullableEpochMillis = int64
+
+// PageInfo Paging of a list. `next_marker` is present while there is a next page and absent on
+// the last one: clients in the wild loop while it is present, and an empty string would
+// make them ask for `marker=` (the first page) forever.
 type PageInfo struct {
 	// CurrentCount Number of items on this page.
 	CurrentCount *int `json:"current_count,omitempty"`
 
-	// NextMarker Marker of the next page; empty on the last page.
+	// NextMarker Marker of the next page; absent on the last page.
 	NextMarker *string `json:"next_marker,omitempty"`
 
 	// PreviousMarker Marker of the previous page.
 	PreviousMarker *string `json:"previous_marker,omitempty"`
 }
 
-// Secret A secret's metadata. It never carries the secret's value.
+// ProjectTag defines model for ProjectTag.
+type ProjectTag struct {
+	Key    *string   `json:"key,omitempty"`
+	Values *[]string `json:"values,omitempty"`
+}
+
+// ResourceInstance defines model for ResourceInstance.
+type ResourceInstance struct {
+	// ResourceDetail A secret's metadata. It never carries the secret's value. The published definitions
+	// mark no field required; csmskit's mock always sends id, name, state and create_time.
+	ResourceDetail *Secret        `json:"resource_detail,omitempty"`
+	ResourceId     *string        `json:"resource_id,omitempty"`
+	ResourceName   *string        `json:"resource_name,omitempty"`
+	SysTags        *[]SysTag      `json:"sys_tags,omitempty"`
+	Tags           *[]TagAnswered `json:"tags,omitempty"`
+}
+
+// RotationConfig defines model for RotationConfig.
+type RotationConfig = string
+
+// RotationPeriod How often to rotate: a number and a unit (`d`, `h`, `m`, `s`), e.g. `30d`; between 6
+// hours and 8,760 hours. Needed when `auto_rotation` is on.
+type RotationPeriod = string
+
+// Secret A secret's metadata. It never carries the secret's value. The published definitions
+// mark no field required; csmskit's mock always sends id, name, state and create_time.
 type Secret struct {
 	AutoRotation *bool `json:"auto_rotation,omitempty"`
 
 	// CreateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
-	// although one description says seconds.
-	CreateTime          EpochMillis `json:"create_time"`
-	Description         *string     `json:"description,omitempty"`
-	EnterpriseProjectId *string     `json:"enterprise_project_id,omitempty"`
+	// although the descriptions say seconds.
+	CreateTime          *EpochMillis `json:"create_time,omitempty"`
+	Description         *string      `json:"description,omitempty"`
+	EnterpriseProjectId *string      `json:"enterprise_project_id,omitempty"`
+	EventSubscriptions  *[]string    `json:"event_subscriptions,omitempty"`
 
 	// Id Secret ID (a UUID).
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// KmsKeyId ID of the KMS key that protects the secret's values.
 	KmsKeyId *string `json:"kms_key_id,omitempty"`
 
 	// Name Example: db-password
-	Name SecretName `json:"name"`
+	Name *SecretName `json:"name,omitempty"`
 
-	// NextRotationTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
-	// although one description says seconds.
-	NextRotationTime *EpochMillis `json:"next_rotation_time,omitempty"`
-	RotationPeriod   *string      `json:"rotation_period,omitempty"`
+	// NextRotationTime A time in epoch milliseconds, or null (or absent) when there is none.
+	NextRotationTime *NullableEpochMillis `json:"next_rotation_time,omitempty"`
+	RotationConfig   *string              `json:"rotation_config,omitempty"`
+	RotationFuncUrn  *string              `json:"rotation_func_urn,omitempty"`
+	RotationPeriod   *string              `json:"rotation_period,omitempty"`
 
-	// RotationTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
-	// although one description says seconds.
-	RotationTime *EpochMillis `json:"rotation_time,omitempty"`
+	// RotationTime A time in epoch milliseconds, or null (or absent) when there is none.
+	RotationTime *NullableEpochMillis `json:"rotation_time,omitempty"`
 
-	// ScheduledDeleteTime When the secret will be deleted, in epoch milliseconds; null (or absent) when no
-	// deletion is scheduled, as the vendor's reference pages and SDK document it.
-	ScheduledDeleteTime *int64 `json:"scheduled_delete_time,omitempty"`
+	// ScheduledDeleteTime A time in epoch milliseconds, or null (or absent) when there is none.
+	ScheduledDeleteTime *NullableEpochMillis `json:"scheduled_delete_time,omitempty"`
 
-	// SecretType Secret type; `COMMON` by default.
-	SecretType *string `json:"secret_type,omitempty"`
+	// SecretType A secret type as answered, which may be the retired `RDS`.
+	SecretType *SecretTypeAnswered `json:"secret_type,omitempty"`
 
 	// State Secret state.
-	State SecretState `json:"state"`
+	State *SecretState `json:"state,omitempty"`
 
 	// UpdateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
-	// although one description says seconds.
+	// although the descriptions say seconds.
 	UpdateTime *EpochMillis `json:"update_time,omitempty"`
 }
 
@@ -195,8 +417,9 @@ type SecretName = string
 
 // SecretResponse defines model for SecretResponse.
 type SecretResponse struct {
-	// Secret A secret's metadata. It never carries the secret's value.
-	Secret Secret `json:"secret"`
+	// Secret A secret's metadata. It never carries the secret's value. The published definitions
+	// mark no field required; csmskit's mock always sends id, name, state and create_time.
+	Secret *Secret `json:"secret,omitempty"`
 }
 
 // SecretState Secret state.
@@ -205,20 +428,118 @@ type SecretState string
 // SecretString The value as text, at most 32,768 characters.
 type SecretString = string
 
+// SecretType Secret type: `COMMON` (the default), `RDS-FG` or `GaussDB-FG`. The SDK also lists
+// `RDS` as no longer supported (replaced by `RDS-FG`); answers may still carry it.
+type SecretType string
+
+// SecretTypeAnswered A secret type as answered, which may be the retired `RDS`.
+type SecretTypeAnswered string
+
 // SecretVersion One version with its value.
 type SecretVersion struct {
-	// SecretBinary The value as binary data, base64-encoded, at most 32,768 characters.
-	SecretBinary *SecretBinary `json:"secret_binary,omitempty"`
+	SecretBinary *string `json:"secret_binary,omitempty"`
+	SecretString *string `json:"secret_string,omitempty"`
 
-	// SecretString The value as text, at most 32,768 characters.
-	SecretString    *SecretString   `json:"secret_string,omitempty"`
-	VersionMetadata VersionMetadata `json:"version_metadata"`
+	// VersionMetadata A version's metadata. The published definitions mark no field required; a version
+	// with no stage may come back without `version_stages`.
+	VersionMetadata *VersionMetadata `json:"version_metadata,omitempty"`
 }
 
 // ShowSecretVersionResponse defines model for ShowSecretVersionResponse.
 type ShowSecretVersionResponse struct {
 	// Version One version with its value.
-	Version SecretVersion `json:"version"`
+	Version *SecretVersion `json:"version,omitempty"`
+}
+
+// Stage A stage and the version that holds it.
+type Stage struct {
+	Name *string `json:"name,omitempty"`
+
+	// SecretName Example: db-password
+	SecretName *SecretName `json:"secret_name,omitempty"`
+
+	// UpdateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
+	// although the descriptions say seconds.
+	UpdateTime *EpochMillis `json:"update_time,omitempty"`
+	VersionId  *string      `json:"version_id,omitempty"`
+}
+
+// StageName Example: SYSCURRENT
+type StageName = string
+
+// StageResponse defines model for StageResponse.
+type StageResponse struct {
+	// Stage A stage and the version that holds it.
+	Stage *Stage `json:"stage,omitempty"`
+}
+
+// SysTag defines model for SysTag.
+type SysTag struct {
+	Key   *string `json:"key,omitempty"`
+	Value *string `json:"value,omitempty"`
+}
+
+// TagAnswered A tag as answered.
+type TagAnswered struct {
+	Key   *string `json:"key,omitempty"`
+	Value *string `json:"value,omitempty"`
+}
+
+// TagFilter defines model for TagFilter.
+type TagFilter struct {
+	// Key A tag key: letters, digits, spaces and `_ . : = + - @`, 1 to 128 characters, not
+	// starting or ending with white space, not starting with `_sys_`.
+	Key    *TagKey     `json:"key,omitempty"`
+	Values *[]TagValue `json:"values,omitempty"`
+}
+
+// TagItem defines model for TagItem.
+type TagItem struct {
+	// Key A tag key: letters, digits, spaces and `_ . : = + - @`, 1 to 128 characters, not
+	// starting or ending with white space, not starting with `_sys_`.
+	Key   TagKey    `json:"key"`
+	Value *TagValue `json:"value,omitempty"`
+}
+
+// TagKey A tag key: letters, digits, spaces and `_ . : = + - @`, 1 to 128 characters, not
+// starting or ending with white space, not starting with `_sys_`.
+type TagKey = string
+
+// TagMatch defines model for TagMatch.
+type TagMatch struct {
+	Key   *TagMatchKey `json:"key,omitempty"`
+	Value *string      `json:"value,omitempty"`
+}
+
+// TagMatchKey defines model for TagMatch.Key.
+type TagMatchKey string
+
+// TagValue defines model for TagValue.
+type TagValue = string
+
+// UpdateSecretRequest The metadata to change; fields left out keep their values.
+type UpdateSecretRequest struct {
+	AutoRotation       *bool               `json:"auto_rotation,omitempty"`
+	Description        *Description        `json:"description,omitempty"`
+	EventSubscriptions *EventSubscriptions `json:"event_subscriptions,omitempty"`
+	KmsKeyId           *KmsKeyId           `json:"kms_key_id,omitempty"`
+	RotationFuncUrn    *string             `json:"rotation_func_urn,omitempty"`
+
+	// RotationPeriod How often to rotate: a number and a unit (`d`, `h`, `m`, `s`), e.g. `30d`; between 6
+	// hours and 8,760 hours. Needed when `auto_rotation` is on.
+	RotationPeriod *RotationPeriod `json:"rotation_period,omitempty"`
+}
+
+// UpdateSecretStageRequest defines model for UpdateSecretStageRequest.
+type UpdateSecretStageRequest struct {
+	VersionId string `json:"version_id"`
+}
+
+// UpdateVersionRequest defines model for UpdateVersionRequest.
+type UpdateVersionRequest struct {
+	// ExpireTime When the version expires: the vendor's pages give it in epoch seconds, unlike the
+	// service's own times. csmskit keeps it and returns it unchanged, whatever its unit.
+	ExpireTime ExpireTimeRequest `json:"expire_time"`
 }
 
 // UploadSecretBlobRequest defines model for UploadSecretBlobRequest.
@@ -229,41 +550,60 @@ type UploadSecretBlobRequest struct {
 	SecretBlob SecretBlob `json:"secret_blob"`
 }
 
-// VersionMetadata defines model for VersionMetadata.
+// VersionMetadata A version's metadata. The published definitions mark no field required; a version
+// with no stage may come back without `version_stages`.
 type VersionMetadata struct {
 	// CreateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
-	// although one description says seconds.
-	CreateTime EpochMillis `json:"create_time"`
+	// although the descriptions say seconds.
+	CreateTime *EpochMillis `json:"create_time,omitempty"`
 
-	// ExpireTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
-	// although one description says seconds.
-	ExpireTime *EpochMillis `json:"expire_time,omitempty"`
+	// ExpireTime When the version expires, as the client sent it: the vendor's pages give it in epoch
+	// seconds, unlike the service's own times; it is kept and returned unchanged. Null (or
+	// absent) when never set.
+	ExpireTime *ExpireTime `json:"expire_time,omitempty"`
 
 	// Id Version ID (`v1`, `v2`, …).
-	Id       string  `json:"id"`
+	Id       *string `json:"id,omitempty"`
 	KmsKeyId *string `json:"kms_key_id,omitempty"`
 
 	// SecretName Example: db-password
-	SecretName SecretName `json:"secret_name"`
+	SecretName    *SecretName `json:"secret_name,omitempty"`
+	VersionStages *[]string   `json:"version_stages,omitempty"`
+}
 
-	// VersionStages Stage labels of a version; `SYSCURRENT` marks the current one, `SYSPREVIOUS` the one before.
-	VersionStages VersionStages `json:"version_stages"`
+// VersionMetadataResponse defines model for VersionMetadataResponse.
+type VersionMetadataResponse struct {
+	// VersionMetadata A version's metadata. The published definitions mark no field required; a version
+	// with no stage may come back without `version_stages`.
+	VersionMetadata *VersionMetadata `json:"version_metadata,omitempty"`
 }
 
 // VersionStages Stage labels of a version; `SYSCURRENT` marks the current one, `SYSPREVIOUS` the one before.
-type VersionStages = []string
+type VersionStages = []StageName
+
+// EventName defines model for EventName.
+type EventName = string
 
 // Limit defines model for Limit.
 type Limit = string
 
-// Marker Example: db-password
-type Marker = SecretName
+// Marker defines model for Marker.
+type Marker = string
 
 // ProjectId defines model for ProjectId.
 type ProjectId = string
 
+// SecretId defines model for SecretId.
+type SecretId = string
+
+// TagKeyPath defines model for TagKeyPath.
+type TagKeyPath = string
+
 // VersionId defines model for VersionId.
 type VersionId = string
+
+// VersionLimit defines model for VersionLimit.
+type VersionLimit = int32
 
 // VersionMarker defines model for VersionMarker.
 type VersionMarker = string
@@ -294,21 +634,36 @@ type CreateSecret = CreateSecretRequest
 
 // ListSecretsParams defines parameters for ListSecrets.
 type ListSecretsParams struct {
-	// Limit Page size, 1 to 200, sent as a string.
+	// Limit Page size, 1 to 1,000, sent as a string; 50 when absent.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Marker Name of the last secret on the previous page.
+	// Marker Name of the last secret on the previous page; empty or absent for the first page.
 	Marker *Marker `form:"marker,omitempty" json:"marker,omitempty"`
+
+	// EventName Only the secrets subscribed to this event.
+	EventName *EventName `form:"event_name,omitempty" json:"event_name,omitempty"`
 }
 
 // ListSecretVersionsParams defines parameters for ListSecretVersions.
 type ListSecretVersionsParams struct {
-	// Limit Page size, 1 to 200, sent as a string.
-	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+	// Limit Page size, 1 to 1,000; 50 when absent.
+	Limit *VersionLimit `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Marker ID of the last version on the previous page.
+	// Marker ID of the last version on the previous page; empty or absent for the first page.
 	Marker *VersionMarker `form:"marker,omitempty" json:"marker,omitempty"`
 }
+
+// GenerateRandomPasswordJSONRequestBody defines body for GenerateRandomPassword for application/json ContentType.
+type GenerateRandomPasswordJSONRequestBody = GenerateRandomPasswordRequest
+
+// ListResourceInstancesJSONRequestBody defines body for ListResourceInstances for application/json ContentType.
+type ListResourceInstancesJSONRequestBody = ListResourceInstancesRequest
+
+// CreateSecretTagJSONRequestBody defines body for CreateSecretTag for application/json ContentType.
+type CreateSecretTagJSONRequestBody = CreateSecretTagRequest
+
+// BatchCreateOrDeleteTagsJSONRequestBody defines body for BatchCreateOrDeleteTags for application/json ContentType.
+type BatchCreateOrDeleteTagsJSONRequestBody = BatchCreateOrDeleteTagsRequest
 
 // CreateSecretJSONRequestBody defines body for CreateSecret for application/json ContentType.
 type CreateSecretJSONRequestBody = CreateSecretRequest
@@ -316,11 +671,20 @@ type CreateSecretJSONRequestBody = CreateSecretRequest
 // UploadSecretBlobJSONRequestBody defines body for UploadSecretBlob for application/json ContentType.
 type UploadSecretBlobJSONRequestBody = UploadSecretBlobRequest
 
+// UpdateSecretJSONRequestBody defines body for UpdateSecret for application/json ContentType.
+type UpdateSecretJSONRequestBody = UpdateSecretRequest
+
 // DeleteSecretForScheduleJSONRequestBody defines body for DeleteSecretForSchedule for application/json ContentType.
 type DeleteSecretForScheduleJSONRequestBody = DeleteSecretForScheduleRequest
 
+// UpdateSecretStageJSONRequestBody defines body for UpdateSecretStage for application/json ContentType.
+type UpdateSecretStageJSONRequestBody = UpdateSecretStageRequest
+
 // CreateSecretVersionJSONRequestBody defines body for CreateSecretVersion for application/json ContentType.
 type CreateSecretVersionJSONRequestBody = CreateSecretVersionRequest
+
+// UpdateVersionJSONRequestBody defines body for UpdateVersion for application/json ContentType.
+type UpdateVersionJSONRequestBody = UpdateVersionRequest
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -396,9 +760,126 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// GenerateRandomPasswordWithBody Generate a random password.
+	//
+	// A password of `length` characters (default 32) from the letters, digits and
+	// punctuation the body does not exclude, with a space when asked; with
+	// `require_each_included_type`, at least one character of every included kind. No
+	// IAM action is needed beyond valid credentials for the project.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/{project_id}/csms/generate-password (the `GenerateRandomPassword` operationId).
+	GenerateRandomPasswordWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GenerateRandomPassword Generate a random password.
+	//
+	// A password of `length` characters (default 32) from the letters, digits and
+	// punctuation the body does not exclude, with a space when asked; with
+	// `require_each_included_type`, at least one character of every included kind. No
+	// IAM action is needed beyond valid credentials for the project.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/{project_id}/csms/generate-password (the `GenerateRandomPassword` operationId).
+	GenerateRandomPassword(ctx context.Context, projectId ProjectId, body GenerateRandomPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListResourceInstancesWithBody Find secrets by tags (filter) or count them (count).
+	//
+	// `filter` answers the matching secrets, `limit` at a time from `offset`, with their
+	// tags and metadata, and `total_count`; `count` answers `total_count` only. A secret
+	// matches when, for every listed tag, it has the key and (when values are listed) one of
+	// the values, and when its name contains the `resource_name` match, if one is given.
+	// The SDK's path names this resource `{resource_instances}`; its only value is
+	// `resource_instances`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/{project_id}/csms/resource_instances/action (the `ListResourceInstances` operationId).
+	ListResourceInstancesWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListResourceInstances Find secrets by tags (filter) or count them (count).
+	//
+	// `filter` answers the matching secrets, `limit` at a time from `offset`, with their
+	// tags and metadata, and `total_count`; `count` answers `total_count` only. A secret
+	// matches when, for every listed tag, it has the key and (when values are listed) one of
+	// the values, and when its name contains the `resource_name` match, if one is given.
+	// The SDK's path names this resource `{resource_instances}`; its only value is
+	// `resource_instances`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/{project_id}/csms/resource_instances/action (the `ListResourceInstances` operationId).
+	ListResourceInstances(ctx context.Context, projectId ProjectId, body ListResourceInstancesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListProjectSecretsTags List every tag key of the project's secrets with its values.
+	//
+	// Corresponds with GET /v1/{project_id}/csms/tags (the `ListProjectSecretsTags` operationId).
+	ListProjectSecretsTags(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListSecretTags List a secret's tags.
+	//
+	// The secret is named by its id (the `id` of its metadata), not its name.
+	//
+	// Corresponds with GET /v1/{project_id}/csms/{secret_id}/tags (the `ListSecretTags` operationId).
+	ListSecretTags(ctx context.Context, projectId ProjectId, secretId SecretId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSecretTagWithBody Add a tag to a secret, or change its value.
+	//
+	// A secret holds at most 20 tags, one value per key; adding a key it has replaces the
+	// value.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/{project_id}/csms/{secret_id}/tags (the `CreateSecretTag` operationId).
+	CreateSecretTagWithBody(ctx context.Context, projectId ProjectId, secretId SecretId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSecretTag Add a tag to a secret, or change its value.
+	//
+	// A secret holds at most 20 tags, one value per key; adding a key it has replaces the
+	// value.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/{project_id}/csms/{secret_id}/tags (the `CreateSecretTag` operationId).
+	CreateSecretTag(ctx context.Context, projectId ProjectId, secretId SecretId, body CreateSecretTagJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BatchCreateOrDeleteTagsWithBody Add or remove several tags of a secret at once.
+	//
+	// `create` adds (or re-values) every tag listed; `delete` removes every key listed
+	// (and, where a value is given, only if the tag has that value). All or nothing: a batch
+	// that would leave the secret with more than 20 tags changes nothing.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/{project_id}/csms/{secret_id}/tags/action (the `BatchCreateOrDeleteTags` operationId).
+	BatchCreateOrDeleteTagsWithBody(ctx context.Context, projectId ProjectId, secretId SecretId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BatchCreateOrDeleteTags Add or remove several tags of a secret at once.
+	//
+	// `create` adds (or re-values) every tag listed; `delete` removes every key listed
+	// (and, where a value is given, only if the tag has that value). All or nothing: a batch
+	// that would leave the secret with more than 20 tags changes nothing.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/{project_id}/csms/{secret_id}/tags/action (the `BatchCreateOrDeleteTags` operationId).
+	BatchCreateOrDeleteTags(ctx context.Context, projectId ProjectId, secretId SecretId, body BatchCreateOrDeleteTagsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteSecretTag Remove a tag from a secret.
+	//
+	// Removing a key the secret does not have is not an error.
+	//
+	// Corresponds with DELETE /v1/{project_id}/csms/{secret_id}/tags/{key} (the `DeleteSecretTag` operationId).
+	DeleteSecretTag(ctx context.Context, projectId ProjectId, secretId SecretId, key TagKeyPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListSecrets List the project's secrets, a page at a time.
 	//
-	// IAM action `csms:secret:list`.
+	// Secrets in name order, `limit` at a time (default 50, at most 1,000), after `marker`
+	// (empty or absent: the first page). `next_marker` is present while there is a next
+	// page and absent on the last one, so a client that loops while it is present stops, as
+	// does one that stops when `current_count` < `limit`. With `event_name`, only the
+	// secrets subscribed to that event. IAM action `csms:secret:list`.
 	//
 	// Corresponds with GET /v1/{project_id}/secrets (the `ListSecrets` operationId).
 	ListSecrets(ctx context.Context, projectId ProjectId, params *ListSecretsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -406,7 +887,9 @@ type ClientInterface interface {
 	// CreateSecretWithBody Create a secret with its first version.
 	//
 	// Creates a secret. Exactly one of `secret_string` and `secret_binary` carries the first
-	// version's value; that version gets the stage `SYSCURRENT`. IAM action `csms:secret:create`.
+	// version's value; that version gets the stage `SYSCURRENT`. The rotation and
+	// event-subscription fields are kept and returned as sent. At most 500 secrets per
+	// project (the user guide's quota). IAM action `csms:secret:create`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -416,7 +899,9 @@ type ClientInterface interface {
 	// CreateSecret Create a secret with its first version.
 	//
 	// Creates a secret. Exactly one of `secret_string` and `secret_binary` carries the first
-	// version's value; that version gets the stage `SYSCURRENT`. IAM action `csms:secret:create`.
+	// version's value; that version gets the stage `SYSCURRENT`. The rotation and
+	// event-subscription fields are kept and returned as sent. At most 500 secrets per
+	// project (the user guide's quota). IAM action `csms:secret:create`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -465,6 +950,28 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/{project_id}/secrets/{secret_name} (the `ShowSecret` operationId).
 	ShowSecret(ctx context.Context, projectId ProjectId, secretName SecretName, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UpdateSecretWithBody Update a secret's metadata.
+	//
+	// Changes the fields the body names (KMS key, description, rotation settings, event
+	// subscriptions) and leaves the rest; the values and versions are untouched. Only an
+	// ENABLED secret can be updated. IAM action `csms:secret:update`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/{project_id}/secrets/{secret_name} (the `UpdateSecret` operationId).
+	UpdateSecretWithBody(ctx context.Context, projectId ProjectId, secretName SecretName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateSecret Update a secret's metadata.
+	//
+	// Changes the fields the body names (KMS key, description, rotation settings, event
+	// subscriptions) and leaves the rest; the values and versions are untouched. Only an
+	// ENABLED secret can be updated. IAM action `csms:secret:update`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/{project_id}/secrets/{secret_name} (the `UpdateSecret` operationId).
+	UpdateSecret(ctx context.Context, projectId ProjectId, secretName SecretName, body UpdateSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DownloadSecretBlob Download the backup file of a specified secret.
 	//
 	// Returns a string holding the secret's backup file: every version of the secret,
@@ -476,7 +983,10 @@ type ClientInterface interface {
 	// serialization (five base64url segments; the documented example's protected header is
 	// `{"kid":"9f3efdc5-3f5e-4bed-a8d1-9616e50443ab","enc":"A128CBC-HS256","alg":"RSA-OAEP-256"}`).
 	// An unknown secret is documented both as 404 (this page) and as 400 `CSMS.0106` (the
-	// error-code table); a secret pending deletion answers 400 `CSMS.0103`.
+	// error-code table); a secret pending deletion answers 400 `CSMS.0103`. The vendor does
+	// not say whether a backup carries the secret's tags; csmskit's mock carries them, as the
+	// design the backup mirrors carries a secret's attributes, so that a restore does not
+	// silently change what tag-based policies match.
 	//
 	// Corresponds with POST /v1/{project_id}/secrets/{secret_name}/backup (the `DownloadSecretBlob` operationId).
 	DownloadSecretBlob(ctx context.Context, projectId ProjectId, secretName SecretName, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -509,20 +1019,64 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/{project_id}/secrets/{secret_name}/scheduled-deleted-tasks/create (the `DeleteSecretForSchedule` operationId).
 	DeleteSecretForSchedule(ctx context.Context, projectId ProjectId, secretName SecretName, body DeleteSecretForScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// DeleteSecretStage Remove a stage from its version.
+	//
+	// `SYSCURRENT` and `SYSPREVIOUS` are built in and cannot be deleted. The newer pages
+	// answer 204; an older edition lists 200; both are documented here. IAM action
+	// `csms:secret:deleteStage` (alias `csms:secretStage:delete`).
+	//
+	// Corresponds with DELETE /v1/{project_id}/secrets/{secret_name}/stages/{stage_name} (the `DeleteSecretStage` operationId).
+	DeleteSecretStage(ctx context.Context, projectId ProjectId, secretName SecretName, stageName StageName, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ShowSecretStage Show which version holds a stage.
+	//
+	// IAM action `csms:secret:getStage` (alias `csms:secretStage:get`).
+	//
+	// Corresponds with GET /v1/{project_id}/secrets/{secret_name}/stages/{stage_name} (the `ShowSecretStage` operationId).
+	ShowSecretStage(ctx context.Context, projectId ProjectId, secretName SecretName, stageName StageName, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateSecretStageWithBody Put a stage on a version.
+	//
+	// Moves the stage to `version_id`, taking it from the version that held it (a stage marks
+	// one version of a secret). A secret has at most 12 stages. Moving `SYSCURRENT` gives its
+	// former version `SYSPREVIOUS`, as CreateSecretVersion does. IAM action
+	// `csms:secret:updateStage` (alias `csms:secretStage:update`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/{project_id}/secrets/{secret_name}/stages/{stage_name} (the `UpdateSecretStage` operationId).
+	UpdateSecretStageWithBody(ctx context.Context, projectId ProjectId, secretName SecretName, stageName StageName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateSecretStage Put a stage on a version.
+	//
+	// Moves the stage to `version_id`, taking it from the version that held it (a stage marks
+	// one version of a secret). A secret has at most 12 stages. Moving `SYSCURRENT` gives its
+	// former version `SYSPREVIOUS`, as CreateSecretVersion does. IAM action
+	// `csms:secret:updateStage` (alias `csms:secretStage:update`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/{project_id}/secrets/{secret_name}/stages/{stage_name} (the `UpdateSecretStage` operationId).
+	UpdateSecretStage(ctx context.Context, projectId ProjectId, secretName SecretName, stageName StageName, body UpdateSecretStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListSecretVersions List a secret's version metadata, a page at a time.
 	//
-	// IAM action `csms:secret:listVersions`.
+	// Versions in creation order, `limit` at a time (an integer, default 50, at most 1,000),
+	// after `marker` (a version id; empty or absent: the first page). `next_marker` is
+	// absent on the last page. IAM action `csms:secret:listVersions`.
 	//
 	// Corresponds with GET /v1/{project_id}/secrets/{secret_name}/versions (the `ListSecretVersions` operationId).
 	ListSecretVersions(ctx context.Context, projectId ProjectId, secretName SecretName, params *ListSecretVersionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateSecretVersionWithBody Add a version to an enabled secret.
 	//
-	// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. Without
-	// `version_stages` the new version becomes `SYSCURRENT` and the former current one
-	// `SYSPREVIOUS`; with `version_stages` it gets exactly those stages, each moved from the
-	// version that held it (the SDK's reading: `SYSCURRENT` moves only when listed).
-	// IAM action `csms:secret:update`.
+	// Adds a version (ids `v1`, `v2`, …) to an ENABLED secret. Without `version_stages` the
+	// new version becomes `SYSCURRENT` and the former current one `SYSPREVIOUS`; with
+	// `version_stages` it gets exactly those stages, each moved from the version that held
+	// it (the SDK's reading: `SYSCURRENT` moves only when listed). A secret keeps at most 20
+	// versions: the 21st retires the oldest version that has no stage ("versions without any
+	// status can be automatically deleted"), and is refused only when every version has one.
+	// IAM action `csms:secret:createVersion` (alias `csms:secretVersion:create`).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -531,11 +1085,13 @@ type ClientInterface interface {
 
 	// CreateSecretVersion Add a version to an enabled secret.
 	//
-	// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. Without
-	// `version_stages` the new version becomes `SYSCURRENT` and the former current one
-	// `SYSPREVIOUS`; with `version_stages` it gets exactly those stages, each moved from the
-	// version that held it (the SDK's reading: `SYSCURRENT` moves only when listed).
-	// IAM action `csms:secret:update`.
+	// Adds a version (ids `v1`, `v2`, …) to an ENABLED secret. Without `version_stages` the
+	// new version becomes `SYSCURRENT` and the former current one `SYSPREVIOUS`; with
+	// `version_stages` it gets exactly those stages, each moved from the version that held
+	// it (the SDK's reading: `SYSCURRENT` moves only when listed). A secret keeps at most 20
+	// versions: the 21st retires the oldest version that has no stage ("versions without any
+	// status can be automatically deleted"), and is refused only when every version has one.
+	// IAM action `csms:secret:createVersion` (alias `csms:secretVersion:create`).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -544,15 +1100,265 @@ type ClientInterface interface {
 
 	// ShowSecretVersion Show one version of a secret, with its value.
 	//
-	// IAM action `csms:secretVersion:get`.
+	// `latest` names the `SYSCURRENT` version. Only an ENABLED secret's values can be read.
+	// IAM action `csms:secret:getVersion` (alias `csms:secretVersion:get`).
 	//
 	// Corresponds with GET /v1/{project_id}/secrets/{secret_name}/versions/{version_id} (the `ShowSecretVersion` operationId).
 	ShowSecretVersion(ctx context.Context, projectId ProjectId, secretName SecretName, versionId VersionId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateVersionWithBody Set a version's expiry time.
+	//
+	// Sets `expire_time`, the only field the vendor lets a client change on a version. Only
+	// an ENABLED secret's versions can be updated. IAM action `csms:secret:updateVersion`
+	// (alias `csms:secretVersion:update`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/{project_id}/secrets/{secret_name}/versions/{version_id} (the `UpdateVersion` operationId).
+	UpdateVersionWithBody(ctx context.Context, projectId ProjectId, secretName SecretName, versionId VersionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateVersion Set a version's expiry time.
+	//
+	// Sets `expire_time`, the only field the vendor lets a client change on a version. Only
+	// an ENABLED secret's versions can be updated. IAM action `csms:secret:updateVersion`
+	// (alias `csms:secretVersion:update`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/{project_id}/secrets/{secret_name}/versions/{version_id} (the `UpdateVersion` operationId).
+	UpdateVersion(ctx context.Context, projectId ProjectId, secretName SecretName, versionId VersionId, body UpdateVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// GenerateRandomPasswordWithBody Generate a random password.
+//
+// A password of `length` characters (default 32) from the letters, digits and
+// punctuation the body does not exclude, with a space when asked; with
+// `require_each_included_type`, at least one character of every included kind. No
+// IAM action is needed beyond valid credentials for the project.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/{project_id}/csms/generate-password (the `GenerateRandomPassword` operationId).
+func (c *Client) GenerateRandomPasswordWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGenerateRandomPasswordRequestWithBody(c.Server, projectId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GenerateRandomPassword Generate a random password.
+//
+// A password of `length` characters (default 32) from the letters, digits and
+// punctuation the body does not exclude, with a space when asked; with
+// `require_each_included_type`, at least one character of every included kind. No
+// IAM action is needed beyond valid credentials for the project.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/{project_id}/csms/generate-password (the `GenerateRandomPassword` operationId).
+func (c *Client) GenerateRandomPassword(ctx context.Context, projectId ProjectId, body GenerateRandomPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGenerateRandomPasswordRequest(c.Server, projectId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListResourceInstancesWithBody Find secrets by tags (filter) or count them (count).
+//
+// `filter` answers the matching secrets, `limit` at a time from `offset`, with their
+// tags and metadata, and `total_count`; `count` answers `total_count` only. A secret
+// matches when, for every listed tag, it has the key and (when values are listed) one of
+// the values, and when its name contains the `resource_name` match, if one is given.
+// The SDK's path names this resource `{resource_instances}`; its only value is
+// `resource_instances`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/{project_id}/csms/resource_instances/action (the `ListResourceInstances` operationId).
+func (c *Client) ListResourceInstancesWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListResourceInstancesRequestWithBody(c.Server, projectId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListResourceInstances Find secrets by tags (filter) or count them (count).
+//
+// `filter` answers the matching secrets, `limit` at a time from `offset`, with their
+// tags and metadata, and `total_count`; `count` answers `total_count` only. A secret
+// matches when, for every listed tag, it has the key and (when values are listed) one of
+// the values, and when its name contains the `resource_name` match, if one is given.
+// The SDK's path names this resource `{resource_instances}`; its only value is
+// `resource_instances`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/{project_id}/csms/resource_instances/action (the `ListResourceInstances` operationId).
+func (c *Client) ListResourceInstances(ctx context.Context, projectId ProjectId, body ListResourceInstancesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListResourceInstancesRequest(c.Server, projectId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListProjectSecretsTags List every tag key of the project's secrets with its values.
+//
+// Corresponds with GET /v1/{project_id}/csms/tags (the `ListProjectSecretsTags` operationId).
+func (c *Client) ListProjectSecretsTags(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListProjectSecretsTagsRequest(c.Server, projectId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListSecretTags List a secret's tags.
+//
+// The secret is named by its id (the `id` of its metadata), not its name.
+//
+// Corresponds with GET /v1/{project_id}/csms/{secret_id}/tags (the `ListSecretTags` operationId).
+func (c *Client) ListSecretTags(ctx context.Context, projectId ProjectId, secretId SecretId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSecretTagsRequest(c.Server, projectId, secretId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSecretTagWithBody Add a tag to a secret, or change its value.
+//
+// A secret holds at most 20 tags, one value per key; adding a key it has replaces the
+// value.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/{project_id}/csms/{secret_id}/tags (the `CreateSecretTag` operationId).
+func (c *Client) CreateSecretTagWithBody(ctx context.Context, projectId ProjectId, secretId SecretId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSecretTagRequestWithBody(c.Server, projectId, secretId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSecretTag Add a tag to a secret, or change its value.
+//
+// A secret holds at most 20 tags, one value per key; adding a key it has replaces the
+// value.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/{project_id}/csms/{secret_id}/tags (the `CreateSecretTag` operationId).
+func (c *Client) CreateSecretTag(ctx context.Context, projectId ProjectId, secretId SecretId, body CreateSecretTagJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSecretTagRequest(c.Server, projectId, secretId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BatchCreateOrDeleteTagsWithBody Add or remove several tags of a secret at once.
+//
+// `create` adds (or re-values) every tag listed; `delete` removes every key listed
+// (and, where a value is given, only if the tag has that value). All or nothing: a batch
+// that would leave the secret with more than 20 tags changes nothing.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/{project_id}/csms/{secret_id}/tags/action (the `BatchCreateOrDeleteTags` operationId).
+func (c *Client) BatchCreateOrDeleteTagsWithBody(ctx context.Context, projectId ProjectId, secretId SecretId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBatchCreateOrDeleteTagsRequestWithBody(c.Server, projectId, secretId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BatchCreateOrDeleteTags Add or remove several tags of a secret at once.
+//
+// `create` adds (or re-values) every tag listed; `delete` removes every key listed
+// (and, where a value is given, only if the tag has that value). All or nothing: a batch
+// that would leave the secret with more than 20 tags changes nothing.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/{project_id}/csms/{secret_id}/tags/action (the `BatchCreateOrDeleteTags` operationId).
+func (c *Client) BatchCreateOrDeleteTags(ctx context.Context, projectId ProjectId, secretId SecretId, body BatchCreateOrDeleteTagsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBatchCreateOrDeleteTagsRequest(c.Server, projectId, secretId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteSecretTag Remove a tag from a secret.
+//
+// Removing a key the secret does not have is not an error.
+//
+// Corresponds with DELETE /v1/{project_id}/csms/{secret_id}/tags/{key} (the `DeleteSecretTag` operationId).
+func (c *Client) DeleteSecretTag(ctx context.Context, projectId ProjectId, secretId SecretId, key TagKeyPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteSecretTagRequest(c.Server, projectId, secretId, key)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // ListSecrets List the project's secrets, a page at a time.
 //
-// IAM action `csms:secret:list`.
+// Secrets in name order, `limit` at a time (default 50, at most 1,000), after `marker`
+// (empty or absent: the first page). `next_marker` is present while there is a next
+// page and absent on the last one, so a client that loops while it is present stops, as
+// does one that stops when `current_count` < `limit`. With `event_name`, only the
+// secrets subscribed to that event. IAM action `csms:secret:list`.
 //
 // Corresponds with GET /v1/{project_id}/secrets (the `ListSecrets` operationId).
 func (c *Client) ListSecrets(ctx context.Context, projectId ProjectId, params *ListSecretsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -570,7 +1376,9 @@ func (c *Client) ListSecrets(ctx context.Context, projectId ProjectId, params *L
 // CreateSecretWithBody Create a secret with its first version.
 //
 // Creates a secret. Exactly one of `secret_string` and `secret_binary` carries the first
-// version's value; that version gets the stage `SYSCURRENT`. IAM action `csms:secret:create`.
+// version's value; that version gets the stage `SYSCURRENT`. The rotation and
+// event-subscription fields are kept and returned as sent. At most 500 secrets per
+// project (the user guide's quota). IAM action `csms:secret:create`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -590,7 +1398,9 @@ func (c *Client) CreateSecretWithBody(ctx context.Context, projectId ProjectId, 
 // CreateSecret Create a secret with its first version.
 //
 // Creates a secret. Exactly one of `secret_string` and `secret_binary` carries the first
-// version's value; that version gets the stage `SYSCURRENT`. IAM action `csms:secret:create`.
+// version's value; that version gets the stage `SYSCURRENT`. The rotation and
+// event-subscription fields are kept and returned as sent. At most 500 secrets per
+// project (the user guide's quota). IAM action `csms:secret:create`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -689,6 +1499,48 @@ func (c *Client) ShowSecret(ctx context.Context, projectId ProjectId, secretName
 	return c.Client.Do(req)
 }
 
+// UpdateSecretWithBody Update a secret's metadata.
+//
+// Changes the fields the body names (KMS key, description, rotation settings, event
+// subscriptions) and leaves the rest; the values and versions are untouched. Only an
+// ENABLED secret can be updated. IAM action `csms:secret:update`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/{project_id}/secrets/{secret_name} (the `UpdateSecret` operationId).
+func (c *Client) UpdateSecretWithBody(ctx context.Context, projectId ProjectId, secretName SecretName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateSecretRequestWithBody(c.Server, projectId, secretName, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateSecret Update a secret's metadata.
+//
+// Changes the fields the body names (KMS key, description, rotation settings, event
+// subscriptions) and leaves the rest; the values and versions are untouched. Only an
+// ENABLED secret can be updated. IAM action `csms:secret:update`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/{project_id}/secrets/{secret_name} (the `UpdateSecret` operationId).
+func (c *Client) UpdateSecret(ctx context.Context, projectId ProjectId, secretName SecretName, body UpdateSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateSecretRequest(c.Server, projectId, secretName, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // DownloadSecretBlob Download the backup file of a specified secret.
 //
 // Returns a string holding the secret's backup file: every version of the secret,
@@ -700,7 +1552,10 @@ func (c *Client) ShowSecret(ctx context.Context, projectId ProjectId, secretName
 // serialization (five base64url segments; the documented example's protected header is
 // `{"kid":"9f3efdc5-3f5e-4bed-a8d1-9616e50443ab","enc":"A128CBC-HS256","alg":"RSA-OAEP-256"}`).
 // An unknown secret is documented both as 404 (this page) and as 400 `CSMS.0106` (the
-// error-code table); a secret pending deletion answers 400 `CSMS.0103`.
+// error-code table); a secret pending deletion answers 400 `CSMS.0103`. The vendor does
+// not say whether a backup carries the secret's tags; csmskit's mock carries them, as the
+// design the backup mirrors carries a secret's attributes, so that a restore does not
+// silently change what tag-based policies match.
 //
 // Corresponds with POST /v1/{project_id}/secrets/{secret_name}/backup (the `DownloadSecretBlob` operationId).
 func (c *Client) DownloadSecretBlob(ctx context.Context, projectId ProjectId, secretName SecretName, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -773,9 +1628,91 @@ func (c *Client) DeleteSecretForSchedule(ctx context.Context, projectId ProjectI
 	return c.Client.Do(req)
 }
 
+// DeleteSecretStage Remove a stage from its version.
+//
+// `SYSCURRENT` and `SYSPREVIOUS` are built in and cannot be deleted. The newer pages
+// answer 204; an older edition lists 200; both are documented here. IAM action
+// `csms:secret:deleteStage` (alias `csms:secretStage:delete`).
+//
+// Corresponds with DELETE /v1/{project_id}/secrets/{secret_name}/stages/{stage_name} (the `DeleteSecretStage` operationId).
+func (c *Client) DeleteSecretStage(ctx context.Context, projectId ProjectId, secretName SecretName, stageName StageName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteSecretStageRequest(c.Server, projectId, secretName, stageName)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ShowSecretStage Show which version holds a stage.
+//
+// IAM action `csms:secret:getStage` (alias `csms:secretStage:get`).
+//
+// Corresponds with GET /v1/{project_id}/secrets/{secret_name}/stages/{stage_name} (the `ShowSecretStage` operationId).
+func (c *Client) ShowSecretStage(ctx context.Context, projectId ProjectId, secretName SecretName, stageName StageName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewShowSecretStageRequest(c.Server, projectId, secretName, stageName)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateSecretStageWithBody Put a stage on a version.
+//
+// Moves the stage to `version_id`, taking it from the version that held it (a stage marks
+// one version of a secret). A secret has at most 12 stages. Moving `SYSCURRENT` gives its
+// former version `SYSPREVIOUS`, as CreateSecretVersion does. IAM action
+// `csms:secret:updateStage` (alias `csms:secretStage:update`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/{project_id}/secrets/{secret_name}/stages/{stage_name} (the `UpdateSecretStage` operationId).
+func (c *Client) UpdateSecretStageWithBody(ctx context.Context, projectId ProjectId, secretName SecretName, stageName StageName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateSecretStageRequestWithBody(c.Server, projectId, secretName, stageName, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateSecretStage Put a stage on a version.
+//
+// Moves the stage to `version_id`, taking it from the version that held it (a stage marks
+// one version of a secret). A secret has at most 12 stages. Moving `SYSCURRENT` gives its
+// former version `SYSPREVIOUS`, as CreateSecretVersion does. IAM action
+// `csms:secret:updateStage` (alias `csms:secretStage:update`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/{project_id}/secrets/{secret_name}/stages/{stage_name} (the `UpdateSecretStage` operationId).
+func (c *Client) UpdateSecretStage(ctx context.Context, projectId ProjectId, secretName SecretName, stageName StageName, body UpdateSecretStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateSecretStageRequest(c.Server, projectId, secretName, stageName, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListSecretVersions List a secret's version metadata, a page at a time.
 //
-// IAM action `csms:secret:listVersions`.
+// Versions in creation order, `limit` at a time (an integer, default 50, at most 1,000),
+// after `marker` (a version id; empty or absent: the first page). `next_marker` is
+// absent on the last page. IAM action `csms:secret:listVersions`.
 //
 // Corresponds with GET /v1/{project_id}/secrets/{secret_name}/versions (the `ListSecretVersions` operationId).
 func (c *Client) ListSecretVersions(ctx context.Context, projectId ProjectId, secretName SecretName, params *ListSecretVersionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -792,11 +1729,13 @@ func (c *Client) ListSecretVersions(ctx context.Context, projectId ProjectId, se
 
 // CreateSecretVersionWithBody Add a version to an enabled secret.
 //
-// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. Without
-// `version_stages` the new version becomes `SYSCURRENT` and the former current one
-// `SYSPREVIOUS`; with `version_stages` it gets exactly those stages, each moved from the
-// version that held it (the SDK's reading: `SYSCURRENT` moves only when listed).
-// IAM action `csms:secret:update`.
+// Adds a version (ids `v1`, `v2`, …) to an ENABLED secret. Without `version_stages` the
+// new version becomes `SYSCURRENT` and the former current one `SYSPREVIOUS`; with
+// `version_stages` it gets exactly those stages, each moved from the version that held
+// it (the SDK's reading: `SYSCURRENT` moves only when listed). A secret keeps at most 20
+// versions: the 21st retires the oldest version that has no stage ("versions without any
+// status can be automatically deleted"), and is refused only when every version has one.
+// IAM action `csms:secret:createVersion` (alias `csms:secretVersion:create`).
 //
 // Takes any type of body and a specified content type.
 //
@@ -815,11 +1754,13 @@ func (c *Client) CreateSecretVersionWithBody(ctx context.Context, projectId Proj
 
 // CreateSecretVersion Add a version to an enabled secret.
 //
-// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. Without
-// `version_stages` the new version becomes `SYSCURRENT` and the former current one
-// `SYSPREVIOUS`; with `version_stages` it gets exactly those stages, each moved from the
-// version that held it (the SDK's reading: `SYSCURRENT` moves only when listed).
-// IAM action `csms:secret:update`.
+// Adds a version (ids `v1`, `v2`, …) to an ENABLED secret. Without `version_stages` the
+// new version becomes `SYSCURRENT` and the former current one `SYSPREVIOUS`; with
+// `version_stages` it gets exactly those stages, each moved from the version that held
+// it (the SDK's reading: `SYSCURRENT` moves only when listed). A secret keeps at most 20
+// versions: the 21st retires the oldest version that has no stage ("versions without any
+// status can be automatically deleted"), and is refused only when every version has one.
+// IAM action `csms:secret:createVersion` (alias `csms:secretVersion:create`).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -838,7 +1779,8 @@ func (c *Client) CreateSecretVersion(ctx context.Context, projectId ProjectId, s
 
 // ShowSecretVersion Show one version of a secret, with its value.
 //
-// IAM action `csms:secretVersion:get`.
+// `latest` names the `SYSCURRENT` version. Only an ENABLED secret's values can be read.
+// IAM action `csms:secret:getVersion` (alias `csms:secretVersion:get`).
 //
 // Corresponds with GET /v1/{project_id}/secrets/{secret_name}/versions/{version_id} (the `ShowSecretVersion` operationId).
 func (c *Client) ShowSecretVersion(ctx context.Context, projectId ProjectId, secretName SecretName, versionId VersionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -851,6 +1793,373 @@ func (c *Client) ShowSecretVersion(ctx context.Context, projectId ProjectId, sec
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// UpdateVersionWithBody Set a version's expiry time.
+//
+// Sets `expire_time`, the only field the vendor lets a client change on a version. Only
+// an ENABLED secret's versions can be updated. IAM action `csms:secret:updateVersion`
+// (alias `csms:secretVersion:update`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/{project_id}/secrets/{secret_name}/versions/{version_id} (the `UpdateVersion` operationId).
+func (c *Client) UpdateVersionWithBody(ctx context.Context, projectId ProjectId, secretName SecretName, versionId VersionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateVersionRequestWithBody(c.Server, projectId, secretName, versionId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateVersion Set a version's expiry time.
+//
+// Sets `expire_time`, the only field the vendor lets a client change on a version. Only
+// an ENABLED secret's versions can be updated. IAM action `csms:secret:updateVersion`
+// (alias `csms:secretVersion:update`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/{project_id}/secrets/{secret_name}/versions/{version_id} (the `UpdateVersion` operationId).
+func (c *Client) UpdateVersion(ctx context.Context, projectId ProjectId, secretName SecretName, versionId VersionId, body UpdateVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateVersionRequest(c.Server, projectId, secretName, versionId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// NewGenerateRandomPasswordRequest calls the generic GenerateRandomPassword builder with application/json body
+func NewGenerateRandomPasswordRequest(server string, projectId ProjectId, body GenerateRandomPasswordJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGenerateRandomPasswordRequestWithBody(server, projectId, "application/json", bodyReader)
+}
+
+// NewGenerateRandomPasswordRequestWithBody constructs an http.Request for the GenerateRandomPassword method, with any body, and a specified content type
+func NewGenerateRandomPasswordRequestWithBody(server string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/generate-password", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListResourceInstancesRequest calls the generic ListResourceInstances builder with application/json body
+func NewListResourceInstancesRequest(server string, projectId ProjectId, body ListResourceInstancesJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewListResourceInstancesRequestWithBody(server, projectId, "application/json", bodyReader)
+}
+
+// NewListResourceInstancesRequestWithBody constructs an http.Request for the ListResourceInstances method, with any body, and a specified content type
+func NewListResourceInstancesRequestWithBody(server string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/resource_instances/action", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListProjectSecretsTagsRequest constructs an http.Request for the ListProjectSecretsTags method
+func NewListProjectSecretsTagsRequest(server string, projectId ProjectId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/tags", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListSecretTagsRequest constructs an http.Request for the ListSecretTags method
+func NewListSecretTagsRequest(server string, projectId ProjectId, secretId SecretId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "secret_id", secretId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/%s/tags", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateSecretTagRequest calls the generic CreateSecretTag builder with application/json body
+func NewCreateSecretTagRequest(server string, projectId ProjectId, secretId SecretId, body CreateSecretTagJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateSecretTagRequestWithBody(server, projectId, secretId, "application/json", bodyReader)
+}
+
+// NewCreateSecretTagRequestWithBody constructs an http.Request for the CreateSecretTag method, with any body, and a specified content type
+func NewCreateSecretTagRequestWithBody(server string, projectId ProjectId, secretId SecretId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "secret_id", secretId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/%s/tags", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewBatchCreateOrDeleteTagsRequest calls the generic BatchCreateOrDeleteTags builder with application/json body
+func NewBatchCreateOrDeleteTagsRequest(server string, projectId ProjectId, secretId SecretId, body BatchCreateOrDeleteTagsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBatchCreateOrDeleteTagsRequestWithBody(server, projectId, secretId, "application/json", bodyReader)
+}
+
+// NewBatchCreateOrDeleteTagsRequestWithBody constructs an http.Request for the BatchCreateOrDeleteTags method, with any body, and a specified content type
+func NewBatchCreateOrDeleteTagsRequestWithBody(server string, projectId ProjectId, secretId SecretId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "secret_id", secretId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/%s/tags/action", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteSecretTagRequest constructs an http.Request for the DeleteSecretTag method
+func NewDeleteSecretTagRequest(server string, projectId ProjectId, secretId SecretId, key TagKeyPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "secret_id", secretId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "key", key, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/%s/tags/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
 }
 
 // NewListSecretsRequest constructs an http.Request for the ListSecrets method
@@ -903,6 +2212,18 @@ func NewListSecretsRequest(server string, projectId ProjectId, params *ListSecre
 		if params.Marker != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "marker", *params.Marker, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.EventName != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "event_name", *params.EventName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1102,6 +2423,60 @@ func NewShowSecretRequest(server string, projectId ProjectId, secretName SecretN
 	return req, nil
 }
 
+// NewUpdateSecretRequest calls the generic UpdateSecret builder with application/json body
+func NewUpdateSecretRequest(server string, projectId ProjectId, secretName SecretName, body UpdateSecretJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateSecretRequestWithBody(server, projectId, secretName, "application/json", bodyReader)
+}
+
+// NewUpdateSecretRequestWithBody constructs an http.Request for the UpdateSecret method, with any body, and a specified content type
+func NewUpdateSecretRequestWithBody(server string, projectId ProjectId, secretName SecretName, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "secret_name", secretName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/secrets/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewDownloadSecretBlobRequest constructs an http.Request for the DownloadSecretBlob method
 func NewDownloadSecretBlobRequest(server string, projectId ProjectId, secretName SecretName) (*http.Request, error) {
 	var err error
@@ -1238,6 +2613,163 @@ func NewDeleteSecretForScheduleRequestWithBody(server string, projectId ProjectI
 	return req, nil
 }
 
+// NewDeleteSecretStageRequest constructs an http.Request for the DeleteSecretStage method
+func NewDeleteSecretStageRequest(server string, projectId ProjectId, secretName SecretName, stageName StageName) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "secret_name", secretName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "stage_name", stageName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/secrets/%s/stages/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewShowSecretStageRequest constructs an http.Request for the ShowSecretStage method
+func NewShowSecretStageRequest(server string, projectId ProjectId, secretName SecretName, stageName StageName) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "secret_name", secretName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "stage_name", stageName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/secrets/%s/stages/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateSecretStageRequest calls the generic UpdateSecretStage builder with application/json body
+func NewUpdateSecretStageRequest(server string, projectId ProjectId, secretName SecretName, stageName StageName, body UpdateSecretStageJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateSecretStageRequestWithBody(server, projectId, secretName, stageName, "application/json", bodyReader)
+}
+
+// NewUpdateSecretStageRequestWithBody constructs an http.Request for the UpdateSecretStage method, with any body, and a specified content type
+func NewUpdateSecretStageRequestWithBody(server string, projectId ProjectId, secretName SecretName, stageName StageName, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "secret_name", secretName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "stage_name", stageName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/secrets/%s/stages/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListSecretVersionsRequest constructs an http.Request for the ListSecretVersions method
 func NewListSecretVersionsRequest(server string, projectId ProjectId, secretName SecretName, params *ListSecretVersionsParams) (*http.Request, error) {
 	var err error
@@ -1282,7 +2814,7 @@ func NewListSecretVersionsRequest(server string, projectId ProjectId, secretName
 
 		if params.Limit != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1420,6 +2952,67 @@ func NewShowSecretVersionRequest(server string, projectId ProjectId, secretName 
 	return req, nil
 }
 
+// NewUpdateVersionRequest calls the generic UpdateVersion builder with application/json body
+func NewUpdateVersionRequest(server string, projectId ProjectId, secretName SecretName, versionId VersionId, body UpdateVersionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateVersionRequestWithBody(server, projectId, secretName, versionId, "application/json", bodyReader)
+}
+
+// NewUpdateVersionRequestWithBody constructs an http.Request for the UpdateVersion method, with any body, and a specified content type
+func NewUpdateVersionRequestWithBody(server string, projectId ProjectId, secretName SecretName, versionId VersionId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "secret_name", secretName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "version_id", versionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/secrets/%s/versions/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -1464,9 +3057,132 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// GenerateRandomPasswordWithBodyWithResponse Generate a random password.
+	//
+	// A password of `length` characters (default 32) from the letters, digits and
+	// punctuation the body does not exclude, with a space when asked; with
+	// `require_each_included_type`, at least one character of every included kind. No
+	// IAM action is needed beyond valid credentials for the project.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/csms/generate-password (the `GenerateRandomPassword` operationId).
+	GenerateRandomPasswordWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GenerateRandomPasswordClientResponse, error)
+
+	// GenerateRandomPasswordWithResponse Generate a random password.
+	//
+	// A password of `length` characters (default 32) from the letters, digits and
+	// punctuation the body does not exclude, with a space when asked; with
+	// `require_each_included_type`, at least one character of every included kind. No
+	// IAM action is needed beyond valid credentials for the project.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/csms/generate-password (the `GenerateRandomPassword` operationId).
+	GenerateRandomPasswordWithResponse(ctx context.Context, projectId ProjectId, body GenerateRandomPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*GenerateRandomPasswordClientResponse, error)
+
+	// ListResourceInstancesWithBodyWithResponse Find secrets by tags (filter) or count them (count).
+	//
+	// `filter` answers the matching secrets, `limit` at a time from `offset`, with their
+	// tags and metadata, and `total_count`; `count` answers `total_count` only. A secret
+	// matches when, for every listed tag, it has the key and (when values are listed) one of
+	// the values, and when its name contains the `resource_name` match, if one is given.
+	// The SDK's path names this resource `{resource_instances}`; its only value is
+	// `resource_instances`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/csms/resource_instances/action (the `ListResourceInstances` operationId).
+	ListResourceInstancesWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ListResourceInstancesClientResponse, error)
+
+	// ListResourceInstancesWithResponse Find secrets by tags (filter) or count them (count).
+	//
+	// `filter` answers the matching secrets, `limit` at a time from `offset`, with their
+	// tags and metadata, and `total_count`; `count` answers `total_count` only. A secret
+	// matches when, for every listed tag, it has the key and (when values are listed) one of
+	// the values, and when its name contains the `resource_name` match, if one is given.
+	// The SDK's path names this resource `{resource_instances}`; its only value is
+	// `resource_instances`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/csms/resource_instances/action (the `ListResourceInstances` operationId).
+	ListResourceInstancesWithResponse(ctx context.Context, projectId ProjectId, body ListResourceInstancesJSONRequestBody, reqEditors ...RequestEditorFn) (*ListResourceInstancesClientResponse, error)
+
+	// ListProjectSecretsTagsWithResponse List every tag key of the project's secrets with its values.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/{project_id}/csms/tags (the `ListProjectSecretsTags` operationId).
+	ListProjectSecretsTagsWithResponse(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*ListProjectSecretsTagsClientResponse, error)
+
+	// ListSecretTagsWithResponse List a secret's tags.
+	//
+	// The secret is named by its id (the `id` of its metadata), not its name.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/{project_id}/csms/{secret_id}/tags (the `ListSecretTags` operationId).
+	ListSecretTagsWithResponse(ctx context.Context, projectId ProjectId, secretId SecretId, reqEditors ...RequestEditorFn) (*ListSecretTagsClientResponse, error)
+
+	// CreateSecretTagWithBodyWithResponse Add a tag to a secret, or change its value.
+	//
+	// A secret holds at most 20 tags, one value per key; adding a key it has replaces the
+	// value.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/csms/{secret_id}/tags (the `CreateSecretTag` operationId).
+	CreateSecretTagWithBodyWithResponse(ctx context.Context, projectId ProjectId, secretId SecretId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSecretTagClientResponse, error)
+
+	// CreateSecretTagWithResponse Add a tag to a secret, or change its value.
+	//
+	// A secret holds at most 20 tags, one value per key; adding a key it has replaces the
+	// value.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/csms/{secret_id}/tags (the `CreateSecretTag` operationId).
+	CreateSecretTagWithResponse(ctx context.Context, projectId ProjectId, secretId SecretId, body CreateSecretTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSecretTagClientResponse, error)
+
+	// BatchCreateOrDeleteTagsWithBodyWithResponse Add or remove several tags of a secret at once.
+	//
+	// `create` adds (or re-values) every tag listed; `delete` removes every key listed
+	// (and, where a value is given, only if the tag has that value). All or nothing: a batch
+	// that would leave the secret with more than 20 tags changes nothing.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/csms/{secret_id}/tags/action (the `BatchCreateOrDeleteTags` operationId).
+	BatchCreateOrDeleteTagsWithBodyWithResponse(ctx context.Context, projectId ProjectId, secretId SecretId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BatchCreateOrDeleteTagsClientResponse, error)
+
+	// BatchCreateOrDeleteTagsWithResponse Add or remove several tags of a secret at once.
+	//
+	// `create` adds (or re-values) every tag listed; `delete` removes every key listed
+	// (and, where a value is given, only if the tag has that value). All or nothing: a batch
+	// that would leave the secret with more than 20 tags changes nothing.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/csms/{secret_id}/tags/action (the `BatchCreateOrDeleteTags` operationId).
+	BatchCreateOrDeleteTagsWithResponse(ctx context.Context, projectId ProjectId, secretId SecretId, body BatchCreateOrDeleteTagsJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchCreateOrDeleteTagsClientResponse, error)
+
+	// DeleteSecretTagWithResponse Remove a tag from a secret.
+	//
+	// Removing a key the secret does not have is not an error.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/{project_id}/csms/{secret_id}/tags/{key} (the `DeleteSecretTag` operationId).
+	DeleteSecretTagWithResponse(ctx context.Context, projectId ProjectId, secretId SecretId, key TagKeyPath, reqEditors ...RequestEditorFn) (*DeleteSecretTagClientResponse, error)
+
 	// ListSecretsWithResponse List the project's secrets, a page at a time.
 	//
-	// IAM action `csms:secret:list`.
+	// Secrets in name order, `limit` at a time (default 50, at most 1,000), after `marker`
+	// (empty or absent: the first page). `next_marker` is present while there is a next
+	// page and absent on the last one, so a client that loops while it is present stops, as
+	// does one that stops when `current_count` < `limit`. With `event_name`, only the
+	// secrets subscribed to that event. IAM action `csms:secret:list`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1476,7 +3192,9 @@ type ClientWithResponsesInterface interface {
 	// CreateSecretWithBodyWithResponse Create a secret with its first version.
 	//
 	// Creates a secret. Exactly one of `secret_string` and `secret_binary` carries the first
-	// version's value; that version gets the stage `SYSCURRENT`. IAM action `csms:secret:create`.
+	// version's value; that version gets the stage `SYSCURRENT`. The rotation and
+	// event-subscription fields are kept and returned as sent. At most 500 secrets per
+	// project (the user guide's quota). IAM action `csms:secret:create`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1486,7 +3204,9 @@ type ClientWithResponsesInterface interface {
 	// CreateSecretWithResponse Create a secret with its first version.
 	//
 	// Creates a secret. Exactly one of `secret_string` and `secret_binary` carries the first
-	// version's value; that version gets the stage `SYSCURRENT`. IAM action `csms:secret:create`.
+	// version's value; that version gets the stage `SYSCURRENT`. The rotation and
+	// event-subscription fields are kept and returned as sent. At most 500 secrets per
+	// project (the user guide's quota). IAM action `csms:secret:create`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1539,6 +3259,28 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/{project_id}/secrets/{secret_name} (the `ShowSecret` operationId).
 	ShowSecretWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, reqEditors ...RequestEditorFn) (*ShowSecretClientResponse, error)
 
+	// UpdateSecretWithBodyWithResponse Update a secret's metadata.
+	//
+	// Changes the fields the body names (KMS key, description, rotation settings, event
+	// subscriptions) and leaves the rest; the values and versions are untouched. Only an
+	// ENABLED secret can be updated. IAM action `csms:secret:update`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/{project_id}/secrets/{secret_name} (the `UpdateSecret` operationId).
+	UpdateSecretWithBodyWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateSecretClientResponse, error)
+
+	// UpdateSecretWithResponse Update a secret's metadata.
+	//
+	// Changes the fields the body names (KMS key, description, rotation settings, event
+	// subscriptions) and leaves the rest; the values and versions are untouched. Only an
+	// ENABLED secret can be updated. IAM action `csms:secret:update`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/{project_id}/secrets/{secret_name} (the `UpdateSecret` operationId).
+	UpdateSecretWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, body UpdateSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSecretClientResponse, error)
+
 	// DownloadSecretBlobWithResponse Download the backup file of a specified secret.
 	//
 	// Returns a string holding the secret's backup file: every version of the secret,
@@ -1550,7 +3292,10 @@ type ClientWithResponsesInterface interface {
 	// serialization (five base64url segments; the documented example's protected header is
 	// `{"kid":"9f3efdc5-3f5e-4bed-a8d1-9616e50443ab","enc":"A128CBC-HS256","alg":"RSA-OAEP-256"}`).
 	// An unknown secret is documented both as 404 (this page) and as 400 `CSMS.0106` (the
-	// error-code table); a secret pending deletion answers 400 `CSMS.0103`.
+	// error-code table); a secret pending deletion answers 400 `CSMS.0103`. The vendor does
+	// not say whether a backup carries the secret's tags; csmskit's mock carries them, as the
+	// design the backup mirrors carries a secret's attributes, so that a restore does not
+	// silently change what tag-based policies match.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1587,9 +3332,55 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/{project_id}/secrets/{secret_name}/scheduled-deleted-tasks/create (the `DeleteSecretForSchedule` operationId).
 	DeleteSecretForScheduleWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, body DeleteSecretForScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*DeleteSecretForScheduleClientResponse, error)
 
+	// DeleteSecretStageWithResponse Remove a stage from its version.
+	//
+	// `SYSCURRENT` and `SYSPREVIOUS` are built in and cannot be deleted. The newer pages
+	// answer 204; an older edition lists 200; both are documented here. IAM action
+	// `csms:secret:deleteStage` (alias `csms:secretStage:delete`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/{project_id}/secrets/{secret_name}/stages/{stage_name} (the `DeleteSecretStage` operationId).
+	DeleteSecretStageWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, stageName StageName, reqEditors ...RequestEditorFn) (*DeleteSecretStageClientResponse, error)
+
+	// ShowSecretStageWithResponse Show which version holds a stage.
+	//
+	// IAM action `csms:secret:getStage` (alias `csms:secretStage:get`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/{project_id}/secrets/{secret_name}/stages/{stage_name} (the `ShowSecretStage` operationId).
+	ShowSecretStageWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, stageName StageName, reqEditors ...RequestEditorFn) (*ShowSecretStageClientResponse, error)
+
+	// UpdateSecretStageWithBodyWithResponse Put a stage on a version.
+	//
+	// Moves the stage to `version_id`, taking it from the version that held it (a stage marks
+	// one version of a secret). A secret has at most 12 stages. Moving `SYSCURRENT` gives its
+	// former version `SYSPREVIOUS`, as CreateSecretVersion does. IAM action
+	// `csms:secret:updateStage` (alias `csms:secretStage:update`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/{project_id}/secrets/{secret_name}/stages/{stage_name} (the `UpdateSecretStage` operationId).
+	UpdateSecretStageWithBodyWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, stageName StageName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateSecretStageClientResponse, error)
+
+	// UpdateSecretStageWithResponse Put a stage on a version.
+	//
+	// Moves the stage to `version_id`, taking it from the version that held it (a stage marks
+	// one version of a secret). A secret has at most 12 stages. Moving `SYSCURRENT` gives its
+	// former version `SYSPREVIOUS`, as CreateSecretVersion does. IAM action
+	// `csms:secret:updateStage` (alias `csms:secretStage:update`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/{project_id}/secrets/{secret_name}/stages/{stage_name} (the `UpdateSecretStage` operationId).
+	UpdateSecretStageWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, stageName StageName, body UpdateSecretStageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSecretStageClientResponse, error)
+
 	// ListSecretVersionsWithResponse List a secret's version metadata, a page at a time.
 	//
-	// IAM action `csms:secret:listVersions`.
+	// Versions in creation order, `limit` at a time (an integer, default 50, at most 1,000),
+	// after `marker` (a version id; empty or absent: the first page). `next_marker` is
+	// absent on the last page. IAM action `csms:secret:listVersions`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1598,11 +3389,13 @@ type ClientWithResponsesInterface interface {
 
 	// CreateSecretVersionWithBodyWithResponse Add a version to an enabled secret.
 	//
-	// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. Without
-	// `version_stages` the new version becomes `SYSCURRENT` and the former current one
-	// `SYSPREVIOUS`; with `version_stages` it gets exactly those stages, each moved from the
-	// version that held it (the SDK's reading: `SYSCURRENT` moves only when listed).
-	// IAM action `csms:secret:update`.
+	// Adds a version (ids `v1`, `v2`, …) to an ENABLED secret. Without `version_stages` the
+	// new version becomes `SYSCURRENT` and the former current one `SYSPREVIOUS`; with
+	// `version_stages` it gets exactly those stages, each moved from the version that held
+	// it (the SDK's reading: `SYSCURRENT` moves only when listed). A secret keeps at most 20
+	// versions: the 21st retires the oldest version that has no stage ("versions without any
+	// status can be automatically deleted"), and is refused only when every version has one.
+	// IAM action `csms:secret:createVersion` (alias `csms:secretVersion:create`).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1611,11 +3404,13 @@ type ClientWithResponsesInterface interface {
 
 	// CreateSecretVersionWithResponse Add a version to an enabled secret.
 	//
-	// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. Without
-	// `version_stages` the new version becomes `SYSCURRENT` and the former current one
-	// `SYSPREVIOUS`; with `version_stages` it gets exactly those stages, each moved from the
-	// version that held it (the SDK's reading: `SYSCURRENT` moves only when listed).
-	// IAM action `csms:secret:update`.
+	// Adds a version (ids `v1`, `v2`, …) to an ENABLED secret. Without `version_stages` the
+	// new version becomes `SYSCURRENT` and the former current one `SYSPREVIOUS`; with
+	// `version_stages` it gets exactly those stages, each moved from the version that held
+	// it (the SDK's reading: `SYSCURRENT` moves only when listed). A secret keeps at most 20
+	// versions: the 21st retires the oldest version that has no stage ("versions without any
+	// status can be automatically deleted"), and is refused only when every version has one.
+	// IAM action `csms:secret:createVersion` (alias `csms:secretVersion:create`).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1624,12 +3419,1036 @@ type ClientWithResponsesInterface interface {
 
 	// ShowSecretVersionWithResponse Show one version of a secret, with its value.
 	//
-	// IAM action `csms:secretVersion:get`.
+	// `latest` names the `SYSCURRENT` version. Only an ENABLED secret's values can be read.
+	// IAM action `csms:secret:getVersion` (alias `csms:secretVersion:get`).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/{project_id}/secrets/{secret_name}/versions/{version_id} (the `ShowSecretVersion` operationId).
 	ShowSecretVersionWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, versionId VersionId, reqEditors ...RequestEditorFn) (*ShowSecretVersionClientResponse, error)
+
+	// UpdateVersionWithBodyWithResponse Set a version's expiry time.
+	//
+	// Sets `expire_time`, the only field the vendor lets a client change on a version. Only
+	// an ENABLED secret's versions can be updated. IAM action `csms:secret:updateVersion`
+	// (alias `csms:secretVersion:update`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/{project_id}/secrets/{secret_name}/versions/{version_id} (the `UpdateVersion` operationId).
+	UpdateVersionWithBodyWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, versionId VersionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVersionClientResponse, error)
+
+	// UpdateVersionWithResponse Set a version's expiry time.
+	//
+	// Sets `expire_time`, the only field the vendor lets a client change on a version. Only
+	// an ENABLED secret's versions can be updated. IAM action `csms:secret:updateVersion`
+	// (alias `csms:secretVersion:update`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/{project_id}/secrets/{secret_name}/versions/{version_id} (the `UpdateVersion` operationId).
+	UpdateVersionWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, versionId VersionId, body UpdateVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVersionClientResponse, error)
+}
+
+// GenerateRandomPasswordClientResponse200Headers the declared response headers of an HTTP 200 response for GenerateRandomPassword
+type GenerateRandomPasswordClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// GenerateRandomPasswordClientResponse400Headers the declared response headers of an HTTP 400 response for GenerateRandomPassword
+type GenerateRandomPasswordClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// GenerateRandomPasswordClientResponse401Headers the declared response headers of an HTTP 401 response for GenerateRandomPassword
+type GenerateRandomPasswordClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// GenerateRandomPasswordClientResponse403Headers the declared response headers of an HTTP 403 response for GenerateRandomPassword
+type GenerateRandomPasswordClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// GenerateRandomPasswordClientResponse404Headers the declared response headers of an HTTP 404 response for GenerateRandomPassword
+type GenerateRandomPasswordClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// GenerateRandomPasswordClientResponse500Headers the declared response headers of an HTTP 500 response for GenerateRandomPassword
+type GenerateRandomPasswordClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// GenerateRandomPasswordClientResponse502Headers the declared response headers of an HTTP 502 response for GenerateRandomPassword
+type GenerateRandomPasswordClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// GenerateRandomPasswordClientResponse504Headers the declared response headers of an HTTP 504 response for GenerateRandomPassword
+type GenerateRandomPasswordClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type GenerateRandomPasswordClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *GenerateRandomPasswordResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GenerateRandomPasswordClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GenerateRandomPasswordClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GenerateRandomPasswordClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GenerateRandomPasswordClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GenerateRandomPasswordClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GenerateRandomPasswordClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *GenerateRandomPasswordClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *GenerateRandomPasswordClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GenerateRandomPasswordClientResponse) GetJSON200() *GenerateRandomPasswordResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GenerateRandomPasswordClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GenerateRandomPasswordClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GenerateRandomPasswordClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GenerateRandomPasswordClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GenerateRandomPasswordClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r GenerateRandomPasswordClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r GenerateRandomPasswordClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r GenerateRandomPasswordClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GenerateRandomPasswordClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GenerateRandomPasswordClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GenerateRandomPasswordClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListResourceInstancesClientResponse200Headers the declared response headers of an HTTP 200 response for ListResourceInstances
+type ListResourceInstancesClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// ListResourceInstancesClientResponse400Headers the declared response headers of an HTTP 400 response for ListResourceInstances
+type ListResourceInstancesClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// ListResourceInstancesClientResponse401Headers the declared response headers of an HTTP 401 response for ListResourceInstances
+type ListResourceInstancesClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// ListResourceInstancesClientResponse403Headers the declared response headers of an HTTP 403 response for ListResourceInstances
+type ListResourceInstancesClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// ListResourceInstancesClientResponse404Headers the declared response headers of an HTTP 404 response for ListResourceInstances
+type ListResourceInstancesClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// ListResourceInstancesClientResponse500Headers the declared response headers of an HTTP 500 response for ListResourceInstances
+type ListResourceInstancesClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// ListResourceInstancesClientResponse502Headers the declared response headers of an HTTP 502 response for ListResourceInstances
+type ListResourceInstancesClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// ListResourceInstancesClientResponse504Headers the declared response headers of an HTTP 504 response for ListResourceInstances
+type ListResourceInstancesClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type ListResourceInstancesClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ListResourceInstancesResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListResourceInstancesClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListResourceInstancesClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListResourceInstancesClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListResourceInstancesClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListResourceInstancesClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListResourceInstancesClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *ListResourceInstancesClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *ListResourceInstancesClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListResourceInstancesClientResponse) GetJSON200() *ListResourceInstancesResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListResourceInstancesClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListResourceInstancesClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListResourceInstancesClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListResourceInstancesClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListResourceInstancesClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r ListResourceInstancesClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r ListResourceInstancesClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r ListResourceInstancesClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListResourceInstancesClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListResourceInstancesClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListResourceInstancesClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListProjectSecretsTagsClientResponse200Headers the declared response headers of an HTTP 200 response for ListProjectSecretsTags
+type ListProjectSecretsTagsClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// ListProjectSecretsTagsClientResponse400Headers the declared response headers of an HTTP 400 response for ListProjectSecretsTags
+type ListProjectSecretsTagsClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// ListProjectSecretsTagsClientResponse401Headers the declared response headers of an HTTP 401 response for ListProjectSecretsTags
+type ListProjectSecretsTagsClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// ListProjectSecretsTagsClientResponse403Headers the declared response headers of an HTTP 403 response for ListProjectSecretsTags
+type ListProjectSecretsTagsClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// ListProjectSecretsTagsClientResponse404Headers the declared response headers of an HTTP 404 response for ListProjectSecretsTags
+type ListProjectSecretsTagsClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// ListProjectSecretsTagsClientResponse500Headers the declared response headers of an HTTP 500 response for ListProjectSecretsTags
+type ListProjectSecretsTagsClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// ListProjectSecretsTagsClientResponse502Headers the declared response headers of an HTTP 502 response for ListProjectSecretsTags
+type ListProjectSecretsTagsClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// ListProjectSecretsTagsClientResponse504Headers the declared response headers of an HTTP 504 response for ListProjectSecretsTags
+type ListProjectSecretsTagsClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type ListProjectSecretsTagsClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ListProjectSecretsTagsResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListProjectSecretsTagsClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListProjectSecretsTagsClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListProjectSecretsTagsClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListProjectSecretsTagsClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListProjectSecretsTagsClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListProjectSecretsTagsClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *ListProjectSecretsTagsClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *ListProjectSecretsTagsClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListProjectSecretsTagsClientResponse) GetJSON200() *ListProjectSecretsTagsResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListProjectSecretsTagsClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListProjectSecretsTagsClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListProjectSecretsTagsClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListProjectSecretsTagsClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListProjectSecretsTagsClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r ListProjectSecretsTagsClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r ListProjectSecretsTagsClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r ListProjectSecretsTagsClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListProjectSecretsTagsClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListProjectSecretsTagsClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListProjectSecretsTagsClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListSecretTagsClientResponse200Headers the declared response headers of an HTTP 200 response for ListSecretTags
+type ListSecretTagsClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// ListSecretTagsClientResponse400Headers the declared response headers of an HTTP 400 response for ListSecretTags
+type ListSecretTagsClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// ListSecretTagsClientResponse401Headers the declared response headers of an HTTP 401 response for ListSecretTags
+type ListSecretTagsClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// ListSecretTagsClientResponse403Headers the declared response headers of an HTTP 403 response for ListSecretTags
+type ListSecretTagsClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// ListSecretTagsClientResponse404Headers the declared response headers of an HTTP 404 response for ListSecretTags
+type ListSecretTagsClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// ListSecretTagsClientResponse500Headers the declared response headers of an HTTP 500 response for ListSecretTags
+type ListSecretTagsClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// ListSecretTagsClientResponse502Headers the declared response headers of an HTTP 502 response for ListSecretTags
+type ListSecretTagsClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// ListSecretTagsClientResponse504Headers the declared response headers of an HTTP 504 response for ListSecretTags
+type ListSecretTagsClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type ListSecretTagsClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ListSecretTagsResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListSecretTagsClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListSecretTagsClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListSecretTagsClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListSecretTagsClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListSecretTagsClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListSecretTagsClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *ListSecretTagsClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *ListSecretTagsClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSecretTagsClientResponse) GetJSON200() *ListSecretTagsResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListSecretTagsClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListSecretTagsClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListSecretTagsClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListSecretTagsClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListSecretTagsClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r ListSecretTagsClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r ListSecretTagsClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSecretTagsClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSecretTagsClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSecretTagsClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSecretTagsClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateSecretTagClientResponse204Headers the declared response headers of an HTTP 204 response for CreateSecretTag
+type CreateSecretTagClientResponse204Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretTagClientResponse400Headers the declared response headers of an HTTP 400 response for CreateSecretTag
+type CreateSecretTagClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretTagClientResponse401Headers the declared response headers of an HTTP 401 response for CreateSecretTag
+type CreateSecretTagClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretTagClientResponse403Headers the declared response headers of an HTTP 403 response for CreateSecretTag
+type CreateSecretTagClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretTagClientResponse404Headers the declared response headers of an HTTP 404 response for CreateSecretTag
+type CreateSecretTagClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretTagClientResponse500Headers the declared response headers of an HTTP 500 response for CreateSecretTag
+type CreateSecretTagClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretTagClientResponse502Headers the declared response headers of an HTTP 502 response for CreateSecretTag
+type CreateSecretTagClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretTagClientResponse504Headers the declared response headers of an HTTP 504 response for CreateSecretTag
+type CreateSecretTagClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type CreateSecretTagClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *CreateSecretTagClientResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateSecretTagClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateSecretTagClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateSecretTagClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CreateSecretTagClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateSecretTagClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *CreateSecretTagClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *CreateSecretTagClientResponse504Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateSecretTagClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateSecretTagClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateSecretTagClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateSecretTagClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateSecretTagClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r CreateSecretTagClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r CreateSecretTagClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateSecretTagClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateSecretTagClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateSecretTagClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateSecretTagClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// BatchCreateOrDeleteTagsClientResponse204Headers the declared response headers of an HTTP 204 response for BatchCreateOrDeleteTags
+type BatchCreateOrDeleteTagsClientResponse204Headers struct {
+	XRequestId *string
+}
+
+// BatchCreateOrDeleteTagsClientResponse400Headers the declared response headers of an HTTP 400 response for BatchCreateOrDeleteTags
+type BatchCreateOrDeleteTagsClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// BatchCreateOrDeleteTagsClientResponse401Headers the declared response headers of an HTTP 401 response for BatchCreateOrDeleteTags
+type BatchCreateOrDeleteTagsClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// BatchCreateOrDeleteTagsClientResponse403Headers the declared response headers of an HTTP 403 response for BatchCreateOrDeleteTags
+type BatchCreateOrDeleteTagsClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// BatchCreateOrDeleteTagsClientResponse404Headers the declared response headers of an HTTP 404 response for BatchCreateOrDeleteTags
+type BatchCreateOrDeleteTagsClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// BatchCreateOrDeleteTagsClientResponse500Headers the declared response headers of an HTTP 500 response for BatchCreateOrDeleteTags
+type BatchCreateOrDeleteTagsClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// BatchCreateOrDeleteTagsClientResponse502Headers the declared response headers of an HTTP 502 response for BatchCreateOrDeleteTags
+type BatchCreateOrDeleteTagsClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// BatchCreateOrDeleteTagsClientResponse504Headers the declared response headers of an HTTP 504 response for BatchCreateOrDeleteTags
+type BatchCreateOrDeleteTagsClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type BatchCreateOrDeleteTagsClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *BatchCreateOrDeleteTagsClientResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *BatchCreateOrDeleteTagsClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *BatchCreateOrDeleteTagsClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *BatchCreateOrDeleteTagsClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *BatchCreateOrDeleteTagsClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *BatchCreateOrDeleteTagsClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *BatchCreateOrDeleteTagsClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *BatchCreateOrDeleteTagsClientResponse504Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r BatchCreateOrDeleteTagsClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r BatchCreateOrDeleteTagsClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r BatchCreateOrDeleteTagsClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r BatchCreateOrDeleteTagsClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r BatchCreateOrDeleteTagsClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r BatchCreateOrDeleteTagsClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r BatchCreateOrDeleteTagsClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r BatchCreateOrDeleteTagsClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BatchCreateOrDeleteTagsClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BatchCreateOrDeleteTagsClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BatchCreateOrDeleteTagsClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteSecretTagClientResponse204Headers the declared response headers of an HTTP 204 response for DeleteSecretTag
+type DeleteSecretTagClientResponse204Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretTagClientResponse400Headers the declared response headers of an HTTP 400 response for DeleteSecretTag
+type DeleteSecretTagClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretTagClientResponse401Headers the declared response headers of an HTTP 401 response for DeleteSecretTag
+type DeleteSecretTagClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretTagClientResponse403Headers the declared response headers of an HTTP 403 response for DeleteSecretTag
+type DeleteSecretTagClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretTagClientResponse404Headers the declared response headers of an HTTP 404 response for DeleteSecretTag
+type DeleteSecretTagClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretTagClientResponse500Headers the declared response headers of an HTTP 500 response for DeleteSecretTag
+type DeleteSecretTagClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretTagClientResponse502Headers the declared response headers of an HTTP 502 response for DeleteSecretTag
+type DeleteSecretTagClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretTagClientResponse504Headers the declared response headers of an HTTP 504 response for DeleteSecretTag
+type DeleteSecretTagClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type DeleteSecretTagClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *DeleteSecretTagClientResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DeleteSecretTagClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteSecretTagClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteSecretTagClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteSecretTagClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteSecretTagClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *DeleteSecretTagClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *DeleteSecretTagClientResponse504Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteSecretTagClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteSecretTagClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteSecretTagClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteSecretTagClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteSecretTagClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r DeleteSecretTagClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r DeleteSecretTagClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteSecretTagClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteSecretTagClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteSecretTagClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteSecretTagClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // ListSecretsClientResponse200Headers the declared response headers of an HTTP 200 response for ListSecrets
@@ -2355,6 +5174,152 @@ func (r ShowSecretClientResponse) ContentType() string {
 	return ""
 }
 
+// UpdateSecretClientResponse200Headers the declared response headers of an HTTP 200 response for UpdateSecret
+type UpdateSecretClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretClientResponse400Headers the declared response headers of an HTTP 400 response for UpdateSecret
+type UpdateSecretClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretClientResponse401Headers the declared response headers of an HTTP 401 response for UpdateSecret
+type UpdateSecretClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretClientResponse403Headers the declared response headers of an HTTP 403 response for UpdateSecret
+type UpdateSecretClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretClientResponse404Headers the declared response headers of an HTTP 404 response for UpdateSecret
+type UpdateSecretClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretClientResponse500Headers the declared response headers of an HTTP 500 response for UpdateSecret
+type UpdateSecretClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretClientResponse502Headers the declared response headers of an HTTP 502 response for UpdateSecret
+type UpdateSecretClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretClientResponse504Headers the declared response headers of an HTTP 504 response for UpdateSecret
+type UpdateSecretClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type UpdateSecretClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SecretResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateSecretClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateSecretClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateSecretClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateSecretClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateSecretClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateSecretClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *UpdateSecretClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *UpdateSecretClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateSecretClientResponse) GetJSON200() *SecretResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateSecretClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateSecretClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateSecretClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateSecretClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateSecretClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r UpdateSecretClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r UpdateSecretClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateSecretClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateSecretClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateSecretClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateSecretClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // DownloadSecretBlobClientResponse200Headers the declared response headers of an HTTP 200 response for DownloadSecretBlob
 type DownloadSecretBlobClientResponse200Headers struct {
 	XRequestId *string
@@ -2793,6 +5758,444 @@ func (r DeleteSecretForScheduleClientResponse) ContentType() string {
 	return ""
 }
 
+// DeleteSecretStageClientResponse200Headers the declared response headers of an HTTP 200 response for DeleteSecretStage
+type DeleteSecretStageClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretStageClientResponse204Headers the declared response headers of an HTTP 204 response for DeleteSecretStage
+type DeleteSecretStageClientResponse204Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretStageClientResponse400Headers the declared response headers of an HTTP 400 response for DeleteSecretStage
+type DeleteSecretStageClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretStageClientResponse401Headers the declared response headers of an HTTP 401 response for DeleteSecretStage
+type DeleteSecretStageClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretStageClientResponse403Headers the declared response headers of an HTTP 403 response for DeleteSecretStage
+type DeleteSecretStageClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretStageClientResponse404Headers the declared response headers of an HTTP 404 response for DeleteSecretStage
+type DeleteSecretStageClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretStageClientResponse500Headers the declared response headers of an HTTP 500 response for DeleteSecretStage
+type DeleteSecretStageClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretStageClientResponse502Headers the declared response headers of an HTTP 502 response for DeleteSecretStage
+type DeleteSecretStageClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretStageClientResponse504Headers the declared response headers of an HTTP 504 response for DeleteSecretStage
+type DeleteSecretStageClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type DeleteSecretStageClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *DeleteSecretStageClientResponse200Headers
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *DeleteSecretStageClientResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DeleteSecretStageClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteSecretStageClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteSecretStageClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteSecretStageClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteSecretStageClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *DeleteSecretStageClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *DeleteSecretStageClientResponse504Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteSecretStageClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteSecretStageClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteSecretStageClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteSecretStageClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteSecretStageClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r DeleteSecretStageClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r DeleteSecretStageClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteSecretStageClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteSecretStageClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteSecretStageClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteSecretStageClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ShowSecretStageClientResponse200Headers the declared response headers of an HTTP 200 response for ShowSecretStage
+type ShowSecretStageClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretStageClientResponse400Headers the declared response headers of an HTTP 400 response for ShowSecretStage
+type ShowSecretStageClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretStageClientResponse401Headers the declared response headers of an HTTP 401 response for ShowSecretStage
+type ShowSecretStageClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretStageClientResponse403Headers the declared response headers of an HTTP 403 response for ShowSecretStage
+type ShowSecretStageClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretStageClientResponse404Headers the declared response headers of an HTTP 404 response for ShowSecretStage
+type ShowSecretStageClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretStageClientResponse500Headers the declared response headers of an HTTP 500 response for ShowSecretStage
+type ShowSecretStageClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretStageClientResponse502Headers the declared response headers of an HTTP 502 response for ShowSecretStage
+type ShowSecretStageClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretStageClientResponse504Headers the declared response headers of an HTTP 504 response for ShowSecretStage
+type ShowSecretStageClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type ShowSecretStageClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *StageResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ShowSecretStageClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ShowSecretStageClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ShowSecretStageClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ShowSecretStageClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ShowSecretStageClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ShowSecretStageClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *ShowSecretStageClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *ShowSecretStageClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ShowSecretStageClientResponse) GetJSON200() *StageResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ShowSecretStageClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ShowSecretStageClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ShowSecretStageClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ShowSecretStageClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ShowSecretStageClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r ShowSecretStageClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r ShowSecretStageClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r ShowSecretStageClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ShowSecretStageClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ShowSecretStageClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ShowSecretStageClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateSecretStageClientResponse200Headers the declared response headers of an HTTP 200 response for UpdateSecretStage
+type UpdateSecretStageClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretStageClientResponse400Headers the declared response headers of an HTTP 400 response for UpdateSecretStage
+type UpdateSecretStageClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretStageClientResponse401Headers the declared response headers of an HTTP 401 response for UpdateSecretStage
+type UpdateSecretStageClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretStageClientResponse403Headers the declared response headers of an HTTP 403 response for UpdateSecretStage
+type UpdateSecretStageClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretStageClientResponse404Headers the declared response headers of an HTTP 404 response for UpdateSecretStage
+type UpdateSecretStageClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretStageClientResponse500Headers the declared response headers of an HTTP 500 response for UpdateSecretStage
+type UpdateSecretStageClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretStageClientResponse502Headers the declared response headers of an HTTP 502 response for UpdateSecretStage
+type UpdateSecretStageClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretStageClientResponse504Headers the declared response headers of an HTTP 504 response for UpdateSecretStage
+type UpdateSecretStageClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type UpdateSecretStageClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *StageResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateSecretStageClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateSecretStageClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateSecretStageClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateSecretStageClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateSecretStageClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateSecretStageClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *UpdateSecretStageClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *UpdateSecretStageClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateSecretStageClientResponse) GetJSON200() *StageResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateSecretStageClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateSecretStageClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateSecretStageClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateSecretStageClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateSecretStageClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r UpdateSecretStageClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r UpdateSecretStageClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateSecretStageClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateSecretStageClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateSecretStageClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateSecretStageClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListSecretVersionsClientResponse200Headers the declared response headers of an HTTP 200 response for ListSecretVersions
 type ListSecretVersionsClientResponse200Headers struct {
 	XRequestId *string
@@ -2983,7 +6386,7 @@ type CreateSecretVersionClientResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *CreateSecretVersionResponse
+	JSON200 *VersionMetadataResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -3017,7 +6420,7 @@ type CreateSecretVersionClientResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateSecretVersionClientResponse) GetJSON200() *CreateSecretVersionResponse {
+func (r CreateSecretVersionClientResponse) GetJSON200() *VersionMetadataResponse {
 	return r.JSON200
 }
 
@@ -3231,9 +6634,344 @@ func (r ShowSecretVersionClientResponse) ContentType() string {
 	return ""
 }
 
+// UpdateVersionClientResponse200Headers the declared response headers of an HTTP 200 response for UpdateVersion
+type UpdateVersionClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// UpdateVersionClientResponse400Headers the declared response headers of an HTTP 400 response for UpdateVersion
+type UpdateVersionClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// UpdateVersionClientResponse401Headers the declared response headers of an HTTP 401 response for UpdateVersion
+type UpdateVersionClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// UpdateVersionClientResponse403Headers the declared response headers of an HTTP 403 response for UpdateVersion
+type UpdateVersionClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// UpdateVersionClientResponse404Headers the declared response headers of an HTTP 404 response for UpdateVersion
+type UpdateVersionClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// UpdateVersionClientResponse500Headers the declared response headers of an HTTP 500 response for UpdateVersion
+type UpdateVersionClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// UpdateVersionClientResponse502Headers the declared response headers of an HTTP 502 response for UpdateVersion
+type UpdateVersionClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// UpdateVersionClientResponse504Headers the declared response headers of an HTTP 504 response for UpdateVersion
+type UpdateVersionClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type UpdateVersionClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VersionMetadataResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateVersionClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateVersionClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateVersionClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateVersionClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateVersionClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateVersionClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *UpdateVersionClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *UpdateVersionClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateVersionClientResponse) GetJSON200() *VersionMetadataResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateVersionClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateVersionClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateVersionClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateVersionClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateVersionClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r UpdateVersionClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r UpdateVersionClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateVersionClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateVersionClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateVersionClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateVersionClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GenerateRandomPasswordWithBodyWithResponse Generate a random password.
+//
+// A password of `length` characters (default 32) from the letters, digits and
+// punctuation the body does not exclude, with a space when asked; with
+// `require_each_included_type`, at least one character of every included kind. No
+// IAM action is needed beyond valid credentials for the project.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/csms/generate-password (the `GenerateRandomPassword` operationId).
+func (c *ClientWithResponses) GenerateRandomPasswordWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GenerateRandomPasswordClientResponse, error) {
+	rsp, err := c.GenerateRandomPasswordWithBody(ctx, projectId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGenerateRandomPasswordClientResponse(rsp)
+}
+
+// GenerateRandomPasswordWithResponse Generate a random password.
+//
+// A password of `length` characters (default 32) from the letters, digits and
+// punctuation the body does not exclude, with a space when asked; with
+// `require_each_included_type`, at least one character of every included kind. No
+// IAM action is needed beyond valid credentials for the project.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/csms/generate-password (the `GenerateRandomPassword` operationId).
+func (c *ClientWithResponses) GenerateRandomPasswordWithResponse(ctx context.Context, projectId ProjectId, body GenerateRandomPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*GenerateRandomPasswordClientResponse, error) {
+	rsp, err := c.GenerateRandomPassword(ctx, projectId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGenerateRandomPasswordClientResponse(rsp)
+}
+
+// ListResourceInstancesWithBodyWithResponse Find secrets by tags (filter) or count them (count).
+//
+// `filter` answers the matching secrets, `limit` at a time from `offset`, with their
+// tags and metadata, and `total_count`; `count` answers `total_count` only. A secret
+// matches when, for every listed tag, it has the key and (when values are listed) one of
+// the values, and when its name contains the `resource_name` match, if one is given.
+// The SDK's path names this resource `{resource_instances}`; its only value is
+// `resource_instances`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/csms/resource_instances/action (the `ListResourceInstances` operationId).
+func (c *ClientWithResponses) ListResourceInstancesWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ListResourceInstancesClientResponse, error) {
+	rsp, err := c.ListResourceInstancesWithBody(ctx, projectId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListResourceInstancesClientResponse(rsp)
+}
+
+// ListResourceInstancesWithResponse Find secrets by tags (filter) or count them (count).
+//
+// `filter` answers the matching secrets, `limit` at a time from `offset`, with their
+// tags and metadata, and `total_count`; `count` answers `total_count` only. A secret
+// matches when, for every listed tag, it has the key and (when values are listed) one of
+// the values, and when its name contains the `resource_name` match, if one is given.
+// The SDK's path names this resource `{resource_instances}`; its only value is
+// `resource_instances`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/csms/resource_instances/action (the `ListResourceInstances` operationId).
+func (c *ClientWithResponses) ListResourceInstancesWithResponse(ctx context.Context, projectId ProjectId, body ListResourceInstancesJSONRequestBody, reqEditors ...RequestEditorFn) (*ListResourceInstancesClientResponse, error) {
+	rsp, err := c.ListResourceInstances(ctx, projectId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListResourceInstancesClientResponse(rsp)
+}
+
+// ListProjectSecretsTagsWithResponse List every tag key of the project's secrets with its values.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/{project_id}/csms/tags (the `ListProjectSecretsTags` operationId).
+func (c *ClientWithResponses) ListProjectSecretsTagsWithResponse(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*ListProjectSecretsTagsClientResponse, error) {
+	rsp, err := c.ListProjectSecretsTags(ctx, projectId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListProjectSecretsTagsClientResponse(rsp)
+}
+
+// ListSecretTagsWithResponse List a secret's tags.
+//
+// The secret is named by its id (the `id` of its metadata), not its name.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/{project_id}/csms/{secret_id}/tags (the `ListSecretTags` operationId).
+func (c *ClientWithResponses) ListSecretTagsWithResponse(ctx context.Context, projectId ProjectId, secretId SecretId, reqEditors ...RequestEditorFn) (*ListSecretTagsClientResponse, error) {
+	rsp, err := c.ListSecretTags(ctx, projectId, secretId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSecretTagsClientResponse(rsp)
+}
+
+// CreateSecretTagWithBodyWithResponse Add a tag to a secret, or change its value.
+//
+// A secret holds at most 20 tags, one value per key; adding a key it has replaces the
+// value.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/csms/{secret_id}/tags (the `CreateSecretTag` operationId).
+func (c *ClientWithResponses) CreateSecretTagWithBodyWithResponse(ctx context.Context, projectId ProjectId, secretId SecretId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSecretTagClientResponse, error) {
+	rsp, err := c.CreateSecretTagWithBody(ctx, projectId, secretId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSecretTagClientResponse(rsp)
+}
+
+// CreateSecretTagWithResponse Add a tag to a secret, or change its value.
+//
+// A secret holds at most 20 tags, one value per key; adding a key it has replaces the
+// value.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/csms/{secret_id}/tags (the `CreateSecretTag` operationId).
+func (c *ClientWithResponses) CreateSecretTagWithResponse(ctx context.Context, projectId ProjectId, secretId SecretId, body CreateSecretTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSecretTagClientResponse, error) {
+	rsp, err := c.CreateSecretTag(ctx, projectId, secretId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSecretTagClientResponse(rsp)
+}
+
+// BatchCreateOrDeleteTagsWithBodyWithResponse Add or remove several tags of a secret at once.
+//
+// `create` adds (or re-values) every tag listed; `delete` removes every key listed
+// (and, where a value is given, only if the tag has that value). All or nothing: a batch
+// that would leave the secret with more than 20 tags changes nothing.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/csms/{secret_id}/tags/action (the `BatchCreateOrDeleteTags` operationId).
+func (c *ClientWithResponses) BatchCreateOrDeleteTagsWithBodyWithResponse(ctx context.Context, projectId ProjectId, secretId SecretId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BatchCreateOrDeleteTagsClientResponse, error) {
+	rsp, err := c.BatchCreateOrDeleteTagsWithBody(ctx, projectId, secretId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBatchCreateOrDeleteTagsClientResponse(rsp)
+}
+
+// BatchCreateOrDeleteTagsWithResponse Add or remove several tags of a secret at once.
+//
+// `create` adds (or re-values) every tag listed; `delete` removes every key listed
+// (and, where a value is given, only if the tag has that value). All or nothing: a batch
+// that would leave the secret with more than 20 tags changes nothing.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/csms/{secret_id}/tags/action (the `BatchCreateOrDeleteTags` operationId).
+func (c *ClientWithResponses) BatchCreateOrDeleteTagsWithResponse(ctx context.Context, projectId ProjectId, secretId SecretId, body BatchCreateOrDeleteTagsJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchCreateOrDeleteTagsClientResponse, error) {
+	rsp, err := c.BatchCreateOrDeleteTags(ctx, projectId, secretId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBatchCreateOrDeleteTagsClientResponse(rsp)
+}
+
+// DeleteSecretTagWithResponse Remove a tag from a secret.
+//
+// Removing a key the secret does not have is not an error.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/{project_id}/csms/{secret_id}/tags/{key} (the `DeleteSecretTag` operationId).
+func (c *ClientWithResponses) DeleteSecretTagWithResponse(ctx context.Context, projectId ProjectId, secretId SecretId, key TagKeyPath, reqEditors ...RequestEditorFn) (*DeleteSecretTagClientResponse, error) {
+	rsp, err := c.DeleteSecretTag(ctx, projectId, secretId, key, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteSecretTagClientResponse(rsp)
+}
+
 // ListSecretsWithResponse List the project's secrets, a page at a time.
 //
-// IAM action `csms:secret:list`.
+// Secrets in name order, `limit` at a time (default 50, at most 1,000), after `marker`
+// (empty or absent: the first page). `next_marker` is present while there is a next
+// page and absent on the last one, so a client that loops while it is present stops, as
+// does one that stops when `current_count` < `limit`. With `event_name`, only the
+// secrets subscribed to that event. IAM action `csms:secret:list`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3249,7 +6987,9 @@ func (c *ClientWithResponses) ListSecretsWithResponse(ctx context.Context, proje
 // CreateSecretWithBodyWithResponse Create a secret with its first version.
 //
 // Creates a secret. Exactly one of `secret_string` and `secret_binary` carries the first
-// version's value; that version gets the stage `SYSCURRENT`. IAM action `csms:secret:create`.
+// version's value; that version gets the stage `SYSCURRENT`. The rotation and
+// event-subscription fields are kept and returned as sent. At most 500 secrets per
+// project (the user guide's quota). IAM action `csms:secret:create`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3265,7 +7005,9 @@ func (c *ClientWithResponses) CreateSecretWithBodyWithResponse(ctx context.Conte
 // CreateSecretWithResponse Create a secret with its first version.
 //
 // Creates a secret. Exactly one of `secret_string` and `secret_binary` carries the first
-// version's value; that version gets the stage `SYSCURRENT`. IAM action `csms:secret:create`.
+// version's value; that version gets the stage `SYSCURRENT`. The rotation and
+// event-subscription fields are kept and returned as sent. At most 500 secrets per
+// project (the user guide's quota). IAM action `csms:secret:create`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3348,6 +7090,40 @@ func (c *ClientWithResponses) ShowSecretWithResponse(ctx context.Context, projec
 	return ParseShowSecretClientResponse(rsp)
 }
 
+// UpdateSecretWithBodyWithResponse Update a secret's metadata.
+//
+// Changes the fields the body names (KMS key, description, rotation settings, event
+// subscriptions) and leaves the rest; the values and versions are untouched. Only an
+// ENABLED secret can be updated. IAM action `csms:secret:update`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/{project_id}/secrets/{secret_name} (the `UpdateSecret` operationId).
+func (c *ClientWithResponses) UpdateSecretWithBodyWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateSecretClientResponse, error) {
+	rsp, err := c.UpdateSecretWithBody(ctx, projectId, secretName, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateSecretClientResponse(rsp)
+}
+
+// UpdateSecretWithResponse Update a secret's metadata.
+//
+// Changes the fields the body names (KMS key, description, rotation settings, event
+// subscriptions) and leaves the rest; the values and versions are untouched. Only an
+// ENABLED secret can be updated. IAM action `csms:secret:update`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/{project_id}/secrets/{secret_name} (the `UpdateSecret` operationId).
+func (c *ClientWithResponses) UpdateSecretWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, body UpdateSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSecretClientResponse, error) {
+	rsp, err := c.UpdateSecret(ctx, projectId, secretName, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateSecretClientResponse(rsp)
+}
+
 // DownloadSecretBlobWithResponse Download the backup file of a specified secret.
 //
 // Returns a string holding the secret's backup file: every version of the secret,
@@ -3359,7 +7135,10 @@ func (c *ClientWithResponses) ShowSecretWithResponse(ctx context.Context, projec
 // serialization (five base64url segments; the documented example's protected header is
 // `{"kid":"9f3efdc5-3f5e-4bed-a8d1-9616e50443ab","enc":"A128CBC-HS256","alg":"RSA-OAEP-256"}`).
 // An unknown secret is documented both as 404 (this page) and as 400 `CSMS.0106` (the
-// error-code table); a secret pending deletion answers 400 `CSMS.0103`.
+// error-code table); a secret pending deletion answers 400 `CSMS.0103`. The vendor does
+// not say whether a backup carries the secret's tags; csmskit's mock carries them, as the
+// design the backup mirrors carries a secret's attributes, so that a restore does not
+// silently change what tag-based policies match.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3420,9 +7199,79 @@ func (c *ClientWithResponses) DeleteSecretForScheduleWithResponse(ctx context.Co
 	return ParseDeleteSecretForScheduleClientResponse(rsp)
 }
 
+// DeleteSecretStageWithResponse Remove a stage from its version.
+//
+// `SYSCURRENT` and `SYSPREVIOUS` are built in and cannot be deleted. The newer pages
+// answer 204; an older edition lists 200; both are documented here. IAM action
+// `csms:secret:deleteStage` (alias `csms:secretStage:delete`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/{project_id}/secrets/{secret_name}/stages/{stage_name} (the `DeleteSecretStage` operationId).
+func (c *ClientWithResponses) DeleteSecretStageWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, stageName StageName, reqEditors ...RequestEditorFn) (*DeleteSecretStageClientResponse, error) {
+	rsp, err := c.DeleteSecretStage(ctx, projectId, secretName, stageName, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteSecretStageClientResponse(rsp)
+}
+
+// ShowSecretStageWithResponse Show which version holds a stage.
+//
+// IAM action `csms:secret:getStage` (alias `csms:secretStage:get`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/{project_id}/secrets/{secret_name}/stages/{stage_name} (the `ShowSecretStage` operationId).
+func (c *ClientWithResponses) ShowSecretStageWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, stageName StageName, reqEditors ...RequestEditorFn) (*ShowSecretStageClientResponse, error) {
+	rsp, err := c.ShowSecretStage(ctx, projectId, secretName, stageName, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseShowSecretStageClientResponse(rsp)
+}
+
+// UpdateSecretStageWithBodyWithResponse Put a stage on a version.
+//
+// Moves the stage to `version_id`, taking it from the version that held it (a stage marks
+// one version of a secret). A secret has at most 12 stages. Moving `SYSCURRENT` gives its
+// former version `SYSPREVIOUS`, as CreateSecretVersion does. IAM action
+// `csms:secret:updateStage` (alias `csms:secretStage:update`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/{project_id}/secrets/{secret_name}/stages/{stage_name} (the `UpdateSecretStage` operationId).
+func (c *ClientWithResponses) UpdateSecretStageWithBodyWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, stageName StageName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateSecretStageClientResponse, error) {
+	rsp, err := c.UpdateSecretStageWithBody(ctx, projectId, secretName, stageName, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateSecretStageClientResponse(rsp)
+}
+
+// UpdateSecretStageWithResponse Put a stage on a version.
+//
+// Moves the stage to `version_id`, taking it from the version that held it (a stage marks
+// one version of a secret). A secret has at most 12 stages. Moving `SYSCURRENT` gives its
+// former version `SYSPREVIOUS`, as CreateSecretVersion does. IAM action
+// `csms:secret:updateStage` (alias `csms:secretStage:update`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/{project_id}/secrets/{secret_name}/stages/{stage_name} (the `UpdateSecretStage` operationId).
+func (c *ClientWithResponses) UpdateSecretStageWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, stageName StageName, body UpdateSecretStageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSecretStageClientResponse, error) {
+	rsp, err := c.UpdateSecretStage(ctx, projectId, secretName, stageName, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateSecretStageClientResponse(rsp)
+}
+
 // ListSecretVersionsWithResponse List a secret's version metadata, a page at a time.
 //
-// IAM action `csms:secret:listVersions`.
+// Versions in creation order, `limit` at a time (an integer, default 50, at most 1,000),
+// after `marker` (a version id; empty or absent: the first page). `next_marker` is
+// absent on the last page. IAM action `csms:secret:listVersions`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3437,11 +7286,13 @@ func (c *ClientWithResponses) ListSecretVersionsWithResponse(ctx context.Context
 
 // CreateSecretVersionWithBodyWithResponse Add a version to an enabled secret.
 //
-// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. Without
-// `version_stages` the new version becomes `SYSCURRENT` and the former current one
-// `SYSPREVIOUS`; with `version_stages` it gets exactly those stages, each moved from the
-// version that held it (the SDK's reading: `SYSCURRENT` moves only when listed).
-// IAM action `csms:secret:update`.
+// Adds a version (ids `v1`, `v2`, …) to an ENABLED secret. Without `version_stages` the
+// new version becomes `SYSCURRENT` and the former current one `SYSPREVIOUS`; with
+// `version_stages` it gets exactly those stages, each moved from the version that held
+// it (the SDK's reading: `SYSCURRENT` moves only when listed). A secret keeps at most 20
+// versions: the 21st retires the oldest version that has no stage ("versions without any
+// status can be automatically deleted"), and is refused only when every version has one.
+// IAM action `csms:secret:createVersion` (alias `csms:secretVersion:create`).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3456,11 +7307,13 @@ func (c *ClientWithResponses) CreateSecretVersionWithBodyWithResponse(ctx contex
 
 // CreateSecretVersionWithResponse Add a version to an enabled secret.
 //
-// Adds a version (ids `v1`, `v2`, …; at most 20 per secret) to an ENABLED secret. Without
-// `version_stages` the new version becomes `SYSCURRENT` and the former current one
-// `SYSPREVIOUS`; with `version_stages` it gets exactly those stages, each moved from the
-// version that held it (the SDK's reading: `SYSCURRENT` moves only when listed).
-// IAM action `csms:secret:update`.
+// Adds a version (ids `v1`, `v2`, …) to an ENABLED secret. Without `version_stages` the
+// new version becomes `SYSCURRENT` and the former current one `SYSPREVIOUS`; with
+// `version_stages` it gets exactly those stages, each moved from the version that held
+// it (the SDK's reading: `SYSCURRENT` moves only when listed). A secret keeps at most 20
+// versions: the 21st retires the oldest version that has no stage ("versions without any
+// status can be automatically deleted"), and is refused only when every version has one.
+// IAM action `csms:secret:createVersion` (alias `csms:secretVersion:create`).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3475,7 +7328,8 @@ func (c *ClientWithResponses) CreateSecretVersionWithResponse(ctx context.Contex
 
 // ShowSecretVersionWithResponse Show one version of a secret, with its value.
 //
-// IAM action `csms:secretVersion:get`.
+// `latest` names the `SYSCURRENT` version. Only an ENABLED secret's values can be read.
+// IAM action `csms:secret:getVersion` (alias `csms:secretVersion:get`).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3486,6 +7340,1134 @@ func (c *ClientWithResponses) ShowSecretVersionWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParseShowSecretVersionClientResponse(rsp)
+}
+
+// UpdateVersionWithBodyWithResponse Set a version's expiry time.
+//
+// Sets `expire_time`, the only field the vendor lets a client change on a version. Only
+// an ENABLED secret's versions can be updated. IAM action `csms:secret:updateVersion`
+// (alias `csms:secretVersion:update`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/{project_id}/secrets/{secret_name}/versions/{version_id} (the `UpdateVersion` operationId).
+func (c *ClientWithResponses) UpdateVersionWithBodyWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, versionId VersionId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVersionClientResponse, error) {
+	rsp, err := c.UpdateVersionWithBody(ctx, projectId, secretName, versionId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateVersionClientResponse(rsp)
+}
+
+// UpdateVersionWithResponse Set a version's expiry time.
+//
+// Sets `expire_time`, the only field the vendor lets a client change on a version. Only
+// an ENABLED secret's versions can be updated. IAM action `csms:secret:updateVersion`
+// (alias `csms:secretVersion:update`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/{project_id}/secrets/{secret_name}/versions/{version_id} (the `UpdateVersion` operationId).
+func (c *ClientWithResponses) UpdateVersionWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, versionId VersionId, body UpdateVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVersionClientResponse, error) {
+	rsp, err := c.UpdateVersion(ctx, projectId, secretName, versionId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateVersionClientResponse(rsp)
+}
+
+// ParseGenerateRandomPasswordClientResponse parses an HTTP response from a GenerateRandomPasswordWithResponse call
+func ParseGenerateRandomPasswordClientResponse(rsp *http.Response) (*GenerateRandomPasswordClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GenerateRandomPasswordClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest GenerateRandomPasswordResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GenerateRandomPasswordClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers GenerateRandomPasswordClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers GenerateRandomPasswordClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GenerateRandomPasswordClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GenerateRandomPasswordClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GenerateRandomPasswordClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers GenerateRandomPasswordClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers GenerateRandomPasswordClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListResourceInstancesClientResponse parses an HTTP response from a ListResourceInstancesWithResponse call
+func ParseListResourceInstancesClientResponse(rsp *http.Response) (*ListResourceInstancesClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListResourceInstancesClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ListResourceInstancesResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListResourceInstancesClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListResourceInstancesClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListResourceInstancesClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListResourceInstancesClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListResourceInstancesClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListResourceInstancesClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers ListResourceInstancesClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers ListResourceInstancesClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListProjectSecretsTagsClientResponse parses an HTTP response from a ListProjectSecretsTagsWithResponse call
+func ParseListProjectSecretsTagsClientResponse(rsp *http.Response) (*ListProjectSecretsTagsClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListProjectSecretsTagsClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ListProjectSecretsTagsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListProjectSecretsTagsClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListProjectSecretsTagsClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListProjectSecretsTagsClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListProjectSecretsTagsClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListProjectSecretsTagsClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListProjectSecretsTagsClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers ListProjectSecretsTagsClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers ListProjectSecretsTagsClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListSecretTagsClientResponse parses an HTTP response from a ListSecretTagsWithResponse call
+func ParseListSecretTagsClientResponse(rsp *http.Response) (*ListSecretTagsClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSecretTagsClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ListSecretTagsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListSecretTagsClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListSecretTagsClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListSecretTagsClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListSecretTagsClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListSecretTagsClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListSecretTagsClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers ListSecretTagsClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers ListSecretTagsClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateSecretTagClientResponse parses an HTTP response from a CreateSecretTagWithResponse call
+func ParseCreateSecretTagClientResponse(rsp *http.Response) (*CreateSecretTagClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateSecretTagClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers CreateSecretTagClientResponse204Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers CreateSecretTagClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateSecretTagClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateSecretTagClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers CreateSecretTagClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateSecretTagClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers CreateSecretTagClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers CreateSecretTagClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseBatchCreateOrDeleteTagsClientResponse parses an HTTP response from a BatchCreateOrDeleteTagsWithResponse call
+func ParseBatchCreateOrDeleteTagsClientResponse(rsp *http.Response) (*BatchCreateOrDeleteTagsClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BatchCreateOrDeleteTagsClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers BatchCreateOrDeleteTagsClientResponse204Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers BatchCreateOrDeleteTagsClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers BatchCreateOrDeleteTagsClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers BatchCreateOrDeleteTagsClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers BatchCreateOrDeleteTagsClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers BatchCreateOrDeleteTagsClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers BatchCreateOrDeleteTagsClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers BatchCreateOrDeleteTagsClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteSecretTagClientResponse parses an HTTP response from a DeleteSecretTagWithResponse call
+func ParseDeleteSecretTagClientResponse(rsp *http.Response) (*DeleteSecretTagClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteSecretTagClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers DeleteSecretTagClientResponse204Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers DeleteSecretTagClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteSecretTagClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteSecretTagClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteSecretTagClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteSecretTagClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers DeleteSecretTagClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers DeleteSecretTagClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
 }
 
 // ParseListSecretsClientResponse parses an HTTP response from a ListSecretsWithResponse call
@@ -4274,6 +9256,164 @@ func ParseShowSecretClientResponse(rsp *http.Response) (*ShowSecretClientRespons
 	return response, nil
 }
 
+// ParseUpdateSecretClientResponse parses an HTTP response from a UpdateSecretWithResponse call
+func ParseUpdateSecretClientResponse(rsp *http.Response) (*UpdateSecretClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateSecretClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SecretResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateSecretClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateSecretClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateSecretClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateSecretClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateSecretClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateSecretClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers UpdateSecretClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers UpdateSecretClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseDownloadSecretBlobClientResponse parses an HTTP response from a DownloadSecretBlobWithResponse call
 func ParseDownloadSecretBlobClientResponse(rsp *http.Response) (*DownloadSecretBlobClientResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -4748,6 +9888,489 @@ func ParseDeleteSecretForScheduleClientResponse(rsp *http.Response) (*DeleteSecr
 	return response, nil
 }
 
+// ParseDeleteSecretStageClientResponse parses an HTTP response from a DeleteSecretStageWithResponse call
+func ParseDeleteSecretStageClientResponse(rsp *http.Response) (*DeleteSecretStageClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteSecretStageClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers DeleteSecretStageClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 204:
+		var headers DeleteSecretStageClientResponse204Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers DeleteSecretStageClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteSecretStageClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteSecretStageClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteSecretStageClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteSecretStageClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers DeleteSecretStageClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers DeleteSecretStageClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseShowSecretStageClientResponse parses an HTTP response from a ShowSecretStageWithResponse call
+func ParseShowSecretStageClientResponse(rsp *http.Response) (*ShowSecretStageClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ShowSecretStageClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest StageResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ShowSecretStageClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ShowSecretStageClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ShowSecretStageClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ShowSecretStageClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ShowSecretStageClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers ShowSecretStageClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers ShowSecretStageClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers ShowSecretStageClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateSecretStageClientResponse parses an HTTP response from a UpdateSecretStageWithResponse call
+func ParseUpdateSecretStageClientResponse(rsp *http.Response) (*UpdateSecretStageClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateSecretStageClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest StageResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateSecretStageClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateSecretStageClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateSecretStageClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateSecretStageClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateSecretStageClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateSecretStageClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers UpdateSecretStageClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers UpdateSecretStageClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListSecretVersionsClientResponse parses an HTTP response from a ListSecretVersionsWithResponse call
 func ParseListSecretVersionsClientResponse(rsp *http.Response) (*ListSecretVersionsClientResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -4921,7 +10544,7 @@ func ParseCreateSecretVersionClientResponse(rsp *http.Response) (*CreateSecretVe
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest CreateSecretVersionResponse
+		var dest VersionMetadataResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -5222,8 +10845,187 @@ func ParseShowSecretVersionClientResponse(rsp *http.Response) (*ShowSecretVersio
 	return response, nil
 }
 
+// ParseUpdateVersionClientResponse parses an HTTP response from a UpdateVersionWithResponse call
+func ParseUpdateVersionClientResponse(rsp *http.Response) (*UpdateVersionClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateVersionClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VersionMetadataResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateVersionClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateVersionClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateVersionClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateVersionClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateVersionClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateVersionClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers UpdateVersionClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers UpdateVersionClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// GenerateRandomPassword Generate a random password.
+	// (POST /v1/{project_id}/csms/generate-password)
+	GenerateRandomPassword(w http.ResponseWriter, r *http.Request, projectId ProjectId)
+	// ListResourceInstances Find secrets by tags (filter) or count them (count).
+	// (POST /v1/{project_id}/csms/resource_instances/action)
+	ListResourceInstances(w http.ResponseWriter, r *http.Request, projectId ProjectId)
+	// ListProjectSecretsTags List every tag key of the project's secrets with its values.
+	// (GET /v1/{project_id}/csms/tags)
+	ListProjectSecretsTags(w http.ResponseWriter, r *http.Request, projectId ProjectId)
+	// ListSecretTags List a secret's tags.
+	// (GET /v1/{project_id}/csms/{secret_id}/tags)
+	ListSecretTags(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretId SecretId)
+	// CreateSecretTag Add a tag to a secret, or change its value.
+	// (POST /v1/{project_id}/csms/{secret_id}/tags)
+	CreateSecretTag(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretId SecretId)
+	// BatchCreateOrDeleteTags Add or remove several tags of a secret at once.
+	// (POST /v1/{project_id}/csms/{secret_id}/tags/action)
+	BatchCreateOrDeleteTags(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretId SecretId)
+	// DeleteSecretTag Remove a tag from a secret.
+	// (DELETE /v1/{project_id}/csms/{secret_id}/tags/{key})
+	DeleteSecretTag(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretId SecretId, key TagKeyPath)
 	// ListSecrets List the project's secrets, a page at a time.
 	// (GET /v1/{project_id}/secrets)
 	ListSecrets(w http.ResponseWriter, r *http.Request, projectId ProjectId, params ListSecretsParams)
@@ -5239,6 +11041,9 @@ type ServerInterface interface {
 	// ShowSecret Show a secret's metadata (never its value).
 	// (GET /v1/{project_id}/secrets/{secret_name})
 	ShowSecret(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretName SecretName)
+	// UpdateSecret Update a secret's metadata.
+	// (PUT /v1/{project_id}/secrets/{secret_name})
+	UpdateSecret(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretName SecretName)
 	// DownloadSecretBlob Download the backup file of a specified secret.
 	// (POST /v1/{project_id}/secrets/{secret_name}/backup)
 	DownloadSecretBlob(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretName SecretName)
@@ -5248,6 +11053,15 @@ type ServerInterface interface {
 	// DeleteSecretForSchedule Schedule a secret's deletion after a recovery window.
 	// (POST /v1/{project_id}/secrets/{secret_name}/scheduled-deleted-tasks/create)
 	DeleteSecretForSchedule(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretName SecretName)
+	// DeleteSecretStage Remove a stage from its version.
+	// (DELETE /v1/{project_id}/secrets/{secret_name}/stages/{stage_name})
+	DeleteSecretStage(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretName SecretName, stageName StageName)
+	// ShowSecretStage Show which version holds a stage.
+	// (GET /v1/{project_id}/secrets/{secret_name}/stages/{stage_name})
+	ShowSecretStage(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretName SecretName, stageName StageName)
+	// UpdateSecretStage Put a stage on a version.
+	// (PUT /v1/{project_id}/secrets/{secret_name}/stages/{stage_name})
+	UpdateSecretStage(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretName SecretName, stageName StageName)
 	// ListSecretVersions List a secret's version metadata, a page at a time.
 	// (GET /v1/{project_id}/secrets/{secret_name}/versions)
 	ListSecretVersions(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretName SecretName, params ListSecretVersionsParams)
@@ -5257,6 +11071,9 @@ type ServerInterface interface {
 	// ShowSecretVersion Show one version of a secret, with its value.
 	// (GET /v1/{project_id}/secrets/{secret_name}/versions/{version_id})
 	ShowSecretVersion(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretName SecretName, versionId VersionId)
+	// UpdateVersion Set a version's expiry time.
+	// (PUT /v1/{project_id}/secrets/{secret_name}/versions/{version_id})
+	UpdateVersion(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretName SecretName, versionId VersionId)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -5267,6 +11084,233 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// GenerateRandomPassword operation middleware
+func (siw *ServerInterfaceWrapper) GenerateRandomPassword(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GenerateRandomPassword(w, r, projectId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListResourceInstances operation middleware
+func (siw *ServerInterfaceWrapper) ListResourceInstances(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListResourceInstances(w, r, projectId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListProjectSecretsTags operation middleware
+func (siw *ServerInterfaceWrapper) ListProjectSecretsTags(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListProjectSecretsTags(w, r, projectId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListSecretTags operation middleware
+func (siw *ServerInterfaceWrapper) ListSecretTags(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "secret_id" -------------
+	var secretId SecretId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "secret_id", r.PathValue("secret_id"), &secretId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "secret_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListSecretTags(w, r, projectId, secretId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateSecretTag operation middleware
+func (siw *ServerInterfaceWrapper) CreateSecretTag(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "secret_id" -------------
+	var secretId SecretId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "secret_id", r.PathValue("secret_id"), &secretId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "secret_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateSecretTag(w, r, projectId, secretId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// BatchCreateOrDeleteTags operation middleware
+func (siw *ServerInterfaceWrapper) BatchCreateOrDeleteTags(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "secret_id" -------------
+	var secretId SecretId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "secret_id", r.PathValue("secret_id"), &secretId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "secret_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.BatchCreateOrDeleteTags(w, r, projectId, secretId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteSecretTag operation middleware
+func (siw *ServerInterfaceWrapper) DeleteSecretTag(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "secret_id" -------------
+	var secretId SecretId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "secret_id", r.PathValue("secret_id"), &secretId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "secret_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "key" -------------
+	var key TagKeyPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "key", r.PathValue("key"), &key, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "key", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteSecretTag(w, r, projectId, secretId, key)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // ListSecrets operation middleware
 func (siw *ServerInterfaceWrapper) ListSecrets(w http.ResponseWriter, r *http.Request) {
@@ -5308,6 +11352,19 @@ func (siw *ServerInterfaceWrapper) ListSecrets(w http.ResponseWriter, r *http.Re
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "marker"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "marker", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "event_name" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "event_name", r.URL.Query(), &params.EventName, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "event_name"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "event_name", Err: err})
 		}
 		return
 	}
@@ -5445,6 +11502,41 @@ func (siw *ServerInterfaceWrapper) ShowSecret(w http.ResponseWriter, r *http.Req
 	handler.ServeHTTP(w, r)
 }
 
+// UpdateSecret operation middleware
+func (siw *ServerInterfaceWrapper) UpdateSecret(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "secret_name" -------------
+	var secretName SecretName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "secret_name", r.PathValue("secret_name"), &secretName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "secret_name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateSecret(w, r, projectId, secretName)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // DownloadSecretBlob operation middleware
 func (siw *ServerInterfaceWrapper) DownloadSecretBlob(w http.ResponseWriter, r *http.Request) {
 
@@ -5550,6 +11642,138 @@ func (siw *ServerInterfaceWrapper) DeleteSecretForSchedule(w http.ResponseWriter
 	handler.ServeHTTP(w, r)
 }
 
+// DeleteSecretStage operation middleware
+func (siw *ServerInterfaceWrapper) DeleteSecretStage(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "secret_name" -------------
+	var secretName SecretName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "secret_name", r.PathValue("secret_name"), &secretName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "secret_name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "stage_name" -------------
+	var stageName StageName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "stage_name", r.PathValue("stage_name"), &stageName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "stage_name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteSecretStage(w, r, projectId, secretName, stageName)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ShowSecretStage operation middleware
+func (siw *ServerInterfaceWrapper) ShowSecretStage(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "secret_name" -------------
+	var secretName SecretName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "secret_name", r.PathValue("secret_name"), &secretName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "secret_name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "stage_name" -------------
+	var stageName StageName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "stage_name", r.PathValue("stage_name"), &stageName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "stage_name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ShowSecretStage(w, r, projectId, secretName, stageName)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateSecretStage operation middleware
+func (siw *ServerInterfaceWrapper) UpdateSecretStage(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "secret_name" -------------
+	var secretName SecretName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "secret_name", r.PathValue("secret_name"), &secretName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "secret_name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "stage_name" -------------
+	var stageName StageName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "stage_name", r.PathValue("stage_name"), &stageName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "stage_name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateSecretStage(w, r, projectId, secretName, stageName)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListSecretVersions operation middleware
 func (siw *ServerInterfaceWrapper) ListSecretVersions(w http.ResponseWriter, r *http.Request) {
 
@@ -5579,7 +11803,7 @@ func (siw *ServerInterfaceWrapper) ListSecretVersions(w http.ResponseWriter, r *
 
 	// ------------- Optional query parameter "limit" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {
@@ -5684,6 +11908,50 @@ func (siw *ServerInterfaceWrapper) ShowSecretVersion(w http.ResponseWriter, r *h
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ShowSecretVersion(w, r, projectId, secretName, versionId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateVersion operation middleware
+func (siw *ServerInterfaceWrapper) UpdateVersion(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "secret_name" -------------
+	var secretName SecretName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "secret_name", r.PathValue("secret_name"), &secretName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "secret_name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "version_id" -------------
+	var versionId VersionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "version_id", r.PathValue("version_id"), &versionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "version_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateVersion(w, r, projectId, secretName, versionId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -5818,12 +12086,24 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/secrets/restore", wrapper.UploadSecretBlob)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/{project_id}/secrets/{secret_name}", wrapper.DeleteSecret)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/secrets/{secret_name}", wrapper.ShowSecret)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/v1/{project_id}/secrets/{secret_name}", wrapper.UpdateSecret)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/secrets/{secret_name}/backup", wrapper.DownloadSecretBlob)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/secrets/{secret_name}/versions", wrapper.ListSecretVersions)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/secrets/{secret_name}/versions", wrapper.CreateSecretVersion)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/secrets/{secret_name}/versions/{version_id}", wrapper.ShowSecretVersion)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/v1/{project_id}/secrets/{secret_name}/versions/{version_id}", wrapper.UpdateVersion)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/{project_id}/secrets/{secret_name}/stages/{stage_name}", wrapper.DeleteSecretStage)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/secrets/{secret_name}/stages/{stage_name}", wrapper.ShowSecretStage)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/v1/{project_id}/secrets/{secret_name}/stages/{stage_name}", wrapper.UpdateSecretStage)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/secrets/{secret_name}/scheduled-deleted-tasks/create", wrapper.DeleteSecretForSchedule)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/secrets/{secret_name}/scheduled-deleted-tasks/cancel", wrapper.RestoreSecret)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/csms/{secret_id}/tags", wrapper.ListSecretTags)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/csms/{secret_id}/tags", wrapper.CreateSecretTag)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/{project_id}/csms/{secret_id}/tags/{key}", wrapper.DeleteSecretTag)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/csms/{secret_id}/tags/action", wrapper.BatchCreateOrDeleteTags)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/csms/tags", wrapper.ListProjectSecretsTags)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/csms/resource_instances/action", wrapper.ListResourceInstances)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/csms/generate-password", wrapper.GenerateRandomPassword)
 
 	return m
 }
@@ -5891,6 +12171,15 @@ type SecretResponseJSONResponse struct {
 	Headers SecretResponseResponseHeaders
 }
 
+type StageResponseResponseHeaders struct {
+	XRequestId *string
+}
+type StageResponseJSONResponse struct {
+	Body StageResponse
+
+	Headers StageResponseResponseHeaders
+}
+
 type UnauthorizedResponseHeaders struct {
 	XRequestId *string
 }
@@ -5898,6 +12187,1062 @@ type UnauthorizedJSONResponse struct {
 	Body ErrorResponse
 
 	Headers UnauthorizedResponseHeaders
+}
+
+type GenerateRandomPasswordRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Body      *GenerateRandomPasswordJSONRequestBody
+}
+
+type GenerateRandomPasswordResponseObject interface {
+	VisitGenerateRandomPasswordResponse(w http.ResponseWriter) error
+}
+
+type GenerateRandomPassword200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type GenerateRandomPassword200JSONResponse struct {
+	Body    GenerateRandomPasswordResponse
+	Headers GenerateRandomPassword200ResponseHeaders
+}
+
+func (response GenerateRandomPassword200JSONResponse) VisitGenerateRandomPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateRandomPassword400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GenerateRandomPassword400JSONResponse) VisitGenerateRandomPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateRandomPassword401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GenerateRandomPassword401JSONResponse) VisitGenerateRandomPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateRandomPassword403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GenerateRandomPassword403JSONResponse) VisitGenerateRandomPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateRandomPassword404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GenerateRandomPassword404JSONResponse) VisitGenerateRandomPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateRandomPassword500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GenerateRandomPassword500JSONResponse) VisitGenerateRandomPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateRandomPassword502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response GenerateRandomPassword502JSONResponse) VisitGenerateRandomPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateRandomPassword504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response GenerateRandomPassword504JSONResponse) VisitGenerateRandomPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListResourceInstancesRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Body      *ListResourceInstancesJSONRequestBody
+}
+
+type ListResourceInstancesResponseObject interface {
+	VisitListResourceInstancesResponse(w http.ResponseWriter) error
+}
+
+type ListResourceInstances200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ListResourceInstances200JSONResponse struct {
+	Body    ListResourceInstancesResponse
+	Headers ListResourceInstances200ResponseHeaders
+}
+
+func (response ListResourceInstances200JSONResponse) VisitListResourceInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListResourceInstances400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListResourceInstances400JSONResponse) VisitListResourceInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListResourceInstances401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListResourceInstances401JSONResponse) VisitListResourceInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListResourceInstances403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListResourceInstances403JSONResponse) VisitListResourceInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListResourceInstances404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListResourceInstances404JSONResponse) VisitListResourceInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListResourceInstances500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ListResourceInstances500JSONResponse) VisitListResourceInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListResourceInstances502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response ListResourceInstances502JSONResponse) VisitListResourceInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListResourceInstances504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response ListResourceInstances504JSONResponse) VisitListResourceInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProjectSecretsTagsRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+}
+
+type ListProjectSecretsTagsResponseObject interface {
+	VisitListProjectSecretsTagsResponse(w http.ResponseWriter) error
+}
+
+type ListProjectSecretsTags200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ListProjectSecretsTags200JSONResponse struct {
+	Body    ListProjectSecretsTagsResponse
+	Headers ListProjectSecretsTags200ResponseHeaders
+}
+
+func (response ListProjectSecretsTags200JSONResponse) VisitListProjectSecretsTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProjectSecretsTags400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListProjectSecretsTags400JSONResponse) VisitListProjectSecretsTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProjectSecretsTags401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListProjectSecretsTags401JSONResponse) VisitListProjectSecretsTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProjectSecretsTags403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListProjectSecretsTags403JSONResponse) VisitListProjectSecretsTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProjectSecretsTags404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListProjectSecretsTags404JSONResponse) VisitListProjectSecretsTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProjectSecretsTags500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ListProjectSecretsTags500JSONResponse) VisitListProjectSecretsTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProjectSecretsTags502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response ListProjectSecretsTags502JSONResponse) VisitListProjectSecretsTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProjectSecretsTags504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response ListProjectSecretsTags504JSONResponse) VisitListProjectSecretsTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretTagsRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	SecretId  SecretId  `json:"secret_id"`
+}
+
+type ListSecretTagsResponseObject interface {
+	VisitListSecretTagsResponse(w http.ResponseWriter) error
+}
+
+type ListSecretTags200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ListSecretTags200JSONResponse struct {
+	Body    ListSecretTagsResponse
+	Headers ListSecretTags200ResponseHeaders
+}
+
+func (response ListSecretTags200JSONResponse) VisitListSecretTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretTags400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListSecretTags400JSONResponse) VisitListSecretTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretTags401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSecretTags401JSONResponse) VisitListSecretTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretTags403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSecretTags403JSONResponse) VisitListSecretTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretTags404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListSecretTags404JSONResponse) VisitListSecretTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretTags500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ListSecretTags500JSONResponse) VisitListSecretTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretTags502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response ListSecretTags502JSONResponse) VisitListSecretTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretTags504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response ListSecretTags504JSONResponse) VisitListSecretTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretTagRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	SecretId  SecretId  `json:"secret_id"`
+	Body      *CreateSecretTagJSONRequestBody
+}
+
+type CreateSecretTagResponseObject interface {
+	VisitCreateSecretTagResponse(w http.ResponseWriter) error
+}
+
+type CreateSecretTag204ResponseHeaders struct {
+	XRequestId *string
+}
+
+type CreateSecretTag204Response struct {
+	Headers CreateSecretTag204ResponseHeaders
+}
+
+func (response CreateSecretTag204Response) VisitCreateSecretTagResponse(w http.ResponseWriter) error {
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type CreateSecretTag400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateSecretTag400JSONResponse) VisitCreateSecretTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretTag401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSecretTag401JSONResponse) VisitCreateSecretTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretTag403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSecretTag403JSONResponse) VisitCreateSecretTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretTag404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateSecretTag404JSONResponse) VisitCreateSecretTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretTag500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response CreateSecretTag500JSONResponse) VisitCreateSecretTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretTag502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response CreateSecretTag502JSONResponse) VisitCreateSecretTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretTag504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response CreateSecretTag504JSONResponse) VisitCreateSecretTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchCreateOrDeleteTagsRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	SecretId  SecretId  `json:"secret_id"`
+	Body      *BatchCreateOrDeleteTagsJSONRequestBody
+}
+
+type BatchCreateOrDeleteTagsResponseObject interface {
+	VisitBatchCreateOrDeleteTagsResponse(w http.ResponseWriter) error
+}
+
+type BatchCreateOrDeleteTags204ResponseHeaders struct {
+	XRequestId *string
+}
+
+type BatchCreateOrDeleteTags204Response struct {
+	Headers BatchCreateOrDeleteTags204ResponseHeaders
+}
+
+func (response BatchCreateOrDeleteTags204Response) VisitBatchCreateOrDeleteTagsResponse(w http.ResponseWriter) error {
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type BatchCreateOrDeleteTags400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response BatchCreateOrDeleteTags400JSONResponse) VisitBatchCreateOrDeleteTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchCreateOrDeleteTags401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response BatchCreateOrDeleteTags401JSONResponse) VisitBatchCreateOrDeleteTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchCreateOrDeleteTags403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response BatchCreateOrDeleteTags403JSONResponse) VisitBatchCreateOrDeleteTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchCreateOrDeleteTags404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response BatchCreateOrDeleteTags404JSONResponse) VisitBatchCreateOrDeleteTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchCreateOrDeleteTags500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response BatchCreateOrDeleteTags500JSONResponse) VisitBatchCreateOrDeleteTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchCreateOrDeleteTags502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response BatchCreateOrDeleteTags502JSONResponse) VisitBatchCreateOrDeleteTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchCreateOrDeleteTags504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response BatchCreateOrDeleteTags504JSONResponse) VisitBatchCreateOrDeleteTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretTagRequestObject struct {
+	ProjectId ProjectId  `json:"project_id"`
+	SecretId  SecretId   `json:"secret_id"`
+	Key       TagKeyPath `json:"key"`
+}
+
+type DeleteSecretTagResponseObject interface {
+	VisitDeleteSecretTagResponse(w http.ResponseWriter) error
+}
+
+type DeleteSecretTag204ResponseHeaders struct {
+	XRequestId *string
+}
+
+type DeleteSecretTag204Response struct {
+	Headers DeleteSecretTag204ResponseHeaders
+}
+
+func (response DeleteSecretTag204Response) VisitDeleteSecretTagResponse(w http.ResponseWriter) error {
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSecretTag400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteSecretTag400JSONResponse) VisitDeleteSecretTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretTag401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSecretTag401JSONResponse) VisitDeleteSecretTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretTag403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSecretTag403JSONResponse) VisitDeleteSecretTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretTag404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteSecretTag404JSONResponse) VisitDeleteSecretTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretTag500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeleteSecretTag500JSONResponse) VisitDeleteSecretTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretTag502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response DeleteSecretTag502JSONResponse) VisitDeleteSecretTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretTag504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response DeleteSecretTag504JSONResponse) VisitDeleteSecretTagResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type ListSecretsRequestObject struct {
@@ -6641,6 +13986,154 @@ func (response ShowSecret504JSONResponse) VisitShowSecretResponse(w http.Respons
 	return err
 }
 
+type UpdateSecretRequestObject struct {
+	ProjectId  ProjectId  `json:"project_id"`
+	SecretName SecretName `json:"secret_name"`
+	Body       *UpdateSecretJSONRequestBody
+}
+
+type UpdateSecretResponseObject interface {
+	VisitUpdateSecretResponse(w http.ResponseWriter) error
+}
+
+type UpdateSecret200JSONResponse struct{ SecretResponseJSONResponse }
+
+func (response UpdateSecret200JSONResponse) VisitUpdateSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecret400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateSecret400JSONResponse) VisitUpdateSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecret401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSecret401JSONResponse) VisitUpdateSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecret403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSecret403JSONResponse) VisitUpdateSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecret404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSecret404JSONResponse) VisitUpdateSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecret500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdateSecret500JSONResponse) VisitUpdateSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecret502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response UpdateSecret502JSONResponse) VisitUpdateSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecret504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response UpdateSecret504JSONResponse) VisitUpdateSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DownloadSecretBlobRequestObject struct {
 	ProjectId  ProjectId  `json:"project_id"`
 	SecretName SecretName `json:"secret_name"`
@@ -7090,6 +14583,466 @@ func (response DeleteSecretForSchedule504JSONResponse) VisitDeleteSecretForSched
 	return err
 }
 
+type DeleteSecretStageRequestObject struct {
+	ProjectId  ProjectId  `json:"project_id"`
+	SecretName SecretName `json:"secret_name"`
+	StageName  StageName  `json:"stage_name"`
+}
+
+type DeleteSecretStageResponseObject interface {
+	VisitDeleteSecretStageResponse(w http.ResponseWriter) error
+}
+
+type DeleteSecretStage200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type DeleteSecretStage200Response struct {
+	Headers DeleteSecretStage200ResponseHeaders
+}
+
+func (response DeleteSecretStage200Response) VisitDeleteSecretStageResponse(w http.ResponseWriter) error {
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	return nil
+}
+
+type DeleteSecretStage204ResponseHeaders struct {
+	XRequestId *string
+}
+
+type DeleteSecretStage204Response struct {
+	Headers DeleteSecretStage204ResponseHeaders
+}
+
+func (response DeleteSecretStage204Response) VisitDeleteSecretStageResponse(w http.ResponseWriter) error {
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSecretStage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteSecretStage400JSONResponse) VisitDeleteSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretStage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSecretStage401JSONResponse) VisitDeleteSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretStage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSecretStage403JSONResponse) VisitDeleteSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretStage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteSecretStage404JSONResponse) VisitDeleteSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretStage500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeleteSecretStage500JSONResponse) VisitDeleteSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretStage502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response DeleteSecretStage502JSONResponse) VisitDeleteSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretStage504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response DeleteSecretStage504JSONResponse) VisitDeleteSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretStageRequestObject struct {
+	ProjectId  ProjectId  `json:"project_id"`
+	SecretName SecretName `json:"secret_name"`
+	StageName  StageName  `json:"stage_name"`
+}
+
+type ShowSecretStageResponseObject interface {
+	VisitShowSecretStageResponse(w http.ResponseWriter) error
+}
+
+type ShowSecretStage200JSONResponse struct{ StageResponseJSONResponse }
+
+func (response ShowSecretStage200JSONResponse) VisitShowSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretStage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ShowSecretStage400JSONResponse) VisitShowSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretStage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ShowSecretStage401JSONResponse) VisitShowSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretStage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ShowSecretStage403JSONResponse) VisitShowSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretStage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ShowSecretStage404JSONResponse) VisitShowSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretStage500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ShowSecretStage500JSONResponse) VisitShowSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretStage502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response ShowSecretStage502JSONResponse) VisitShowSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretStage504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response ShowSecretStage504JSONResponse) VisitShowSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretStageRequestObject struct {
+	ProjectId  ProjectId  `json:"project_id"`
+	SecretName SecretName `json:"secret_name"`
+	StageName  StageName  `json:"stage_name"`
+	Body       *UpdateSecretStageJSONRequestBody
+}
+
+type UpdateSecretStageResponseObject interface {
+	VisitUpdateSecretStageResponse(w http.ResponseWriter) error
+}
+
+type UpdateSecretStage200JSONResponse struct{ StageResponseJSONResponse }
+
+func (response UpdateSecretStage200JSONResponse) VisitUpdateSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretStage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateSecretStage400JSONResponse) VisitUpdateSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretStage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSecretStage401JSONResponse) VisitUpdateSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretStage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSecretStage403JSONResponse) VisitUpdateSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretStage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSecretStage404JSONResponse) VisitUpdateSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretStage500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdateSecretStage500JSONResponse) VisitUpdateSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretStage502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response UpdateSecretStage502JSONResponse) VisitUpdateSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretStage504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response UpdateSecretStage504JSONResponse) VisitUpdateSecretStageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSecretVersionsRequestObject struct {
 	ProjectId  ProjectId  `json:"project_id"`
 	SecretName SecretName `json:"secret_name"`
@@ -7260,7 +15213,7 @@ type CreateSecretVersion200ResponseHeaders struct {
 }
 
 type CreateSecretVersion200JSONResponse struct {
-	Body    CreateSecretVersionResponse
+	Body    VersionMetadataResponse
 	Headers CreateSecretVersion200ResponseHeaders
 }
 
@@ -7555,8 +15508,185 @@ func (response ShowSecretVersion504JSONResponse) VisitShowSecretVersionResponse(
 	return err
 }
 
+type UpdateVersionRequestObject struct {
+	ProjectId  ProjectId  `json:"project_id"`
+	SecretName SecretName `json:"secret_name"`
+	VersionId  VersionId  `json:"version_id"`
+	Body       *UpdateVersionJSONRequestBody
+}
+
+type UpdateVersionResponseObject interface {
+	VisitUpdateVersionResponse(w http.ResponseWriter) error
+}
+
+type UpdateVersion200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type UpdateVersion200JSONResponse struct {
+	Body    VersionMetadataResponse
+	Headers UpdateVersion200ResponseHeaders
+}
+
+func (response UpdateVersion200JSONResponse) VisitUpdateVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVersion400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateVersion400JSONResponse) VisitUpdateVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVersion401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateVersion401JSONResponse) VisitUpdateVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVersion403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateVersion403JSONResponse) VisitUpdateVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVersion404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateVersion404JSONResponse) VisitUpdateVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVersion500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdateVersion500JSONResponse) VisitUpdateVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVersion502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response UpdateVersion502JSONResponse) VisitUpdateVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVersion504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response UpdateVersion504JSONResponse) VisitUpdateVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// GenerateRandomPassword Generate a random password.
+	// (POST /v1/{project_id}/csms/generate-password)
+	GenerateRandomPassword(ctx context.Context, request GenerateRandomPasswordRequestObject) (GenerateRandomPasswordResponseObject, error)
+	// ListResourceInstances Find secrets by tags (filter) or count them (count).
+	// (POST /v1/{project_id}/csms/resource_instances/action)
+	ListResourceInstances(ctx context.Context, request ListResourceInstancesRequestObject) (ListResourceInstancesResponseObject, error)
+	// ListProjectSecretsTags List every tag key of the project's secrets with its values.
+	// (GET /v1/{project_id}/csms/tags)
+	ListProjectSecretsTags(ctx context.Context, request ListProjectSecretsTagsRequestObject) (ListProjectSecretsTagsResponseObject, error)
+	// ListSecretTags List a secret's tags.
+	// (GET /v1/{project_id}/csms/{secret_id}/tags)
+	ListSecretTags(ctx context.Context, request ListSecretTagsRequestObject) (ListSecretTagsResponseObject, error)
+	// CreateSecretTag Add a tag to a secret, or change its value.
+	// (POST /v1/{project_id}/csms/{secret_id}/tags)
+	CreateSecretTag(ctx context.Context, request CreateSecretTagRequestObject) (CreateSecretTagResponseObject, error)
+	// BatchCreateOrDeleteTags Add or remove several tags of a secret at once.
+	// (POST /v1/{project_id}/csms/{secret_id}/tags/action)
+	BatchCreateOrDeleteTags(ctx context.Context, request BatchCreateOrDeleteTagsRequestObject) (BatchCreateOrDeleteTagsResponseObject, error)
+	// DeleteSecretTag Remove a tag from a secret.
+	// (DELETE /v1/{project_id}/csms/{secret_id}/tags/{key})
+	DeleteSecretTag(ctx context.Context, request DeleteSecretTagRequestObject) (DeleteSecretTagResponseObject, error)
 	// ListSecrets List the project's secrets, a page at a time.
 	// (GET /v1/{project_id}/secrets)
 	ListSecrets(ctx context.Context, request ListSecretsRequestObject) (ListSecretsResponseObject, error)
@@ -7572,6 +15702,9 @@ type StrictServerInterface interface {
 	// ShowSecret Show a secret's metadata (never its value).
 	// (GET /v1/{project_id}/secrets/{secret_name})
 	ShowSecret(ctx context.Context, request ShowSecretRequestObject) (ShowSecretResponseObject, error)
+	// UpdateSecret Update a secret's metadata.
+	// (PUT /v1/{project_id}/secrets/{secret_name})
+	UpdateSecret(ctx context.Context, request UpdateSecretRequestObject) (UpdateSecretResponseObject, error)
 	// DownloadSecretBlob Download the backup file of a specified secret.
 	// (POST /v1/{project_id}/secrets/{secret_name}/backup)
 	DownloadSecretBlob(ctx context.Context, request DownloadSecretBlobRequestObject) (DownloadSecretBlobResponseObject, error)
@@ -7581,6 +15714,15 @@ type StrictServerInterface interface {
 	// DeleteSecretForSchedule Schedule a secret's deletion after a recovery window.
 	// (POST /v1/{project_id}/secrets/{secret_name}/scheduled-deleted-tasks/create)
 	DeleteSecretForSchedule(ctx context.Context, request DeleteSecretForScheduleRequestObject) (DeleteSecretForScheduleResponseObject, error)
+	// DeleteSecretStage Remove a stage from its version.
+	// (DELETE /v1/{project_id}/secrets/{secret_name}/stages/{stage_name})
+	DeleteSecretStage(ctx context.Context, request DeleteSecretStageRequestObject) (DeleteSecretStageResponseObject, error)
+	// ShowSecretStage Show which version holds a stage.
+	// (GET /v1/{project_id}/secrets/{secret_name}/stages/{stage_name})
+	ShowSecretStage(ctx context.Context, request ShowSecretStageRequestObject) (ShowSecretStageResponseObject, error)
+	// UpdateSecretStage Put a stage on a version.
+	// (PUT /v1/{project_id}/secrets/{secret_name}/stages/{stage_name})
+	UpdateSecretStage(ctx context.Context, request UpdateSecretStageRequestObject) (UpdateSecretStageResponseObject, error)
 	// ListSecretVersions List a secret's version metadata, a page at a time.
 	// (GET /v1/{project_id}/secrets/{secret_name}/versions)
 	ListSecretVersions(ctx context.Context, request ListSecretVersionsRequestObject) (ListSecretVersionsResponseObject, error)
@@ -7590,6 +15732,9 @@ type StrictServerInterface interface {
 	// ShowSecretVersion Show one version of a secret, with its value.
 	// (GET /v1/{project_id}/secrets/{secret_name}/versions/{version_id})
 	ShowSecretVersion(ctx context.Context, request ShowSecretVersionRequestObject) (ShowSecretVersionResponseObject, error)
+	// UpdateVersion Set a version's expiry time.
+	// (PUT /v1/{project_id}/secrets/{secret_name}/versions/{version_id})
+	UpdateVersion(ctx context.Context, request UpdateVersionRequestObject) (UpdateVersionResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
@@ -7629,6 +15774,224 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictHTTPServerOptions
+}
+
+// GenerateRandomPassword operation middleware
+func (sh *strictHandler) GenerateRandomPassword(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
+	var request GenerateRandomPasswordRequestObject
+
+	request.ProjectId = projectId
+
+	var body GenerateRandomPasswordJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GenerateRandomPassword(ctx, request.(GenerateRandomPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GenerateRandomPassword")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GenerateRandomPasswordResponseObject); ok {
+		if err := validResponse.VisitGenerateRandomPasswordResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListResourceInstances operation middleware
+func (sh *strictHandler) ListResourceInstances(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
+	var request ListResourceInstancesRequestObject
+
+	request.ProjectId = projectId
+
+	var body ListResourceInstancesJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListResourceInstances(ctx, request.(ListResourceInstancesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListResourceInstances")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListResourceInstancesResponseObject); ok {
+		if err := validResponse.VisitListResourceInstancesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListProjectSecretsTags operation middleware
+func (sh *strictHandler) ListProjectSecretsTags(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
+	var request ListProjectSecretsTagsRequestObject
+
+	request.ProjectId = projectId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListProjectSecretsTags(ctx, request.(ListProjectSecretsTagsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListProjectSecretsTags")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListProjectSecretsTagsResponseObject); ok {
+		if err := validResponse.VisitListProjectSecretsTagsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListSecretTags operation middleware
+func (sh *strictHandler) ListSecretTags(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretId SecretId) {
+	var request ListSecretTagsRequestObject
+
+	request.ProjectId = projectId
+	request.SecretId = secretId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSecretTags(ctx, request.(ListSecretTagsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSecretTags")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListSecretTagsResponseObject); ok {
+		if err := validResponse.VisitListSecretTagsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateSecretTag operation middleware
+func (sh *strictHandler) CreateSecretTag(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretId SecretId) {
+	var request CreateSecretTagRequestObject
+
+	request.ProjectId = projectId
+	request.SecretId = secretId
+
+	var body CreateSecretTagJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSecretTag(ctx, request.(CreateSecretTagRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSecretTag")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateSecretTagResponseObject); ok {
+		if err := validResponse.VisitCreateSecretTagResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// BatchCreateOrDeleteTags operation middleware
+func (sh *strictHandler) BatchCreateOrDeleteTags(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretId SecretId) {
+	var request BatchCreateOrDeleteTagsRequestObject
+
+	request.ProjectId = projectId
+	request.SecretId = secretId
+
+	var body BatchCreateOrDeleteTagsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.BatchCreateOrDeleteTags(ctx, request.(BatchCreateOrDeleteTagsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "BatchCreateOrDeleteTags")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(BatchCreateOrDeleteTagsResponseObject); ok {
+		if err := validResponse.VisitBatchCreateOrDeleteTagsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteSecretTag operation middleware
+func (sh *strictHandler) DeleteSecretTag(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretId SecretId, key TagKeyPath) {
+	var request DeleteSecretTagRequestObject
+
+	request.ProjectId = projectId
+	request.SecretId = secretId
+	request.Key = key
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSecretTag(ctx, request.(DeleteSecretTagRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSecretTag")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteSecretTagResponseObject); ok {
+		if err := validResponse.VisitDeleteSecretTagResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // ListSecrets operation middleware
@@ -7778,6 +16141,40 @@ func (sh *strictHandler) ShowSecret(w http.ResponseWriter, r *http.Request, proj
 	}
 }
 
+// UpdateSecret operation middleware
+func (sh *strictHandler) UpdateSecret(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretName SecretName) {
+	var request UpdateSecretRequestObject
+
+	request.ProjectId = projectId
+	request.SecretName = secretName
+
+	var body UpdateSecretJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSecret(ctx, request.(UpdateSecretRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSecret")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateSecretResponseObject); ok {
+		if err := validResponse.VisitUpdateSecretResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // DownloadSecretBlob operation middleware
 func (sh *strictHandler) DownloadSecretBlob(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretName SecretName) {
 	var request DownloadSecretBlobRequestObject
@@ -7859,6 +16256,97 @@ func (sh *strictHandler) DeleteSecretForSchedule(w http.ResponseWriter, r *http.
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(DeleteSecretForScheduleResponseObject); ok {
 		if err := validResponse.VisitDeleteSecretForScheduleResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteSecretStage operation middleware
+func (sh *strictHandler) DeleteSecretStage(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretName SecretName, stageName StageName) {
+	var request DeleteSecretStageRequestObject
+
+	request.ProjectId = projectId
+	request.SecretName = secretName
+	request.StageName = stageName
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSecretStage(ctx, request.(DeleteSecretStageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSecretStage")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteSecretStageResponseObject); ok {
+		if err := validResponse.VisitDeleteSecretStageResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ShowSecretStage operation middleware
+func (sh *strictHandler) ShowSecretStage(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretName SecretName, stageName StageName) {
+	var request ShowSecretStageRequestObject
+
+	request.ProjectId = projectId
+	request.SecretName = secretName
+	request.StageName = stageName
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ShowSecretStage(ctx, request.(ShowSecretStageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ShowSecretStage")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ShowSecretStageResponseObject); ok {
+		if err := validResponse.VisitShowSecretStageResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateSecretStage operation middleware
+func (sh *strictHandler) UpdateSecretStage(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretName SecretName, stageName StageName) {
+	var request UpdateSecretStageRequestObject
+
+	request.ProjectId = projectId
+	request.SecretName = secretName
+	request.StageName = stageName
+
+	var body UpdateSecretStageJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSecretStage(ctx, request.(UpdateSecretStageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSecretStage")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateSecretStageResponseObject); ok {
+		if err := validResponse.VisitUpdateSecretStageResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -7956,125 +16444,265 @@ func (sh *strictHandler) ShowSecretVersion(w http.ResponseWriter, r *http.Reques
 	}
 }
 
+// UpdateVersion operation middleware
+func (sh *strictHandler) UpdateVersion(w http.ResponseWriter, r *http.Request, projectId ProjectId, secretName SecretName, versionId VersionId) {
+	var request UpdateVersionRequestObject
+
+	request.ProjectId = projectId
+	request.SecretName = secretName
+	request.VersionId = versionId
+
+	var body UpdateVersionJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateVersion(ctx, request.(UpdateVersionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateVersion")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateVersionResponseObject); ok {
+		if err := validResponse.VisitUpdateVersionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1bV9s81+Bf0fJ8swqz7OCcOKTruQACJYVwChRo08GKrSQituRKciB0mPXdzvX8grmZH/b+km9Jsh07",
-	"cSBQ3ud5D+1FIbEl7b2199Y+ip+GS4OQEkQENxo/jSGCHmLq1+tz9CNCXLQ8+clD3GU4FJgSo2FcDBFg",
-	"+vEHDlrNj0AMERgj4lH2gYNO8xC4NMSIAywAJoICLDhAjFEGxCREJbA3RmwCGOIhJRwB2pczdAlHbIxd",
-	"BFzImB7+UU3BAaECBJCNkKdWxgx5gFMghlCoxV1KBIOuhCeIuLB8NEY+cIfIHfEuYYgLQIk/AZSA+2RM",
-	"CnAIB4gDj7pRgIgodYlhGtwdogBK3AP4cITIQAyNRrmyaRoBJuln05D4GA2DC4bJwHh6ejKNEDIYIBET",
-	"8ggHWMzT8BQOEOD4EZmgDAQFFds2AUdEAMgBBHq+kmEa6AEGoS/XqNuGaWA5+EeE2MQwDQID+cBXS2Rh",
-	"9lAfRr5IBoVQCMTkyP+58q1sbX3/X+r/b7b8tax+6N8rtr36H8Y8VqbRlsRn83gcwyDZP+BDLgBHLkOS",
-	"2uqrkKExppGmcWkB/IGeO4vAfzDUNxrGf1ubMuiafsrXOmoFubCC7JTRO+QWMmr8CLSaJSCZlqB7yQl6",
-	"vzmcgK5RrQB3CCXrIMa7hqmhjno+5kPkAQ/1McFyOg6g79P7LqlW5H6t1xrqVR4iF0DXRaHgIHkEfCQJ",
-	"zk3g4QEW3ASO5QBIPODcOmCl1eQAMgSG6AF6yMUB9LsEExBKMLCLVjULTnfehuVexa16NVTvr9sb5c3K",
-	"VhXWenV33dtAm/2thK4hFMMpWUON/S32DNNIpMZoCBahBfy9Xsuxd7WSY51v0Hrctr7a1tat9f1ntWKu",
-	"156KmSWzQ3N7op8BCaPelO3T1gcOGBqgh48ASknm1EdqkwD0OdV058ApOSa4H2J3qAi/fdoCHkVKNZSK",
-	"CaBZ8VZ9eo4Cr2C2L4hxTEkRs8WPQKsJVpxx2TGBM644Jvjbf/7/1bwgj8vF8I71DG/fsPIz+1VevF0x",
-	"5ItEvNXMCXgM5a9K+Dtj8aQphrjYoR5GSvXuMgQF0jsoP8tDAhH1KwxDH7tQYrh2xyWaP6cbNEuAJhSw",
-	"B7nkSc7vKfOmiHk9K/NlzHAxUA3jZ9dInnaNRtfgVZdVRdd4Mp6W5b8sDvGRPMV2yh/6G32cKtx3oPcJ",
-	"CnQPJ6/DXJ3Sty71JHbbp61PVyW7Ylck/6onAZeI7UB3hIgHIgLHEPuw56PS8jjtyZnOY2g1NgsNDNCH",
-	"2Eee1Ks9BPqR38e+/NxDLow40joYsTFigCEX4THyACQAkzH0sTc1MfqMBurlKOSCIRjEoyTHZs0eKyay",
-	"pUW8CI349bWMiaRw2IFeskNvJ/lup90p2WV7fYbiFwrPVHUqg6hPI+JJA0sh5vXecwtaKQH1NqRGzTsS",
-	"bJ+yHvY8RN6BXluL6cUFFCgxIhGRzOq9J6m2IzFERMQQxwz7jmSK5fgCB4hG4j3EubpAnIVe4j2JEwOv",
-	"pvaAmvzdCNMi8pCAfkdJsgLllznJtsszxElWAYl3oh6+r6wVr/BuhDqmYl/qin8BvZQ5GpQvyGnEXJRa",
-	"ggA9YOnrsUTeFSzvSMrkJI4hfBVB+dQSUaf6rRQKo1Gub5br9kZ907Zt21zC9sCe0TA2XLtXhfWyVe3Z",
-	"rlVz66611asiq9K34XrP9rbcsuTkUcBvR2hyq8YkXoQl3QirtlHetKQrYc34EsW2jTtEXuQj79ZDPkqB",
-	"t1OrJ7bIdk/a7ZNjOUCqXaNh7B1v7xztNQ3TiEJvAdZPT6+zx5/jkHjDAI9cFyHvXVXxJYGRGFKGH5H3",
-	"64q4WqBrXMqYclm32wDmDxZM+pQF6veGtMJxfwLgiI8AxwMCRcSQOnuM1BLWm17pbfRrbhnZ3hbc7G24",
-	"614d1fpVWOmVXdvbQu95EoKIS00WIOXsJtyjnN3EXn233UjBnrP1M1bYLHwE3cfqqgT2HqArVExIRTCc",
-	"nPUeu+vxdz1MIJs4UqkM8BgRiQShet/J5KRvNL79zFjk32Y8gVRG9DzG9yfz52vGq/cLHqfTfX96+v5k",
-	"So8/REzE7k8O95zDVbFrm3MulGkgeQ6FDHN0m4kdzPtqcwOzSublt0kcF1jW7Z6l3lJDd/S7T3NO2TKD",
-	"OymsOd22IJQhH34EjlZ8DrgfIqKOnpRTnidIzpf7pqnzPX2L9uQ+GKbxYI0x9ZX0WwHiHA7kY5Tn4Ryu",
-	"ioNzpFOxUelHKdAkflmxicMAL0hP7P5/4GAM/Qj964vRX8d8STyICzjQsDw3Ot6+jn5ZstVfyEJT8yhP",
-	"zASlAAnoQQGXRKqdvD4rLXPzzUnOk2k0lcGiIdynrBNbMhlGzwPJkEvHiE1u7zHx6P0tJrcenPCiwNCE",
-	"gx7qU5YEIpRCwBxoG8kzwQYQFFTtWA3gIAqMRtVW8S79YSMFGBOBBojN4bgInEJU6T3xKfRiPvRpb/Fe",
-	"JPvq096SbC3fnIUuO0sRRHshdYdt7PuYF6kUaQwCTACSr4FAvYdcSjyeZIliIyqTsknj81ySGpPcMLNL",
-	"oC+GNBoMFUtnFgRc7lcyvYqxa4tKE3+9ZmT2xZ7fF9PIW0CFibE0q6TzXT3qTXRSgUuzqE8ZQAotQolV",
-	"eXhQ0YmIS/7I707WYJxdR4EB5DMToNKgBJzUPXMAZeY02rV92gID7YKbwJnanc7MuVRdz4VgC62DqZ1a",
-	"DE/mu5nZ6+VKbvpKwfRZm/XlhGNPBXkL8QTQ8wBWcYbnT9oMhbPYFTHxEeYip+H4YrEK4QDdSlv9JaE6",
-	"hQPUku9lVH2ix9RMWKCAv1pDpuBDxuDkRY3JVX4wAfl55N8ba607lsc1DuW/hGIy7UuIpaAUZWfl6Uf7",
-	"AAIfczEvnm7EGCLi1qURKbCVjqOgh5icQCGmkyV4miR5Xs0Q9CBugwXpGJ2mSVIy8lU160eAglBMkrSM",
-	"StUkq80JW5K0WXKRuRzPvGDNEXeadplV+Xp7PnCQsGAJtAQgUi2mmf/paZoamnNbACNBbxkVMPFwYhh6",
-	"lPoIKtskF2d5wbnNnFOzju3f1XkqUnixZ9FqghUILi9bzdWX/YhZN2xREu+w3QEjNNG1EyGjArmiiOB8",
-	"mSVf78sp3k527S07k44NEcPUy2x85jD5hfkXBLpmCXol3byM0XePfV/axanlV2jUfAQk8n2wQhmAPY6I",
-	"WE38xS5RI1Wgh4MUCBNAnq9WYaiPGCIuiusYpIneaR6m9Svy7HvZtpFgwJ6PkvTyvBJ6g+vbm4C48mQZ",
-	"3okDhMv5RPLVp5kQ4iu2deaEwGkKNwEjryu+L1RoO6kbWGD6SbGR+xW7SlK3maAHOVqvWYhIS0PupwAB",
-	"5QJUK+bG+mam+mTWJKtsrBcpmowtXghFKsU96I6iEPSxj8A9FkMAfV9VYsUmADcBIi6bhELlTD0Qg9hI",
-	"dH4fP3SJs7rr0yh2KNqQwAGSXLajJv9SLrk00E4+BJ+v9iTXy72ArgAcMQx9/KgksQS2Nd5dUjcrtYq5",
-	"uWlncVccmzUZK7XK5qb9QrnVbKnJtMYiH7x+32KDoixAkWu1rDlTaL48w4OdRHAKZVLxsyo4IVLWv2UC",
-	"8M1WJ/n1dO+42Tr+dNvcO9q72DNMY//85OvecWbVWWw7aQzjGc4X6EG8F4vHlu38iicEpVUoirEVUxcb",
-	"CX999OZPDXV0hvT+daGY5dBK9mIBUIWwXIazkYgF8ZY/JxAxS985MN5uLKKHELM3jcRvKCR732h8tkju",
-	"VYbcr0Yn587jfLnezPQvn8/5Fea1o/we+LCHfK4du3iFj8Dp3HR2L8/P944vHFVlrC2u2MUDlCBTvXN6",
-	"vveldXLZcdRjSlAc+1NVb4n/+t5HTQAfWnrucqXA7+XIjRgWk46ks8a7440OAuh2hrBSXy9wwA7XOodp",
-	"XQ/HA4LJQCLYPLQO2tu7Vudgu1Jfd5TlqWNVtN/HLoa+sjM5Ih4HWDS6pEsAAGA7TonGmcmZecC26yLO",
-	"/+hGtl11tw/VT2SCDh4Q5B3o1F78dFj+OKxkX1BZzeQhetCPknV3IaEEu9BPMr5/gDYSQ+qBbpdMn16e",
-	"t/JfnEUSp9xXMRjqyxxg6psheljhiporPepNVlf1+lrVX1A5QH4Gf4CuMYN911AzXFsdb2Q1oUCzE84i",
-	"kU6e5nTjf3+oUcMAurfxUOnE/QE6h2YOEjlBl+SwDxFzERGxCcoBgu4QhFAMAUcD5TKsRIQhVRDnAWfb",
-	"+gqtR9vasm5L/9sBIxQKE1AxRIx3ifPfr68dEIUhYpYLOVqNLUeP66PYWXNKs6TmlAkufU6uIqEk9i8l",
-	"XPJbs0sgB87oj7ED7igmyJOOhCM3u7KenS3ZE8yB49N7xCQAltQXDcFwECDPUjN3u8TRkVboDrtEp49V",
-	"eYon7VMnt8OO8tQkiMgDlHmIlYCj92tXZ/ctLUmq+hgRaRhLx83sEoZCH7pxtEJyBhhCPkyHy+12wIpz",
-	"c3Nz0243mxcHB+12p/PVMcHlxe5qmkmRdMMElOsgwCQSiHdJ7KrrEsUPHLg+dUe6XDoOLqj6FoVRb6Lt",
-	"dbmfkHiZ4O8nKoXR1FXUvUmXqDkV8iAminNtxUXyVstztBWuCnj182kxSE7Ip3oKhvgQKVvpWr5xQUeo",
-	"wGBrbbdVZQAQ8rkZ18lXTHtrwyzXsxX4YEW+q17j0pJlImardqvlrJbASU9ATAAWCssuaW23P3DgnJ50",
-	"LsDauLoGIzFc08MdsMIRAhgGpQkM/FXt1qhnknjyg9yoSB0gloLcSetFE65RoSnlj9NQV6HCdAck4+si",
-	"SclrlRoY0ijxZAppeG1JGuml5kkotTkujEZeZBpcgMsDPsICDKkv1bB0d6QIQ92jEDPOQQTvEQbKc4v/",
-	"j72DqQfXJZ243Gxlt9PumCCU1KZ90Ny7WgWCJqh7iKmq2pStcn0zCvdumnfCZCDnVUtpF7FrgBU5Ki6c",
-	"ERM1QgWfpPGl4F6NGTdJjkh5GADIdB2ZmLJ0l6SLb5+2pqEQU7kA07aN7dOWtfcQ+pQhlu/hUBPyWDRK",
-	"UlVeDZFK31GOgK4m45LafR+7YtrioVNHVOoKhU2/j1yhGkSm6aWpD801sIL6iEEiT1kPmWnDkj5Uk3iN",
-	"Lot0aYA0N0GBeKNLLAAJiMiI0HuSxJgCOJEKAxJ+jxjyQM2uaeLGrr7ckFVAGajZdi4npF5SKQ5LgieP",
-	"GAF7Plr9CHpUngMqCYV0W0oGMCV76Vil4z4q0ABDd5oAWqDmISvn0k0agjhDMwuifEGCNANlAqJc0JnG",
-	"VFX5wFzjThL3zrX4yA2pVv72n/93vZZsXIYZGskzvULG/JSnh246SXJLqj0FOIVWm6P735ySU9S+IhGL",
-	"O1gwT8mmlpSmLBcwCDXd56OF0gLDJOaXOLYh1fkS6U29wDC3mzGXJAlVqQRZRFwon630acRUBCe2Cbip",
-	"6yfxOD7jMVemgMRnjFgPChyoXjWSThgrnz5GvveBAz6EIVJtd1on+thFsSeaHCohdIfIqpRsldPBQoVu",
-	"8sqr0+7E7K9lfiVRgIlGXJ06C0bDKJdsPRsNEYEhNhpGtWSXqroLbqgM5LVxee3nlKGe1jJ5qEFRzkIV",
-	"47mKxo5cvqEHNHzMhcqkppqs5RmNbMLMyLcDfit2kqavrOl2wSfzxRfjbp2n7zONHxXbfl1lYi5zN5PW",
-	"Ks/kogyjIHdk5FJ5335Xt85Vt35fusSyKNf6J9e41jQDFQ1JGW0t0+uihpRfHpKrnVWDqi8PmraIqBG1",
-	"l0ekte5PplFfBpWiLgI1trIUGZIuKzVkCfhmujmUDx8FgYpOKs0RR9+VdvrAE91nSsNTnSkCQHVyqDws",
-	"HEiRS5Kt303jwcIwsLSyMhrGrLYynl6rkKbttVLVhLSoMlCXgKm+5bfX1mZTv33MuJDGXq7W8KM2n5LQ",
-	"7wAleUsV2slGcUpgkcrWuin2dPJqO9cumG0nnCze1UzHYa5Vz3gqVsvP88ZscftvYfwrhVHvZ8rU01SD",
-	"4s6EDV8thpoD1VqLDBEJoaAsPp7fW1rP9eRTcdXuFZxKpE97jlRBXuTqAMN8WaEORsRwdsk9ZSOur1hI",
-	"PCRX2RBK1BkaYGWfQ+nDeLqWT1ujpnqhD7HPdXglAWoaBFFtRfI/1dvDS+CYxv6I8hIwz9q40oeEIIB+",
-	"nzLVccaAtLCVUyLx6hLK9EtEzyc9TTl77AlJQzzjxdhx5jR2Vf6HE1fdqfiwTzmSaiqzvLJ5S6BF5q/E",
-	"UPU/mIPZtAhYkTwVb0onxt2FxEW+2qLEMgFJfcDqYu0W70eheptdd17FvbaTKc7YGC9niNHkM4NXZ/gE",
-	"t+pf7479r8H53XHHfvx698U/ujjHX6/OxM3FcNTu2PXju73K14vL++Pm2ePNVQsf7X72e0Ebn+DPO+2L",
-	"Vu3M/tw8uhxetO8uKy18j2+uHkjrjuJL/3jn6HJr5/zLtlDPiF2CpV7JLXnLt7gsylkVtVz/1vD/7Bo+",
-	"FrpU55iL6iRiBRk70JLts2pfc/oLaj9R6c/q/Z+ZIMST1tzSG1neI9XvF/ik2Rp4o5hzX3AxPgJCVQTo",
-	"t6/xL8H8miOmRoCq4ZnhfKCyKhgK5E/0QU0ZGFDqvdrqiRn5yXxdhGWAigIs0yoH47cS/mfnQ7mZKRdm",
-	"qoLBii4JTot7Vl/NdAP0aw7vy1G4bEnE96U1+5o+SH7JvH8lbIudARExMr1yTOWV5E+xoJSwEYej02uA",
-	"+plXzS4pLClMUx9YABcSQlXikyHoKT+CxddzpFUJKpm6kjWhu2Rae+AkidmLSYgaYNZWdeKUYfKWrr9o",
-	"ANtZLamM4WJN0yVdIv0aecInSUJdCAmWqoPUaQPtM83WQ6rr7aYFkWClj8corg6NmJ/G3T/Ohu1ju/sD",
-	"T6q1p+lbzLvE+dk1RlhfMLTVr6K+59atar+OrFoPeRbc9MrW1np5HdXtWq0Ke13D7BqIuGrAdrmyubuz",
-	"ax10VLGC2TWgP1BPzjvb1sn23qmlHjwp2m3PZaTyzpf2oHiSl4r7HXT6QH09n5XqkvmEz/RMChFRzJiW",
-	"RmvXbGaqaqG/M++zGr8SKtclRSmu85J0iEIxzYwUZ0uTnGqad2kA2BeIZRkNiy4ZQg5UQsajwuJICrXy",
-	"LnOpGR0oGyNdzfT5ak/70uprGjExBEPIuwQCXwmAMt9SblOCKUnrQgKGcIzAStWug7/9n/8HyiCgHqit",
-	"KmD5ME6Ddcl8Xid7OyOMgwFyC7WFrO9RTPV8rjlunr3BSkoUldGRGv+fydXcFezE3W930NXtj7Z3djc4",
-	"fDyGV2J3fTjqXHh3J512h1VaJ4fHcPMk7H0+2GQncFds+bWjm6ODw/vN3f0N++bo6uSkOYA37AhfRQcD",
-	"79w62Rr620eji/Xd3vXDZ2u3F/TXf4Sf99fLo+vDg+vaxQ5at+iXTVE7haew02ye31I0EbVrv7J3cuIf",
-	"PPCtU3JZ5mJrf+Rt3J8cHMNahNrl9a+o3trd884Oq+5xeUiQjz370e+Vf/yobx4OeYfRY9Ta3KmfE3rT",
-	"3LFshPevmvb11eejMByMjgi6vw6j06Pg6PjWrdc3J5dndmR/oZeTnU8763v76PS017uwvpZvjy53O+cT",
-	"fLp1U+nYXx7rd4+PCPauvtbGX0dXm5+v6xtXrkXJQehfhvzyMmz9cL2Do7uwZh/vnZW+iO31zsCy7tB2",
-	"+QyObx5uth43zkpttu4dTSgR9PMubMLz/fb2zeD2x6W3d/roWbDVYrsHVwcb9+MbODkOO/uXd+f1s89e",
-	"9fo0/PRpslWdVCp3x1aTHnw9cP1BG0UMnd0f/qhunZ3t2w8t7/zH8OS8cvQwWd86HQ3O4bEIHzfw6OjE",
-	"5727Yfne2wh6nWBCfX54a4vy9daJPz7pBJftu4fL6/D66PHH0fXD6Y19ftu+fNiD5KBX/XI75kfbbH+L",
-	"H5evNw4Dq+9dHl5ffCnvPX65/FFGu3XYufkxqLJPo6OD04NP6/7p9QkSp1fH/MvuXrl3bX+hQ/ua+JP9",
-	"o06H3jxe1+q+XRueb36+Hrintcr+db+58SkauMd44+7iMBo/RDW/clYZb9yTkfG0/B0rzzQR/85F/fv4",
-	"hzEXZIK1updEHTc8RC7uY5RcD/DqeMgg7nxY0mJOw6BW3GBlCchHfE0HSv+xLGkn31zhJNaMoMCJ88VO",
-	"CTQRD7FAyr9R4W1lMKUXWaWh9VzsKU6BFYSRFweFk5hQgY2Uizr/9qX/+VNWShqy3vR8+uDNoZt3EFad",
-	"+voHENbTKNfzmiSt5iVXQIESMzdGRuep5Ov6Qo4uWYlv+QAenPBVXQ0dER9xHtecTRs7tb7ykfcmeV1w",
-	"k8mvpHIWXnaysby98Pz9Kr9zJ/+SYbt4l7PKZuqmK6dWuoSauWJJ+RNUTxK5flMtX3K5x7M1fclLf7/S",
-	"vvx93H/nCr/iy0deqOJT9Xbjt1bg5VrOZgrxZrvKvhnTsh51Q9frK+nmrmz57cT8exXUZTRUErVOWH2Z",
-	"srov0x7XF6rrUtXwJyYdFlk4257Hp02OYAV7HMx0k35MG7UrtmrG0qisqjYXAmJXJa3pu8JiSCPRJU5e",
-	"SJ2k8D5drIdcGiCeb6ycxiZZgFi2u7JLct2VH+P4/ewqWOiSv+TCurhlQz01dVNbQLOdKmkBoXaahsj3",
-	"5CQqr9BpHqq7NFTLSmOmBZSOUVzMpEw9ubXIey55oGt/X6wqTDjp1ytvXvgTA1blzX9kYOYWyOWNt+Vx",
-	"KOqMf/m0qfz5p82vEfD3afPvdtpse15G5WotGv/BgYIw2WtOF61g3mIIr/2c/lmZp9daxTFwL5ZhZBXb",
-	"O2iG5RWdVHPmGxXKX2C+vuKe84UXefzWJ/9epTE0c9uNDr1naxVzV9+8QbNkJPxPtFqX9oFVIXv2ngsF",
-	"VrbX/Ju61Xnmzotv36VhrNvnNSYR842GMRQi5I21NUmA0k9dlv5UCiZD1XLo+jTySi4NVP6ZYam44wuB",
-	"B+lFRMkf1nOJRSgTQ6tmzIvjIFMZg4gXUkxEScrT93STim9v4omZjNn0esRp01raXLLgzhie5ZDszYm5",
-	"8ellPnPT7KXFOzrdkJuvuDg2M3uc93n6/vRfAQAA//8=",
+	"7H3ddts6luaroDk9K1IXJUuy5d91VrdjOydO/BfLTpxEaRMiIYkRBSgEZFvJeFbfzvU8wdz0g9WTzMIG",
+	"QIISKUu2z0/VSV2cikUQBDaAjf377R+Oz4YjRgkV3Nn+4fQJDkgM/7w6J9/GhIvDQP4VEO7H4UiEjDrb",
+	"zkWfoFg9fsHR4f4OEn2CbggNWPyCo9b+W+SzUUg4CgUKqWAoFByROGYxEpMRqaKDGxJPUEz4iFFOEOvK",
+	"HtqUk/gm9AnycRyr13egC44oE2iI4wEJ4MthTALEGRJ9LODjPqMixr4cz3DMRSUiNyRCfp/4A96mMeEC",
+	"MRpNEKPo1ryTDHiEe4SjgPnjIaGi2qaO63C/T4ZYzn2I744I7Ym+s11vbLrOMKTJ364j5+NsO1zEIe05",
+	"rnNX4Wwc+/I3nw/5IBTbCKczVRR+wVGHjWmAuixWgwxpD2HKb0nMXUTJDYkRHo2ikARIMORHISzR/f29",
+	"64xwjIdE6HU6uCFUnOAhmV2mUzlhOVFO/JgIjvi4I593VKeiH3JE5OtVx3VC+ca3MYknjutQ6M+Bh9fw",
+	"RwFB1tfmUoAHAzRkAYmuo5CLaz2Oa713qj2GSuk3yjsoodj6GvL7WC4oEEROAhoi2ZC/0NRj1HoCi+hI",
+	"Ah2Fw1DMkuMM9wji4Xfiorqcf92t1Wou4vJlzBFGagY7qFlDt31CEe5wTRxyh4ejSM6oWSugVQQftckU",
+	"kC4eR8K8NMJCkFi++Z+lz/XK1pfPtcrWlx81t3H/v+q1Wq38r85cWuJRWIlJFx2FXLT0gpbaDkZDfBcO",
+	"x0N5iGBKyXL7mKKOPKliHFMStB0X6TGhZq28gxZYHUOUMhD2WB7AeJaycvvpM4wizIUegVmfUUxuQjZW",
+	"52wHkeFITBCLNX3hDMhm3TDmahmL9uNQff8324ttB8a2PTWctmNvTSzQkHEh94uapRzcCz69ZbHeo7Ir",
+	"3YLdUrkAIQ0l3VAvvNEb9ixmX4mfy2r1I3S4X0WS7VJyS/SwOOJ4gtrOasP6sFxkoPm4E4W8TwLrixzh",
+	"KGK3bbrakPt/fW0HUZa+izgBVmv4IAlcyWIpo0T+TGiXxT4JUOlwnyMcS152hwPih0McoZC26Uj2E/qk",
+	"rDhoemhquN5p+KvBGml212sb9c3G1ipe6zT99WCDbHa3zHKPsOinqz1SU78OA8d1DNN3tkU8JnN2gMWd",
+	"VxtzN4RNmFL6MZT0gFYbLkq6R+tr5R1kTmEph+722qgDo85p0RWq9s8LjsIAleSieWHgyXMkb8shETjA",
+	"ApdddNsP/T6sqsA9xEYkxno5gyAmHG7ZziTLpzb8WmcVN+uV1U7Nr6z5Tb+y1VkllUa3htc7tWDLr9fz",
+	"ya5G9Xiq15c/hdcC9wr4zvw7IWK0J0keBtNCgKJ8NQzUnucu4iH1SXpqw0Buarm3gXExTqwVy79PW+l5",
+	"V4dx9+zwBUcx6ZG7HYTl5zmLCGwAhCPO9LeRV/XsVdw9O0QBIyDUVOcugr56i5fhX2PSdbad/7GSynEr",
+	"6ilfsaYCMxO4R/InZvg3Rjck5pI3cWGz4amxyWdPHFoyFjmyC9x7SyZn8iO550Tu+gGZSJ4VkyG7KRrY",
+	"gEwW3bPLCXLm0O/FBAui6HqBe6gkR6VkicZmZnM2ao0mIgFwl8xNK3DvOhRkWO0xmPt7RfA8FqEfocN9",
+	"VPJu6p6LvJuG56K//9d/l115f3oRFoQLL7lBvdbH1t7l+fnByYVnljLLFm4KDr1u/Fue+kXPtHWINQWO",
+	"NSuUpxku1fQwm/1acJp1B8sIhHPFv2ZtaeFPvtJl8RBLQTCkYrXhuI4W2ZxtKfgBHfWfCRVDKkgPZJ2C",
+	"GysVA/UkOSrBMJB+Vc9JSpYFot61pl6W9cIYM5KiTcoiEfBwPyMAmnX580uAeUTIkfbk8DKbNcsvw0Dp",
+	"ZrqPlywICahnNsuQf8vdTSj8E/Q7H67yla9cUvFHutOm6buPBe5gLi8Xzm9ZHKQ0CToV60c9Kz3/bedH",
+	"2zFP28522+Grfrwq2s69c78ot7bnoK0C6WxtRvEAy0QlOWKEQXMj6AZHY4KGmAZYsHiitplRlIF4L3Hw",
+	"KxbkFk+WIx1YGq59FsiR7J4d/vqhWmvU5MFTT4ZcUuYl9geEBmhM8Q0OI9yJSHVxohzIns71aBU5Co0k",
+	"qIvDSCndHYK646gbRvLvDvHxmBOto8dS6Y+JT8IbEiBMUUhvcBQGqfGgG7MhNB6PuIgJHuq35GmxTTcV",
+	"vUoVda3kTUM3X7HMPDCHlzgwS/x4ku+1jlvVWr22PkXxVOgFIQqMOl3QkkKqjljQec4lOEwIqJYhsZw8",
+	"I8FesbgTBgGhz0CvrWJ6cYEFMYYwQuVmDZ6TVLtj0SdU6BHrDfuMZNLn+CIcEjYWz3GcVwuOs1CfeE7i",
+	"6MFD1wGCzp+NMIdUkJjiqAUnGYby5J1Uq9WniGO+goyFFR4+71nL/8KzEeqEiVeSV/wT8CXragB7tro1",
+	"E50QkbuQCykf6fMOY3lGUpqrXI9wKYLyVJSBq/1aHgpnu97crDdrG83NGki0DwsvYbC4lWIw5NcDMrmG",
+	"d4wpqdLsrtcqaxv1zcpmY2u1MmVQyheO/D4JxhEJrgMSkWTwdBxFieSkBci90+Pj0xP5juS8zrZzcLL7",
+	"8uhg33Gd8SgomPj9/XLK+bxNotcM8bHvExI8KzcG/fuR6y9flf/QBE5VzlT4zKV9MdVcW/3cdm4azhJ0",
+	"zMzkdybjJcVj0Wdx+J0ET7/SVnO4ts/iGMy/u8cIZ6/okCq1MmR0W+ohYXeC8IAPEA97FItxTOAWdxKl",
+	"RFG30dnorvl1Ugu28GZnw18PmmStu4obnbpfC7bIc8oUaMzlnaBlfrMXwHZsVIdnW41k2FpzEH5f6R6n",
+	"8T6c9Qvc45ZoO4rZiMRCq2nYV2P+4RAqFfHPmrs5ck7ybefLgqplR375WvNGFieMxrJwXndYMNEOB3BK",
+	"qtZAJNUcPA4Z+/S6pXqWYY1kX9QnUyrw6vrCNu8CGqGS6TpRflfX4ZNyDvJzoSBD/tDuuMC9Q0GG8r0h",
+	"vjtUrzSUsUP/lVo7cBzjySNGKkek7ByNGoJhGS3SKKaf1ahds8LpMrLOV+KLR3w08T/Lnl2kOs7YWJbY",
+	"A5I+efr1jAFgF1Fyq6WUKjq4w74AdzZYvLyM1u/BTjK/dUKK44knZYleeEPAIEiZYlJ0ctp1tj//yBAs",
+	"a0FImLrqx/ly7/5Y5n1on/M46e7L/f2Xe3f6PI4Fu46ZwOZY6kXrMBYRTJ1pXjN/L+5bTe9dh0hRdRSH",
+	"nFxbPqaHuF3yUuqtk32B+1o71uELD54M8Ni3Mm/cZ2Wc+e+/HfK3ZKI+T7U9f1E/gOsYol77jHbD3kMv",
+	"n+vme6q13UF3TP3rcWwvj15zu9WIxCELFv3MmWp9P73rFpriS9X2fsYItsjLrWToGTlwkVcvZMtptgMr",
+	"M5/bpAxDswr95ZlrAq5Q07mLSPbwZyYLRz9DuzJ89CZkEVC4MiScgwjnLNcPxNWgDlFcZJpvXeBe4eUq",
+	"cG/h22KWeS/Bsmf8Mzartpy3M+0y7prpqWnL9wOcWYuwL7iya/7zs2hyNwpjI88/wPGg6UU4JIn5+I88",
+	"4EbbAFXmQXatl78lkviiRxxp88mZo/1nOctKwFGUesXillaUC890THx2Q+LJ9W1IA3Z7HdLrAE94nuNi",
+	"wlGHdFlMrFg0iDOBTwYu2pAC3GqtajvGVm232MZ8t5g51gVzQCX9ASRHOCsgFk1lUeatpTtN4C6Lr42Z",
+	"YXa5zXctZlQwarUoGRHHEvMbtbXNBRWSB+4Wa7VcJLtFnYkgSsfYZ7c0YjjQpy9iHdtmkN0QZn9FrLPg",
+	"YZYtp9fC7mU+/TvYH4xHFYi1KFmvKSeyCqV8oVzC3ZBEAUwoT4ib1Z8WdmsX3T2olCtiKk1FK1MHI+b3",
+	"j8MoCnnelSLZKgopIrIZGkI74jMacBM8q60JViRrEvTF5fEKaeY1t01xJPps3FNBKNYHVSCZ6R5it2yP",
+	"9fqaY53F2vyzaMW8whT0ya9vbdSUNVP9jBMzsTx9cSD1KBogAjPTszETDDnCaMR4KMIboghSsWemLlyg",
+	"acYikRtLksT8qmhkeQzUjuFSxurKz8IYKKOVxt0d+F3GXLKmqdvPMuBMfweGgeQzF5Fqr4q8xPDsIRa7",
+	"qR9v9+wQ9ZRzwUVeagfyNC8s2JWbC+9KRRE+QqV0wGjT2oaWuSl/GtZvU4Nq1huZUTUePaoh7yEISWzW",
+	"GzAq22L1cPB5B7ztuVRFOAhQCP6aKRVlivFY62kTZQkeZBEYtrLpw0UdJvqWnztr2UlpkQiraU9u2o1i",
+	"GrOqo22PmdHCUsvLXFvLwpdFjrabhkhIVgsN1FATmW92CT/0CdV8S4VPKFlSMgGuYoAg3l2FZktmkhOt",
+	"LyUXlV6gWEKbGkaHxjQKB6lXPfRN8K1kPdxkFAzISMBKmfhoNKZ+H9MeCaroZBxFqMTiNlUhKmUVEqQC",
+	"8zkRC3BJOo4gpsAERywiwVyCjdwEfpUsEdvVDJULPBzJSSezVcE0nYmJ2MlYoozcaaJJs8EtlAlESQ9L",
+	"xppds0Jlp2jpFlojlLNESdKHvUZVM0Y0IGQEAa7pSsGfyVq5kM8B6xIKjsY0FE+8wh6/GBnSa39HgeQ/",
+	"ZxV+JZTEWJBzTAM2PNNW80JJnNz50Tgg16l9OJcVmGYRuyWxj9X9OGtVM83oeNjJdpXTaDSmvhjPsdGZ",
+	"huPRaN5HQ6qa8RH2C5pE+pL5MSeYrtFsLh5LZ1Y5n9pgElg3JgEXqc9rU3OzmYbHraoLy/g2rkcsCv3J",
+	"tbHLzdrFFJO/JtjvX+t5B4mtaXreM8rmnO1RJJgnLrjZ4eR1n1gXlwqtK5aEU7tmNpTegUQdLrQgrjNa",
+	"lJOmaCpLOSB0xxcY6J65/HInLgdzrl3xh5QLTH2yjMOoG0YCNpnPxlQs7C+CUEQTAnAdmg/P3r2qfwSS",
+	"5VhfspEJbH1qctEjxqOCTZMgUzdJoEoPR71WVlKI8PtkKdfRsXxldt1ch3W7nExPWU227m7dP/801QcR",
+	"Roojuhl2nU61lpcitIWCsBcK7iapiqFAXXlNQXSfZF+P9uQ9YirmQy5aXbe0/GXdeq/URs+Kl7XF5MuF",
+	"x2pIWK+Bm23WarOQP+8xH4Z+E2t7eQ5rKGJT5jOLU3W687ydL5jA0bViLnKnLK+Qw7ughYO4lMocReww",
+	"sZDPmSyf8OuldlBrwnN58vIbcReMPCRYnL9nA+bn3Zk9uUm67MFLBvfIoWxnmZWNrL34XKbyHJadz3NP",
+	"RKdGLr6iKiRsoVGfaK3o0eYvyHyhWj1DGe1M9EmsY2QpZBA8m36W8hHtgAd2mhdMtq3GprRFpmzcEK3D",
+	"UdLeMv62+uxWkW9KIbDsZqAV2/S6d51kufKSWkLaU9kJkulVkUfJnbhWmRPgYxrFBDTr236o7IexNrLJ",
+	"hjp7jQYmOYPRNk3yOhgl2yYbXa6PfHAbRgGKGBvpDpV6rT+i7HqYajVVOyRu2TgK2nSIlQ44RJgPwPjm",
+	"qWH+4qmEyDQhpCwfS7allLvsLvfHcUyoSJnjVHob3NwqsZIMuUpKCXmSaPKcrNR1LGrPDkWlz5hUmYTe",
+	"Oymx0xwaM7wZHcJk0yz4lUzyTb4lbOaYWsLzDE8ZkEmuagNm2AcMUg8ziJmrsPB6vQ6IwGG0OHdKr/+g",
+	"QDfTzwu1t3+Yy24qbGMq+bHWWHse59FUMAlKpbbG2nTA2lSIx8ymfc1uEesKyccZgo7JdiJ2Ky4C1h1U",
+	"8gLPRV5f/mco/8O9sjG0r9YCbwd1iLglhKL1Nu2zcczh7U13Y72G4O8qOoFQUMWmvUywkacSCTWbmdIx",
+	"/vY56A/5l4W1jEXJp4Jk0KHiOp/lNL+4KFjprwxXFPXSDLLpqzLJIk9sfOhQaL5kcFSEnW2u4xMuilAC",
+	"JF+OB/L2AsdZIgonN5T8FvMHCEe3eMIRJzTgKAxcCJ53daqKJLkVIZ7HthcI8srEmD8QZJC9IafCw2bt",
+	"YUVBYLMt80O8FmVyKtS9IJf8cB+VMLq8PNwv57L6bFRYUcrl2+OWSpCWKuYoZoL4Im/Ree43lo8hgysu",
+	"2byLLE6e2JcfjFYcSbZsvFlxmyeMuCCD4HF9PSbQzL4HdGrCYtEvsun9VBj+Eicq75bJROXku1shxxNz",
+	"pONOJH9yUQdzsr5WIdRnAQncNM644W6s24n0027Qxsb6M4U9qCHYn35bECBmTVTHNsxB8lAeQdSVcvBt",
+	"KPoIRxH4JUyWsYsI9ePJSECKZ4A0DbaNpNYN79rUK+9FbKzDLo4xxT0yJFS8hM7f16s+G3r6Rnzz4UDK",
+	"4XL1sC8QJ3GIo/A77PMq2lWza9Om21hruJubNZu4wJJth25jrbG5WVvY0DsbHpKJxLCAVGo2jor+jHWt",
+	"GVSKFKcgmzoyF3bAvqNx5ftu5VOtsnVd+fKj7q6v3T/PVT0VjG+luSD9eRsaBjYUeMBccIrGpBcyiqOs",
+	"ZVzpWUHA0YvqC4sYD4XYLCrvFh/YlmEbuVcSMBVAPdCG7TTxaf+wZf55dnCyf3jy6/X+wdHBxYHjOq/O",
+	"Tz8dnCxs9rb1aJAX1AVVtkdpYvvmsBVB7sQfwj+W4RsXmsHnklsOZht5Kt1Mq73Gk+si73y/VXn1qwdw",
+	"H7/iMef7L+XfSnxr7b9VODNS0edtKlt7kiyUKWicGPHxaMRiyW1KMRlF2CcB6kySfuXYFeocGmKpnodR",
+	"BFLjBBk/qtkGSUKcetVxnXQ8Cy/7A1S1bsTZDZG5/QoFYSAo4LnppgZ5R86vo6ICYiIg0ALoVS2Y4xNn",
+	"am/wmVm56Hy/ZfAM89fLmrg2D+YB/KV+eLht4KYB8X5G2J4Jt51Vbqdjamc1/CkL59J2zVyelJjAkkDr",
+	"IgZ4kxLiYQ5oqJb/UZPFOLOJhDF/2UEOIFj3WST1HDFL22J7gZ0PuYyE/VgpLZtKuZDDN4MLld7AmbzO",
+	"3+4CzgZbJPcTBHUmOFNIexBR7gcyURcKuEqeurrCuCs7efmuU2fD7IYHM00LSKisPMtZyhZcHtv0k2co",
+	"xz2b2c3uzWcag3b6FU3xAePVWzIpsBA+8OJ7E9q5vKtR4N60J9Ew38QcLe/NZHNhOlEtyoVUgByVZ6DB",
+	"4jOf8nrKTy3q8rSgxhRSmRV8bouzel5WAOKATMpOAsxWtO0GZLKNIiIUdFfi6R5hnyiLm3eNqmgb/YL+",
+	"hiroPzw3HyqNMtGmXOBYgN8iRoQG4COQF9ptPxRE9ak870lDeOxd8wm/9mY0mRx4N5tLtdujH0f38r+f",
+	"4L8n99fV7V/+1m5X/uPL3xZkWHNziLbzpopYF/1nqfTv/9Ju83Lp3/8Fxl6eO5h/K5f+vT2u1VZ9eOlf",
+	"i6DklDgYk944wjEid6OYcJ2NFDE2qOCYjWnAUUkKGgQHmtIixmEExMySGcHQtDpahnxtSXvt79GUTOQq",
+	"nUpyftBQWizYBhXyMjh3qug0CkicYJaGAVpdzwjpaqupmI+i02VEtKyRflFpTNJKn/PkOPiYKkxowMi1",
+	"ei1nzqmdddFsPvJ7WmHRrKjRbGat4wXs5n3RGB7czCtmAz3Pbs4fuNrQ+QNot5MhzNu2MztjbXV6Z9iS",
+	"QWFYqtz+RioFwGwIDt1RFmyOItIViI1VOKnclGFsWUR/z9TjPzZd+HfJ3c3bzDPiXWFgXVZ+/Z0BJxNY",
+	"8RTXj8/cwdYIF72KtTifaFhSsJ1RftN+UU6a2AwFU7LOJqg+Z6bmdKKE1dmS05+TBJn0WTz1RJ+T057O",
+	"SiuY+e+dlJaOeK5d1II8TIE1LZ16WtpKc4tTH1+h+w4Vee8StMo2BeGJMq3tDvEE+WxIwHoNgpVklV42",
+	"TdbLDbx4tHvuUXuyyJk2Dyl3Abfa86nts5nFTwmFmNoZD9pFntcuk817njVfwtaJcIdEWSzUnSwMsdyN",
+	"OqlHRekgRokLbc7OD94fnl62PHjMqMkWBPDXhaIrUhjpjIbYWBhlZul87ewKGzFfBRa5iGBfJwmsryUR",
+	"tmpDjeNQTFpy4IqarWDweoj9Vh83mus5h/7tSuttAlzJwx6FyGqvtf+28vp4d6/Ser3baK57EBymUhZZ",
+	"txv6IY7ALKyd8mK7TdsUIYR2NVKVBoya6gft+j7h/BelbOy+hf8nLmqFPUqC1wpxST/t13f6DbsBgE2Z",
+	"h+ROPTLf3cOU0dDHkQHi+gUdE9FnAWq3afr08vww+8O7sZxT5ic9DPgxMzD4pU/uShyoWZKrVS6r7ys3",
+	"wgWTL8i/0S+o7UzNvu1AD1eVVjCo7GNBpjucnkTSeQK1pf/3C7zVH2L/Wr8qNY1fUOutmxmJ7KBNM7Mf",
+	"kdgnVGivKFd7aYRFH3HSG8qDUxrTmADia4C83conXPleq2xVrqv/24NsNhcx0Scxb1Pvf15deQiybio+",
+	"5qSsfY0B13rziledJjVnseBSqVdiEdUCshyX/NVtU8yRN/jlxkNfWUi1H0EudmPd7s2sSciRlyQbVSQv",
+	"3RZxOBySoAI9t9tUIZfLibapQvWCEJJAappeZoU9F9KslCeDxQGJq8hT67WnQNcq6iQB0D6hSfhhm2q3",
+	"h+JBcmegPub95HW53B4qeR8/fvx4fLy/f/H69fFxq/XJc9HlxV45UW8l3UKK6k00DOlYEN6mOvpCYfC+",
+	"4MiPmD/QN7Mu2xFyPaPOxOjOfbkWVg7wr0weRlc5cjoTFWzJYfK6WpAcqg7IqxwG+iIGdGz1PEU7zBzy",
+	"9OLDo1Bbn65kiws2IDnehMPdYwBsQ0I+d5GqEtJwa1sbbr1pF7tAJdkWmnFlkdHb6vjw0CtX0WlH4JBC",
+	"skPMhm16uHv8giPv7LR1gVZuVlfwWPRX1OueFI0ICvGwOsHDqKxMCPBMEg9Q7a8qrTFcSxUYuZcAIptd",
+	"AxFPEGHLRgpmGScrIDe+QgGWe62xpiPAiml4VZE0Up+aJeE9pKvlBd5eWKpEkr6ofQbDUQQefF23Q2+c",
+	"12N8S0IEvn79X+0UTH3+bdrSifKlvdZxy0UjSW3WRfsHH8pIMDP1gMQAG51sq0wqJsy9neA5hLQn+4VP",
+	"qaCCtqM8jxrPUEw0JjsWab2Rst64JkdenoceUqYlFIp0S7dp8vHds0MUky6JVd5JKLgltO6eHVYO7kYR",
+	"i0mcLVMDHXJ9NKqSVSrMA59RLmIcmkJQ0Eqjp0qeYW527UfVaRhgwIpCAFu1W3GvvNOmONMrM+gDuldw",
+	"TgMzS4Pf2C1Ffp/JRQFkFTzh6LY/UaHOulmbqgi8mHTHXA7B5DRL8jFKqugDxF2bIfqMdqPQV2izfER8",
+	"1S1nxuqGu13iCxK0qbXtrBASrg9ORGJMpcQQkDTtSAkIaWEfxMYCJH44GXKG221aQZiiMR1QOT/tTNVO",
+	"U+NeQGu1NUVaHeiiQrNZjNZqtQzMATSC5PWKHJ28LgXuRKS8o9LhFa6CXhtrYMBHkneBX+/A0FBMvgIB",
+	"NHOYHVk9g6CgRqBhAKaHKBvIIU2N0gxRftBLowIhJHSm3o+J1c5UZJLrsdr4+3/93/U1s3DWxt42z1z5",
+	"caOEZQowucodrEoupXRRQ7L0Enl1quIyBvEAytAgL9dF5hmWAxEDNEBpiMqO3I1yOPOiVGhSXwcK3KS1",
+	"bZBX9arTcaEqZxtMwTikum9yt2P6gLQMKg/XOBQW7HEXh5FGBiGa+WDfJyMhj0/ABBAhybvmKc6RorsJ",
+	"sYItNZs4IgkbUn0UtJ9T3roKEwU26BxYlB3kWSprppxPAlYguAt3Fpb700YWkJ1jruAMSsADk/JdSeY4",
+	"zK2fOQv6jFk4KCIeUx9DNEeXjWOI/tLSofKkoG54o6U9DXEgv31D4g4W4VB5CpMO9Z4AO8ELjngfjwhY",
+	"xJPB5BsY9HtTxahuYzyaOrnAbX+0FZ5G29lGP/7+X/99f+/tGGrL7RgTHHDkpaAXGhstQb7wkK7XKNgI",
+	"QV1HW+mREq/apbzPbrnueaiYMWdqd0G6h7mc1d0fhT7RyrQRnkbY75NKo1oD9TwU4AfPXtKt41ay5+Sh",
+	"K5mL3nRedtw0TMGpV+vVmqVxKgOzMhJNA9Jkrkq9Q4x4nNIZlXSESLUPA/PluKo+kxMehZWA3JZ19SE5",
+	"fzuJnbvogPbkcsKjvX5ICQdd24IxyRsUEDcjPKAZ2WE2FLCsgZjmCBTy25p+aXZN5n4FYR68T1PXckD8",
+	"MJDMS37DUDe5iasA25ts2JxJ5codrrXfFW5URED9saivqF4BslcUxZP3K0pCk9Sv1JqVxioYn9LrxQxk",
+	"/+CDfeko+Bho4Fr3ouTSCt6NQz8hHlZUcqrpp52V99FhigjddtRdlhzWvN2lc1254e9hjHAUYm5/cBTq",
+	"j0mJP9tJyUjpfCy5ObzDg8E0tY1+Y+3XCg8GlR6r3Kyim1q1Xm3UNlwD1cJX5EZYuamjEhhmVhKpCsxb",
+	"1R4rV8GmwkaEquGtVmvVVZWt0YcTtnJTX/mR3t/3qsueBk6o2IgIdjHVz/nWprTJigX9+sV1RiwfDjIB",
+	"umZd5CnkCC+jPVngEanAPuVJl9NuUwthI9VfrToBgB/h6lBj5cDVxav4gAQ78KBNvWLUCQ+iJyOik/ss",
+	"YYR1NYs17dEgpEEVnTBQ6DTuscqBg2SaDpmwRNnyYxIQKkIc8aS8k14RxX+TM3UYONsFoBaOXVBp2RpA",
+	"eRglKtPTYIk01hbGOp+PyXJ/P1O6qFGrLTfedFM6g/er9Hzz29H3xtXt1kX35cbwo7/2mr9ZD34d1ckl",
+	"dp487D8GLn9N0STvlYR2K1YBInil/vArGRh+eGn14ZfSuj3wxtrDbyQFSO5dp7nIVPJKu8C7jYXIYEpf",
+	"wSsLjG+qxA7YncfDIYR7JgdMKlKwGRIuBQ4SSEb87CQH78tSWDmUoRBOu5hUFACOxR0sJIV7t4A1zwIz",
+	"rKQAK8/Poj2FpeIlsc9KVxE+WDS0fOciDyBOQPzUaIbArD0FCeK5ibIaxm0KUPTq0lZeFSWBehZsg7eD",
+	"PPWP5MOZxyB7V5GJZG5TE5kmObpleDG2DIF7LgoF6mvUtAGZwDdLt5b5NrV9lDU4rLIwprFwOg1S3jkQ",
+	"bCl5Fg6pNr5lImM8RSUXhV2kdVQFWNymOh4dDE5SrwXzDMjdSX0b78fsOt97O/BlCMRRUTIhhxtruqWX",
+	"d2/kInM85dow2y6F89EYO05dCvIGfsappadGhyg5guChkwY5fnZGeAKaGSAoL8qy58IQPVR1b7pA5ExH",
+	"+fgmT7u5LLiTzz+ySdaLFviZyryertqTZF1//jKX6lDWVNP8/os8/xnQlPpTF+HntflXuzZfhQl0Ngcf",
+	"DlQAUbyhnGBxKQyLksLlsu/TCwVff1dJlTet6W6rTrclay5EmYgJDlIUB7jXXvD0fsJ2FVitC0vNziAp",
+	"SgUQ3WKlK8RS9ge8k+Jr2GAS9FSW2SyrnQVrc57KPRZmoq7DCY79/tLcdA7C3M+T/Jc5yXInaPHJ1BMv",
+	"OllTuVR8+ROtT0beqVbuYNwVJM766ew+VCzFDYk7KphCi9NLnHH3CWJzIX/4oR0Q8ocpXlGUE53xgEuS",
+	"hoHyunhh4ClInjSqraxs2EYSreaKeyko2ZN5z2MFi2W4Tw6G2k+u89fiOjjFB5B77C/GTtwHG6sj8oBR",
+	"VbMTFVCR5CPUdBG2tJ64DlfaQTgAVwUGVq+1ZDsWqE1VpmyOVjmVDfEUfVLXPnqApTyqFLtVcukx1dgh",
+	"zUNehUk4snYcmTpI2Syx+bWVcrTItdlVnOFyO4gysGk/F7tbPrkFip6gE4Z0HFkmVyUbFCpw79pMUtXl",
+	"UoMvOz+57B/KZXeDAGEQ6yD0Sy0XAEWqPKBsXvzivFfg3h/LdheWxJ7DXPosjNpTR8ZTyCYlFqOYVDSU",
+	"gyV+K4vkDvIUipKHYjJkN8R49SXLVk3atARRZ8oPjBMTobI7uspuGKYBCcoWioXO5K2i3SgCxFAG4WpS",
+	"q4bqnG0KrQCIEkUE32SqU4ECMFQlqzA114zeTdx0lnd1FFQNfRaTZFKSdlFJ1TUtCL2xG8QsWEaMfaCY",
+	"7jJGySWLqv4pr5VF67zOXhQ7cNfgmcv05wXyJ7hAgFVJJoS4ZEI4UmceUls0W8ACMer/814iPwZkcq/O",
+	"F9S8zjlpQ3aTStUWx0xiEvqSlYbq35iqOJdZRd4uemck7D/tMc8W+CuSAn8e7j/p4T5Xp1oJiODBNQd6",
+	"uYM8pn/4Uf6d1PCH2ypkkDMs+gX2QgtDPtdCqK3xKKTK6Qw5PXku9yRYqllLgd7qbq1WK7ua4Bo03GvT",
+	"koJ1SYDht9EUiviyaOhtOguHjmw0dIixT4L7QaaMGBvxPCx0xAUbgd+mTYFfMkrUK/BAoxFnwMw9pDaN",
+	"IUwVfYBEG4UjAC55LQPrUlqKqhpgoKOSYUwKABVVZEVuedNmpkIPu14sZ9ntdwSu8wW2kwIsX6QloCGo",
+	"lM8vTw+5soojTGHI1+06CJ+nMp3rzc16s7bR3KzVajV3puCtwB3MCbI82Mv4wu3cZKfeafirwRqpNLvr",
+	"tcraRn2zstnYWq3gtU7TXw82yGZ3K01dmnKb50PV0nEUTWHPprh3GlHWwnzMIJFlJv4oQ/hPK/hf1Qpe",
+	"5MTWKSaG4dt3sgbSXNaDbkVK2w7ypznFigweStrjqUzxmMLvNk473FZtOlVPfkdbNTTSQY8YgG9Iw7cz",
+	"7jUWlAZlUWHEwPwrNuyMQcbBMcmphKmTVRIAYdSs1RLv6IjEbWrSK8GXB1mjvXEYSAHm25gJXC6+abSB",
+	"6CG7+6zFJH8DmiYhyVrHi+Ka5m/jKQjen3zjD+Ubaj1T/TvxyyuJTh+GpTlGYkcr4BnZbTRHupXzECwm",
+	"v02U6rnqPGUtRnnxLDAZT/LUYKxhfWfTcAwyHHTVprcsHuhgS5NX6qsQJnX+ewna6RAHyiSqsoNUoGgX",
+	"h5GWU3ESpWrS4KUYD7I8uQu54FV0wnQuGKS5ZPIZIZgVoyGOuiweQk4/Eng4glROOa82ZbFqRFV/Ie1B",
+	"7zp/VPItK/ezZlIgVILnv3m6/LbKz2OcSJZqfR5y3arokGa1tdb+WxWzGvIcDB+58/SitPTcfUx9EsES",
+	"GWkrqfk0hwfq9chlgtPffYrpOIN/5DyMKk8mb2L84V14Gh42P309iT4Nz7+etGrfP319Hx1dnIefPrwT",
+	"Hy/6g+NWrXny9aDx6eLy9mT/3fePHw7Do703UWd4HJ6Gb14eXxyuvau92T+67F8cf71sHIa34ccPd/Tw",
+	"Kwsvo5OXR5dbL8/f7wp4RmtVXO1U/WqweGJDEQLUoo7QRQGasgV95TvXVsNpeJifd84/g7UIjqblRiyo",
+	"46CZsU7SldvBvojUqXrgIjLXR+FNNMML5t5GP6z88Llm3CK2pJ1x8821BVFXv7et9ucx+UOPidoRlmuE",
+	"BjNnBAHaT4gFiVRiirzPe4wFS0tseiMXnpPM/rx3802ORbu+R0TOlk9h6Z2fTP0ffbfKxbTD8BKo2JJC",
+	"aUniQ8pLb80emWN9sDbR72G7T+yio3GepUJHLySYDxYklkrXKulCYq4Ng+GmtgROhJTDuausyW2aAbJV",
+	"sBMQS8F1mQ0ulG/D5KJNo3SMqWBjKThX0SkFJtGm2vRoGIuPKeoQpMyQQbFIrRoUSNTBHLPC4tL01BUH",
+	"JQoDNGRU9KPJMrLrLKDxQ3JrEZSsnosCuteYG8p2U/4pjP7j8y21VfI419J8Su2beaJmsKDRIyNmrij5",
+	"93cJPEvZW4G9RIxjCrq4qjLcZxGEAIuCCm3bOtrMGFUTPD+Q+9s0t1KbXcrfx1TVaoZMLTC1mALUCXQn",
+	"nMmSbWVo0xSg0zPohRdQBmqaAXkaV8+0UuDX26jmlasZFIZZgaZNVU4uKLQaSU8B+qOFysspeCllVpou",
+	"M9emmTpzqNQNb4iu6jeOowSSaGca0Ugz0xfcVKlMMQ4h6/dH2xmEQdvZbjtb3VXSDfxmZbXbJJW1Dgkq",
+	"eDOoV7bW6+ukWVtbW8WdtuO2HUJ9eGG33tjce7lXed0CRE+37eCoB0/OW7uV092Dswo8uAfa7c5AnWXt",
+	"U8rIxA3gma4Wra44+HkW7qxNZ5HEUgF5pMtaJBXBTQp4pqtVbb7XaDcBI7wNe4zjCbrtE0A7SpTO3PKu",
+	"kivMlGq1Wg4hcRDGGxAe9qhl5UPDUE6BJ+0tzoOFiMPOWABKjT4D2FgWk/ifNuVhRKiIJib29lY2FLhX",
+	"kfsjQIAPILuGTPK863rWiPmkRB+FXZys7CzfeEtGIoXIygdQNDCLCQDXthXsoY9VKNq0jzkCZK6AiQon",
+	"koWBuTGD0aUEsBuiYsvefDhwE4Q1+a7ooz7mbYqRAioBzTk5W8CG5EaSghEEW5VWa0309//z/1Bdigho",
+	"rQyDBTQstcw5AF86MAGCtPQaQswJmDFgTdJLKIPmM3uYUSkhStmx6mb8o9ge90R86r86bpEP19+Og3df",
+	"e2+/n+APYm+9P2hdBF9PW8etuHF4+vYEb56OOm9eb8aneE9sRWtHH49ev73d3Hu1Uft49OH0dL+HP8ZH",
+	"4Yfx615wXjnd6ke7R4OL9b3O1d2byl5n2F3/Nnrzar0+uHr7+mrt4iVZr7D3m2LtDJ/h1v7++TUjE7F2",
+	"FTUOTk+j13d864xe1rnYejUINm5PX5/gtTE5rq9/Is3DvYPg3dtV/6TepyQKg9r3qFP/9q25+bbPWzE7",
+	"IYebL5vnlH3cf1mpkfDVh/3a1Yc3R6NRb3BEye3VaHx2NDw6ufabzc3J5bvauPaeXU5e/vpy/eAVOTvr",
+	"dC4qn+rXR5d7rfNJeLb1sdGqvf/e/Pr9O8GdD5/Wbj4NPmy+uWpufPArjL4eRZcjfnk5OvzmB6+Pvo7W",
+	"aicH76rvxe56q1epfCW79Xf45uPdx63vG++qx/F6cDRhVLA3e3gfn7863v3Yu/52GRycfQ8q+PAw3nv9",
+	"4fXG7c1HPDkZtV5dfj1vvnsTrF6djX79dbK1Omk0vp5U9tnrT6/9qHdMxjF5d/v22+rWu3evaneHwfm3",
+	"/ul54+husr51Nuid4xMx+r4RDo5OI9752q/fBhvDTms4YRF/e10T9aut0+jmtDW8PP56d3k1ujr6/u3o",
+	"6u7sY+38+vjy7gDT153V99c3/Gg3frXFT+pXG2+HlW5w+fbq4n394Pv7y291stfErY/feqvxr4Oj12ev",
+	"f12Pzq5OiTj7cMLf7x3UO1e196xfu6LR5NVRq8U+fr9aa0a1tf755purnn+21nh11d3f+HXc80/Cja8X",
+	"b8c3d+O1qPGucbNxSwdKNVhMs5jlnD+jLf6Cpjm9C+x7HaDsVCjziPhhNyRBTgzkQkbrGYOHDR+4hOKQ",
+	"OMwqyroXVATmA76iXGp/LoXCy5a79ZJaowx52l7hVdE+4aNQkBRJB+TGJDI6ccJmPAc6sCPH4Vhs6zB2",
+	"+hzhKeOf/Gm5/McPgYDTYMvhs47mZzenZzfRc5xpFXHxJzjTZ2Nh60smCmL2gAssiBGT9WRU4INsfhvS",
+	"gN22aWlDsoDVGgrwhJdVgYUxjQjnGkxY63qh1KjkQkbzTJhzjrXt4HjF4pam81OsmTHx2Q2JJ9dqMtch",
+	"vZazcLY3Fpc38ke1rDO+oBtUKhjiVAGlnyzuH9w5Y9bbYnKplQS0bKmjqq2gj95v6kG0D9gyzA9KAq38",
+	"SOsWz3XCZ6okQVBopiQSjgnqjMMIWBRA4CbGRs2OlKWIkltTQbFNlU0JNWprOwhTxKC6ok50V0XiUaNW",
+	"s0KoLHW+T2Ji86Y2zWFOUHHJQyXACc5wL3hiWFj5IR6mKtg9KpIAlWZmZoB8IMPjt0QSmJkCYAk0EsgE",
+	"eSAWy137A4aZAwn+Mzftz5KbpuK4QTOwQihm2Zw6OIvwOnPE7IYVje8t+ys4u1PQr0U8Um8rLcao6I8Q",
+	"qw21bPTFQ0ylR4RXnhehMY+bPCAJZArD/zwMf3yUhqqrYVxyGu5HHY/HnYZeuj8WPgo9I088U6anOi3m",
+	"HJWULxZ+dJF1Wst/qkxQXVjx4dZpFcai0JNjZmJCFJ8TLC0vGgaeiwQehLRnKoZpwqotAOaRPokC+bSE",
+	"k5ql8YC3oVCO5b41EmQ5RVEGRJAkb7ShXudVdKwS2TNSWC+8UTWl2lBJgcRJ3xnZzJ3O8jb1RwMmey4U",
+	"oaxln8PtdCBL+aFIlpTpPVIBtCstOzeNxwWwZIo5Lx59PdVBpvjxk7W7nzz9z8PTz8YikW6koPA0ycY6",
+	"Qcuwcx378mWh4JdiyWZxVdAEuRWmv79PQmQpAuMYMLDCHHhMUUgF6cnHc/Lh2zSbEC/ZZVrJfActnx3f",
+	"pjlp79ohPieT3EzvgYxy02zpxHL94sL55abgsU4z/80zx6cLMj+cQ66Y8GPzvzMFq6fSwKdrUn920itv",
+	"aSzl7Lr99C7+RDQ1/MUqe/FgRrcp5f9wYrfFIRbg9rq1Sgn/skBOeNL97xudnQ9xGoCmY+hZCgOOpovZ",
+	"A74hRdkQaYUJkleyX4X/UHKb9NohPhsSjmaMjyr4CGReq057Vu5NyklNfyYUKiGd6Mx30Wdci/qmKPqQ",
+	"TVWnnRLu2zTUyeSqiEhMoNLc9lQxedAjIH0VfDG6sIkl7avakyk+bJJIz9Vt16hzqUeJMNYKCYsCkuYS",
+	"6wGBvqWlllLbSWLWbzWhMZ20qSrVZgLU8ViwIRahj6NoYky0bafsmmKMqhJsYI0+G30qP8oomRPXqe4P",
+	"vWdzNQhzAHSOffmhJHtzEJ+eYqpCbp1t50c7KWUFwZd81Y9XRaXRdu6dR8Hc6jE+BerW6GclDcmQGbMq",
+	"FGnjMcjVelgJWV7RMiwS3n5QFmj8/rLAwutj5Ck9oZ9ywF8Vczdhm3AvEYo7UW5k0TL3fobNLXfx6ziD",
+	"LwtBOyRc4VlUvZUfqQnjvlDv8yIsCBdeUh8ri92SaMcmHWrqqjdoMMmtA3kHczMBFrkulIE9565ITez2",
+	"TfEMvHDxm0PeG+4jWegfoE4tzkNnaPuTi/5FXR4FRmx3qg7NY/lpzz69SzDTWSdIfmrrPD76J3JT6GEa",
+	"yJ1xLiil4NN13kFHkMwYsigslw+KoPC8gX7U2S4ZGydw8TbNZeNGpVguv9Vw8zadw84f9iA8g9xvUcnZ",
+	"rm9ura4112u12pJOhEcK95mXUckay9MF958S8E/evRjvJiI96y84gl04eZLJazx1Opfg1gv6OOYKvQrz",
+	"dByHYgLM+mp3LPoXbECos/35i+SxrWDweoj9Vh83muvw4xf5jlwMxd/HceRsO30hRnx7ZWUw5NUfClXs",
+	"vjqcWCXgqz5TNQviEOrUq4jUnhYNtY9DUodWKItFv7LmzJ6rnhX8RWgwYiEV1TwcbwNsBt700l7ruJW0",
+	"1xCIcwc6VQqnz7iAN9LB5Uzu3i4plg9+nNbdt9O6tdiZ4EYU+o4sWeGFJSNk3jd7qbAbbaZDJWXOIrxs",
+	"9zvTn/K9zfZ2kORKq7SGLHB+LoSS1bdOPJnt9kJD8KdwoUEQE85VXnIm7zUMrA4vcC+nt/Ns5Wt7BEnl",
+	"6/sv9/8/AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -166,14 +167,16 @@ func signatureProblem(err error) string {
 }
 
 // Authorize checks that the principal may perform action on project.
-func Authorize(p Principal, project, action string) error {
+// An operation with no action needs only the project; an action's aliases (older names the
+// vendor still honours) grant it as well as the action itself.
+func Authorize(p Principal, project, action string, aliases ...string) error {
 	if !p.CanUse(project) {
 		return apierror.New(apierror.AccessDenied, "the credential is not valid for project "+project)
 	}
-	if action != "" && !p.Allows(action) {
-		return apierror.New(apierror.AccessDenied, "the credential may not perform "+action)
+	if action == "" || p.Allows(action) || slices.ContainsFunc(aliases, p.Allows) {
+		return nil
 	}
-	return nil
+	return apierror.New(apierror.AccessDenied, "the credential may not perform "+action)
 }
 
 // ErrNoCredentials is Authenticate's answer to a request that carries no credentials.

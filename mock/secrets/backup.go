@@ -117,7 +117,7 @@ func (s *Service) Restore(project, blob string) (*Secret, error) {
 		if err := s.checkNewName(tx, project, sec.Name); err != nil {
 			return err
 		}
-		return put(tx, project, &sec)
+		return putNew(tx, project, &sec)
 	})
 	if err != nil {
 		return nil, err

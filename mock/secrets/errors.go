@@ -24,13 +24,21 @@ const (
 	NotScheduled
 	// VersionNotFound: the secret has no version of that id.
 	VersionNotFound
-	// TooManyVersions: the secret holds the most versions it may.
-	TooManyVersions
 	// InvalidValue: a value breaks a rule the service enforces (exactly one of string and
 	// binary; binary in base64).
 	InvalidValue
 	// InvalidBackup: a blob that cannot be opened, or does not restore here.
 	InvalidBackup
+	// StageNotFound: no version of the secret carries that stage.
+	StageNotFound
+	// TooManyStages: the secret would carry more stages than it may.
+	TooManyStages
+	// BuiltInStage: SYSCURRENT and SYSPREVIOUS cannot be deleted.
+	BuiltInStage
+	// TagNotAllowed: a tag key or value the service refuses.
+	TagNotAllowed
+	// TooManyTags: the secret would carry more tags than it may.
+	TooManyTags
 )
 
 // Error is a domain failure: its kind and what, in words, was wrong.

@@ -18,26 +18,48 @@ const (
 	StagePrevious = "SYSPREVIOUS"
 )
 
-// MaxVersions is the most versions a secret keeps.
-const MaxVersions = 20
+// Limits the vendor documents.
+const (
+	// MaxVersions is the most versions a secret keeps.
+	MaxVersions = 20
+	// MaxStages is the most stages a secret's versions carry together.
+	MaxStages = 12
+	// MaxTags is the most tags a secret carries.
+	MaxTags = 20
+)
 
 // DefaultSecretType is the type of a secret created without one.
 const DefaultSecretType = "COMMON"
 
 // Secret is a secret with all its versions. Times are epoch milliseconds.
 type Secret struct {
-	ID                  string    `json:"id"`
-	Name                string    `json:"name"`
-	State               string    `json:"state"`
-	KMSKeyID            string    `json:"kms_key_id"`
-	Description         string    `json:"description,omitempty"`
-	SecretType          string    `json:"secret_type"`
-	EnterpriseProjectID string    `json:"enterprise_project_id,omitempty"`
-	CreateTime          int64     `json:"create_time"`
-	UpdateTime          int64     `json:"update_time"`
-	ScheduledDeleteTime int64     `json:"scheduled_delete_time,omitempty"`
-	NextVersion         int       `json:"next_version"`
-	Versions            []Version `json:"versions"`
+	ID                  string `json:"id"`
+	Name                string `json:"name"`
+	State               string `json:"state"`
+	KMSKeyID            string `json:"kms_key_id"`
+	Description         string `json:"description,omitempty"`
+	SecretType          string `json:"secret_type"`
+	EnterpriseProjectID string `json:"enterprise_project_id,omitempty"`
+	CreateTime          int64  `json:"create_time"`
+	UpdateTime          int64  `json:"update_time"`
+	ScheduledDeleteTime int64  `json:"scheduled_delete_time,omitempty"`
+	Settings
+	// Tags maps each tag key to its value.
+	Tags map[string]string `json:"tags,omitempty"`
+	// StageTimes says when each stage last moved, in epoch milliseconds.
+	StageTimes  map[string]int64 `json:"stage_times,omitempty"`
+	NextVersion int              `json:"next_version"`
+	Versions    []Version        `json:"versions"`
+}
+
+// Settings are a secret's rotation and event settings: kept and returned as the client sent
+// them. The mock rotates nothing and sends no event.
+type Settings struct {
+	AutoRotation       bool     `json:"auto_rotation,omitempty"`
+	RotationPeriod     string   `json:"rotation_period,omitempty"`
+	RotationConfig     string   `json:"rotation_config,omitempty"`
+	RotationFuncURN    string   `json:"rotation_func_urn,omitempty"`
+	EventSubscriptions []string `json:"event_subscriptions,omitempty"`
 }
 
 // Version is one value of a secret with its stages.
@@ -46,6 +68,8 @@ type Version struct {
 	CreateTime int64    `json:"create_time"`
 	Stages     []string `json:"stages"`
 	Value      Value    `json:"value"`
+	// ExpireTime is the client's expiry time, kept as sent; nil when never set.
+	ExpireTime *int64 `json:"expire_time,omitempty"`
 }
 
 // Value is a version's content: exactly one of String and Binary (base64, as sent) is set.
@@ -69,8 +93,12 @@ func (s *Secret) Version(id string) (*Version, bool) {
 func (v *Version) HasStage(stage string) bool { return slices.Contains(v.Stages, stage) }
 
 // moveStage gives stage to version id, taking it from any other version, as stage labels are
-// unique within a secret.
-func (s *Secret) moveStage(stage, id string) {
+// unique within a secret, and notes when it moved.
+func (s *Secret) moveStage(stage, id string, now int64) {
+	if s.StageTimes == nil {
+		s.StageTimes = map[string]int64{}
+	}
+	s.StageTimes[stage] = now
 	for i := range s.Versions {
 		v := &s.Versions[i]
 		if v.ID == id {
@@ -81,4 +109,32 @@ func (s *Secret) moveStage(stage, id string) {
 		}
 		v.Stages = slices.DeleteFunc(v.Stages, func(s string) bool { return s == stage })
 	}
+}
+
+// StageHolder returns the version that carries stage.
+func (s *Secret) StageHolder(stage string) (*Version, bool) {
+	for i := range s.Versions {
+		if s.Versions[i].HasStage(stage) {
+			return &s.Versions[i], true
+		}
+	}
+	return nil, false
+}
+
+// stageCount is how many distinct stages the secret's versions carry.
+func (s *Secret) stageCount() int {
+	n := 0
+	for _, v := range s.Versions {
+		n += len(v.Stages)
+	}
+	return n
+}
+
+// dropStage removes stage from whichever version carries it.
+func (s *Secret) dropStage(stage string) {
+	for i := range s.Versions {
+		v := &s.Versions[i]
+		v.Stages = slices.DeleteFunc(v.Stages, func(s string) bool { return s == stage })
+	}
+	delete(s.StageTimes, stage)
 }

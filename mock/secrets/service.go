@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
+	"slices"
 	"time"
 
 	"github.com/csmskit/csmskit/mock/store"
@@ -43,8 +43,15 @@ func NewService(st store.Store, sealer Sealer, opts Options) *Service {
 	return &Service{store: st, sealer: sealer, opts: opts}
 }
 
-// bucket names a project's secrets.
-func bucket(project string) string { return "secrets/" + project }
+// The store's buckets: a project's secrets by name, and the index of their names by id (the
+// tag operations address a secret by its id).
+const (
+	secretsPrefix = "secrets/"
+	idsPrefix     = "secret-ids/"
+)
+
+func bucket(project string) string   { return secretsPrefix + project }
+func idBucket(project string) string { return idsPrefix + project }
 
 func (s *Service) now() int64 { return s.opts.Now().UnixMilli() }
 
@@ -83,6 +90,68 @@ func put(tx store.Tx, project string, sec *Secret) error {
 	return tx.Put(bucket(project), sec.Name, raw)
 }
 
+// putNew stores a secret under a name that is free, replacing the record of a secret whose
+// scheduled deletion has come (and its id), and indexes it by id.
+func putNew(tx store.Tx, project string, sec *Secret) error {
+	if raw, ok, err := tx.Get(bucket(project), sec.Name); err != nil {
+		return fmt.Errorf("read secret: %w", err)
+	} else if ok {
+		var old Secret
+		if json.Unmarshal(raw, &old) == nil && old.ID != "" {
+			if err := tx.Delete(idBucket(project), old.ID); err != nil {
+				return err
+			}
+		}
+	}
+	if err := tx.Put(idBucket(project), sec.ID, []byte(sec.Name)); err != nil {
+		return err
+	}
+	return put(tx, project, sec)
+}
+
+// nameOf returns the name of the secret with the given id.
+func (s *Service) nameOf(tx store.Tx, project, id string) (string, error) {
+	raw, ok, err := tx.Get(idBucket(project), id)
+	if err != nil {
+		return "", fmt.Errorf("read secret index: %w", err)
+	}
+	if !ok {
+		return "", fail(NotFound, "no secret with id "+id)
+	}
+	return string(raw), nil
+}
+
+// getByID reads a secret by its id.
+func (s *Service) getByID(tx store.Tx, project, id string) (*Secret, error) {
+	name, err := s.nameOf(tx, project, id)
+	if err != nil {
+		return nil, err
+	}
+	sec, err := s.get(tx, project, name)
+	if err == nil && sec.ID != id {
+		// The name now belongs to a secret created after the one with this id was deleted.
+		err = fail(NotFound, "no secret with id "+id)
+	}
+	return sec, err
+}
+
+// updateByID runs fn on the secret with the given id in a write transaction and stores it.
+func (s *Service) updateByID(project, id string, fn func(*Secret) error) (*Secret, error) {
+	var sec *Secret
+	err := s.store.Update(func(tx store.Tx) error {
+		var err error
+		if sec, err = s.getByID(tx, project, id); err != nil {
+			return err
+		}
+		if err := fn(sec); err != nil {
+			return err
+		}
+		sec.UpdateTime = s.now()
+		return put(tx, project, sec)
+	})
+	return sec, err
+}
+
 // view runs a read of one secret.
 func (s *Service) view(project, name string) (*Secret, error) {
 	var sec *Secret
@@ -115,7 +184,8 @@ func (s *Service) update(project, name string, fn func(*Secret) error) (*Secret,
 type NewSecret struct {
 	Name, Description, KMSKeyID, SecretType, EnterpriseProjectID string
 	Value                                                        Value
-	// State and Stages are for fixtures; the API creates ENABLED secrets.
+	Settings
+	// State is for fixtures; the API creates ENABLED secrets.
 	State string
 }
 
@@ -133,8 +203,10 @@ func (s *Service) Create(project string, in NewSecret) (*Secret, error) {
 		Description:         in.Description,
 		SecretType:          or(in.SecretType, DefaultSecretType),
 		EnterpriseProjectID: in.EnterpriseProjectID,
+		Settings:            in.Settings,
 		CreateTime:          now,
 		UpdateTime:          now,
+		StageTimes:          map[string]int64{StageCurrent: now},
 		NextVersion:         2,
 		Versions:            []Version{{ID: "v1", CreateTime: now, Stages: []string{StageCurrent}, Value: in.Value}},
 	}
@@ -142,7 +214,7 @@ func (s *Service) Create(project string, in NewSecret) (*Secret, error) {
 		if err := s.checkNewName(tx, project, in.Name); err != nil {
 			return err
 		}
-		return put(tx, project, sec)
+		return putNew(tx, project, sec)
 	})
 	if err != nil {
 		return nil, err
@@ -172,14 +244,45 @@ func (s *Service) checkNewName(tx store.Tx, project, name string) error {
 // Show returns a secret's metadata.
 func (s *Service) Show(project, name string) (*Secret, error) { return s.view(project, name) }
 
+// SecretUpdate names the metadata UpdateSecret changes; nil fields keep their values.
+type SecretUpdate struct {
+	KMSKeyID, Description, RotationPeriod, RotationFuncURN *string
+	AutoRotation                                           *bool
+	EventSubscriptions                                     *[]string
+}
+
+// Update changes an ENABLED secret's metadata; its values and versions stay as they are.
+func (s *Service) Update(project, name string, in SecretUpdate) (*Secret, error) {
+	return s.update(project, name, func(sec *Secret) error {
+		if err := usable(sec); err != nil {
+			return err
+		}
+		set(&sec.KMSKeyID, in.KMSKeyID)
+		set(&sec.Description, in.Description)
+		set(&sec.RotationPeriod, in.RotationPeriod)
+		set(&sec.RotationFuncURN, in.RotationFuncURN)
+		set(&sec.AutoRotation, in.AutoRotation)
+		set(&sec.EventSubscriptions, in.EventSubscriptions)
+		return nil
+	})
+}
+
+// set stores *v in dst when v is not nil.
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
 // Page is one page of a list and the marker of the next (empty on the last page).
 type Page[T any] struct {
 	Items      []T
 	NextMarker string
 }
 
-// List returns up to limit secrets after marker, in name order.
-func (s *Service) List(project string, limit int, marker string) (Page[*Secret], error) {
+// List returns up to limit secrets (all of them when limit is 0) after marker, in name order;
+// with eventName, only those subscribed to that event.
+func (s *Service) List(project string, limit int, marker, eventName string) (Page[*Secret], error) {
 	var page Page[*Secret]
 	now := s.now()
 	err := s.store.View(func(tx store.Tx) error {
@@ -192,7 +295,10 @@ func (s *Service) List(project string, limit int, marker string) (Page[*Secret],
 			if sec.State == StatePendingDelete && sec.ScheduledDeleteTime > 0 && now >= sec.ScheduledDeleteTime {
 				return true
 			}
-			if len(page.Items) == limit {
+			if eventName != "" && !slices.Contains(sec.EventSubscriptions, eventName) {
+				return true
+			}
+			if limit > 0 && len(page.Items) == limit {
 				page.NextMarker = page.Items[limit-1].Name
 				return false
 			}
@@ -207,105 +313,15 @@ func (s *Service) List(project string, limit int, marker string) (Page[*Secret],
 // Delete removes a secret and all its versions at once.
 func (s *Service) Delete(project, name string) error {
 	return s.store.Update(func(tx store.Tx) error {
-		if _, err := s.get(tx, project, name); err != nil {
+		sec, err := s.get(tx, project, name)
+		if err != nil {
+			return err
+		}
+		if err := tx.Delete(idBucket(project), sec.ID); err != nil {
 			return err
 		}
 		return tx.Delete(bucket(project), name)
 	})
-}
-
-// AddVersion adds a version to an ENABLED secret. Without stages it becomes SYSCURRENT and the
-// former current one SYSPREVIOUS; with stages it gets exactly those (each moved from the version
-// holding it), so SYSCURRENT moves only when it is listed.
-func (s *Service) AddVersion(project, name string, value Value, stages []string) (*Secret, *Version, error) {
-	if err := checkValue(value); err != nil {
-		return nil, nil, err
-	}
-	var added Version
-	sec, err := s.update(project, name, func(sec *Secret) error {
-		if err := usable(sec); err != nil {
-			return err
-		}
-		if len(sec.Versions) >= MaxVersions {
-			return fail(TooManyVersions, fmt.Sprintf("a secret keeps at most %d versions", MaxVersions))
-		}
-		added = Version{ID: "v" + strconv.Itoa(sec.NextVersion), CreateTime: s.now(), Value: value}
-		sec.NextVersion++
-		previous, hasCurrent := sec.Version("latest")
-		previousID := ""
-		if hasCurrent {
-			previousID = previous.ID
-		}
-		sec.Versions = append(sec.Versions, added)
-		if len(stages) == 0 {
-			stages = []string{StageCurrent}
-		}
-		for _, stage := range stages {
-			if stage == StageCurrent && previousID != "" {
-				sec.moveStage(StagePrevious, previousID)
-			}
-			sec.moveStage(stage, added.ID)
-		}
-		v, _ := sec.Version(added.ID)
-		added = *v
-		return nil
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return sec, &added, nil
-}
-
-// usable refuses to read or change the values of a secret that is not ENABLED.
-func usable(sec *Secret) error {
-	switch sec.State {
-	case StateEnabled:
-		return nil
-	case StatePendingDelete:
-		return fail(PendingDeletion, "the secret is scheduled for deletion")
-	default:
-		return fail(NotEnabled, "the secret is "+sec.State)
-	}
-}
-
-// ShowVersion returns one version with its value ("latest" is the current one).
-func (s *Service) ShowVersion(project, name, versionID string) (*Secret, *Version, error) {
-	sec, err := s.view(project, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := usable(sec); err != nil {
-		return nil, nil, err
-	}
-	v, ok := sec.Version(versionID)
-	if !ok {
-		return nil, nil, fail(VersionNotFound, "no version "+versionID+" of secret "+name)
-	}
-	return sec, v, nil
-}
-
-// ListVersions returns up to limit versions after marker, in creation order.
-func (s *Service) ListVersions(project, name string, limit int, marker string) (*Secret, Page[Version], error) {
-	var page Page[Version]
-	sec, err := s.view(project, name)
-	if err != nil {
-		return nil, page, err
-	}
-	start := 0
-	if marker != "" {
-		start = len(sec.Versions)
-		for i, v := range sec.Versions {
-			if v.ID == marker {
-				start = i + 1
-			}
-		}
-	}
-	end := min(start+limit, len(sec.Versions))
-	page.Items = sec.Versions[start:end]
-	if end < len(sec.Versions) {
-		page.NextMarker = sec.Versions[end-1].ID
-	}
-	return sec, page, nil
 }
 
 // ScheduleDeletion puts a secret in PENDING_DELETE until days from now.
@@ -370,7 +386,7 @@ func (s *Service) Import(project string, sec Secret) (bool, error) {
 			return err
 		}
 		stored = true
-		return put(tx, project, &sec)
+		return putNew(tx, project, &sec)
 	})
 	return stored, err
 }
@@ -380,5 +396,10 @@ func (s *Service) Now() int64 { return s.now() }
 
 // DropAll deletes every secret of every project.
 func (s *Service) DropAll() error {
-	return s.store.Update(func(tx store.Tx) error { return tx.DropBuckets(bucket("")) })
+	return s.store.Update(func(tx store.Tx) error {
+		if err := tx.DropBuckets(idsPrefix); err != nil {
+			return err
+		}
+		return tx.DropBuckets(secretsPrefix)
+	})
 }

@@ -3,6 +3,7 @@ package secrets_test
 import (
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -95,7 +96,7 @@ func TestVersionsAndStages(t *testing.T) {
 		{[]string{"blue", secrets.StageCurrent}, map[string][]string{"v1": {}, "v2": {secrets.StagePrevious}, "v3": {}, "v4": {secrets.StageCurrent, "blue"}}},
 	}
 	for i, step := range steps {
-		got, v, err := svc.AddVersion(project, "db", str("value"), step.stages)
+		got, v, err := svc.AddVersion(project, "db", secrets.NewVersion{Value: str("value"), Stages: step.stages})
 		if err != nil {
 			t.Fatalf("step %d: %v", i, err)
 		}
@@ -116,16 +117,160 @@ func TestVersionsAndStages(t *testing.T) {
 	wantKind(t, err, secrets.VersionNotFound)
 }
 
-func TestVersionCap(t *testing.T) {
+func TestVersionCapRetiresTheOldestWithoutAStage(t *testing.T) {
 	svc, _ := newService(t, 0)
 	mustCreate(t, svc, "db", "v")
-	for range secrets.MaxVersions - 1 {
-		if _, _, err := svc.AddVersion(project, "db", str("v"), nil); err != nil {
+	// v2 keeps a stage of its own, so the oldest version without one is v3 once v1 is gone.
+	if _, _, err := svc.AddVersion(project, "db", secrets.NewVersion{Value: str("v"), Stages: []string{"pinned"}}); err != nil {
+		t.Fatal(err)
+	}
+	for range secrets.MaxVersions - 2 {
+		if _, _, err := svc.AddVersion(project, "db", secrets.NewVersion{Value: str("v")}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	_, _, err := svc.AddVersion(project, "db", str("v"), nil)
-	wantKind(t, err, secrets.TooManyVersions)
+	for _, want := range []string{"v1", "v3"} {
+		sec, v, err := svc.AddVersion(project, "db", secrets.NewVersion{Value: str("v")})
+		if err != nil {
+			t.Fatalf("a version beyond the cap: %v", err)
+		}
+		if len(sec.Versions) != secrets.MaxVersions || !v.HasStage(secrets.StageCurrent) {
+			t.Fatalf("%d versions, new one %v", len(sec.Versions), v.Stages)
+		}
+		if _, ok := sec.Version(want); ok {
+			t.Fatalf("%s, the oldest version without a stage, was kept", want)
+		}
+		if _, ok := sec.Version("v2"); !ok {
+			t.Fatal("v2, which carries a stage, was retired")
+		}
+	}
+}
+
+func TestStages(t *testing.T) {
+	svc, _ := newService(t, 0)
+	mustCreate(t, svc, "db", "one")
+	if _, _, err := svc.AddVersion(project, "db", secrets.NewVersion{Value: str("two")}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := svc.ShowStage(project, "db", secrets.StageCurrent)
+	if err != nil || st.VersionID != "v2" || st.UpdateTime == 0 {
+		t.Fatalf("SYSCURRENT = %+v, %v", st, err)
+	}
+	// Moving SYSCURRENT back makes the version that held it SYSPREVIOUS.
+	if st, err = svc.UpdateStage(project, "db", secrets.StageCurrent, "v1"); err != nil || st.VersionID != "v1" {
+		t.Fatalf("move SYSCURRENT: %+v, %v", st, err)
+	}
+	if prev, _ := svc.ShowStage(project, "db", secrets.StagePrevious); prev.VersionID != "v2" {
+		t.Fatalf("SYSPREVIOUS on %s, want v2", prev.VersionID)
+	}
+	if _, err := svc.UpdateStage(project, "db", "blue", "v2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.DeleteStage(project, "db", "blue"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = svc.ShowStage(project, "db", "blue")
+	wantKind(t, err, secrets.StageNotFound)
+	wantKind(t, svc.DeleteStage(project, "db", "blue"), secrets.StageNotFound)
+	wantKind(t, svc.DeleteStage(project, "db", secrets.StageCurrent), secrets.BuiltInStage)
+	wantKind(t, svc.DeleteStage(project, "db", secrets.StagePrevious), secrets.BuiltInStage)
+	_, err = svc.UpdateStage(project, "db", "green", "v9")
+	wantKind(t, err, secrets.VersionNotFound)
+	// At most 12 stages: SYSCURRENT, SYSPREVIOUS and ten more.
+	for i := range 10 {
+		if _, err := svc.UpdateStage(project, "db", fmt.Sprintf("s%d", i), "v2"); err != nil {
+			t.Fatalf("stage %d: %v", i+3, err)
+		}
+	}
+	_, err = svc.UpdateStage(project, "db", "one-too-many", "v2")
+	wantKind(t, err, secrets.TooManyStages)
+}
+
+func TestUpdateAndExpiry(t *testing.T) {
+	svc, _ := newService(t, 0)
+	mustCreate(t, svc, "db", "one")
+	desc, on, events := "rotated", true, []string{"ev1"}
+	sec, err := svc.Update(project, "db", secrets.SecretUpdate{Description: &desc, AutoRotation: &on, EventSubscriptions: &events})
+	if err != nil || sec.Description != desc || !sec.AutoRotation || sec.KMSKeyID != "k" {
+		t.Fatalf("update: %+v, %v", sec, err)
+	}
+	page, _ := svc.List(project, 10, "", "ev1")
+	other, _ := svc.List(project, 10, "", "ev2")
+	if len(page.Items) != 1 || len(other.Items) != 0 {
+		t.Fatalf("event filter: %d with ev1, %d with ev2", len(page.Items), len(other.Items))
+	}
+	_, v, err := svc.UpdateVersion(project, "db", "v1", 1893456000)
+	if err != nil || v.ExpireTime == nil || *v.ExpireTime != 1893456000 {
+		t.Fatalf("expiry: %+v, %v", v, err)
+	}
+	_, _, err = svc.UpdateVersion(project, "db", "v7", 1)
+	wantKind(t, err, secrets.VersionNotFound)
+}
+
+func TestTags(t *testing.T) {
+	svc, _ := newService(t, 0)
+	a := mustCreate(t, svc, "a", "v")
+	b := mustCreate(t, svc, "b", "v")
+	if err := svc.SetTags(project, a.ID, secrets.Tag{Key: "team", Value: "pay"}, secrets.Tag{Key: "env", Value: "prod"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.SetTags(project, b.ID, secrets.Tag{Key: "team", Value: "search"}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := svc.Tags(project, a.ID)
+	if err != nil || len(tags) != 2 || tags[0] != (secrets.Tag{Key: "env", Value: "prod"}) {
+		t.Fatalf("tags of a: %v, %v", tags, err)
+	}
+	all, _ := svc.ProjectTags(project)
+	if !slices.Equal(all["team"], []string{"pay", "search"}) {
+		t.Fatalf("project tags: %v", all)
+	}
+	found, total, _ := svc.Find(project, secrets.TagFilter{Tags: map[string][]string{"team": {"pay", "x"}}}, 0, 10)
+	if total != 1 || len(found) != 1 || found[0].Name != "a" {
+		t.Fatalf("find team=pay: %d, %v", total, found)
+	}
+	_, total, _ = svc.Find(project, secrets.TagFilter{Tags: map[string][]string{"team": nil}}, 0, 0)
+	if total != 2 {
+		t.Fatalf("count team=*: %d", total)
+	}
+	wantKind(t, svc.SetTags(project, a.ID, secrets.Tag{Key: "_sys_x"}), secrets.TagNotAllowed)
+	wantKind(t, svc.SetTags(project, a.ID, secrets.Tag{Key: " lead"}), secrets.TagNotAllowed)
+	many := make([]secrets.Tag, 19)
+	for i := range many {
+		many[i] = secrets.Tag{Key: fmt.Sprintf("k%d", i)}
+	}
+	wantKind(t, svc.SetTags(project, a.ID, many...), secrets.TooManyTags) // 2 + 19 > 20
+	if tags, _ := svc.Tags(project, a.ID); len(tags) != 2 {
+		t.Fatalf("a refused batch changed the tags: %v", tags)
+	}
+	if err := svc.DeleteTags(project, a.ID, secrets.Tag{Key: "env", Value: "dev"}); err != nil {
+		t.Fatal(err)
+	}
+	if tags, _ := svc.Tags(project, a.ID); len(tags) != 2 {
+		t.Fatal("a delete naming another value removed the tag")
+	}
+	if err := svc.DeleteTagKey(project, a.ID, "env"); err != nil {
+		t.Fatal(err)
+	}
+	if tags, _ := svc.Tags(project, a.ID); len(tags) != 1 {
+		t.Fatalf("after delete: %v", tags)
+	}
+	// Tags travel with a backup; ids address the secret until it is deleted.
+	blob, err := svc.Backup(project, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Delete(project, "a"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = svc.Tags(project, a.ID)
+	wantKind(t, err, secrets.NotFound)
+	if _, err := svc.Restore(project, blob); err != nil {
+		t.Fatal(err)
+	}
+	if tags, err := svc.Tags(project, a.ID); err != nil || len(tags) != 1 || tags[0].Key != "team" {
+		t.Fatalf("restored tags: %v, %v", tags, err)
+	}
 }
 
 func TestValuesAreChecked(t *testing.T) {
@@ -152,7 +297,7 @@ func TestStatesGuardValues(t *testing.T) {
 		}
 		_, _, err := svc.ShowVersion(project, state, "latest")
 		wantKind(t, err, secrets.NotEnabled)
-		_, _, err = svc.AddVersion(project, state, str("v"), nil)
+		_, _, err = svc.AddVersion(project, state, secrets.NewVersion{Value: str("v")})
 		wantKind(t, err, secrets.NotEnabled)
 	}
 	mustCreate(t, svc, "pending", "v")
@@ -213,7 +358,7 @@ func TestScheduledDeletion(t *testing.T) {
 	clk.t = clk.t.Add(time.Millisecond)
 	_, err = svc.Show(project, "db")
 	wantKind(t, err, secrets.NotFound)
-	page, err := svc.List(project, 10, "")
+	page, err := svc.List(project, 10, "", "")
 	if err != nil || len(page.Items) != 0 {
 		t.Fatalf("list after the deletion: %d items, %v", len(page.Items), err)
 	}
@@ -223,7 +368,7 @@ func TestScheduledDeletion(t *testing.T) {
 func TestBackupAndRestore(t *testing.T) {
 	svc, _ := newService(t, 0)
 	mustCreate(t, svc, "db", "one")
-	if _, _, err := svc.AddVersion(project, "db", str("two"), nil); err != nil {
+	if _, _, err := svc.AddVersion(project, "db", secrets.NewVersion{Value: str("two")}); err != nil {
 		t.Fatal(err)
 	}
 	before, err := svc.Show(project, "db")

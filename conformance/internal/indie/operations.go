@@ -28,7 +28,7 @@ func (s *Server) create(w http.ResponseWriter, body []byte) {
 		Name  string  `json:"name"`
 		Value *string `json:"secret_string"`
 	}
-	if json.Unmarshal(body, &req) != nil || req.Value == nil || !namePattern.MatchString(req.Name) {
+	if json.Unmarshal(body, &req) != nil || req.Value == nil || !s.names.MatchString(req.Name) {
 		s.fail(w, http.StatusBadRequest, "CSMS.0004", "The body must be JSON with name and secret_string.")
 		return
 	}

@@ -33,9 +33,14 @@ const (
 
 var namePattern = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,64}$`)
 
+// dottedNamePattern is the rule of the one regional CreateSecret page (and the console) that
+// also allows '.', the other side of a documented conflict.
+var dottedNamePattern = regexp.MustCompile(`^[a-zA-Z0-9._-]{1,64}$`)
+
 // Server is the independent CSMS.
 type Server struct {
 	defect Defect
+	names  *regexp.Regexp
 	key    *rsa.PrivateKey
 	kid    string
 
@@ -68,6 +73,10 @@ type version struct {
 	Created int64    `json:"created"`
 }
 
+// AcceptDots makes the server take the other side of the secret_name conflict: names may hold
+// a '.', as one regional page and the console allow. It is not a defect.
+func (s *Server) AcceptDots() { s.names = dottedNamePattern }
+
 // New returns a server with one defect (DefectNone for none) and a fresh RSA-2048 key.
 func New(d Defect) (*Server, error) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -75,7 +84,7 @@ func New(d Defect) (*Server, error) {
 		return nil, err
 	}
 	return &Server{
-		defect: d, key: key, kid: "indie-" + randomHex(8),
+		defect: d, names: namePattern, key: key, kid: "indie-" + randomHex(8),
 		headerCache: map[string]string{}, secrets: map[string]*secret{}, issued: map[string]snapshot{}, last: map[string]string{},
 	}, nil
 }
@@ -174,7 +183,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, rest []string, bo
 		return
 	}
 	name := rest[0]
-	if !namePattern.MatchString(name) {
+	if !s.names.MatchString(name) {
 		switch {
 		case s.defect == DefectBadName500 && strings.Contains(name, "."):
 			s.fail(w, http.StatusInternalServerError, "CSMS.0001", "Something went wrong on our side.")
