@@ -55,6 +55,9 @@ type Authenticator struct {
 	tokens map[[sha256.Size]byte]Principal
 	keys   map[string]akCredential
 	users  []User
+	// projects are the account's named projects, which IAM's project lookup lists.
+	projects []Project
+	domain   Domain
 }
 
 type akCredential struct {
@@ -165,9 +168,11 @@ func signatureProblem(err error) string {
 	}
 }
 
-// Authorize checks that the principal may perform action on project.
+// Authorize checks that the principal may perform action on project. An empty project is an
+// operation on the account (IAM's lookups), which every accepted credential may reach; an
+// empty action is one that needs no IAM action.
 func Authorize(p Principal, project, action string) error {
-	if !p.CanUse(project) {
+	if project != "" && !p.CanUse(project) {
 		return apierror.New(apierror.AccessDenied, "the credential is not valid for project "+project)
 	}
 	if action != "" && !p.Allows(action) {
