@@ -22,6 +22,7 @@ const (
 	DemoUser         = "demo-user"
 	DemoPassword     = "demo-password"
 	DemoDomain       = "demo-domain"
+	DemoDomainID     = "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"
 	DemoSecretName   = "demo-secret"
 	DemoSecretValue  = "demo-value: s3cr3t"
 	DemoRegion       = "cn-north-4"
@@ -38,7 +39,14 @@ type Config struct {
 	Token     string
 	AK, SK    string
 	// User, Password and Domain let IAM's POST /v3/auth/tokens issue tokens for ProjectID.
+	// Domain also names the account IAM's GET /v3/auth/domains lists, DomainID is its ID.
 	User, Password, Domain string
+	DomainID               string
+
+	// Region names ProjectID, as a region's default project is named after the region:
+	// IAM's GET /v3/projects?name=<region>, which the official SDKs ask when built with a
+	// region and no project ID, finds ProjectID by it. DemoRegion when empty.
+	Region string
 
 	// DemoSecret creates DemoSecretName with DemoSecretValue when the store starts empty
 	// and no fixtures are given.
@@ -99,6 +107,8 @@ func DefaultConfig() Config {
 		User:                DemoUser,
 		Password:            DemoPassword,
 		Domain:              DemoDomain,
+		DomainID:            DemoDomainID,
+		Region:              DemoRegion,
 		DemoSecret:          true,
 		UseDemoBackupKey:    true,
 		UnknownSecretStatus: http.StatusNotFound,

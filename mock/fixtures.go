@@ -41,6 +41,12 @@ func (s *Server) applyFixtures(fx *fixtures.Fixtures) error {
 		}
 		added = append(added, stored.ID)
 	}
+	if err := s.nameProjects(fx); err != nil {
+		for _, id := range added {
+			s.faults.Remove(id)
+		}
+		return err
+	}
 	for _, c := range fx.Credentials {
 		actions := c.Actions
 		if len(actions) == 0 {
@@ -109,4 +115,33 @@ func fixtureSecret(fs fixtures.Secret, now int64) secrets.Secret {
 		})
 	}
 	return sec
+}
+
+// nameProjects names the fixtures' projects (and the projects their users name) for IAM's
+// project lookup. Every name is checked against the ones the mock has before any is added, so
+// a refused file names no project.
+func (s *Server) nameProjects(fx *fixtures.Fixtures) error {
+	var named []auth.Project
+	for _, p := range fx.Projects {
+		if p.Name != "" {
+			named = append(named, auth.Project{ID: p.ID, Name: p.Name})
+		}
+	}
+	for _, u := range fx.Users {
+		if u.ProjectName != "" {
+			named = append(named, auth.Project{ID: u.ProjectID, Name: u.ProjectName})
+		}
+	}
+	probe := auth.New(auth.Options{})
+	for _, p := range append(s.auth.ProjectsOf(auth.Principal{Projects: []string{auth.AnyProject}}, ""), named...) {
+		if err := probe.AddProject(p); err != nil {
+			return err
+		}
+	}
+	for _, p := range named {
+		if err := s.auth.AddProject(p); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"cmp"
 	"crypto/rsa"
 	"fmt"
 	"io"
@@ -146,6 +147,12 @@ func (c Config) withDefaults() Config {
 	if c.ProjectID == "" {
 		c.ProjectID = DemoProjectID
 	}
+	if c.Region == "" {
+		c.Region = DemoRegion
+	}
+	if c.DomainID == "" {
+		c.DomainID = DemoDomainID
+	}
 	return c
 }
 
@@ -178,8 +185,13 @@ func backupKey(given *rsa.PrivateKey, dataDir string, demo bool) (*blob.Key, err
 	return k, err
 }
 
-// addIdentity accepts the configured token, AK/SK and IAM user for the configured project.
+// addIdentity accepts the configured token, AK/SK and IAM user for the configured project,
+// which it names after the region, in the configured account.
 func (s *Server) addIdentity(cfg Config) error {
+	s.auth.SetDomain(auth.Domain{ID: cfg.DomainID, Name: cmp.Or(cfg.Domain, DemoDomain)})
+	if err := s.auth.AddProject(auth.Project{ID: cfg.ProjectID, Name: cfg.Region}); err != nil {
+		return fmt.Errorf("default project: %w", err)
+	}
 	all := auth.Principal{Name: "default", Projects: []string{cfg.ProjectID}, Actions: []string{auth.AnyAction}}
 	if cfg.Token != "" || cfg.AK != "" {
 		if err := s.auth.AddCredential(auth.Credential{Principal: all, Token: cfg.Token, AK: cfg.AK, SK: cfg.SK}); err != nil {
@@ -189,7 +201,7 @@ func (s *Server) addIdentity(cfg Config) error {
 	if cfg.User != "" {
 		err := s.auth.AddUser(auth.User{
 			Name: cfg.User, Password: cfg.Password, Domain: cfg.Domain,
-			ProjectID: cfg.ProjectID, ProjectName: DemoRegion, Actions: []string{auth.AnyAction},
+			ProjectID: cfg.ProjectID, ProjectName: cfg.Region, Actions: []string{auth.AnyAction},
 		})
 		if err != nil {
 			return fmt.Errorf("default user: %w", err)

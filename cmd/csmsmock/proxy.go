@@ -53,7 +53,7 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	tlsConfig := func() (*tls.Config, error) { return tlsSetup(*useTLS, *certFile, *keyFile) }
+	tlsConfig := func() (*tls.Config, error) { return tlsSetup(*useTLS, *certFile, *keyFile, "") }
 	return listenAndServe(ctx, p, *addr, tlsConfig, logger, func(base string) {
 		fmt.Fprintf(stdout, "csmsmock proxy listening on %s, forwarding to %s\n", base, u.Redacted())
 		fmt.Fprintf(stdout, "Violations: csmsmock verify --admin %s\n%s\n", base, bannerEnd)

@@ -205,6 +205,10 @@ func TestServeRefusesBadFlags(t *testing.T) {
 		{"serve", "--addr", ":8080"},
 		{"proxy", "--upstream", "http://127.0.0.1:1", "--addr", "0.0.0.0:0"},
 		{"serve", "extra"},
+		{"serve", "--tls-cert-out", "ca.pem"},
+		{"serve", "--tls", "--cert", "c.pem", "--key", "k.pem", "--tls-cert-out", "ca.pem"},
+		{"serve", "--region", "CN North 4"},
+		{"serve", "--region", ""},
 		{"bogus"},
 		{},
 	} {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -29,7 +30,7 @@ const (
 type serveOptions struct {
 	addr, logFormat, logLevel string
 	tls, freshKey             bool
-	cert, key                 string
+	cert, key, tlsCertOut     string
 	unknownSecret             int
 	cfg                       mock.Config
 }
@@ -45,7 +46,9 @@ func serveFlags(o *serveOptions) *flag.FlagSet {
 	fs.StringVar(&o.cfg.FixturesFile, "fixtures", "", "YAML `file` of projects, credentials, users and secrets (see examples/fixtures.yaml)")
 	fs.StringVar(&o.cfg.DataDir, "data", "", "`directory` to persist secrets, issued tokens and the backup key in (default: memory only)")
 	fs.BoolVar(&o.freshKey, "fresh-key", false, "without --data or --fixtures, seal backups under a key made at start instead of the published demo key")
-	fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with a self-signed certificate made at start")
+	fs.StringVar(&o.cfg.Region, "region", o.cfg.Region, "region `name` the default project is named after: IAM's project lookup (GET /v3/projects?name=…) finds it by this name")
+	fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with a certificate for 127.0.0.1, ::1 and localhost, signed by a certificate authority made at start")
+	fs.StringVar(&o.tlsCertOut, "tls-cert-out", "", "with --tls, write the certificate authority's PEM to `file`, for clients to trust (SSL_CERT_FILE, REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS)")
 	fs.StringVar(&o.cert, "cert", "", "TLS certificate `file` (PEM); implies HTTPS")
 	fs.StringVar(&o.key, "key", "", "TLS private key `file` (PEM)")
 	fs.IntVar(&o.unknownSecret, "unknown-secret-status", 404, "status for an unknown secret, CSMS.0106: 404 (backup page) or 400 (error-code table)")
@@ -77,6 +80,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	if (o.cert == "") != (o.key == "") {
 		return fmt.Errorf("%w: --cert and --key go together", errUsage)
+	}
+	if o.tlsCertOut != "" && (!o.tls || o.cert != "") {
+		return fmt.Errorf("%w: --tls-cert-out writes the certificate --tls makes; with --cert, trust that certificate's issuer", errUsage)
+	}
+	if !regionName.MatchString(o.cfg.Region) {
+		return fmt.Errorf("%w: --region %q is not a region name such as cn-north-4", errUsage, o.cfg.Region)
 	}
 	logOut := newBufferedLog(stderr)
 	defer logOut.Close()
@@ -165,12 +174,35 @@ func printBanner(w io.Writer, base string, o serveOptions) {
 	if strings.HasPrefix(base, "https") {
 		insecure = "-k "
 	}
+	if o.tlsCertOut != "" {
+		insecure = "--cacert " + o.tlsCertOut + " "
+	}
 	if o.cfg.FixturesFile == "" {
 		fmt.Fprintf(w, "Back up the demo secret:\n  curl -s %s-X POST -H 'X-Auth-Token: %s' %s/v1/%s/secrets/%s/backup\n",
 			insecure, token, base, o.cfg.ProjectID, mock.DemoSecretName)
 	}
+	printAppEnv(w, base, o)
 	fmt.Fprintln(w, bannerEnd)
 }
+
+// printAppEnv prints the environment that points an unmodified application, built with the
+// official SDKs' WithRegion and credentials without a project ID, at this mock.
+func printAppEnv(w io.Writer, base string, o serveOptions) {
+	region := strings.ToUpper(strings.ReplaceAll(o.cfg.Region, "-", "_"))
+	fmt.Fprintf(w, "Point an unmodified application (region %s) at this mock:\n", o.cfg.Region)
+	fmt.Fprintf(w, "  export HUAWEICLOUD_SDK_REGION_CSMS_%s=%s\n", region, base)
+	fmt.Fprintf(w, "  export HUAWEICLOUD_SDK_IAM_ENDPOINT=%s\n", base)
+	switch {
+	case o.tlsCertOut != "":
+		fmt.Fprintf(w, "  export SSL_CERT_FILE=%s   # Go; Python: REQUESTS_CA_BUNDLE, Node: NODE_EXTRA_CA_CERTS\n", o.tlsCertOut)
+		fmt.Fprintf(w, "The certificate authority is in %s\n", o.tlsCertOut)
+	case !strings.HasPrefix(base, "https"):
+		fmt.Fprintln(w, "  (the Go SDK reaches IAM over https only: serve with --tls --tls-cert-out FILE)")
+	}
+}
+
+// regionName is what a region ID looks like (cn-north-4, ap-southeast-1, la-south-2).
+var regionName = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 
 // bannerEnd is the banner's last line.
 const bannerEnd = "Stop with Ctrl-C."

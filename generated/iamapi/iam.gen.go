@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -44,11 +45,57 @@ type Domain struct {
 	Name *string `json:"name,omitempty"`
 }
 
+// DomainInfo defines model for DomainInfo.
+type DomainInfo struct {
+	Description *string    `json:"description,omitempty"`
+	Enabled     bool       `json:"enabled"`
+	Id          string     `json:"id"`
+	Links       *LinksSelf `json:"links,omitempty"`
+	Name        string     `json:"name"`
+}
+
+// DomainList defines model for DomainList.
+type DomainList struct {
+	Domains []DomainInfo `json:"domains"`
+	Links   LinksSelf    `json:"links"`
+}
+
 // ErrorResponse The error body, in the same shape as CSMS's.
 type ErrorResponse struct {
 	ErrorCode string  `json:"error_code"`
 	ErrorMsg  string  `json:"error_msg"`
 	RequestId *string `json:"request_id,omitempty"`
+}
+
+// Links Links of a list; relative to the IAM endpoint in csmskit's answers.
+type Links struct {
+	Next     *string `json:"next,omitempty"`
+	Previous *string `json:"previous,omitempty"`
+	Self     string  `json:"self"`
+}
+
+// LinksSelf defines model for LinksSelf.
+type LinksSelf struct {
+	Self string `json:"self"`
+}
+
+// Project defines model for Project.
+type Project struct {
+	Description *string    `json:"description,omitempty"`
+	DomainId    string     `json:"domain_id"`
+	Enabled     bool       `json:"enabled"`
+	Id          string     `json:"id"`
+	IsDomain    bool       `json:"is_domain"`
+	Links       *LinksSelf `json:"links,omitempty"`
+	Name        string     `json:"name"`
+	ParentId    *string    `json:"parent_id,omitempty"`
+}
+
+// ProjectList defines model for ProjectList.
+type ProjectList struct {
+	// Links Links of a list; relative to the IAM endpoint in csmskit's answers.
+	Links    Links     `json:"links"`
+	Projects []Project `json:"projects"`
 }
 
 // TokenRequest defines model for TokenRequest.
@@ -98,6 +145,28 @@ type TokenResponse struct {
 
 // Error The error body, in the same shape as CSMS's.
 type Error = ErrorResponse
+
+// KeystoneListProjectsParams defines parameters for KeystoneListProjects.
+type KeystoneListProjectsParams struct {
+	// Name Project name; the default project of a region has the region's ID as its name.
+	Name *string `form:"name,omitempty" json:"name,omitempty"`
+
+	// DomainId The account the projects belong to.
+	DomainId *string `form:"domain_id,omitempty" json:"domain_id,omitempty"`
+
+	// ParentId The parent of the projects (the account's ID for a region's default project).
+	ParentId *string `form:"parent_id,omitempty" json:"parent_id,omitempty"`
+	Enabled  *bool   `form:"enabled,omitempty" json:"enabled,omitempty"`
+
+	// IsDomain Always false for a project.
+	IsDomain *bool `form:"is_domain,omitempty" json:"is_domain,omitempty"`
+
+	// Page Page number, from 1; needs `per_page`.
+	Page *int `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage Projects per page, 1 to 5,000; needs `page`.
+	PerPage *int `form:"per_page,omitempty" json:"per_page,omitempty"`
+}
 
 // KeystoneCreateUserTokenByPasswordJSONRequestBody defines body for KeystoneCreateUserTokenByPassword for application/json ContentType.
 type KeystoneCreateUserTokenByPasswordJSONRequestBody = TokenRequest
@@ -176,6 +245,14 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// KeystoneListAuthDomains List the accounts the caller's credentials may access (one, its own).
+	//
+	// The official SDKs call this when global-service credentials carry no account (domain)
+	// ID, and take the first account it lists.
+	//
+	// Corresponds with GET /v3/auth/domains (the `KeystoneListAuthDomains` operationId).
+	KeystoneListAuthDomains(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// KeystoneCreateUserTokenByPasswordWithBody Obtain a user token with a user name and password.
 	//
 	// Takes any type of body and a specified content type.
@@ -189,6 +266,33 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v3/auth/tokens (the `KeystoneCreateUserTokenByPassword` operationId).
 	KeystoneCreateUserTokenByPassword(ctx context.Context, body KeystoneCreateUserTokenByPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// KeystoneListProjects List the projects the caller may see, optionally by name (a region ID).
+	//
+	// The official SDKs call this with `name` set to the region ID when the credentials carry
+	// no project ID, and take the one project it lists. No project of that name → `200` with
+	// an empty `projects` list. `page` and `per_page` go together.
+	//
+	// Corresponds with GET /v3/projects (the `KeystoneListProjects` operationId).
+	KeystoneListProjects(ctx context.Context, params *KeystoneListProjectsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// KeystoneListAuthDomains List the accounts the caller's credentials may access (one, its own).
+//
+// The official SDKs call this when global-service credentials carry no account (domain)
+// ID, and take the first account it lists.
+//
+// Corresponds with GET /v3/auth/domains (the `KeystoneListAuthDomains` operationId).
+func (c *Client) KeystoneListAuthDomains(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewKeystoneListAuthDomainsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // KeystoneCreateUserTokenByPasswordWithBody Obtain a user token with a user name and password.
@@ -223,6 +327,52 @@ func (c *Client) KeystoneCreateUserTokenByPassword(ctx context.Context, body Key
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// KeystoneListProjects List the projects the caller may see, optionally by name (a region ID).
+//
+// The official SDKs call this with `name` set to the region ID when the credentials carry
+// no project ID, and take the one project it lists. No project of that name → `200` with
+// an empty `projects` list. `page` and `per_page` go together.
+//
+// Corresponds with GET /v3/projects (the `KeystoneListProjects` operationId).
+func (c *Client) KeystoneListProjects(ctx context.Context, params *KeystoneListProjectsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewKeystoneListProjectsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// NewKeystoneListAuthDomainsRequest constructs an http.Request for the KeystoneListAuthDomains method
+func NewKeystoneListAuthDomainsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v3/auth/domains")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
 }
 
 // NewKeystoneCreateUserTokenByPasswordRequest calls the generic KeystoneCreateUserTokenByPassword builder with application/json body
@@ -261,6 +411,132 @@ func NewKeystoneCreateUserTokenByPasswordRequestWithBody(server string, contentT
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewKeystoneListProjectsRequest constructs an http.Request for the KeystoneListProjects method
+func NewKeystoneListProjectsRequest(server string, params *KeystoneListProjectsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v3/projects")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Name != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.DomainId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "domain_id", *params.DomainId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ParentId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "parent_id", *params.ParentId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Enabled != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "enabled", *params.Enabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IsDomain != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "is_domain", *params.IsDomain, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -309,6 +585,16 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// KeystoneListAuthDomainsWithResponse List the accounts the caller's credentials may access (one, its own).
+	//
+	// The official SDKs call this when global-service credentials carry no account (domain)
+	// ID, and take the first account it lists.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v3/auth/domains (the `KeystoneListAuthDomains` operationId).
+	KeystoneListAuthDomainsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*KeystoneListAuthDomainsClientResponse, error)
+
 	// KeystoneCreateUserTokenByPasswordWithBodyWithResponse Obtain a user token with a user name and password.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -322,6 +608,163 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v3/auth/tokens (the `KeystoneCreateUserTokenByPassword` operationId).
 	KeystoneCreateUserTokenByPasswordWithResponse(ctx context.Context, body KeystoneCreateUserTokenByPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*KeystoneCreateUserTokenByPasswordClientResponse, error)
+
+	// KeystoneListProjectsWithResponse List the projects the caller may see, optionally by name (a region ID).
+	//
+	// The official SDKs call this with `name` set to the region ID when the credentials carry
+	// no project ID, and take the one project it lists. No project of that name → `200` with
+	// an empty `projects` list. `page` and `per_page` go together.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v3/projects (the `KeystoneListProjects` operationId).
+	KeystoneListProjectsWithResponse(ctx context.Context, params *KeystoneListProjectsParams, reqEditors ...RequestEditorFn) (*KeystoneListProjectsClientResponse, error)
+}
+
+// KeystoneListAuthDomainsClientResponse200Headers the declared response headers of an HTTP 200 response for KeystoneListAuthDomains
+type KeystoneListAuthDomainsClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// KeystoneListAuthDomainsClientResponse400Headers the declared response headers of an HTTP 400 response for KeystoneListAuthDomains
+type KeystoneListAuthDomainsClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// KeystoneListAuthDomainsClientResponse401Headers the declared response headers of an HTTP 401 response for KeystoneListAuthDomains
+type KeystoneListAuthDomainsClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// KeystoneListAuthDomainsClientResponse403Headers the declared response headers of an HTTP 403 response for KeystoneListAuthDomains
+type KeystoneListAuthDomainsClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// KeystoneListAuthDomainsClientResponse404Headers the declared response headers of an HTTP 404 response for KeystoneListAuthDomains
+type KeystoneListAuthDomainsClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// KeystoneListAuthDomainsClientResponse500Headers the declared response headers of an HTTP 500 response for KeystoneListAuthDomains
+type KeystoneListAuthDomainsClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// KeystoneListAuthDomainsClientResponse502Headers the declared response headers of an HTTP 502 response for KeystoneListAuthDomains
+type KeystoneListAuthDomainsClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// KeystoneListAuthDomainsClientResponse504Headers the declared response headers of an HTTP 504 response for KeystoneListAuthDomains
+type KeystoneListAuthDomainsClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type KeystoneListAuthDomainsClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DomainList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *Error
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *KeystoneListAuthDomainsClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *KeystoneListAuthDomainsClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *KeystoneListAuthDomainsClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *KeystoneListAuthDomainsClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *KeystoneListAuthDomainsClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *KeystoneListAuthDomainsClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *KeystoneListAuthDomainsClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *KeystoneListAuthDomainsClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r KeystoneListAuthDomainsClientResponse) GetJSON200() *DomainList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r KeystoneListAuthDomainsClientResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r KeystoneListAuthDomainsClientResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r KeystoneListAuthDomainsClientResponse) GetJSON403() *Error {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r KeystoneListAuthDomainsClientResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r KeystoneListAuthDomainsClientResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r KeystoneListAuthDomainsClientResponse) GetJSON502() *Error {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r KeystoneListAuthDomainsClientResponse) GetJSON504() *Error {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r KeystoneListAuthDomainsClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r KeystoneListAuthDomainsClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r KeystoneListAuthDomainsClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r KeystoneListAuthDomainsClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // KeystoneCreateUserTokenByPasswordClientResponse201Headers the declared response headers of an HTTP 201 response for KeystoneCreateUserTokenByPassword
@@ -471,6 +914,168 @@ func (r KeystoneCreateUserTokenByPasswordClientResponse) ContentType() string {
 	return ""
 }
 
+// KeystoneListProjectsClientResponse200Headers the declared response headers of an HTTP 200 response for KeystoneListProjects
+type KeystoneListProjectsClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// KeystoneListProjectsClientResponse400Headers the declared response headers of an HTTP 400 response for KeystoneListProjects
+type KeystoneListProjectsClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// KeystoneListProjectsClientResponse401Headers the declared response headers of an HTTP 401 response for KeystoneListProjects
+type KeystoneListProjectsClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// KeystoneListProjectsClientResponse403Headers the declared response headers of an HTTP 403 response for KeystoneListProjects
+type KeystoneListProjectsClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// KeystoneListProjectsClientResponse404Headers the declared response headers of an HTTP 404 response for KeystoneListProjects
+type KeystoneListProjectsClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// KeystoneListProjectsClientResponse500Headers the declared response headers of an HTTP 500 response for KeystoneListProjects
+type KeystoneListProjectsClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// KeystoneListProjectsClientResponse502Headers the declared response headers of an HTTP 502 response for KeystoneListProjects
+type KeystoneListProjectsClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// KeystoneListProjectsClientResponse504Headers the declared response headers of an HTTP 504 response for KeystoneListProjects
+type KeystoneListProjectsClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type KeystoneListProjectsClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProjectList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *Error
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *KeystoneListProjectsClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *KeystoneListProjectsClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *KeystoneListProjectsClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *KeystoneListProjectsClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *KeystoneListProjectsClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *KeystoneListProjectsClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *KeystoneListProjectsClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *KeystoneListProjectsClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r KeystoneListProjectsClientResponse) GetJSON200() *ProjectList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r KeystoneListProjectsClientResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r KeystoneListProjectsClientResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r KeystoneListProjectsClientResponse) GetJSON403() *Error {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r KeystoneListProjectsClientResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r KeystoneListProjectsClientResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r KeystoneListProjectsClientResponse) GetJSON502() *Error {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r KeystoneListProjectsClientResponse) GetJSON504() *Error {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r KeystoneListProjectsClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r KeystoneListProjectsClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r KeystoneListProjectsClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r KeystoneListProjectsClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// KeystoneListAuthDomainsWithResponse List the accounts the caller's credentials may access (one, its own).
+//
+// The official SDKs call this when global-service credentials carry no account (domain)
+// ID, and take the first account it lists.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v3/auth/domains (the `KeystoneListAuthDomains` operationId).
+func (c *ClientWithResponses) KeystoneListAuthDomainsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*KeystoneListAuthDomainsClientResponse, error) {
+	rsp, err := c.KeystoneListAuthDomains(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseKeystoneListAuthDomainsClientResponse(rsp)
+}
+
 // KeystoneCreateUserTokenByPasswordWithBodyWithResponse Obtain a user token with a user name and password.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -495,6 +1100,181 @@ func (c *ClientWithResponses) KeystoneCreateUserTokenByPasswordWithResponse(ctx 
 		return nil, err
 	}
 	return ParseKeystoneCreateUserTokenByPasswordClientResponse(rsp)
+}
+
+// KeystoneListProjectsWithResponse List the projects the caller may see, optionally by name (a region ID).
+//
+// The official SDKs call this with `name` set to the region ID when the credentials carry
+// no project ID, and take the one project it lists. No project of that name → `200` with
+// an empty `projects` list. `page` and `per_page` go together.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v3/projects (the `KeystoneListProjects` operationId).
+func (c *ClientWithResponses) KeystoneListProjectsWithResponse(ctx context.Context, params *KeystoneListProjectsParams, reqEditors ...RequestEditorFn) (*KeystoneListProjectsClientResponse, error) {
+	rsp, err := c.KeystoneListProjects(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseKeystoneListProjectsClientResponse(rsp)
+}
+
+// ParseKeystoneListAuthDomainsClientResponse parses an HTTP response from a KeystoneListAuthDomainsWithResponse call
+func ParseKeystoneListAuthDomainsClientResponse(rsp *http.Response) (*KeystoneListAuthDomainsClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &KeystoneListAuthDomainsClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DomainList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers KeystoneListAuthDomainsClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers KeystoneListAuthDomainsClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers KeystoneListAuthDomainsClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers KeystoneListAuthDomainsClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers KeystoneListAuthDomainsClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers KeystoneListAuthDomainsClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers KeystoneListAuthDomainsClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers KeystoneListAuthDomainsClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
 }
 
 // ParseKeystoneCreateUserTokenByPasswordClientResponse parses an HTTP response from a KeystoneCreateUserTokenByPasswordWithResponse call
@@ -662,11 +1442,175 @@ func ParseKeystoneCreateUserTokenByPasswordClientResponse(rsp *http.Response) (*
 	return response, nil
 }
 
+// ParseKeystoneListProjectsClientResponse parses an HTTP response from a KeystoneListProjectsWithResponse call
+func ParseKeystoneListProjectsClientResponse(rsp *http.Response) (*KeystoneListProjectsClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &KeystoneListProjectsClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProjectList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers KeystoneListProjectsClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers KeystoneListProjectsClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers KeystoneListProjectsClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers KeystoneListProjectsClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers KeystoneListProjectsClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers KeystoneListProjectsClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers KeystoneListProjectsClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers KeystoneListProjectsClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// KeystoneListAuthDomains List the accounts the caller's credentials may access (one, its own).
+	// (GET /v3/auth/domains)
+	KeystoneListAuthDomains(w http.ResponseWriter, r *http.Request)
 	// KeystoneCreateUserTokenByPassword Obtain a user token with a user name and password.
 	// (POST /v3/auth/tokens)
 	KeystoneCreateUserTokenByPassword(w http.ResponseWriter, r *http.Request)
+	// KeystoneListProjects List the projects the caller may see, optionally by name (a region ID).
+	// (GET /v3/projects)
+	KeystoneListProjects(w http.ResponseWriter, r *http.Request, params KeystoneListProjectsParams)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -678,11 +1622,136 @@ type ServerInterfaceWrapper struct {
 
 type MiddlewareFunc func(http.Handler) http.Handler
 
+// KeystoneListAuthDomains operation middleware
+func (siw *ServerInterfaceWrapper) KeystoneListAuthDomains(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.KeystoneListAuthDomains(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // KeystoneCreateUserTokenByPassword operation middleware
 func (siw *ServerInterfaceWrapper) KeystoneCreateUserTokenByPassword(w http.ResponseWriter, r *http.Request) {
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.KeystoneCreateUserTokenByPassword(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// KeystoneListProjects operation middleware
+func (siw *ServerInterfaceWrapper) KeystoneListProjects(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params KeystoneListProjectsParams
+
+	// ------------- Optional query parameter "name" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "name", r.URL.Query(), &params.Name, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "name"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "domain_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "domain_id", r.URL.Query(), &params.DomainId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "domain_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "domain_id", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "parent_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "parent_id", r.URL.Query(), &params.ParentId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "parent_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "parent_id", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "enabled" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "enabled", r.URL.Query(), &params.Enabled, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "enabled"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "enabled", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "is_domain" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "is_domain", r.URL.Query(), &params.IsDomain, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "is_domain"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "is_domain", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page", r.URL.Query(), &params.Page, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "per_page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "per_page", r.URL.Query(), &params.PerPage, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "per_page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "per_page", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.KeystoneListProjects(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -813,6 +1882,8 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	}
 
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v3/auth/tokens", wrapper.KeystoneCreateUserTokenByPassword)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v3/projects", wrapper.KeystoneListProjects)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v3/auth/domains", wrapper.KeystoneListAuthDomains)
 
 	return m
 }
@@ -824,6 +1895,198 @@ type ErrorJSONResponse struct {
 	Body ErrorResponse
 
 	Headers ErrorResponseHeaders
+}
+
+type KeystoneListAuthDomainsRequestObject struct {
+}
+
+type KeystoneListAuthDomainsResponseObject interface {
+	VisitKeystoneListAuthDomainsResponse(w http.ResponseWriter) error
+}
+
+type KeystoneListAuthDomains200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type KeystoneListAuthDomains200JSONResponse struct {
+	Body    DomainList
+	Headers KeystoneListAuthDomains200ResponseHeaders
+}
+
+func (response KeystoneListAuthDomains200JSONResponse) VisitKeystoneListAuthDomainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListAuthDomains400JSONResponse struct{ ErrorJSONResponse }
+
+func (response KeystoneListAuthDomains400JSONResponse) VisitKeystoneListAuthDomainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListAuthDomains401ResponseHeaders struct {
+	XRequestId *string
+}
+
+type KeystoneListAuthDomains401JSONResponse struct {
+	Body    ErrorResponse
+	Headers KeystoneListAuthDomains401ResponseHeaders
+}
+
+func (response KeystoneListAuthDomains401JSONResponse) VisitKeystoneListAuthDomainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListAuthDomains403ResponseHeaders struct {
+	XRequestId *string
+}
+
+type KeystoneListAuthDomains403JSONResponse struct {
+	Body    ErrorResponse
+	Headers KeystoneListAuthDomains403ResponseHeaders
+}
+
+func (response KeystoneListAuthDomains403JSONResponse) VisitKeystoneListAuthDomainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListAuthDomains404ResponseHeaders struct {
+	XRequestId *string
+}
+
+type KeystoneListAuthDomains404JSONResponse struct {
+	Body    ErrorResponse
+	Headers KeystoneListAuthDomains404ResponseHeaders
+}
+
+func (response KeystoneListAuthDomains404JSONResponse) VisitKeystoneListAuthDomainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListAuthDomains500ResponseHeaders struct {
+	XRequestId *string
+}
+
+type KeystoneListAuthDomains500JSONResponse struct {
+	Body    ErrorResponse
+	Headers KeystoneListAuthDomains500ResponseHeaders
+}
+
+func (response KeystoneListAuthDomains500JSONResponse) VisitKeystoneListAuthDomainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListAuthDomains502ResponseHeaders struct {
+	XRequestId *string
+}
+
+type KeystoneListAuthDomains502JSONResponse struct {
+	Body    ErrorResponse
+	Headers KeystoneListAuthDomains502ResponseHeaders
+}
+
+func (response KeystoneListAuthDomains502JSONResponse) VisitKeystoneListAuthDomainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListAuthDomains504ResponseHeaders struct {
+	XRequestId *string
+}
+
+type KeystoneListAuthDomains504JSONResponse struct {
+	Body    ErrorResponse
+	Headers KeystoneListAuthDomains504ResponseHeaders
+}
+
+func (response KeystoneListAuthDomains504JSONResponse) VisitKeystoneListAuthDomainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type KeystoneCreateUserTokenByPasswordRequestObject struct {
@@ -1021,11 +2284,210 @@ func (response KeystoneCreateUserTokenByPassword504JSONResponse) VisitKeystoneCr
 	return err
 }
 
+type KeystoneListProjectsRequestObject struct {
+	Params KeystoneListProjectsParams
+}
+
+type KeystoneListProjectsResponseObject interface {
+	VisitKeystoneListProjectsResponse(w http.ResponseWriter) error
+}
+
+type KeystoneListProjects200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type KeystoneListProjects200JSONResponse struct {
+	Body    ProjectList
+	Headers KeystoneListProjects200ResponseHeaders
+}
+
+func (response KeystoneListProjects200JSONResponse) VisitKeystoneListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListProjects400JSONResponse struct{ ErrorJSONResponse }
+
+func (response KeystoneListProjects400JSONResponse) VisitKeystoneListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListProjects401ResponseHeaders struct {
+	XRequestId *string
+}
+
+type KeystoneListProjects401JSONResponse struct {
+	Body    ErrorResponse
+	Headers KeystoneListProjects401ResponseHeaders
+}
+
+func (response KeystoneListProjects401JSONResponse) VisitKeystoneListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListProjects403ResponseHeaders struct {
+	XRequestId *string
+}
+
+type KeystoneListProjects403JSONResponse struct {
+	Body    ErrorResponse
+	Headers KeystoneListProjects403ResponseHeaders
+}
+
+func (response KeystoneListProjects403JSONResponse) VisitKeystoneListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListProjects404ResponseHeaders struct {
+	XRequestId *string
+}
+
+type KeystoneListProjects404JSONResponse struct {
+	Body    ErrorResponse
+	Headers KeystoneListProjects404ResponseHeaders
+}
+
+func (response KeystoneListProjects404JSONResponse) VisitKeystoneListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListProjects500ResponseHeaders struct {
+	XRequestId *string
+}
+
+type KeystoneListProjects500JSONResponse struct {
+	Body    ErrorResponse
+	Headers KeystoneListProjects500ResponseHeaders
+}
+
+func (response KeystoneListProjects500JSONResponse) VisitKeystoneListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListProjects502ResponseHeaders struct {
+	XRequestId *string
+}
+
+type KeystoneListProjects502JSONResponse struct {
+	Body    ErrorResponse
+	Headers KeystoneListProjects502ResponseHeaders
+}
+
+func (response KeystoneListProjects502JSONResponse) VisitKeystoneListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListProjects504ResponseHeaders struct {
+	XRequestId *string
+}
+
+type KeystoneListProjects504JSONResponse struct {
+	Body    ErrorResponse
+	Headers KeystoneListProjects504ResponseHeaders
+}
+
+func (response KeystoneListProjects504JSONResponse) VisitKeystoneListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// KeystoneListAuthDomains List the accounts the caller's credentials may access (one, its own).
+	// (GET /v3/auth/domains)
+	KeystoneListAuthDomains(ctx context.Context, request KeystoneListAuthDomainsRequestObject) (KeystoneListAuthDomainsResponseObject, error)
 	// KeystoneCreateUserTokenByPassword Obtain a user token with a user name and password.
 	// (POST /v3/auth/tokens)
 	KeystoneCreateUserTokenByPassword(ctx context.Context, request KeystoneCreateUserTokenByPasswordRequestObject) (KeystoneCreateUserTokenByPasswordResponseObject, error)
+	// KeystoneListProjects List the projects the caller may see, optionally by name (a region ID).
+	// (GET /v3/projects)
+	KeystoneListProjects(ctx context.Context, request KeystoneListProjectsRequestObject) (KeystoneListProjectsResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
@@ -1067,6 +2529,30 @@ type strictHandler struct {
 	options     StrictHTTPServerOptions
 }
 
+// KeystoneListAuthDomains operation middleware
+func (sh *strictHandler) KeystoneListAuthDomains(w http.ResponseWriter, r *http.Request) {
+	var request KeystoneListAuthDomainsRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.KeystoneListAuthDomains(ctx, request.(KeystoneListAuthDomainsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "KeystoneListAuthDomains")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(KeystoneListAuthDomainsResponseObject); ok {
+		if err := validResponse.VisitKeystoneListAuthDomainsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // KeystoneCreateUserTokenByPassword operation middleware
 func (sh *strictHandler) KeystoneCreateUserTokenByPassword(w http.ResponseWriter, r *http.Request) {
 	var request KeystoneCreateUserTokenByPasswordRequestObject
@@ -1098,34 +2584,80 @@ func (sh *strictHandler) KeystoneCreateUserTokenByPassword(w http.ResponseWriter
 	}
 }
 
+// KeystoneListProjects operation middleware
+func (sh *strictHandler) KeystoneListProjects(w http.ResponseWriter, r *http.Request, params KeystoneListProjectsParams) {
+	var request KeystoneListProjectsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.KeystoneListProjects(ctx, request.(KeystoneListProjectsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "KeystoneListProjects")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(KeystoneListProjectsResponseObject); ok {
+		if err := validResponse.VisitKeystoneListProjectsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"tFh/b9s2EP0qBFegGyDZkvwjtvZX2g5bsBUr2gwrmmYxRZ4jthapkVQSL/B3H0jKtmQpSb12/ksSj+Tx",
-	"vbt3R99jKotSChBG4/Qe50AYKPf4/i38XYE2Z8y+MdBU8dJwKXCKz3NAyg8/1+js1QAHWNMcCmJtC3L3",
-	"G4hrk+M0TmYBLrjYvQfYrEvAKdZGcXGNN5tNgBXoUgoNbt+flJLKPlApDAhjH0lZrjgldvfhJ21duMdw",
-	"R4pyBe7RTrmiktmFT9+c/fznIBpFMQ7qkUJf4xSfCSqVAmrQ2elrRCqTgzD1qoiLpVSFe06RyQFVGhQS",
-	"pAAkFSqJ1rdSMcQ1ulXS+t088DMFS5zi74Z7MId+VA/dcd7WB/THfRBLtCR8Bcyi2SQirJkIPRV9u9Xm",
-	"wwZpG7dX7Yad90oWhDvoSiVLUIZ7wDk7IG067rAUYAtFj93j3O6+yOwTUGPXaePRG1mONJRJtg4QF44N",
-	"bYnQOSkBEY1evnv97rm2MLVP0oyDlqejacvTWc/5GpHSmjqJk9bcpGduTd+VR7ILgh3nChhOL5o+Nje9",
-	"7IHqXH4GURPapc0GcB+ZNqjNujtSgMkl80YGCg+YqArr1Da+G27sT1eQuzM/IXZI7F9qU6IUWVvL3TKd",
-	"zW02db+yXUQ+lkF13P7HGGx7dZw0tZlzuzeWC7b+d7k7mOlO/6TVlqCgj459VGgqS+hiWSrpLHozqh50",
-	"qWRsVFkhcwsxZGSAsjVacLawUpetkYJrK4kLe+BFN8t69aIB5CixJzAGlN3+rwsS/nMafojC+VV4eT9K",
-	"gul48wz/bwpzAOoWlifR3yXOFuEnZ7gEfCRv9xLXxs8R0P0MdyVXoK+I49BXI5xiRgyEhrvQ60DGta6A",
-	"HTWlTwY6Rp3E3gfX12Vwr0Luqf+C+vFtlORr/TgU9T13TVL2aD8ZTD4oesyss2Ip+/NaCnDNjIXC9zHE",
-	"FUdEVxyEQQKAaZTBUipAlKxWXFyjW25ytHgfnlYmD12sLlIkM0O4sMPko3C9j/NogM6bkqHAVEoA25bl",
-	"xfvwXeU8rRdC21YO+Y4kaAnNR2Ed3ooREa6fuiErztBSKpSMUS4rpQcfBQ7wilOo88fTgk9LQnMIk0Hk",
-	"YpQb2/3hXypyCxy9XMmKOTC23uqKCAroe6oL/ZkbZPtJRaj5AQf4BpT2MMaDyK8nSxCk5DjFo0E0GDkZ",
-	"NrmLruHNaGizfeiW9nIrfU3eIW97M/wrrLWRAl4qIAb+0KAcLC/Wb/ZFo24WXki2Pq7L3Rb8ZonfZXO7",
-	"hjdL3jZh9ilSw8mgkCE7KK7+q5vTXMZ/3r3XreW+EG3VweYVjkicJXTExjBZTqOTeJbMR2ScTeiUncBs",
-	"OW+1pk/lbKsJ2rTTxqgKDq8PSRQfB+tOjpsCjJMomYZxHCaz82ieRlEaRYPI/T60UrxhedJn+RBBjWq9",
-	"48WBN4cZO6HTbELGyxEkLKZRNiez5QlM2YSOMxw8wN+XQb+bTUUopDJ5OG6q6jd1ZprNWAzJckTGdMKm",
-	"cLKcRfOYJNmIjtkEprgn6I6PjMdvVl4MbolG1OUk+xFxY2WnX768an2jC1iAD9bvF/G92gbISJQB0la7",
-	"iT4Q6QE+jP0HLt1JND+JJ0mnKevcvDcBHkfRQ0fapZW/w2JnHR9lPTrKenyE9eQovydRcpT1l3tioxVo",
-	"pZweX1wGWFdFQdQap/h3V1IRaRDsay9p/Llgi+BWGAZ19IO6cZF3cY8rtcIpzo0pdTocclIM7n13vhkU",
-	"69xVPmoL34DKwpY1ojjJVl4JvaGPuSWpVqad9YfZ8tZ3/XLpUgMEKyUXxvl0ufk3AAD//w==",
+	"7FrbbuO4GX4Vgl1gEkC25WMSD4oiO1nsGJnpBuMpOtgkjWnpt8WNRGpJKok38G0foI/YJylI6mjJsd1k",
+	"i15sriyJh//8fx+ZZ+zxKOYMmJJ4/IwDID4I8/PbF/g1Aakmvn7yQXqCxopyhsf4awBI2M/vJJpctLGD",
+	"pRdARPTYiDx9ArZUAR53e6cOjijLnx2sVjHgMZZKULbE6/XawQJkzJkEs+8PQnChf3icKWBK/yRxHFKP",
+	"6N07v0gtwjOGJxLFIZifesqdx3298PnV5Me/t92+28VO+iWSSzzGE+ZxIcBTaHL+GZFEBcBUuiqibMFF",
+	"ZH6PkQoAJRIEYiQCxAWKiZSPXPiISvQouJa7rPB3AhZ4jP/UKYzZsV9lx6jzJVXQqrvVlmhBaAi+tmbZ",
+	"Ea3UEy3riqbd0uGdktPWZq9UDD3vgkeEGtPFgscgFLUGp/6G00aDmpccrE3RMO5l3+Zv+PwX8JRex0ox",
+	"YQtel6RimOe6DMDIPAS/9G3OeQiE6Y+NarwonoNDyu7lLg9+0oOmEC5eYQbtYCq06Nda0HSdQqPbrZb6",
+	"RKVqsJT5Zt2nINqpQ8nqhVOIEGT135hhQ6FMmGyhJmWqadBYUEyuojn3Vw6izCSh1PknAxIDIhJ9mH6e",
+	"vpM6O6rGKKd/xTP9UcUzpw0RUCoQlanDbq8yt9cwN83aO+o3ROuGjUoyljdtMtWnzBtVE5nXiC8QQSGV",
+	"6j0SEBJFHwApboylqxowP+aUKW1AT0bynuoCTZh8BNFgOQZPJrhYEoY6EPFYiQQaVI0FPFCeyL0GSx0k",
+	"Oy1iRm3Vf5quUZX3lStfCW5+Hlx4bIQ3O/p3KEtU3vl5sa4v+b+pWg6OiQC2X3iXa1phrMI0ZZ1e8Exz",
+	"sdtfXxuqZqn9a2MWFbXCuKFjvvBLde4rvweWNuG6Jhp0NDVgDUTUqv4lAhVwv6oKsCQy4qSYpCRG4bqI",
+	"PE3shK5xc/GwWfvzZWqbawS0rfPs129eE3qFVIfByarP0pDMl8uis8F3GzON9jtHZQ5ymtxRRIX0eAx1",
+	"W8ZFPaq3w/SjKe1KR5UGn2YhHynuoPkKzag/0/B0vkIClhrGzrTCs3qh31WF+j2tgVIg9Pb/uCat385b",
+	"P7uts7vW7XO/54wG6+/w74YKmxNtt/XzxMksvHOGScAX8rbAJ1X7GQfUX8NTTAXIO2J8aBkEHmOfKGgp",
+	"akKvobjLBPyDpjSVgdqgWmJvbXYHZvCWrpe5fg/M/zaV5LVybCKywndlpxTW3hlMNigah0nwEkHVaqq1",
+	"sOpO/fuPEfGmAekNR/WUP7/sTC9zIijpklG2dNBsenHZ+vj5/ENr+vG8NxzNHARPxFPhSiNizgwoRkcS",
+	"wOC99opE4bFhsDeMLxbUoyRE04tLaZY0xSQrLCHn90mMHqkKCrBtxSBSv6HCru6RMJTtG6btpEW1ZDNr",
+	"+GN8nqiAC/qbYc9F/JKYXoIJxW96xNcshTb0Zga4GrptDOro3a0/TI27+mn6FXUe+h2dux0zRJoK1yjL",
+	"t5beq2U3q4miXUNT6lmvuFoOHaBGD4lIqn1IgSnEAHyJ5rDgAhBV1ihmRPuG3bAW+mmuCNVOQ6SkDVpw",
+	"gWZlqWbjakkXoBLBwE85zw1Devw0McGUTkHZCQmy+jqVXoA4K7xKmDmleCAh9c3mvQEKeCK0A1voE+f3",
+	"WsQkroSCYRVpCzma/fiDNXgGeP6ibftnj7UYFypoDWbHZhe9APE8njClhS7mGUelpHB2PEaPAbFtrBqQ",
+	"RN47JirBL4JQmxXEO2kD0dELPwbAEMn8QCWaJzRUdkoutRbIE2AaAgml+coThUiu4xEXmbjHaHLR1kub",
+	"gyBLjhCxpz1KCxsR5QUgEeP5dLsdQxDFamUYmIMYV+aVpnM2P0LqQdpAsuSIiRdAq9d2TZGmShMn/DEh",
+	"j0DRh5AnvpEiCweZEOaBUWcjT49SPoc8zpQgnjrGDn4AIW0Ad9tduwWPgZGY4jHut91230ATFZgStOkc",
+	"/W4JW/BH1VnaL0gFVFp3LEM+J2FLgnigHlQs7xEhVtpyqbHRkd3t+IZNLhwbOeQejLcXVEiVD6TK2DUt",
+	"NXkmTnw8xpewkooz0AxB59JFfuZQOTzsue5hR4e5Ja43bVBiLynR1Q0In8Gpf+KN5kMyWPSh53c9d35G",
+	"ThcnMPKH3mCOS/zM0lVj9nSfzs7peUfDPkS8lTbJ9W3zshVvrvc+lCwdLW05kczzMHXOm51JOnhgfdQ0",
+	"JfelPTbFZnT3oNH9g0YPDhg9PEjuods7aPT+kmgvJ1FExMqcCklVrsSyWkXLiRmRlR4FUqIjzsBBVEnE",
+	"H9lx26y50WINXuOWxDan4gcBRMHfJAjTpL5fXRUsK8Ux33N/dVg+Zgy5zIlz+FslvWWOmCHMAlM2JVE1",
+	"tcyc8jL2df6cnp8XzC2D06YOuKQ773l9fwDDxcg96Z72zvpkMB96I/8EThdnlfP3XflYOTVYV3Gmrj3r",
+	"WpnrHmbWnL+UGQvuub1Rq9tt9U6/umdj1x27bts1fz9XMHFp5EnTyG0OKtHb3C/7FtFm/+1n+nx2gVnK",
+	"NORNhRnNT/0u9BZ9MvCG/ghOFqfuWZf05n1v4A9hhBuC7vDIePn6yIKHR2LynSjw3+teSm0tqINJW5jf",
+	"qKI7eGP9ZjRRxveKozkgqdEckRvguI03Y3/LzWLPPTvpDnu1U4za9eIfHedNOk5KaPH4+rbcfyzrqVKe",
+	"FJkXN6gGzaaFoWg25YPaw1Go3sOediEJKrsDSdnA5MLCVNMLN7HpDSvB+hokLXOpHJCiv/IyVzIcwWj2",
+	"73/+C816rjszAt2wnCDMMu1mZok2msVkCTOz1ywGcWcflxwpvgQVgNiFeq+K4+eYCBKBMplbw63pOCPf",
+	"e6OSDwuShKqR7QWW6qeP5jLf8G8lzQI5z/41AbEqall6rtqYmXscADZ5OmMBJV6q+XbI2RIpvk2Q8mXD",
+	"W0pj7z6ss0vyHJWgljWWptikMN+GrY+3yV3crbxG7qaViyuXYt3NO6S6zufhI1lJtCChhFSnVIVtGhQX",
+	"OoftdEWWgFgSzUE4aCF4hLrv09OVIjG2m225EXeU0SiJygaiTMHSdFlnS25IFINAei0HdXXpGDqu6xZS",
+	"vChBKuKm36wUQ9d1nZeFun0tZc15oL29ZUkYli9o7XOJI247xqleljXx39K15z4oqYku74HVSredJvya",
+	"mW4maWc38G6Cf5XbzN3KrG/3Rmjlq8st+CyT3UExl5LOwxVinMEfnPr/nFPnZb/g1IZFSwAHceNhEoYr",
+	"NF9ZNHBECgBiWHUVOD1XDsKvb3V92rgVuL7V9UGCeMiaeyJCPMaBUrEcdzqURO1nu8e6Ha0Cc4zohTzx",
+	"2x6PsIMfiKA6C01E2YEWWJm2tJkT1VD9YmVPe172ryRGj9v1fwIAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

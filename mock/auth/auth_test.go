@@ -94,3 +94,35 @@ func TestIssuedTokensAreBounded(t *testing.T) {
 		t.Error("a wrong password got a token")
 	}
 }
+
+func TestProjectsOf(t *testing.T) {
+	a := auth.New(auth.Options{})
+	for _, p := range []auth.Project{{ID: "p1", Name: "cn-north-4"}, {ID: "p2", Name: "cn-east-3"}, {ID: "p1", Name: "cn-north-4"}} {
+		if err := a.AddProject(p); err != nil {
+			t.Fatalf("AddProject(%v): %v", p, err)
+		}
+	}
+	for _, p := range []auth.Project{{ID: "p3", Name: "cn-north-4"}, {ID: "p1", Name: "other"}, {ID: "", Name: "x"}} {
+		if err := a.AddProject(p); err == nil {
+			t.Errorf("AddProject(%v) accepted", p)
+		}
+	}
+	one := auth.Principal{Projects: []string{"p1"}}
+	all := auth.Principal{Projects: []string{auth.AnyProject}}
+	if got := a.ProjectsOf(one, ""); len(got) != 1 || got[0].ID != "p1" {
+		t.Errorf("projects of p1's principal = %v", got)
+	}
+	if got := a.ProjectsOf(one, "cn-east-3"); len(got) != 0 {
+		t.Errorf("a project the principal may not use was listed: %v", got)
+	}
+	if got := a.ProjectsOf(all, ""); len(got) != 2 || got[0].Name != "cn-east-3" {
+		t.Errorf("every project = %v, want two sorted by name", got)
+	}
+	// An account-wide operation names no project; the action is still checked.
+	if err := auth.Authorize(one, "", ""); err != nil {
+		t.Errorf("account-wide operation refused: %v", err)
+	}
+	if err := auth.Authorize(auth.Principal{Projects: []string{"p1"}, Actions: []string{"csms:*"}}, "", "iam:projects:list"); err == nil {
+		t.Error("an account-wide operation let an action through that the principal lacks")
+	}
+}

@@ -56,6 +56,9 @@ type Authenticator struct {
 	tokens map[[sha256.Size]byte]Principal
 	keys   map[string]akCredential
 	users  []User
+	// projects are the account's named projects, which IAM's project lookup lists.
+	projects []Project
+	domain   Domain
 }
 
 type akCredential struct {
@@ -166,11 +169,12 @@ func signatureProblem(err error) string {
 	}
 }
 
-// Authorize checks that the principal may perform action on project.
-// An operation with no action needs only the project; an action's aliases (older names the
-// vendor still honours) grant it as well as the action itself.
+// Authorize checks that the principal may perform action on project. An empty project is an
+// operation on the account (IAM's lookups), which every accepted credential may reach; an
+// empty action is one that needs no IAM action; an action's aliases (older names the vendor
+// still honours) grant it as well as the action itself.
 func Authorize(p Principal, project, action string, aliases ...string) error {
-	if !p.CanUse(project) {
+	if project != "" && !p.CanUse(project) {
 		return apierror.New(apierror.AccessDenied, "the credential is not valid for project "+project)
 	}
 	if action == "" || p.Allows(action) || slices.ContainsFunc(aliases, p.Allows) {
