@@ -53,6 +53,12 @@ func TestProjectLookup(t *testing.T) {
 	if len(list.Projects) != 0 {
 		t.Errorf("projects named ap-southeast-1 = %v, want none", list.ids())
 	}
+	// No length is documented for a name: a long one is just another name that matches nothing.
+	list = projectList{}
+	c.must(200, "GET", "/v3/projects?name="+strings.Repeat("a", 65), "", demoAKSK).json(t, &list)
+	if len(list.Projects) != 0 {
+		t.Errorf("projects named a*65 = %v, want none", list.ids())
+	}
 	// A token is accepted as IAM accepts it.
 	list = projectList{}
 	c.must(200, "GET", "/v3/projects", "", demoToken).json(t, &list)
@@ -72,7 +78,6 @@ func TestProjectLookup(t *testing.T) {
 		{"page without per_page", "/v3/projects?page=1", demoAKSK, 400, "CSMS.0002"},
 		{"per_page out of range", "/v3/projects?page=1&per_page=0", demoAKSK, 400, "CSMS.0002"},
 		{"page not a number", "/v3/projects?page=x&per_page=1", demoAKSK, 400, "CSMS.0002"},
-		{"name too long", "/v3/projects?name=" + strings.Repeat("a", 65), demoAKSK, 400, "CSMS.0002"},
 		{"domains, unknown AK", "/v3/auth/domains", creds{ak: "UNKNOWNAK0000000", sk: mock.DemoSK}, 401, "APIGW.0301"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -99,7 +99,7 @@ func constrainedNodes(t *testing.T, spec []byte) ([]constrainedNode, map[string]
 }
 
 func TestEveryConstraintNamesItsSource(t *testing.T) {
-	for name, spec := range map[string][]byte{"csms.yaml": openapi.CSMSYAML()} {
+	for name, spec := range map[string][]byte{"csms.yaml": openapi.CSMSYAML(), "iam.yaml": openapi.IAMYAML()} {
 		nodes, doc := constrainedNodes(t, spec)
 		info, _ := doc["info"].(map[string]any)
 		legend, _ := info["x-sources"].(map[string]any)
