@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/csmskit/csmskit/mock"
+	"github.com/csmskit/csmskit/recording"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
@@ -90,6 +91,7 @@ func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 type fixture struct {
 	url string
 	rec *recorder
+	srv *mock.Server
 }
 
 // startMock starts a mock on a loopback port, built from mock.DefaultConfig (with the package's
@@ -114,11 +116,15 @@ func startMock(t *testing.T, edit func(*mock.Config)) *fixture {
 	ts := httptest.NewServer(rec)
 	t.Cleanup(func() {
 		ts.Close()
+		// Every answer the SDK got was within the contract.
+		for _, v := range violations(srv, "response") {
+			t.Errorf("the mock's answer broke the contract: %+v", v)
+		}
 		if err := srv.Close(); err != nil {
 			t.Errorf("close mock: %v", err)
 		}
 	})
-	return &fixture{url: ts.URL, rec: rec}
+	return &fixture{url: ts.URL, rec: rec, srv: srv}
 }
 
 // client builds the SDK's CSMS client for the mock with the demo credentials.
@@ -188,3 +194,23 @@ func str(p *string) string {
 
 // ptr returns a pointer to v, for the SDK's optional request fields.
 func ptr[T any](v T) *T { return &v }
+
+// violations returns the mock's recorded contract violations of one kind.
+func violations(srv *mock.Server, kind string) []recording.Violation {
+	all, _ := srv.Violations()
+	var out []recording.Violation
+	for _, v := range all {
+		if v.Kind == kind {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// requestsKeptTheContract fails t if any request the SDK sent broke the contract.
+func (f *fixture) requestsKeptTheContract(t *testing.T) {
+	t.Helper()
+	for _, v := range violations(f.srv, "request") {
+		t.Errorf("the SDK sent a request the contract refuses: %+v", v)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -158,4 +159,33 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// A policy may name an operation's action or its alias (the vendor's pages list both, e.g.
+// csms:secret:getVersion and its alias csms:secretVersion:get); either grants it.
+func TestActionAliases(t *testing.T) {
+	dir := t.TempDir()
+	fixtures := dir + "/fixtures.yaml"
+	yaml := `credentials:
+  - name: by-alias
+    token: MIIby-alias-token-0123456789abcdef0123456
+    projects: [` + mock.DemoProjectID + `]
+    actions: ["csms:secretVersion:get"]
+  - name: by-action
+    token: MIIby-action-token-0123456789abcdef012345
+    projects: [` + mock.DemoProjectID + `]
+    actions: ["csms:secret:getVersion", "csms:secretVersion:create"]
+`
+	if err := os.WriteFile(fixtures, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, c := newMock(t, func(cfg *mock.Config) { cfg.FixturesFile = fixtures })
+	c.create("aliased", "v")
+	alias := creds{token: "MIIby-alias-token-0123456789abcdef0123456"}
+	action := creds{token: "MIIby-action-token-0123456789abcdef012345"}
+	c.must(200, "GET", base+"/aliased/versions/v1", "", alias)
+	c.must(200, "GET", base+"/aliased/versions/v1", "", action)
+	c.must(200, "POST", base+"/aliased/versions", `{"secret_string":"w"}`, action) // by its alias
+	c.must(403, "POST", base+"/aliased/versions", `{"secret_string":"w"}`, alias)
+	c.must(403, "POST", base+"/aliased/backup", "", alias)
 }

@@ -208,7 +208,14 @@ func raw(data string) func(*testing.T, *hostileTarget) func(net.Conn) error {
 const (
 	hp   = "/v1/" + mock.DemoProjectID + "/secrets"
 	tokH = "X-Auth-Token: " + mock.DemoToken + "\r\n"
+	// anyID is a secret id no secret has; the tag cases that reach the store find nothing.
+	anyID     = "00000000-0000-4000-8000-000000000000"
+	instances = "/v1/" + mock.DemoProjectID + "/csms/resource_instances/action"
+	passwords = "/v1/" + mock.DemoProjectID + "/csms/generate-password"
 )
+
+// tagsOf is the tags path of a secret id.
+func tagsOf(id string) string { return "/v1/" + mock.DemoProjectID + "/csms/" + id + "/tags" }
 
 // hostileCases is the table. Blob cases get their blobs from blobs.
 func hostileCases(blobs *hostileBlobs) []hostileCase {
@@ -269,6 +276,83 @@ func hostileCases(blobs *hostileBlobs) []hostileCase {
 		{name: "Content-Length and chunked together", send: raw("POST " + hp + " HTTP/1.1\r\nHost: h\r\n" + tokH +
 			"Content-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"), want: expect{status: 400, code: "CSMS.0002", httpLayer: true}},
 		{name: "a wrong X-Auth-Token before the right one", send: raw("DELETE " + hp + "/demo-secret HTTP/1.1\r\nHost: h\r\nX-Auth-Token: MIIwrong-000000000000000000000000000\r\n" + tokH + "\r\n"), want: bad(401, "APIGW.0301")},
+
+		// The operations tools call: every malformed field of their paths and bodies.
+		{name: "UpdateSecret: a description that is a number", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "PUT", hp+"/demo-secret", `{"description":5}`)
+		}), want: bad(400, "CSMS.0002")},
+		{name: "UpdateSecret: a body that is not JSON", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "PUT", hp+"/demo-secret", `{"description":`) }), want: bad(400, "CSMS.0004")},
+		{name: "UpdateSecret: a rotation period without a unit", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "PUT", hp+"/demo-secret", `{"rotation_period":"30"}`)
+		}), want: bad(400, "CSMS.0002")},
+		{name: "UpdateSecret: two event subscriptions", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "PUT", hp+"/demo-secret", `{"event_subscriptions":["a","b"]}`)
+		}), want: bad(400, "CSMS.0002")},
+		{name: "UpdateSecret: 10 MB", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "PUT", hp+"/demo-secret", `{"description":"`+tenMB+`"}`)
+		}), want: bad(400, "APIGW.0201")},
+		{name: "UpdateVersion: no expire_time", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "PUT", hp+"/demo-secret/versions/v1", `{}`) }), want: bad(400, "CSMS.0002")},
+		{name: "UpdateVersion: a negative expire_time", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "PUT", hp+"/demo-secret/versions/v1", `{"expire_time":-1}`)
+		}), want: bad(400, "CSMS.0002")},
+		{name: "UpdateVersion: expire_time as a string", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "PUT", hp+"/demo-secret/versions/v1", `{"expire_time":"soon"}`)
+		}), want: bad(400, "CSMS.0002")},
+		{name: "UpdateVersion: expire_time beyond int64", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "PUT", hp+"/demo-secret/versions/v1", `{"expire_time":99999999999999999999}`)
+		}), want: bad(400, "CSMS.0002")},
+		{name: "ShowSecretStage: a stage with a dot", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "GET", hp+"/demo-secret/stages/a.b", "") }), want: bad(400, "CSMS.0002")},
+		{name: "ShowSecretStage: a stage of 65", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "GET", hp+"/demo-secret/stages/"+strings.Repeat("s", 65), "")
+		}), want: bad(400, "CSMS.0002")},
+		{name: "UpdateSecretStage: no version_id", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "PUT", hp+"/demo-secret/stages/blue", `{}`) }), want: bad(400, "CSMS.0002")},
+		{name: "UpdateSecretStage: a version_id of 65", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "PUT", hp+"/demo-secret/stages/blue", `{"version_id":"`+strings.Repeat("v", 65)+`"}`)
+		}), want: bad(400, "CSMS.0002")},
+		{name: "DeleteSecretStage: SYSCURRENT", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "DELETE", hp+"/demo-secret/stages/SYSCURRENT", "") }), want: bad(400, "CSMS.0002")},
+		{name: "CreateSecretTag: no tag", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "POST", tagsOf(anyID), `{}`) }), want: bad(400, "CSMS.0002")},
+		{name: "CreateSecretTag: an empty key", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "POST", tagsOf(anyID), `{"tag":{"key":""}}`) }), want: bad(400, "CSMS.0002")},
+		{name: "CreateSecretTag: a key of 129", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "POST", tagsOf(anyID), `{"tag":{"key":"`+strings.Repeat("k", 129)+`"}}`)
+		}), want: bad(400, "CSMS.0002")},
+		{name: "CreateSecretTag: a key with an asterisk", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "POST", tagsOf(anyID), `{"tag":{"key":"a*b"}}`) }), want: bad(400, "CSMS.0002")},
+		{name: "CreateSecretTag: the system prefix", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "POST", tagsOf(anyID), `{"tag":{"key":"_sys_a"}}`) }), want: bad(400, "CSMS.0002")},
+		{name: "CreateSecretTag: a key ending in a space", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "POST", tagsOf(anyID), `{"tag":{"key":"team "}}`) }), want: bad(400, "CSMS.0002")},
+		{name: "CreateSecretTag: a value of 256", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "POST", tagsOf(anyID), `{"tag":{"key":"k","value":"`+strings.Repeat("v", 256)+`"}}`)
+		}), want: bad(400, "CSMS.0002")},
+		{name: "CreateSecretTag: an unknown secret id", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "POST", tagsOf(anyID), `{"tag":{"key":"k"}}`) }), want: bad(404, "CSMS.0106")},
+		{name: "BatchCreateOrDeleteTags: another action", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "POST", tagsOf(anyID)+"/action", `{"action":"update","tags":[{"key":"k"}]}`)
+		}), want: bad(400, "CSMS.0002")},
+		{name: "BatchCreateOrDeleteTags: no tags", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "POST", tagsOf(anyID)+"/action", `{"action":"create","tags":[]}`)
+		}), want: bad(400, "CSMS.0002")},
+		{name: "BatchCreateOrDeleteTags: 21 tags", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "POST", tagsOf(anyID)+"/action", `{"action":"create","tags":[`+strings.Repeat(`{"key":"k"},`, 20)+`{"key":"k"}]}`)
+		}), want: bad(400, "CSMS.0002")},
+		{name: "DeleteSecretTag: a key of 129", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "DELETE", tagsOf(anyID)+"/"+strings.Repeat("k", 129), "")
+		}), want: bad(400, "CSMS.0002")},
+		{name: "ListSecretTags: an unknown secret id", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "GET", tagsOf(anyID), "") }), want: bad(404, "CSMS.0106")},
+		{name: "ListResourceInstances: another action", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "POST", instances, `{"action":"sum"}`) }), want: bad(400, "CSMS.0002")},
+		{name: "ListResourceInstances: a limit of 0", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "POST", instances, `{"action":"filter","limit":"0"}`)
+		}), want: bad(400, "CSMS.0002")},
+		{name: "ListResourceInstances: a negative offset", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "POST", instances, `{"action":"filter","offset":"-1"}`)
+		}), want: bad(400, "CSMS.0002")},
+		{name: "ListResourceInstances: 11 tag filters", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "POST", instances, `{"action":"count","tags":[`+strings.Repeat(`{"key":"k"},`, 10)+`{"key":"k"}]}`)
+		}), want: bad(400, "CSMS.0002")},
+		{name: "ListResourceInstances: a match on another field", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "POST", instances, `{"action":"filter","matches":[{"key":"description","value":"x"}]}`)
+		}), want: bad(400, "CSMS.0002")},
+		{name: "GenerateRandomPassword: length 0", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "POST", passwords, `{"length":0}`) }), want: bad(400, "CSMS.0002")},
+		{name: "GenerateRandomPassword: length 256", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "POST", passwords, `{"length":256}`) }), want: bad(400, "CSMS.0002")},
+		{name: "GenerateRandomPassword: nothing to draw from", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "POST", passwords, `{"exclude_lowercase":true,"exclude_uppercase":true,"exclude_numbers":true,"exclude_punctuation":true}`)
+		}), want: bad(400, "CSMS.0002")},
 
 		// Bodies.
 		{name: "10 MB body to CreateSecret", send: rq(func(t *testing.T) *http.Request {

@@ -120,6 +120,14 @@ func TestEveryOperationDocumentsItsStatuses(t *testing.T) {
 	}
 }
 
+// The endpoint host is the SDK's and the definitions': kms.{region}, not csms.{region}.
+func TestServerIsTheKMSHost(t *testing.T) {
+	servers := openapi.MustLoad().CSMS.Servers
+	if len(servers) != 1 || servers[0].URL != "https://kms.{region}.myhuaweicloud.com" {
+		t.Errorf("servers = %v", servers)
+	}
+}
+
 func TestErrorSchemaConstraints(t *testing.T) {
 	s := openapi.MustLoad().CSMS.Components.Schemas["ErrorResponse"].Value
 	if !slices.Equal(s.Required, []string{"error_code", "error_msg"}) {

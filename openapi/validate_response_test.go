@@ -33,6 +33,20 @@ func TestValidateResponse(t *testing.T) {
 
 		{"a blob with the encoder's newline", "POST", backup, 200, "application/json", blob + "\n", ""},
 
+		// What the vendor documents as null, and answers without the fields its definitions do
+		// not require.
+		{"times null when none is set", "GET", base + "/db-password", 200, "application/json",
+			`{"secret":{"id":"i","name":"db-password","state":"ENABLED","scheduled_delete_time":null,"rotation_time":null,"next_rotation_time":null}}`, ""},
+		{"a secret with no field", "GET", base + "/db-password", 200, "application/json", `{"secret":{}}`, ""},
+		{"a version without stages, expire_time null", "GET", base + "/db-password/versions/v1", 200, "application/json",
+			`{"version":{"version_metadata":{"id":"v1","secret_name":"db-password","expire_time":null},"secret_string":"x"}}`, ""},
+		{"a last page without next_marker", "GET", base, 200, "application/json", `{"secrets":[],"page_info":{"current_count":0}}`, ""},
+		{"the retired RDS type in an answer", "GET", base + "/db-password", 200, "application/json", `{"secret":{"secret_type":"RDS"}}`, ""},
+		{"a secret type no source lists", "GET", base + "/db-password", 200, "application/json", `{"secret":{"secret_type":"OTHER"}}`, "secret_type"},
+		{"a state no source lists", "GET", base + "/db-password", 200, "application/json", `{"secret":{"state":"GONE"}}`, "state"},
+		{"DeleteSecretStage's 204", "DELETE", base + "/db-password/stages/blue", 204, "", "", ""},
+		{"DeleteSecretStage's 200 of the older pages", "DELETE", base + "/db-password/stages/blue", 200, "", "", ""},
+
 		{"a body cut short", "POST", backup, 200, "application/json", blob[:20], "decode"},
 		{"two JSON values", "POST", backup, 200, "application/json", blob + blob, "more data"},
 		{"an empty JSON body", "POST", backup, 200, "application/json", "", "decode"},

@@ -25,7 +25,7 @@ import (
 
 // Config is what a proxy forwards to and how it records.
 type Config struct {
-	// Upstream is the real endpoint, e.g. https://csms.cn-north-4.myhuaweicloud.com.
+	// Upstream is the real endpoint, e.g. https://kms.cn-north-4.myhuaweicloud.com.
 	Upstream *url.URL
 	// InsecureSkipVerify accepts any upstream certificate (for test endpoints only).
 	InsecureSkipVerify bool

@@ -16,7 +16,7 @@ import (
 func runProxy(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("csmsmock proxy", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8081", "listen `address` (loopback by default)")
-	upstream := fs.String("upstream", "", "the real endpoint's base `URL`, e.g. https://csms.cn-north-4.myhuaweicloud.com (required)")
+	upstream := fs.String("upstream", "", "the real endpoint's base `URL`, e.g. https://kms.cn-north-4.myhuaweicloud.com (required)")
 	insecure := fs.Bool("insecure-skip-verify", false, "accept any upstream certificate (test endpoints only)")
 	adminToken := fs.String("admin-token", "", "guard /__admin/ with this bearer token (or set "+adminTokenEnv+")")
 	journalSize := fs.Int("journal-size", recording.DefaultJournalSize, "requests the journal keeps")
