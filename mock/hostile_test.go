@@ -309,14 +309,18 @@ func hostileCases(blobs *hostileBlobs) []hostileCase {
 		{name: "UpdateSecretStage: a version_id of 65", send: rq(func(t *testing.T) *http.Request {
 			return tokenReq(t, "PUT", hp+"/demo-secret/stages/blue", `{"version_id":"`+strings.Repeat("v", 65)+`"}`)
 		}), want: bad(400, "CSMS.0002")},
-		{name: "DeleteSecretStage: SYSCURRENT", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "DELETE", hp+"/demo-secret/stages/SYSCURRENT", "") }), want: bad(400, "CSMS.0002")},
+		{name: "DeleteSecretStage: SYSCURRENT", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "DELETE", hp+"/demo-secret/stages/SYSCURRENT", "")
+		}), want: bad(400, "CSMS.0002")},
 		{name: "CreateSecretTag: no tag", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "POST", tagsOf(anyID), `{}`) }), want: bad(400, "CSMS.0002")},
 		{name: "CreateSecretTag: an empty key", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "POST", tagsOf(anyID), `{"tag":{"key":""}}`) }), want: bad(400, "CSMS.0002")},
 		{name: "CreateSecretTag: a key of 129", send: rq(func(t *testing.T) *http.Request {
 			return tokenReq(t, "POST", tagsOf(anyID), `{"tag":{"key":"`+strings.Repeat("k", 129)+`"}}`)
 		}), want: bad(400, "CSMS.0002")},
 		{name: "CreateSecretTag: a key with an asterisk", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "POST", tagsOf(anyID), `{"tag":{"key":"a*b"}}`) }), want: bad(400, "CSMS.0002")},
-		{name: "CreateSecretTag: the system prefix", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "POST", tagsOf(anyID), `{"tag":{"key":"_sys_a"}}`) }), want: bad(400, "CSMS.0002")},
+		{name: "CreateSecretTag: the system prefix", send: rq(func(t *testing.T) *http.Request {
+			return tokenReq(t, "POST", tagsOf(anyID), `{"tag":{"key":"_sys_a"}}`)
+		}), want: bad(400, "CSMS.0002")},
 		{name: "CreateSecretTag: a key ending in a space", send: rq(func(t *testing.T) *http.Request { return tokenReq(t, "POST", tagsOf(anyID), `{"tag":{"key":"team "}}`) }), want: bad(400, "CSMS.0002")},
 		{name: "CreateSecretTag: a value of 256", send: rq(func(t *testing.T) *http.Request {
 			return tokenReq(t, "POST", tagsOf(anyID), `{"tag":{"key":"k","value":"`+strings.Repeat("v", 256)+`"}}`)
