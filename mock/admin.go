@@ -18,12 +18,13 @@ const AdminPrefix = recording.AdminPrefix
 // maxAdminBody bounds an admin request body (a fixtures file or a rule).
 const maxAdminBody = fixtures.MaxFileBytes
 
-// adminRoutes serves the admin API: health, journal, violations, fault rules, fixtures, reset.
+// adminRoutes serves the admin API: health, clock, state, journal, violations, fault rules,
+// fixtures, reset.
 func (s *Server) adminRoutes() http.Handler {
 	mux := s.recorder.AdminMux()
-	mux.HandleFunc("GET /__admin/health", func(w http.ResponseWriter, _ *http.Request) {
-		recording.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "backup_key_id": s.key.ID()})
-	})
+	s.healthRoutes(mux)
+	s.clockRoutes(mux)
+	s.stateRoutes(mux)
 	mux.HandleFunc("GET /__admin/faults", func(w http.ResponseWriter, _ *http.Request) {
 		recording.WriteJSON(w, http.StatusOK, map[string]any{"rules": s.faults.List()})
 	})
@@ -93,11 +94,17 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 // Reset returns the mock to how it started: the secrets, journal, violations and fault rules
 // are dropped, then the configured fixtures (or the demo secret) are loaded again. Credentials
 // and the backup key stay.
+// The mock is not ready while it resets. The clock stays where it is.
 func (s *Server) Reset() error {
+	s.ready.Store(false)
 	if err := s.service.DropAll(); err != nil {
 		return err
 	}
 	s.recorder.Clear()
 	s.faults.Clear()
-	return s.loadInitial()
+	if err := s.loadInitial(); err != nil {
+		return err
+	}
+	s.ready.Store(true)
+	return nil
 }

@@ -18,7 +18,8 @@ import (
 // finish journals and logs it.
 type call struct {
 	id    string
-	start time.Time
+	start time.Time // when it arrived, for its duration
+	at    time.Time // the same moment by the mock's clock, for the journal
 	r     *http.Request
 	w     *responseCapture
 	// arrived is the request as it came (handlers may change r), for the response check.
@@ -52,7 +53,7 @@ const initialCapture = 2 << 10
 
 // begin names the request (X-Request-Id on every answer) and starts its journal entry.
 func (s *Server) begin(w http.ResponseWriter, r *http.Request) *call {
-	c := &call{id: apierror.NewRequestID(), start: time.Now(), arrived: recording.Arrival(r)}
+	c := &call{id: apierror.NewRequestID(), start: time.Now(), at: s.clock.Now(), arrived: recording.Arrival(r)}
 	w.Header().Set(apierror.RequestIDHeader, c.id)
 	c.w = &responseCapture{ResponseWriter: w, body: &recording.Capture{Limit: openapi.MaxResponseBytes}}
 	c.w.body.Buf.Grow(initialCapture)
@@ -112,7 +113,7 @@ func (s *Server) checkResponse(c *call) {
 func (s *Server) journal(c *call) {
 	status := c.w.statusOr200()
 	entry := recording.Entry{
-		Time: c.start.UTC(), RequestID: c.id, Method: c.arrived.Method, Path: c.arrived.URL.Path,
+		Time: c.at.UTC(), RequestID: c.id, Method: c.arrived.Method, Path: c.arrived.URL.Path,
 		Query: c.arrived.URL.RawQuery, Operation: c.operation(), Headers: c.headers, Status: status,
 		DurationMS: float64(time.Since(c.start).Microseconds()) / 1000, Fault: c.fault,
 	}

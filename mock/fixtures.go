@@ -1,8 +1,11 @@
 package mock
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"strconv"
+	"strings"
 
 	"github.com/csmskit/csmskit/mock/auth"
 	"github.com/csmskit/csmskit/mock/fault"
@@ -71,6 +74,8 @@ func (s *Server) applyFixtures(fx *fixtures.Fixtures) error {
 			return err
 		}
 	}
+	s.identities = append(s.identities, fx.Credentials...)
+	s.users = append(s.users, fx.Users...)
 	now := s.service.Now()
 	for _, p := range fx.Projects {
 		for _, fs := range p.Secrets {
@@ -87,15 +92,21 @@ func (s *Server) applyFixtures(fx *fixtures.Fixtures) error {
 func fixtureSecret(fs fixtures.Secret, now int64) secrets.Secret {
 	sec := secrets.Secret{
 		Name: fs.Name, State: fs.State, Description: fs.Description, KMSKeyID: fs.KMSKeyID,
-		SecretType: fs.SecretType, CreateTime: now, UpdateTime: now, NextVersion: len(fs.Versions) + 1,
+		SecretType: fs.SecretType, EnterpriseProjectID: fs.EnterpriseProjectID,
+		CreateTime: now, UpdateTime: now, Tags: maps.Clone(fs.Tags),
+		Settings: secrets.Settings{
+			AutoRotation: fs.AutoRotation, RotationPeriod: fs.RotationPeriod, RotationConfig: fs.RotationConfig,
+			RotationFuncURN: fs.RotationFuncURN, EventSubscriptions: fs.EventSubscriptions,
+		},
 	}
 	if fs.State == secrets.StatePendingDelete {
-		sec.ScheduledDeleteTime = now + 7*24*3600*1000
+		sec.ScheduledDeleteTime = cmp.Or(fs.ScheduledDeleteTime, now+7*24*3600*1000)
 	}
 	explicit := false
 	for _, v := range fs.Versions {
 		explicit = explicit || len(v.Stages) > 0
 	}
+	next := 1
 	for i, v := range fs.Versions {
 		stages := v.Stages
 		if !explicit {
@@ -109,11 +120,16 @@ func fixtureSecret(fs fixtures.Secret, now int64) secrets.Secret {
 		if stages == nil {
 			stages = []string{}
 		}
+		id := cmp.Or(v.ID, "v"+strconv.Itoa(i+1))
+		if n, err := strconv.Atoi(strings.TrimPrefix(id, "v")); err == nil && n >= next {
+			next = n + 1
+		}
 		sec.Versions = append(sec.Versions, secrets.Version{
-			ID: "v" + strconv.Itoa(i+1), CreateTime: now, Stages: stages,
+			ID: id, CreateTime: now, Stages: stages, ExpireTime: v.ExpireTime,
 			Value: secrets.Value{String: v.Value, Binary: v.Binary},
 		})
 	}
+	sec.NextVersion = next
 	return sec
 }
 

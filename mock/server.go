@@ -9,11 +9,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/csmskit/csmskit/mock/auth"
 	"github.com/csmskit/csmskit/mock/blob"
 	"github.com/csmskit/csmskit/mock/fault"
+	"github.com/csmskit/csmskit/mock/fixtures"
 	"github.com/csmskit/csmskit/mock/secrets"
 	"github.com/csmskit/csmskit/mock/store"
 	"github.com/csmskit/csmskit/openapi"
@@ -41,6 +43,13 @@ type Server struct {
 	recorder   *recording.Recorder
 	faults     *fault.Rules
 	adminToken string
+	clock      *Clock
+	// ready says the mock has loaded what it starts with and is not resetting.
+	ready atomic.Bool
+	// identities and users are the credentials the mock was given (configuration, fixtures),
+	// kept for the state export.
+	identities []fixtures.Credential
+	users      []fixtures.User
 }
 
 // New builds a mock from cfg: its store (memory, or a database under DataDir), its backup key,
@@ -64,6 +73,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg:        cfg,
 		contract:   contract,
+		clock:      newClock(cfg.Now),
 		logger:     cfg.Logger,
 		recorder:   recording.NewRecorder(cfg.JournalSize, cfg.ViolationLogSize),
 		faults:     &fault.Rules{},
@@ -77,6 +87,7 @@ func New(cfg Config) (*Server, error) {
 		s.store.Close()
 		return nil, err
 	}
+	s.ready.Store(true)
 	return s, nil
 }
 
@@ -100,9 +111,9 @@ func (s *Server) setUp(cfg Config, fresh <-chan keyOrErr) error {
 	s.service = secrets.NewService(s.store, s.key, secrets.Options{
 		MaxSecrets:      cfg.MaxSecrets,
 		DefaultKMSKeyID: DefaultKMSKeyID,
-		Now:             cfg.Now,
+		Now:             s.clock.Now,
 	})
-	s.auth = auth.New(auth.Options{Store: s.store, Now: cfg.Now})
+	s.auth = auth.New(auth.Options{Store: s.store, Now: s.clock.Now})
 	if err := s.addIdentity(cfg); err != nil {
 		return err
 	}
@@ -197,6 +208,8 @@ func (s *Server) addIdentity(cfg Config) error {
 		if err := s.auth.AddCredential(auth.Credential{Principal: all, Token: cfg.Token, AK: cfg.AK, SK: cfg.SK}); err != nil {
 			return fmt.Errorf("default identity: %w", err)
 		}
+		s.identities = append(s.identities, fixtures.Credential{Name: all.Name, Token: cfg.Token, AK: cfg.AK, SK: cfg.SK,
+			Projects: all.Projects, Actions: all.Actions})
 	}
 	if cfg.User != "" {
 		err := s.auth.AddUser(auth.User{
@@ -206,6 +219,8 @@ func (s *Server) addIdentity(cfg Config) error {
 		if err != nil {
 			return fmt.Errorf("default user: %w", err)
 		}
+		s.users = append(s.users, fixtures.User{Name: cfg.User, Password: cfg.Password, Domain: cfg.Domain,
+			ProjectID: cfg.ProjectID, ProjectName: cfg.Region, Actions: []string{auth.AnyAction}})
 	}
 	return nil
 }
@@ -236,6 +251,9 @@ func (s *Server) Journal() ([]recording.Entry, uint64) { return s.recorder.Reque
 func (s *Server) Violations() ([]recording.Violation, uint64) {
 	return s.recorder.Violations.Snapshot()
 }
+
+// Clock is the mock's time, which tests may set or advance.
+func (s *Server) Clock() *Clock { return s.clock }
 
 // Faults is the mock's set of fault rules.
 func (s *Server) Faults() *fault.Rules { return s.faults }

@@ -48,6 +48,8 @@ func NewService(st store.Store, sealer Sealer, opts Options) *Service {
 const (
 	secretsPrefix = "secrets/"
 	idsPrefix     = "secret-ids/"
+	// projectsBucket lists the projects that have held a secret, for the state export.
+	projectsBucket = "projects"
 )
 
 func bucket(project string) string   { return secretsPrefix + project }
@@ -106,7 +108,35 @@ func putNew(tx store.Tx, project string, sec *Secret) error {
 	if err := tx.Put(idBucket(project), sec.ID, []byte(sec.Name)); err != nil {
 		return err
 	}
+	if err := tx.Put(projectsBucket, project, []byte{}); err != nil {
+		return err
+	}
 	return put(tx, project, sec)
+}
+
+// Export returns every project's secrets that exist, in name order, by project.
+func (s *Service) Export() (map[string][]*Secret, error) {
+	var projects []string
+	err := s.store.View(func(tx store.Tx) error {
+		return tx.Scan(projectsBucket, "", func(project string, _ []byte) bool {
+			projects = append(projects, project)
+			return true
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]*Secret{}
+	for _, p := range projects {
+		page, err := s.List(p, 0, "", "")
+		if err != nil {
+			return nil, err
+		}
+		if len(page.Items) > 0 {
+			out[p] = page.Items
+		}
+	}
+	return out, nil
 }
 
 // nameOf returns the name of the secret with the given id.
@@ -398,6 +428,9 @@ func (s *Service) Now() int64 { return s.now() }
 func (s *Service) DropAll() error {
 	return s.store.Update(func(tx store.Tx) error {
 		if err := tx.DropBuckets(idsPrefix); err != nil {
+			return err
+		}
+		if err := tx.DropBuckets(projectsBucket); err != nil {
 			return err
 		}
 		return tx.DropBuckets(secretsPrefix)

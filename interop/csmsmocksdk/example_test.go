@@ -1,0 +1,26 @@
+package csmsmocksdk_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/csms/v1/model"
+
+	"github.com/csmskit/csmskit/csmsmocktest"
+	"github.com/csmskit/csmskit/interop/csmsmocksdk"
+)
+
+// The SDK against a mock in two lines, then a backup of a seeded secret.
+func TestClient(t *testing.T) {
+	srv := csmsmocktest.Start(t)
+	client := csmsmocksdk.Client(t, srv)
+
+	srv.Seed(t, "db-password", "s3cr3t")
+	res, err := client.DownloadSecretBlob(&model.DownloadSecretBlobRequest{SecretName: "db-password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.SecretBlob == nil || !strings.HasPrefix(*res.SecretBlob, ")CloudSecretManagementBackupV1.com") {
+		t.Errorf("backup = %v", res.SecretBlob)
+	}
+}

@@ -1,0 +1,67 @@
+package mock
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/csmskit/csmskit/mock/auth"
+	"github.com/csmskit/csmskit/mock/fixtures"
+	"github.com/csmskit/csmskit/mock/secrets"
+	"github.com/csmskit/csmskit/recording"
+)
+
+// State returns the mock's whole state as a fixtures file: the projects with their secrets
+// (versions, stages, tags, settings and states) and the fault rules. Loading it into a fresh mock
+// gives the same secrets. With values, it also holds the secrets' values and the credentials
+// and users the mock accepts; without, each value is recording.Redacted and the credentials,
+// which all carry a secret, are left out.
+func (s *Server) State(values bool) (*fixtures.Fixtures, error) {
+	all, err := s.service.Export()
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, p := range s.auth.ProjectsOf(auth.Principal{Projects: []string{auth.AnyProject}}, "") {
+		names[p.ID] = p.Name
+	}
+	fx := &fixtures.Fixtures{}
+	for _, id := range slices.Sorted(maps.Keys(all)) {
+		p := fixtures.Project{ID: id, Name: names[id]}
+		for _, sec := range all[id] {
+			p.Secrets = append(p.Secrets, exportSecret(sec, values))
+		}
+		fx.Projects = append(fx.Projects, p)
+	}
+	if values {
+		// Every credential carries a secret (a token, a secret key, a password).
+		fx.Credentials = slices.Clone(s.identities)
+		fx.Users = slices.Clone(s.users)
+	}
+	for _, r := range s.faults.List() {
+		fx.Faults = append(fx.Faults, fixtures.FaultRule{ID: r.ID, Operation: r.Operation, Secret: r.Secret,
+			Every: r.Every, Probability: r.Probability, Seed: r.Seed, Times: r.Times, Fault: r.Fault})
+	}
+	return fx, nil
+}
+
+// exportSecret writes a secret as fixtures do, every version with its id and stages.
+func exportSecret(sec *secrets.Secret, values bool) fixtures.Secret {
+	fs := fixtures.Secret{
+		Name: sec.Name, State: sec.State, Description: sec.Description, KMSKeyID: sec.KMSKeyID,
+		SecretType: sec.SecretType, ScheduledDeleteTime: sec.ScheduledDeleteTime, Tags: sec.Tags,
+		EnterpriseProjectID: sec.EnterpriseProjectID, AutoRotation: sec.AutoRotation,
+		RotationPeriod: sec.RotationPeriod, RotationConfig: sec.RotationConfig,
+		RotationFuncURN: sec.RotationFuncURN, EventSubscriptions: sec.EventSubscriptions,
+	}
+	for _, v := range sec.Versions {
+		fv := fixtures.Version{ID: v.ID, Stages: slices.Clone(v.Stages), ExpireTime: v.ExpireTime,
+			Value: v.Value.String, Binary: v.Value.Binary}
+		if !values {
+			redacted := recording.Redacted
+			// A redacted binary value is no base64: it is written as text.
+			fv.Value, fv.Binary = &redacted, nil
+		}
+		fs.Versions = append(fs.Versions, fv)
+	}
+	return fs
+}
