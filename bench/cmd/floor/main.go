@@ -1,0 +1,88 @@
+// Command floor is the load benchmark's physical floor: a bare net/http server that does only
+// what every backup must, and nothing a mock adds. For each
+// POST /v1/{project_id}/secrets/{secret_name}/backup it seals a plaintext of -size bytes afresh
+// (a new 32-byte content key wrapped with RSA-OAEP-256 under a 2048-bit key, A128CBC-HS256 over
+// the plaintext, compact serialisation, the backup prefix) with the mock's own sealer, and
+// answers {"secret_blob": …}. No routing beyond the pattern, no authentication, no validation,
+// no journal, no log. The mock can come close to it but not pass it.
+//
+//	floor [-addr 127.0.0.1:0] [-size N]
+//
+// It prints "floor listening on http://ADDR" once it listens and stops on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/csmskit/csmskit/mock/blob"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "floor:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	addr := flag.String("addr", "127.0.0.1:0", "listen `address`")
+	size := flag.Int("size", 400, "bytes of plaintext to seal per backup (the load benchmark passes the mock's)")
+	flag.Parse()
+
+	key, err := blob.GenerateKey()
+	if err != nil {
+		return err
+	}
+	// JSON-shaped, as the mock's plaintext is; its content does not change the cost.
+	plaintext := []byte(`{"secret":"` + strings.Repeat("p", max(*size-13, 0)) + `"}`)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/{project_id}/secrets/{secret_name}/backup", func(w http.ResponseWriter, _ *http.Request) {
+		sealed, err := key.Seal(plaintext)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		body := `{"secret_blob":"` + sealed + "\"}\n"
+		h := w.Header()
+		h.Set("Content-Type", "application/json")
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+		_, _ = w.Write([]byte(body))
+	})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Printf("floor listening on http://%s\n", ln.Addr())
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
