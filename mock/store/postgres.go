@@ -145,7 +145,7 @@ func (p *Postgres) View(fn func(Tx) error) error {
 func (p *Postgres) run(ctx context.Context, opts pgx.TxOptions, readOnly bool, fn func(Tx) error) error {
 	tx, err := p.pool.BeginTx(ctx, opts)
 	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
+		return &Failure{fmt.Errorf("store: begin: %w", err)}
 	}
 	// Rollback after Commit does nothing; on any other way out it discards the writes.
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
@@ -159,9 +159,22 @@ func (p *Postgres) run(ctx context.Context, opts pgx.TxOptions, readOnly bool, f
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
+		return &Failure{fmt.Errorf("store: commit: %w", err)}
 	}
 	return nil
+}
+
+// Failure is an error of the database itself (unreachable, timed out, refused a statement),
+// as opposed to an error of the caller's fn: for a mock, the vendor's 500.
+type Failure struct{ Err error }
+
+func (f *Failure) Error() string { return f.Err.Error() }
+func (f *Failure) Unwrap() error { return f.Err }
+
+// IsFailure reports whether err is, or wraps, a Failure.
+func IsFailure(err error) bool {
+	var f *Failure
+	return errors.As(err, &f)
 }
 
 // retryable reports a serialization failure or a deadlock: the transaction may succeed when
@@ -194,12 +207,13 @@ type pgTx struct {
 	conflict error // the first serialization failure a statement met
 }
 
-// note remembers a conflict, so that the attempt is retried whatever fn makes of the error.
+// note marks a statement's error as the database's and remembers a conflict, so that the
+// attempt is retried whatever fn makes of the error.
 func (t *pgTx) note(err error) error {
 	if err != nil && t.conflict == nil && retryable(err) {
 		t.conflict = err
 	}
-	return err
+	return &Failure{err}
 }
 
 func (t *pgTx) Get(bucket, key string) ([]byte, bool, error) { return t.Peek(bucket, key) }
