@@ -98,6 +98,7 @@ bench-programs:
 	cd bench && $(GO) run ./cmd/memory
 	cd bench && GOMEMLIMIT=600MiB $(GO) run ./cmd/memory
 	cd bench && $(GO) run ./cmd/curve
+	cd bench && $(GO) run ./cmd/stores
 	cd bench && $(GO) run ./cmd/timeit -n 3 -max 5s -name "make conformance" -- $(MAKE) -s -C .. conformance
 
 ## bench-smoke: every benchmark once, each program for a few seconds (CI); fails on errors, not targets
@@ -106,3 +107,4 @@ bench-smoke:
 	cd bench && $(GO) run ./cmd/load -smoke
 	cd bench && $(GO) run ./cmd/memory -smoke
 	cd bench && $(GO) run ./cmd/curve -smoke
+	cd bench && $(GO) run ./cmd/stores -smoke
