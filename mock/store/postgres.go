@@ -168,7 +168,10 @@ func (p *Postgres) run(ctx context.Context, opts pgx.TxOptions, readOnly bool, f
 // as opposed to an error of the caller's fn: for a mock, the vendor's 500.
 type Failure struct{ Err error }
 
+// Error is the database's error.
 func (f *Failure) Error() string { return f.Err.Error() }
+
+// Unwrap returns the database's error.
 func (f *Failure) Unwrap() error { return f.Err }
 
 // IsFailure reports whether err is, or wraps, a Failure.

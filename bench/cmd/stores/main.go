@@ -3,7 +3,9 @@
 // each with vegeta at the same concurrency for the same time with token-authenticated backups
 // of the demo secret, printing throughput and p50/p99 latency. Then it runs 1, 2 and 3 replicas
 // on one database, the load spread round-robin over them, and one replica at several pool
-// sizes (pool_max_conns), to size a deployment. Each PostgreSQL run gets a fresh schema.
+// sizes (pool_max_conns), to size a deployment. Each PostgreSQL run gets a fresh schema. Each
+// line also gives the CPU time per backup of the mock processes and, when the database runs on
+// this machine, of its server processes.
 //
 // The database is CSMS_BENCH_POSTGRES_URL, else CSMS_TEST_POSTGRES_URL; without either the
 // PostgreSQL runs are left out (and said to be).
@@ -77,7 +79,7 @@ func run() error {
 		return err
 	}
 	fmt.Printf("%s; %d connections, %s per run after %s of warm-up\n", harness.Machine(), o.concurrency, o.duration, o.warmup)
-	fmt.Printf("%-34s %10s %10s %10s\n", "store", "backups/s", "p50", "p99")
+	fmt.Printf("%-34s %10s %10s %10s %12s %12s\n", "store", "backups/s", "p50", "p99", "mock CPU/op", "db CPU/op")
 
 	if err := measure(o, bin, "memory", 1, nil); err != nil {
 		return err
@@ -121,6 +123,7 @@ func run() error {
 // measure starts n csmsmock processes with args, loads them round-robin and prints a line.
 func measure(o options, bin, name string, n int, args []string) error {
 	var urls []string
+	var procs []*harness.Proc
 	for range n {
 		p, err := harness.Start(bin, 60*time.Second, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "error"}, args...)...)
 		if err != nil {
@@ -128,6 +131,7 @@ func measure(o options, bin, name string, n int, args []string) error {
 		}
 		defer p.Stop()
 		urls = append(urls, p.URL)
+		procs = append(procs, p)
 	}
 	var next atomic.Uint64
 	tr := func(t *vegeta.Target) error {
@@ -136,21 +140,61 @@ func measure(o options, bin, name string, n int, args []string) error {
 		t.Header = http.Header{"X-Auth-Token": []string{mock.DemoToken}}
 		return nil
 	}
-	atk := vegeta.NewAttacker(vegeta.Workers(uint64(o.concurrency)), vegeta.MaxWorkers(uint64(o.concurrency)),
-		vegeta.Connections(o.concurrency), vegeta.MaxConnections(o.concurrency), vegeta.KeepAlive(true),
-		vegeta.HTTP2(false), vegeta.Timeout(30*time.Second))
-	for range atk.Attack(tr, vegeta.Rate{}, o.warmup, "warmup") {
+	// An attacker stops for good after one attack: one each.
+	atk := func() *vegeta.Attacker {
+		return vegeta.NewAttacker(vegeta.Workers(uint64(o.concurrency)), vegeta.MaxWorkers(uint64(o.concurrency)),
+			vegeta.Connections(o.concurrency), vegeta.MaxConnections(o.concurrency), vegeta.KeepAlive(true),
+			vegeta.HTTP2(false), vegeta.Timeout(30*time.Second))
 	}
+	for range atk().Attack(tr, vegeta.Rate{}, o.warmup, "warmup") {
+	}
+	mockCPU0, dbCPU0 := cpuOf(procs), postgresCPU()
 	var m vegeta.Metrics
-	for r := range atk.Attack(tr, vegeta.Rate{}, o.duration, name) {
+	for r := range atk().Attack(tr, vegeta.Rate{}, o.duration, name) {
 		m.Add(r)
 	}
 	m.Close()
+	perBackup := func(d time.Duration) string {
+		if m.Requests == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.0f µs", float64(d.Microseconds())/float64(m.Requests))
+	}
+	mockCPU, dbCPU := perBackup(cpuOf(procs)-mockCPU0), perBackup(postgresCPU()-dbCPU0)
 	if m.Success < 1 {
 		return fmt.Errorf("%s: %d of %d backups failed: %v", name, int(float64(m.Requests)*(1-m.Success)), m.Requests, m.Errors)
 	}
-	fmt.Printf("%-34s %10.0f %10s %10s\n", name, m.Throughput, harness.Ms(m.Latencies.P50), harness.Ms(m.Latencies.P99))
+	fmt.Printf("%-34s %10.0f %10s %10s %12s %12s\n", name, m.Throughput, harness.Ms(m.Latencies.P50), harness.Ms(m.Latencies.P99), mockCPU, dbCPU)
 	return nil
+}
+
+// cpuOf is the CPU time the mock processes have used so far.
+func cpuOf(procs []*harness.Proc) time.Duration {
+	var total time.Duration
+	for _, p := range procs {
+		d, _ := p.CPUTime()
+		total += d
+	}
+	return total
+}
+
+// postgresCPU is the CPU time every process named postgres on this machine has used so far:
+// the server's share of the work, when the database runs here (0 otherwise).
+func postgresCPU() time.Duration {
+	entries, _ := os.ReadDir("/proc")
+	var total time.Duration
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if comm, _ := os.ReadFile("/proc/" + e.Name() + "/comm"); strings.TrimSpace(string(comm)) != "postgres" {
+			continue
+		}
+		d, _ := harness.ProcCPUTime(pid)
+		total += d
+	}
+	return total
 }
 
 // schema makes a fresh schema in the database at base and returns a URL that uses it (with
