@@ -117,6 +117,7 @@ bench-programs:
 	cd bench && $(GO) run ./cmd/memory
 	cd bench && GOMEMLIMIT=600MiB $(GO) run ./cmd/memory
 	cd bench && $(GO) run ./cmd/curve
+	cd bench && $(GO) run ./cmd/stores
 	cd bench && $(GO) run ./cmd/timeit -n 3 -max 5s -name "make conformance" -- $(MAKE) -s -C .. conformance
 
 ## bench-smoke: every benchmark once, each program for a few seconds (CI); fails on errors, not targets
@@ -125,3 +126,4 @@ bench-smoke:
 	cd bench && $(GO) run ./cmd/load -smoke
 	cd bench && $(GO) run ./cmd/memory -smoke
 	cd bench && $(GO) run ./cmd/curve -smoke
+	cd bench && $(GO) run ./cmd/stores -smoke

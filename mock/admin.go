@@ -26,7 +26,12 @@ func (s *Server) adminRoutes() http.Handler {
 	s.clockRoutes(mux)
 	s.stateRoutes(mux)
 	mux.HandleFunc("GET /__admin/faults", func(w http.ResponseWriter, _ *http.Request) {
-		recording.WriteJSON(w, http.StatusOK, map[string]any{"rules": s.faults.List()})
+		rules, err := s.faults.List()
+		if err != nil {
+			s.adminFailed(w, "list fault rules", err)
+			return
+		}
+		recording.WriteJSON(w, http.StatusOK, map[string]any{"rules": rules})
 	})
 	mux.HandleFunc("POST /__admin/faults", func(w http.ResponseWriter, r *http.Request) {
 		var rule fault.Rule
@@ -36,17 +41,25 @@ func (s *Server) adminRoutes() http.Handler {
 		}
 		added, err := s.faults.Add(rule)
 		if err != nil {
-			apierror.Write(w, apierror.New(apierror.InvalidParameter, err.Error()))
+			s.refuseRule(w, err)
 			return
 		}
 		recording.WriteJSON(w, http.StatusCreated, added)
 	})
 	mux.HandleFunc("DELETE /__admin/faults", func(w http.ResponseWriter, _ *http.Request) {
-		s.faults.Clear()
+		if err := s.faults.Clear(); err != nil {
+			s.adminFailed(w, "clear fault rules", err)
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("DELETE /__admin/faults/{id}", func(w http.ResponseWriter, r *http.Request) {
-		if !s.faults.Remove(r.PathValue("id")) {
+		found, err := s.faults.Remove(r.PathValue("id"))
+		if err != nil {
+			s.adminFailed(w, "remove a fault rule", err)
+			return
+		}
+		if !found {
 			apierror.Write(w, apierror.New(apierror.ResourceNotFound, "no fault rule "+r.PathValue("id")).WithStatus(http.StatusNotFound))
 			return
 		}
@@ -59,11 +72,12 @@ func (s *Server) adminRoutes() http.Handler {
 			return
 		}
 		fx, err := fixtures.Parse(data)
-		if err == nil {
-			err = s.applyFixtures(fx)
-		}
 		if err != nil {
 			apierror.Write(w, apierror.New(apierror.InvalidParameter, "fixtures: "+err.Error()))
+			return
+		}
+		if err := s.applyFixtures(fx, false); err != nil {
+			s.refuseFixtures(w, err)
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
@@ -101,7 +115,9 @@ func (s *Server) Reset() error {
 		return err
 	}
 	s.recorder.Clear()
-	s.faults.Clear()
+	if err := s.faults.Clear(); err != nil {
+		return err
+	}
 	if err := s.loadInitial(); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"crypto/tls"
+	"errors"
 	"net"
 	"net/http"
 	"time"
@@ -25,8 +26,12 @@ const malformedBody = `{"secret_blob":")CloudSecretManagementBackupV1.comeyJhbGc
 // request that reached it.
 func (s *Server) injectFault(c *call) error {
 	f, source, err := s.faultFor(c)
+	var bad *badFaultHeader
+	if errors.As(err, &bad) {
+		return apierror.New(apierror.InvalidParameter, fault.Header+": "+bad.Error())
+	}
 	if err != nil {
-		return apierror.New(apierror.InvalidParameter, fault.Header+": "+err.Error())
+		return err // the store's: the vendor's 500
 	}
 	if f.IsZero() {
 		return nil
@@ -60,14 +65,23 @@ func (s *Server) injectFault(c *call) error {
 func (s *Server) faultFor(c *call) (fault.Fault, string, error) {
 	if v := c.r.Header.Get(fault.Header); v != "" {
 		f, err := fault.Parse(v)
-		return f, "header", err
+		if err != nil {
+			return f, "", &badFaultHeader{err}
+		}
+		return f, "header", nil
 	}
-	f, id, ok := s.faults.Match(c.operation(), c.req.Params["secret_name"])
-	if !ok {
-		return fault.Fault{}, "", nil
+	f, id, ok, err := s.faults.Match(c.operation(), c.req.Params["secret_name"])
+	if !ok || err != nil {
+		return fault.Fault{}, "", err
 	}
 	return f, id, nil
 }
+
+// badFaultHeader is an X-Mock-Fault value that does not parse: the client's mistake, unlike a
+// store that cannot count the rules.
+type badFaultHeader struct{ err error }
+
+func (b *badFaultHeader) Error() string { return b.err.Error() }
 
 // resetConnection closes the client's TCP connection with a reset (SO_LINGER 0). Where the
 // connection cannot be taken over (HTTP/2), the stream is aborted instead.

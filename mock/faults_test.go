@@ -221,7 +221,7 @@ func TestRetryingClientSurvivesScriptedFaults(t *testing.T) {
 	if strings.Join(faults, "|") != strings.Join(want, "|") {
 		t.Errorf("journaled faults %q, want %q", faults, want)
 	}
-	if rules := srv.Faults().List(); rules[0].Injected != 2 || rules[1].Injected != 1 {
+	if rules, _ := srv.Faults().List(); rules[0].Injected != 2 || rules[1].Injected != 1 {
 		t.Errorf("rule counters: %+v", rules)
 	}
 }

@@ -20,7 +20,7 @@ func (s *Server) LoadFixtures(path string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.applyFixtures(fx); err != nil {
+	if err := s.applyFixtures(fx, true); err != nil {
 		return fmt.Errorf("fixtures %s: %w", path, err)
 	}
 	return nil
@@ -29,16 +29,20 @@ func (s *Server) LoadFixtures(path string) error {
 // applyFixtures adds fault rules, credentials, users and (absent) secrets. The fixtures were
 // checked when parsed; the fault rules, the only part that can still be refused (a duplicate
 // ID, the rule bound), go first and are taken back on failure, so a refused file leaves no
-// credential behind.
-func (s *Server) applyFixtures(fx *fixtures.Fixtures) error {
+// credential behind. atStart marks the fixtures file loaded at start (see addStartRule).
+func (s *Server) applyFixtures(fx *fixtures.Fixtures, atStart bool) error {
 	var added []string
-	for _, r := range fx.Faults {
+	for i, r := range fx.Faults {
 		rule := fault.Rule{ID: r.ID, Operation: r.Operation, Secret: r.Secret, Every: r.Every,
 			Probability: r.Probability, Seed: r.Seed, Times: r.Times, Fault: r.Fault}
-		stored, err := s.faults.Add(rule)
+		add := s.faults.Add
+		if atStart {
+			add = func(r fault.Rule) (fault.Rule, error) { return s.addStartRule(r, "fixtures", i) }
+		}
+		stored, err := add(rule)
 		if err != nil {
 			for _, id := range added {
-				s.faults.Remove(id)
+				_, _ = s.faults.Remove(id)
 			}
 			return fmt.Errorf("fault rule %q: %w", r.ID, err)
 		}

@@ -50,6 +50,8 @@ type Server struct {
 	// kept for the state export.
 	identities []fixtures.Credential
 	users      []fixtures.User
+	// stopShared ends what a mock on a shared database runs in the background (shared.go).
+	stopShared func()
 }
 
 // New builds a mock from cfg: its store (memory, or a database under DataDir), its backup key,
@@ -83,11 +85,13 @@ func New(cfg Config) (*Server, error) {
 	if s.store, err = openStore(cfg.DataDir); err != nil {
 		return nil, err
 	}
+	s.useSharedRules() // shared.go: fault rules and counters in a shared store
 	if err := s.setUp(cfg, fresh); err != nil {
 		s.store.Close()
 		return nil, err
 	}
 	s.ready.Store(true)
+	s.startShared() // shared.go: the purge of due deletions
 	return s, nil
 }
 
@@ -103,7 +107,7 @@ func (s *Server) setUp(cfg Config, fresh <-chan keyOrErr) error {
 		r := <-fresh
 		s.key, err = r.key, r.err
 	} else {
-		s.key, err = backupKey(cfg.BackupKey, cfg.DataDir, cfg.UseDemoBackupKey)
+		s.key, err = backupKey(cfg.BackupKey, cfg.DataDir, cfg.UseDemoBackupKey, s.store)
 	}
 	if err != nil {
 		return err
@@ -128,8 +132,8 @@ func (s *Server) setUp(cfg Config, fresh <-chan keyOrErr) error {
 // loadInitial loads what the mock starts with: the fixtures file and fault rules, or the
 // demo secret.
 func (s *Server) loadInitial() error {
-	for _, r := range s.cfg.FaultRules {
-		if _, err := s.faults.Add(r); err != nil {
+	for i, r := range s.cfg.FaultRules {
+		if _, err := s.addStartRule(r, "config", i); err != nil {
 			return fmt.Errorf("fault rule %q: %w", r.ID, err)
 		}
 	}
@@ -171,13 +175,16 @@ func openStore(dataDir string) (store.Store, error) {
 	if dataDir == "" {
 		return store.NewMemory(), nil
 	}
+	if store.IsPostgresURL(dataDir) {
+		return openSharedStore(dataDir)
+	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
 	return store.OpenBolt(filepath.Join(dataDir, DatabaseFile))
 }
 
-func backupKey(given *rsa.PrivateKey, dataDir string, demo bool) (*blob.Key, error) {
+func backupKey(given *rsa.PrivateKey, dataDir string, demo bool, st store.Store) (*blob.Key, error) {
 	var (
 		k   *blob.Key
 		err error
@@ -185,6 +192,8 @@ func backupKey(given *rsa.PrivateKey, dataDir string, demo bool) (*blob.Key, err
 	switch {
 	case given != nil:
 		k, err = blob.NewKey(given)
+	case store.IsPostgresURL(dataDir):
+		k, err = sharedBackupKey(st)
 	case dataDir != "":
 		k, err = blob.LoadOrCreate(filepath.Join(dataDir, BackupKeyFile))
 	case demo:
@@ -259,4 +268,9 @@ func (s *Server) Clock() *Clock { return s.clock }
 func (s *Server) Faults() *fault.Rules { return s.faults }
 
 // Close releases the store (and its database file, with DataDir).
-func (s *Server) Close() error { return s.store.Close() }
+func (s *Server) Close() error {
+	if s.stopShared != nil {
+		s.stopShared()
+	}
+	return s.store.Close()
+}

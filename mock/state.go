@@ -37,7 +37,11 @@ func (s *Server) State(values bool) (*fixtures.Fixtures, error) {
 		fx.Credentials = slices.Clone(s.identities)
 		fx.Users = slices.Clone(s.users)
 	}
-	for _, r := range s.faults.List() {
+	rules, err := s.faults.List()
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rules {
 		fx.Faults = append(fx.Faults, fixtures.FaultRule{ID: r.ID, Operation: r.Operation, Secret: r.Secret,
 			Every: r.Every, Probability: r.Probability, Seed: r.Seed, Times: r.Times, Fault: r.Fault})
 	}

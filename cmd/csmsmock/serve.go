@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/csmskit/csmskit/mock"
+	"github.com/csmskit/csmskit/mock/store"
 )
 
 // Server limits: generous for tests, bounded against slow or hostile clients.
@@ -44,7 +45,7 @@ func serveFlags(o *serveOptions) *flag.FlagSet {
 	fs.StringVar(&o.cfg.AK, "ak", o.cfg.AK, "access key of the default identity (empty disables AK/SK)")
 	fs.StringVar(&o.cfg.SK, "sk", o.cfg.SK, "secret key of the default identity")
 	fs.StringVar(&o.cfg.FixturesFile, "fixtures", "", "YAML `file` of projects, credentials, users and secrets (see examples/fixtures.yaml)")
-	fs.StringVar(&o.cfg.DataDir, "data", "", "`directory` to persist secrets, issued tokens and the backup key in (default: memory only)")
+	fs.StringVar(&o.cfg.DataDir, "data", "", "`directory` to persist secrets, issued tokens and the backup key in, or a postgres:// URL to share them with other replicas (default: memory only)")
 	fs.BoolVar(&o.freshKey, "fresh-key", false, "without --data or --fixtures, seal backups under a key made at start instead of the published demo key")
 	fs.StringVar(&o.cfg.Region, "region", o.cfg.Region, "region `name` the default project is named after: IAM's project lookup (GET /v3/projects?name=…) finds it by this name")
 	fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with a certificate for 127.0.0.1, ::1 and localhost, signed by a certificate authority made at start")
@@ -158,14 +159,16 @@ func listenAndServe(ctx context.Context, h http.Handler, addr string, tlsConfig 
 // printBanner says where the mock listens and how to call it. It shows the demo token, which
 // is public, but never a token or key the user supplied.
 func printBanner(w io.Writer, base string, o serveOptions) {
-	store := "in memory"
+	where := "in memory"
 	switch {
+	case store.IsPostgresURL(o.cfg.DataDir):
+		where = "shared in " + store.RedactURL(o.cfg.DataDir)
 	case o.cfg.DataDir != "":
-		store = "persisted in " + o.cfg.DataDir
+		where = "persisted in " + o.cfg.DataDir
 	case o.cfg.UseDemoBackupKey:
-		store = "in memory, backups under the public demo key"
+		where = "in memory, backups under the public demo key"
 	}
-	fmt.Fprintf(w, "csmsmock listening on %s (project %s, %s)\n", base, o.cfg.ProjectID, store)
+	fmt.Fprintf(w, "csmsmock listening on %s (project %s, %s)\n", base, o.cfg.ProjectID, where)
 	token := `$CSMS_AUTH_TOKEN`
 	if o.cfg.Token == mock.DemoToken {
 		token = mock.DemoToken

@@ -64,7 +64,7 @@ func TestRulesAreChecked(t *testing.T) {
 			t.Fatalf("rule %d: %v", i, err)
 		}
 	}
-	if n := len(rules.List()); n != fault.MaxRules {
-		t.Errorf("%d rules held, want the bound %d", n, fault.MaxRules)
+	if list, _ := rules.List(); len(list) != fault.MaxRules {
+		t.Errorf("%d rules held, want the bound %d", len(list), fault.MaxRules)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+
+	"github.com/csmskit/csmskit/mock/store"
 )
 
 // Rule injects a fault into matching calls: every Nth one, or each with a seeded probability.
@@ -36,43 +38,85 @@ type Rule struct {
 // MaxRules bounds the rules a mock holds.
 const MaxRules = 256
 
-// Rules is a concurrency-safe, ordered set of rules; the first that fires wins.
+// Rules is a concurrency-safe, ordered set of rules; the first that fires wins. The zero
+// value keeps them in memory; NewSharedRules keeps them, counters included, in a store.
 type Rules struct {
 	mu     sync.Mutex
 	rules  []*Rule
 	nextID int
+	// st, when set, holds the rules instead (shared.go).
+	st store.Store
 }
+
+// ErrExists refuses a rule whose ID another rule has.
+var ErrExists = errors.New("a rule with that ID exists")
 
 // Add checks r and adds it, returning it as stored (with its ID).
 func (s *Rules) Add(r Rule) (Rule, error) {
+	if err := r.check(); err != nil {
+		return Rule{}, err
+	}
+	if s.st != nil {
+		return s.sharedAdd(r, false)
+	}
+	return s.add(r, false)
+}
+
+// Ensure adds r unless a rule with its ID exists, which it then returns as it is (counters
+// kept): loading the same rule again, at each start of a mock on a shared store, adds it once.
+func (s *Rules) Ensure(r Rule) (Rule, error) {
+	if r.ID == "" {
+		return Rule{}, errors.New("ensure needs a rule ID")
+	}
+	if err := r.check(); err != nil {
+		return Rule{}, err
+	}
+	if s.st != nil {
+		return s.sharedAdd(r, true)
+	}
+	return s.add(r, true)
+}
+
+// check refuses a rule that cannot work and fills in its defaults and parsed fault.
+func (r *Rule) check() error {
 	f, err := Parse(r.Fault)
 	if err != nil {
-		return Rule{}, fmt.Errorf("fault: %w", err)
+		return fmt.Errorf("fault: %w", err)
 	}
 	switch {
 	case r.Every < 0 || r.Times < 0:
-		return Rule{}, errors.New("every and times are not negative")
+		return errors.New("every and times are not negative")
 	case r.Probability < 0 || r.Probability > 1:
-		return Rule{}, errors.New("probability is from 0 to 1")
+		return errors.New("probability is from 0 to 1")
 	case r.Every > 0 && r.Probability > 0:
-		return Rule{}, errors.New("give every or probability, not both")
+		return errors.New("give every or probability, not both")
 	}
 	if r.Every == 0 && r.Probability == 0 {
 		r.Every = 1
 	}
 	r.fault, r.calls, r.injected = f, 0, 0
-	r.rng = rand.New(rand.NewPCG(r.Seed, r.Seed^0x9e3779b97f4a7c15))
+	return nil
+}
+
+// newPCG is the start of a rule's seeded sequence.
+func newPCG(seed uint64) *rand.PCG { return rand.NewPCG(seed, seed^0x9e3779b97f4a7c15) }
+
+func (s *Rules) add(r Rule, ensure bool) (Rule, error) {
+	r.rng = rand.New(newPCG(r.Seed))
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if i := slices.IndexFunc(s.rules, func(o *Rule) bool { return o.ID == r.ID }); i >= 0 {
+		if ensure {
+			return s.rules[i].public(), nil
+		}
+		return Rule{}, fmt.Errorf("%w: %q", ErrExists, r.ID)
+	}
 	if len(s.rules) >= MaxRules {
 		return Rule{}, fmt.Errorf("at most %d rules", MaxRules)
 	}
 	if r.ID == "" {
 		s.nextID++
 		r.ID = "rule-" + strconv.Itoa(s.nextID)
-	}
-	if slices.ContainsFunc(s.rules, func(o *Rule) bool { return o.ID == r.ID }) {
-		return Rule{}, fmt.Errorf("a rule %q exists", r.ID)
 	}
 	s.rules = append(s.rules, &r)
 	return r.public(), nil
@@ -85,19 +129,26 @@ func (r *Rule) public() Rule {
 }
 
 // Remove deletes the rule with id, reporting whether there was one.
-func (s *Rules) Remove(id string) bool {
+func (s *Rules) Remove(id string) (bool, error) {
+	if s.st != nil {
+		return s.sharedRemove(id)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := len(s.rules)
 	s.rules = slices.DeleteFunc(s.rules, func(r *Rule) bool { return r.ID == id })
-	return len(s.rules) < n
+	return len(s.rules) < n, nil
 }
 
 // Clear removes every rule.
-func (s *Rules) Clear() {
+func (s *Rules) Clear() error {
+	if s.st != nil {
+		return s.st.Update(func(tx store.Tx) error { return tx.DropBuckets(rulesBucket) })
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rules = nil
+	return nil
 }
 
 // RuleState is a rule with its counters.
@@ -108,40 +159,59 @@ type RuleState struct {
 }
 
 // List returns the rules in order with their counters.
-func (s *Rules) List() []RuleState {
+func (s *Rules) List() ([]RuleState, error) {
+	if s.st != nil {
+		return s.sharedList()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]RuleState, len(s.rules))
 	for i, r := range s.rules {
 		out[i] = RuleState{Rule: r.public(), Calls: r.calls, Injected: r.injected}
 	}
-	return out
+	return out, nil
 }
 
 // Match counts a call to operation on secret and returns the fault of the first rule that
-// fires. Counting happens under one lock, so a rule's sequence is the same whatever the
-// concurrency.
-func (s *Rules) Match(operation, secret string) (Fault, string, bool) {
+// fires, with its ID. Counting happens under one lock (or, shared, in one transaction of the
+// store), so a rule's sequence is the same whatever the concurrency. An error is the store's.
+func (s *Rules) Match(operation, secret string) (Fault, string, bool, error) {
+	if s.st != nil {
+		return s.sharedMatch(operation, secret)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, r := range s.rules {
-		if r.Operation != "" && r.Operation != operation || r.Secret != "" && r.Secret != secret {
+		if !r.applies(operation, secret) {
 			continue
 		}
-		if r.Times > 0 && r.injected >= r.Times {
-			continue
-		}
-		r.calls++
-		fire := false
-		if r.Probability > 0 {
-			fire = r.rng.Float64() < r.Probability
-		} else {
-			fire = r.calls%r.Every == 0
-		}
-		if fire {
-			r.injected++
-			return r.fault, r.ID, true
+		if r.count() {
+			return r.fault, r.ID, true, nil
 		}
 	}
-	return Fault{}, "", false
+	return Fault{}, "", false, nil
+}
+
+// applies reports whether a call to operation on secret counts for r: it matches, and r has
+// injections left.
+func (r *Rule) applies(operation, secret string) bool {
+	if r.Operation != "" && r.Operation != operation || r.Secret != "" && r.Secret != secret {
+		return false
+	}
+	return r.Times == 0 || r.injected < r.Times
+}
+
+// count counts one call and reports whether r fires on it.
+func (r *Rule) count() bool {
+	r.calls++
+	fire := false
+	if r.Probability > 0 {
+		fire = r.rng.Float64() < r.Probability
+	} else {
+		fire = r.calls%r.Every == 0
+	}
+	if fire {
+		r.injected++
+	}
+	return fire
 }

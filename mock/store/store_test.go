@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/csmskit/csmskit/internal/pgtest"
 	"github.com/csmskit/csmskit/mock/store"
 )
 
@@ -19,7 +21,17 @@ func stores(t *testing.T) map[string]store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
-	return map[string]store.Store{"memory": store.NewMemory(), "bolt": b}
+	all := map[string]store.Store{"memory": store.NewMemory(), "bolt": b}
+	// PostgreSQL joins when a test database is configured (TestPostgres* say how otherwise).
+	if base := pgtest.Available(t); base != "" {
+		p, err := store.OpenPostgres(context.Background(), pgtest.NewSchema(t, base), store.PostgresOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { p.Close() })
+		all["postgres"] = p
+	}
+	return all
 }
 
 func scanAll(t *testing.T, s store.Store, bucket, after string) []string {

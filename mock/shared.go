@@ -1,0 +1,198 @@
+package mock
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/csmskit/csmskit/mock/blob"
+	"github.com/csmskit/csmskit/mock/fault"
+	"github.com/csmskit/csmskit/mock/secrets"
+	"github.com/csmskit/csmskit/mock/store"
+	"github.com/csmskit/csmskit/openapi/apierror"
+)
+
+// A mock whose DataDir is a PostgreSQL URL (postgres:// or postgresql://) keeps its state in
+// that database, and every mock on the same database serves the same CSMS: secrets and their
+// versions, issued tokens (by digest), the backup key, fault rules with their counters, and
+// scheduled deletions all live there, so a load balancer may send any request to any of them.
+// What stays per process: the request journal and the violation log, the access log, and the
+// credentials and users given by flags or fixtures (each process loads the same ones at start).
+
+// PurgeInterval is how often each mock on a shared database removes secrets whose scheduled
+// deletion is due. Reads treat a due secret as deleted already, so the purge only frees its
+// row (and its place in the quota); a pass finds nothing to do on most runs.
+const PurgeInterval = 2 * time.Second
+
+// secretsPrefix is where mock/secrets keeps each project's secrets ("secrets/{project}").
+const secretsPrefix = "secrets/"
+
+// backupKeyBucket holds the shared backup key (a PKCS#8 PEM) under backupKeyName.
+const (
+	backupKeyBucket = "meta"
+	backupKeyName   = "backup-key"
+)
+
+func openSharedStore(url string) (store.Store, error) {
+	return store.OpenPostgres(context.Background(), url, store.PostgresOptions{})
+}
+
+// shared reports whether the store is shared with other processes.
+func (s *Server) shared() bool {
+	_, ok := s.store.(*store.Postgres)
+	return ok
+}
+
+// useSharedRules keeps the fault rules in a shared store, so that they and their counters are
+// the same for every mock on it.
+func (s *Server) useSharedRules() {
+	if s.shared() {
+		s.faults = fault.NewSharedRules(s.store)
+	}
+}
+
+// addStartRule adds a rule given at start (configuration or fixtures file). On a shared store
+// every mock starting adds the same rules: there a rule with no ID is named by where it comes
+// from and its position, and one that exists is kept as it is, counters included.
+func (s *Server) addStartRule(r fault.Rule, from string, i int) (fault.Rule, error) {
+	if !s.shared() {
+		return s.faults.Add(r)
+	}
+	if r.ID == "" {
+		r.ID = from + "-" + strconv.Itoa(i+1)
+	}
+	return s.faults.Ensure(r)
+}
+
+// sharedBackupKey returns the backup key kept in the store, making it on first use. Mocks
+// starting together may each make one; the first insert wins and the others take its key, so
+// every mock opens every other's blobs.
+func sharedBackupKey(st store.Store) (*blob.Key, error) {
+	pem, err := readBackupKey(st)
+	if err != nil || pem != nil {
+		return parseBackupKey(pem, err)
+	}
+	k, err := blob.GenerateKey()
+	if err != nil {
+		return nil, err
+	}
+	err = st.Update(func(tx store.Tx) error {
+		stored, ok, err := tx.Get(backupKeyBucket, backupKeyName)
+		if err != nil {
+			return err
+		}
+		if ok {
+			pem = stored
+			return nil
+		}
+		pem = k.MarshalPEM()
+		return tx.Put(backupKeyBucket, backupKeyName, pem)
+	})
+	return parseBackupKey(pem, err)
+}
+
+func readBackupKey(st store.Store) ([]byte, error) {
+	var pem []byte
+	err := st.View(func(tx store.Tx) error {
+		v, ok, err := tx.Get(backupKeyBucket, backupKeyName)
+		if ok {
+			pem = v
+		}
+		return err
+	})
+	return pem, err
+}
+
+func parseBackupKey(pem []byte, err error) (*blob.Key, error) {
+	if err != nil {
+		return nil, fmt.Errorf("backup key: %w", err)
+	}
+	k, err := blob.ParsePEM(pem)
+	if err != nil {
+		return nil, fmt.Errorf("the backup key in the database: %w", err)
+	}
+	return k, nil
+}
+
+// startShared starts the background purge of due deletions on a shared store.
+func (s *Server) startShared() {
+	if !s.shared() {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(PurgeInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if _, err := s.PurgeDue(); err != nil {
+				s.logger.Warn("purge of due deletions failed; the next pass retries", "error", err)
+			}
+		}
+	})
+	s.stopShared = func() {
+		cancel()
+		wg.Wait()
+	}
+}
+
+// purgeBatch is how many due secrets one statement removes.
+const purgeBatch = 100
+
+// PurgeDue removes the secrets whose scheduled deletion is due and returns how many it
+// removed. With a shared store, every mock runs it every PurgeInterval, and each due secret is
+// removed by exactly one of them; with another store it does nothing, since reads already
+// treat a due secret as deleted.
+func (s *Server) PurgeDue() (int, error) {
+	p, ok := s.store.(*store.Postgres)
+	if !ok {
+		return 0, nil
+	}
+	marker := `"state":"` + secrets.StatePendingDelete + `"`
+	total := 0
+	for {
+		done, err := p.PurgeDue(secretsPrefix, marker, "scheduled_delete_time", s.service.Now(), purgeBatch)
+		for _, d := range done {
+			s.logger.Info("purged a secret whose deletion was due",
+				"project", strings.TrimPrefix(d.Bucket, secretsPrefix), "secret", d.Key)
+		}
+		total += len(done)
+		if err != nil || len(done) < purgeBatch {
+			return total, err
+		}
+	}
+}
+
+// adminFailed answers an admin call the store failed with the vendor's 500, logging the cause.
+func (s *Server) adminFailed(w http.ResponseWriter, what string, err error) {
+	s.logger.Error(what+" failed", "error", err)
+	apierror.Write(w, apierror.New(apierror.InternalError, ""))
+}
+
+// refuseRule answers a fault rule that was not added: 400 for the rule, 500 for the store.
+func (s *Server) refuseRule(w http.ResponseWriter, err error) {
+	if store.IsFailure(err) {
+		s.adminFailed(w, "add a fault rule", err)
+		return
+	}
+	apierror.Write(w, apierror.New(apierror.InvalidParameter, err.Error()))
+}
+
+// refuseFixtures answers fixtures that were not loaded: 400 for the file, 500 for the store.
+func (s *Server) refuseFixtures(w http.ResponseWriter, err error) {
+	if store.IsFailure(err) && !errors.Is(err, fault.ErrExists) {
+		s.adminFailed(w, "load fixtures", err)
+		return
+	}
+	apierror.Write(w, apierror.New(apierror.InvalidParameter, "fixtures: "+err.Error()))
+}
