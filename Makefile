@@ -104,7 +104,7 @@ conformance-bin:
 # --- benchmarks (BENCHMARKS.md; bench/ is a nested module) -----------------------------------
 BENCH_PKGS := ./openapi ./aksk ./mock/blob ./mock ./internal/jsonvalue
 
-.PHONY: bench bench-micro bench-programs bench-smoke
+.PHONY: bench bench-micro bench-programs bench-smoke wrk
 
 ## bench: micro-benchmarks with allocations, then load + start-up, memory, curve, conformance time
 bench: bench-micro bench-programs
@@ -112,7 +112,12 @@ bench: bench-micro bench-programs
 bench-micro:
 	$(GO) test -run '^$$' -bench . -benchmem $(BENCH_PKGS)
 
-bench-programs:
+## wrk: the light load generator of the floor benchmark, from Debian's packages when missing
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+
+bench-programs: wrk
+	cd bench && $(GO) run ./cmd/floorload
 	cd bench && $(GO) run ./cmd/load
 	cd bench && $(GO) run ./cmd/memory
 	cd bench && GOMEMLIMIT=600MiB $(GO) run ./cmd/memory
@@ -121,8 +126,9 @@ bench-programs:
 	cd bench && $(GO) run ./cmd/timeit -n 3 -max 5s -name "make conformance" -- $(MAKE) -s -C .. conformance
 
 ## bench-smoke: every benchmark once, each program for a few seconds (CI); fails on errors, not targets
-bench-smoke:
+bench-smoke: wrk
 	$(GO) test -run '^$$' -bench . -benchtime 1x $(BENCH_PKGS)
+	cd bench && $(GO) run ./cmd/floorload -smoke
 	cd bench && $(GO) run ./cmd/load -smoke
 	cd bench && $(GO) run ./cmd/memory -smoke
 	cd bench && $(GO) run ./cmd/curve -smoke
