@@ -65,7 +65,7 @@ func (s *Server) begin(w http.ResponseWriter, r *http.Request) *call {
 		// it then reads the rest after answering, so that the client can read the answer.
 		_ = http.NewResponseController(w).EnableFullDuplex()
 	}
-	c.r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, c.id))
+	c.r = r
 	return c
 }
 
@@ -174,14 +174,6 @@ func errorCode(body []byte) string {
 		return ""
 	}
 	return b.ErrorCode
-}
-
-type requestIDKey struct{}
-
-// RequestID returns the ID the mock gave the request (also its X-Request-Id response header).
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
 }
 
 // The bound on reading what a client still sends after its answer: enough for any body an

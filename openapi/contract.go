@@ -152,7 +152,8 @@ func (e *MethodNotAllowedError) Error() string {
 // Is makes errors.Is(err, ErrMethodNotAllowed) hold.
 func (e *MethodNotAllowedError) Is(target error) bool { return target == ErrMethodNotAllowed }
 
-// FindRoute returns the operation a request is for and its path parameters. It reports a
+// FindRoute returns the operation a request is for and its path parameters, which callers
+// must not change (a remembered route's are shared). It reports a
 // *MethodNotAllowedError or ErrNoRoute.
 func (c *Contract) FindRoute(r *http.Request) (*routers.Route, map[string]string, error) {
 	key := r.Method + " " + r.URL.EscapedPath() // what gorilla/mux matches (UseEncodedPath)
@@ -160,7 +161,7 @@ func (c *Contract) FindRoute(r *http.Request) (*routers.Route, map[string]string
 	m, ok := c.matched[key]
 	c.matchedMu.RUnlock()
 	if ok {
-		return m.route, maps.Clone(m.params), nil
+		return m.route, m.params, nil
 	}
 	for _, router := range c.byMethod[r.Method] {
 		route, params, err := router.FindRoute(r)
