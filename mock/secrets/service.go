@@ -167,19 +167,7 @@ func (s *Service) getByID(tx store.Tx, project, id string) (*Secret, error) {
 
 // updateByID runs fn on the secret with the given id in a write transaction and stores it.
 func (s *Service) updateByID(project, id string, fn func(*Secret) error) (*Secret, error) {
-	var sec *Secret
-	err := s.store.Update(func(tx store.Tx) error {
-		var err error
-		if sec, err = s.getByID(tx, project, id); err != nil {
-			return err
-		}
-		if err := fn(sec); err != nil {
-			return err
-		}
-		sec.UpdateTime = s.now()
-		return put(tx, project, sec)
-	})
-	return sec, err
+	return s.change(project, func(tx store.Tx) (*Secret, error) { return s.getByID(tx, project, id) }, fn)
 }
 
 // view runs a read of one secret.
@@ -195,10 +183,15 @@ func (s *Service) view(project, name string) (*Secret, error) {
 
 // update runs fn on one secret in a write transaction and stores the result.
 func (s *Service) update(project, name string, fn func(*Secret) error) (*Secret, error) {
+	return s.change(project, func(tx store.Tx) (*Secret, error) { return s.get(tx, project, name) }, fn)
+}
+
+// change reads a secret with read, runs fn on it and stores it, in one write transaction.
+func (s *Service) change(project string, read func(store.Tx) (*Secret, error), fn func(*Secret) error) (*Secret, error) {
 	var sec *Secret
 	err := s.store.Update(func(tx store.Tx) error {
 		var err error
-		if sec, err = s.get(tx, project, name); err != nil {
+		if sec, err = read(tx); err != nil {
 			return err
 		}
 		if err := fn(sec); err != nil {
