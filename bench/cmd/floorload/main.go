@@ -41,7 +41,7 @@ import (
 
 const backupPath = "/v1/" + mock.DemoProjectID + "/secrets/" + mock.DemoSecretName + "/backup"
 
-// Targets against the floor, from the measurements' issue of record (BENCHMARKS.md).
+// The targets against the floor that BENCHMARKS.md judges.
 const (
 	tokenTarget = 0.90
 	akskTarget  = 0.85
