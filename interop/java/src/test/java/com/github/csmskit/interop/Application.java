@@ -39,8 +39,8 @@ final class Application {
     private Application() {}
 
     /** The flags that make the JVM trust the mock's certificate authority. */
-    static List<String> trustFlags(Mock mock) {
-        return List.of("-Djavax.net.ssl.trustStore=" + mock.trustStore,
+    static List<String> trustFlags(Mock mock) throws Exception {
+        return List.of("-Djavax.net.ssl.trustStore=" + mock.trustStore(),
                 "-Djavax.net.ssl.trustStorePassword=" + Mock.TRUST_STORE_PASSWORD);
     }
 

@@ -45,18 +45,17 @@ final class Mock implements AutoCloseable {
     final String url;
     final Path dir;
     final Path caFile;
-    final Path trustStore;
+    private Path trustStore;
     private final Process process;
     private final HttpClient admin;
     private final SSLContext sslContext;
     private final X509TrustManager trustManager;
 
-    private Mock(Process process, String url, Path dir, Path caFile, Path trustStore) throws Exception {
+    private Mock(Process process, String url, Path dir, Path caFile) throws Exception {
         this.process = process;
         this.url = url;
         this.dir = dir;
         this.caFile = caFile;
-        this.trustStore = trustStore;
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         try (InputStream in = Files.newInputStream(caFile)) {
@@ -109,12 +108,7 @@ final class Mock implements AutoCloseable {
                 throw new IllegalStateException("csmsmock printed no https address: "
                         + Files.readString(dir.resolve("csmsmock.log")));
             }
-            Path trustStore = dir.resolve("csmsmock-trust.p12");
-            run(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                    "-importcert", "-noprompt", "-alias", "csmsmock", "-file", caFile.toString(),
-                    "-keystore", trustStore.toString(), "-storetype", "PKCS12",
-                    "-storepass", TRUST_STORE_PASSWORD), null);
-            return new Mock(p, url, dir, caFile, trustStore);
+            return new Mock(p, url, dir, caFile);
         } catch (Exception e) {
             p.destroy();
             throw e;
@@ -145,7 +139,23 @@ final class Mock implements AutoCloseable {
         }
     }
 
-    /** The trust the mock's certificate authority, for a client configured in code. */
+    /**
+     * A PKCS12 trust store holding the mock's certificate authority, made as an operator makes
+     * one: {@code keytool -importcert} on the PEM the mock wrote.
+     */
+    synchronized Path trustStore() throws Exception {
+        if (trustStore == null) {
+            Path store = dir.resolve("csmsmock-trust.p12");
+            run(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                    "-importcert", "-noprompt", "-alias", "csmsmock", "-file", caFile.toString(),
+                    "-keystore", store.toString(), "-storetype", "PKCS12",
+                    "-storepass", TRUST_STORE_PASSWORD), null);
+            trustStore = store;
+        }
+        return trustStore;
+    }
+
+    /** Trust in the mock's certificate authority, for a client configured in code. */
     SSLContext sslContext() {
         return sslContext;
     }
