@@ -5,7 +5,7 @@ OAPI    := $(GO) tool oapi-codegen
 GEN_OUT ?= generated
 
 .PHONY: all generate check-generated build lint fmt-check vet staticcheck test test-go \
-	test-interop test-python python-venv contract-gate contract-gate-selftest
+	test-interop test-python python-venv test-java contract-gate contract-gate-selftest
 
 all: build
 
@@ -45,8 +45,8 @@ staticcheck:
 
 ## test: lint, check-generated, the contract drift gate and its self-test, every test with
 ## the race detector (the conformance suite's self-test included), and the SDK interop tests
-## (Go and Python), and the conformance suite's mutation table
-test: lint check-generated contract-gate contract-gate-selftest test-go test-mutations test-interop test-python
+## (Go, Python and Java), and the conformance suite's mutation table
+test: lint check-generated contract-gate contract-gate-selftest test-go test-mutations test-interop test-python test-java
 
 test-go:
 	$(GO) test -race -count=1 ./...
@@ -72,6 +72,14 @@ $(VENV)/.installed: interop/python/requirements.txt
 ## collects no test, so an empty run fails here too)
 test-python: python-venv
 	$(VENV)/bin/python -m pytest interop/python
+
+MVN     ?= mvn
+M2_REPO ?= $(CURDIR)/.tmp/m2
+
+## test-java: the vendor's Java SDK against csmsmock (Maven, JUnit 5; the SDK and plugins are
+## cached in .tmp/m2). Surefire fails the run when no test ran (failIfNoTests in the pom).
+test-java:
+	cd interop/java && $(MVN) -B -ntp -Dmaven.repo.local=$(M2_REPO) test
 
 ## contract-gate: fail when openapi/*.yaml breaks clients of openapi/baseline/
 contract-gate:
