@@ -54,6 +54,12 @@ func (s *Server) applyFixtures(fx *fixtures.Fixtures, atStart bool) error {
 		}
 		return err
 	}
+	// What is loaded at start every process loads; what is posted later one process is told,
+	// so it goes to the store for the others too.
+	addCredential, addUser := s.auth.AddCredential, s.auth.AddUser
+	if !atStart {
+		addCredential, addUser = s.auth.ShareCredential, s.auth.ShareUser
+	}
 	for _, c := range fx.Credentials {
 		actions := c.Actions
 		if len(actions) == 0 {
@@ -63,7 +69,7 @@ func (s *Server) applyFixtures(fx *fixtures.Fixtures, atStart bool) error {
 			Principal: auth.Principal{Name: c.Name, Projects: c.Projects, Actions: actions},
 			Token:     c.Token, AK: c.AK, SK: c.SK,
 		}
-		if err := s.auth.AddCredential(cred); err != nil {
+		if err := addCredential(cred); err != nil {
 			return err
 		}
 	}
@@ -72,7 +78,7 @@ func (s *Server) applyFixtures(fx *fixtures.Fixtures, atStart bool) error {
 		if len(actions) == 0 {
 			actions = []string{auth.AnyAction}
 		}
-		err := s.auth.AddUser(auth.User{Name: u.Name, Password: u.Password, Domain: u.Domain,
+		err := addUser(auth.User{Name: u.Name, Password: u.Password, Domain: u.Domain,
 			ProjectID: u.ProjectID, ProjectName: u.ProjectName, Actions: actions})
 		if err != nil {
 			return err

@@ -242,11 +242,23 @@ func TestReplicasPurgeDueDeletionsOnce(t *testing.T) {
 func TestReplicasShareAdminChanges(t *testing.T) {
 	r := startReplicas(t, "", 3, nil)
 	fixtures := "projects:\n  - id: " + mock.DemoProjectID + "\n    secrets:\n      - name: from-fixtures\n        versions:\n          - value: fx\n" +
-		"faults:\n  - {id: slow, secret: from-fixtures, fault: \"delay=1ms\"}\n"
+		"faults:\n  - {id: slow, secret: from-fixtures, fault: \"delay=1ms\"}\n" +
+		"credentials:\n  - {name: posted, token: MIIposted-token-0123456789abcdef0123456, ak: POSTEDAK000000000001, sk: postedSecretKey0000000000000000000000000, projects: [\"*\"]}\n" +
+		"users:\n  - {name: posted-user, password: posted-password, domain: " + mock.DemoDomain + ", project_id: " + mock.DemoProjectID + "}\n"
 	if status, body := r[1].admin("POST", "/__admin/fixtures", fixtures, ""); status != 204 {
 		t.Fatalf("fixtures: %d %s", status, body)
 	}
 	r[2].must(200, "GET", base+"/from-fixtures", "", demoToken)
+	// Credentials and users posted to one replica work on every replica.
+	for i, x := range r {
+		x.must(200, "GET", base+"/from-fixtures", "", creds{token: "MIIposted-token-0123456789abcdef0123456"})
+		x.must(200, "GET", base+"/from-fixtures", "", creds{ak: "POSTEDAK000000000001", sk: "postedSecretKey0000000000000000000000000"})
+		tokenReq := `{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"posted-user","password":"posted-password","domain":{"name":"` +
+			mock.DemoDomain + `"}}}},"scope":{"project":{"id":"` + mock.DemoProjectID + `"}}}}`
+		if res := x.do("POST", "/v3/auth/tokens", tokenReq, noCreds); res.status != 201 {
+			t.Errorf("replica %d: a token for the posted user: %d %s", i, res.status, res.body)
+		}
+	}
 	if got := ruleIDs(t, r[0]); !slices.Contains(got, "slow") {
 		t.Errorf("replica 0 does not list the rule loaded on replica 1: %s", got)
 	}

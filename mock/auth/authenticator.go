@@ -134,20 +134,34 @@ func (a *Authenticator) Token(token string) (Principal, error) {
 	if p, ok, err := a.issuedToken(digest); err != nil || ok {
 		return p, err
 	}
+	if p, ok, err := a.sharedToken(digest); err != nil || ok {
+		return p, err
+	}
 	return Principal{}, failed("the token is not valid or has expired")
 }
 
 // Signed returns the principal of an SDK-HMAC-SHA256 signed request.
 func (a *Authenticator) Signed(r *http.Request) (Principal, error) {
 	var principal Principal
+	var storeErr error
 	lookup := func(ak string) (string, bool) {
 		a.mu.RLock()
 		c, ok := a.keys[ak]
 		a.mu.RUnlock()
-		principal = c.principal
-		return c.sk, ok
+		if ok {
+			principal = c.principal
+			return c.sk, true
+		}
+		k, ok, err := a.sharedKey(ak)
+		storeErr = err
+		principal = k.Principal
+		return k.SK, ok
 	}
-	if _, err := aksk.Verify(r, lookup, a.opts.Now()); err != nil {
+	_, err := aksk.Verify(r, lookup, a.opts.Now())
+	switch {
+	case storeErr != nil:
+		return Principal{}, storeErr
+	case err != nil:
 		return Principal{}, failed(signatureProblem(err))
 	}
 	return principal, nil

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/csmskit/csmskit/mock/store"
@@ -38,7 +39,10 @@ type TokenRequest struct {
 // Issue checks a user's password and returns a new token scoped to the user's project, valid
 // for the token TTL. The token has IAM's "MII" prefix.
 func (a *Authenticator) Issue(req TokenRequest) (string, IssuedToken, error) {
-	user, ok := a.user(req)
+	user, ok, err := a.user(req)
+	if err != nil {
+		return "", IssuedToken{}, err
+	}
 	if !ok {
 		return "", IssuedToken{}, failed("the user name, password or domain is wrong")
 	}
@@ -75,18 +79,23 @@ func (a *Authenticator) Issue(req TokenRequest) (string, IssuedToken, error) {
 	return token, issued, nil
 }
 
-func (a *Authenticator) user(req TokenRequest) (User, bool) {
+func (a *Authenticator) user(req TokenRequest) (User, bool, error) {
 	a.mu.RLock()
-	defer a.mu.RUnlock()
-	for _, u := range a.users {
+	users := slices.Clone(a.users)
+	a.mu.RUnlock()
+	shared, err := a.sharedUsers()
+	if err != nil {
+		return User{}, false, err
+	}
+	for _, u := range append(users, shared...) {
 		// Every field is compared, the password in constant time, whatever matched before.
 		nameOK := u.Name == req.User
 		domainOK := u.Domain == "" || req.Domain == "" || u.Domain == req.Domain
 		if passwordMatches(req.Password, u.Password) && nameOK && domainOK {
-			return u, true
+			return u, true, nil
 		}
 	}
-	return User{}, false
+	return User{}, false, nil
 }
 
 // makeRoom keeps the issued tokens under the bound: expired ones go first, then the oldest.
