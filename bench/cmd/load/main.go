@@ -1,3 +1,6 @@
+// One program on purpose: the benchmark's steps (build, start, load, pace, report) run in the order
+// they are written, and split they would only pass their options to one another.
+
 // Command load is csmskit's load benchmark. In one run it builds the csmsmock binary and a bare
 // net/http baseline (bench/cmd/bare), starts each as a process of its own on the loopback
 // interface, and drives both with vegeta at the same concurrency for the same time:
