@@ -22,12 +22,14 @@ var keptHeaders = []string{"Authorization", "Content-Type", "Content-Length", "U
 
 // Headers returns the journaled headers of h with credentials redacted.
 func Headers(h http.Header) map[string]string {
-	out := map[string]string{}
+	out := make(map[string]string, 4)
 	for _, name := range keptHeaders {
-		v := h.Get(name)
-		if v == "" {
+		// The names are canonical already: a map lookup, not Get's canonicalisation each time.
+		vs := h[name]
+		if len(vs) == 0 || vs[0] == "" {
 			continue
 		}
+		v := vs[0]
 		switch {
 		case name == redact.Authorization:
 			v = redactAuthorization(v)
