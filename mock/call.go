@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"sync"
 	"time"
 
 	"github.com/csmskit/csmskit/mock/auth"
@@ -24,6 +26,12 @@ type call struct {
 	w     *responseCapture
 	// arrived is the request as it came (handlers may change r), for the response check.
 	arrived *http.Request
+	// The values w, arrived and its URL point at, and the buffer of w's copy of the answer:
+	// kept in the call, which is recycled, rather than allocated anew for every request.
+	wv         responseCapture
+	arrivedReq http.Request
+	arrivedURL url.URL
+	resp       *recording.Capture
 	// headers are the arrived headers, redacted for the journal.
 	headers map[string]string
 	// body counts the request body as it is read and keeps its head for the journal.
@@ -51,13 +59,31 @@ const maxJournaledRequestBody = 64 << 10
 // backup of a small secret) fit in one allocation.
 const initialCapture = 2 << 10
 
+// calls recycles the per-request values: every answer is copied for the response check, and
+// reusing the copy's buffer spares an allocation of the answer's size per request.
+var calls = sync.Pool{New: func() any { return new(call) }}
+
+// maxPooledCapture bounds the buffer a recycled call keeps; a larger one (a large backup's) is
+// dropped.
+const maxPooledCapture = 64 << 10
+
 // begin names the request (X-Request-Id on every answer) and starts its journal entry.
 func (s *Server) begin(w http.ResponseWriter, r *http.Request) *call {
-	c := &call{id: apierror.NewRequestID(), start: time.Now(), at: s.clock.Now(), arrived: recording.Arrival(r)}
+	c := calls.Get().(*call)
+	resp := c.resp
+	if resp == nil {
+		resp = &recording.Capture{}
+		resp.Buf.Grow(initialCapture)
+	}
+	resp.Buf.Reset()
+	resp.Total, resp.Limit = 0, openapi.MaxResponseBytes
+	*c = call{id: apierror.NewRequestID(), start: time.Now(), at: s.clock.Now(), r: r, resp: resp,
+		headers: recording.Headers(r.Header), arrivedURL: *r.URL}
+	c.arrivedReq = http.Request{Method: r.Method, URL: &c.arrivedURL, Host: r.Host, Header: r.Header}
+	c.arrived = &c.arrivedReq
+	c.wv = responseCapture{ResponseWriter: w, body: resp}
+	c.w = &c.wv
 	w.Header().Set(apierror.RequestIDHeader, c.id)
-	c.w = &responseCapture{ResponseWriter: w, body: &recording.Capture{Limit: openapi.MaxResponseBytes}}
-	c.w.body.Buf.Grow(initialCapture)
-	c.headers = recording.Headers(r.Header)
 	if r.Body != nil && r.Body != http.NoBody {
 		c.body = &bodyTap{src: r.Body, limit: openapi.DefaultMaxBodyBytes, kept: recording.Capture{Limit: maxJournaledRequestBody}}
 		r.Body = c.body
@@ -91,6 +117,18 @@ func (s *Server) finish(c *call) {
 		panic(v)
 	}
 	c.drainBody(c.w)
+	c.release()
+}
+
+// release recycles the call, keeping only its answer buffer when it is small: nothing reads
+// the call once finish has journaled and logged it.
+func (c *call) release() {
+	resp := c.resp
+	if resp.Buf.Cap() > maxPooledCapture {
+		resp = nil
+	}
+	*c = call{resp: resp}
+	calls.Put(c)
 }
 
 // checkResponse records a violation when the answer breaks the contract. An injected fault
