@@ -23,13 +23,11 @@ type call struct {
 	start time.Time // when it arrived, for its duration
 	at    time.Time // the same moment by the mock's clock, for the journal
 	r     *http.Request
-	w     *responseCapture
-	// arrived is the request as it came (handlers may change r), for the response check.
-	arrived *http.Request
-	// The values w, arrived and its URL point at, and the buffer of w's copy of the answer:
-	// kept in the call, which is recycled, rather than allocated anew for every request.
-	wv         responseCapture
-	arrivedReq http.Request
+	// w is the writer every step answers through; it keeps a copy of the answer in resp.
+	w responseCapture
+	// arrived is the request as it came (handlers may change r), for the response check; its
+	// URL is arrivedURL. Both live in the call, which is recycled, as does resp's buffer.
+	arrived    http.Request
 	arrivedURL url.URL
 	resp       *recording.Capture
 	// headers are the arrived headers, redacted for the journal.
@@ -45,10 +43,10 @@ type call struct {
 	fault         string // the injected fault and its source, if any
 }
 
-// matched is the operation a request is for, with the generated handler that serves it.
+// matched is the operation a request is for, with what the pipeline knows of it.
 type matched struct {
 	*openapi.Request
-	handler http.Handler
+	operation
 }
 
 // maxJournaledRequestBody is how much of a request body is kept to redact for the journal; a
@@ -78,11 +76,9 @@ func (s *Server) begin(w http.ResponseWriter, r *http.Request) *call {
 	resp.Buf.Reset()
 	resp.Total, resp.Limit = 0, openapi.MaxResponseBytes
 	*c = call{id: apierror.NewRequestID(), start: time.Now(), at: s.clock.Now(), r: r, resp: resp,
-		headers: recording.Headers(r.Header), arrivedURL: *r.URL}
-	c.arrivedReq = http.Request{Method: r.Method, URL: &c.arrivedURL, Host: r.Host, Header: r.Header}
-	c.arrived = &c.arrivedReq
-	c.wv = responseCapture{ResponseWriter: w, body: resp}
-	c.w = &c.wv
+		headers: recording.Headers(r.Header), arrivedURL: *r.URL,
+		w: responseCapture{ResponseWriter: w, body: resp}}
+	c.arrived = http.Request{Method: r.Method, URL: &c.arrivedURL, Host: r.Host, Header: r.Header}
 	w.Header().Set(apierror.RequestIDHeader, c.id)
 	if r.Body != nil && r.Body != http.NoBody {
 		c.body = &bodyTap{src: r.Body, limit: openapi.DefaultMaxBodyBytes, kept: recording.Capture{Limit: maxJournaledRequestBody}}
@@ -91,7 +87,6 @@ func (s *Server) begin(w http.ResponseWriter, r *http.Request) *call {
 		// it then reads the rest after answering, so that the client can read the answer.
 		_ = http.NewResponseController(w).EnableFullDuplex()
 	}
-	c.r = r
 	return c
 }
 
@@ -105,7 +100,7 @@ func (s *Server) finish(c *call) {
 		s.logger.Error("handler panicked", "request_id", c.id, "method", c.r.Method, "path", c.r.URL.Path)
 		if !c.w.wroteHeader {
 			c.closeIfUnread()
-			apierror.Write(c.w, apierror.New(apierror.InternalError, ""))
+			apierror.Write(&c.w, apierror.New(apierror.InternalError, ""))
 		}
 	}
 	if !c.admin {
@@ -116,7 +111,7 @@ func (s *Server) finish(c *call) {
 	if v == http.ErrAbortHandler {
 		panic(v)
 	}
-	c.drainBody(c.w)
+	c.drainBody(&c.w)
 	c.release()
 }
 
@@ -142,7 +137,7 @@ func (s *Server) checkResponse(c *call) {
 		s.recorder.Violation(c.violation(recording.KindResponse, status, "the response body exceeds the largest the contract allows"))
 		return
 	}
-	err := s.contract.CheckResponse(context.WithoutCancel(c.r.Context()), c.arrived, status, c.w.Header(), c.w.body.Buf.Bytes())
+	err := s.contract.CheckResponse(context.WithoutCancel(c.r.Context()), &c.arrived, status, c.w.Header(), c.w.body.Buf.Bytes())
 	if err != nil {
 		s.recorder.Violation(c.violation(recording.KindResponse, status, err.Error()))
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/csmskit/csmskit/generated/csmsapi"
 	"github.com/csmskit/csmskit/generated/iamapi"
 	"github.com/csmskit/csmskit/mock/secrets"
@@ -51,9 +53,42 @@ func (s *Server) apiError(w http.ResponseWriter, err error) *apierror.Error {
 	return apierror.New(apierror.InternalError, "")
 }
 
-// operationHandlers returns the generated handler of every operation, by "METHOD /path" as the
-// contract writes it. The pipeline has routed the request already, so the generated code is
-// used only to bind parameters and decode bodies, never to route again.
+// operation is what the pipeline needs of one operation, worked out once at start.
+type operation struct {
+	// handler is the generated one: the pipeline has routed the request already, so it only
+	// binds parameters, decodes the body and calls the domain, never routes again.
+	handler http.Handler
+	// action is the IAM action the operation needs ("" for none); aliases are older names
+	// of it that the vendor still honours.
+	action  string
+	aliases []string
+}
+
+// contractOperations returns every operation of the contract by "METHOD /path", as it writes them.
+func (s *Server) contractOperations() map[string]operation {
+	handlers := s.operationHandlers()
+	ops := map[string]operation{}
+	for _, doc := range []*openapi3.T{s.contract.CSMS, s.contract.IAM} {
+		for path, item := range doc.Paths.Map() {
+			for method, op := range item.Operations() {
+				key := method + " " + path
+				o := operation{handler: handlers[key]}
+				o.action, _ = op.Extensions["x-iam-action"].(string)
+				if list, ok := op.Extensions["x-iam-action-aliases"].([]any); ok {
+					for _, a := range list {
+						if name, ok := a.(string); ok {
+							o.aliases = append(o.aliases, name)
+						}
+					}
+				}
+				ops[key] = o
+			}
+		}
+	}
+	return ops
+}
+
+// operationHandlers returns the generated handler of every operation, by "METHOD /path".
 func (s *Server) operationHandlers() map[string]http.Handler {
 	writeErr := func(w http.ResponseWriter, _ *http.Request, err error) {
 		apierror.Write(w, s.apiError(w, err))

@@ -48,7 +48,7 @@ func (s *Server) injectFault(c *call) error {
 	}
 	switch {
 	case f.Reset:
-		resetConnection(c.w)
+		resetConnection(&c.w)
 	case f.Status != 0:
 		return apierror.New(faultCodes[f.Status], "injected fault")
 	case f.Malformed:

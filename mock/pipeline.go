@@ -24,7 +24,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.finish(c)
 	if recording.IsAdmin(r) {
 		c.admin = true
-		s.admin.ServeHTTP(c.w, r)
+		s.admin.ServeHTTP(&c.w, r)
 		return
 	}
 	for _, step := range steps {
@@ -33,7 +33,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	c.req.handler.ServeHTTP(c.w, c.r)
+	c.req.handler.ServeHTTP(&c.w, c.r)
 }
 
 // steps are what an API request passes through, in order, before its handler.
@@ -54,7 +54,7 @@ func (s *Server) route(c *call) error {
 		c.allow = allow
 		return breach(err)
 	}
-	c.req = &matched{Request: q, handler: s.handlers[q.Route.Method+" "+q.Route.Path]}
+	c.req = &matched{Request: q, operation: s.operations[q.Route.Method+" "+q.Route.Path]}
 	// The generated handlers read path parameters as a ServeMux gives them: unescaped.
 	for name, v := range q.Params {
 		if u, err := url.PathUnescape(v); err == nil {
@@ -118,17 +118,7 @@ func (s *Server) authorize(c *call) error {
 	if !c.authenticated {
 		return nil
 	}
-	ext := c.req.Route.Operation.Extensions
-	action, _ := ext["x-iam-action"].(string)
-	var aliases []string
-	if list, ok := ext["x-iam-action-aliases"].([]any); ok {
-		for _, a := range list {
-			if name, ok := a.(string); ok {
-				aliases = append(aliases, name)
-			}
-		}
-	}
-	return auth.Authorize(c.principal, c.req.Params["project_id"], action, aliases...)
+	return auth.Authorize(c.principal, c.req.Params["project_id"], c.req.action, c.req.aliases...)
 }
 
 // checkBody reads the body within the bound and checks the other parameters and the body
@@ -149,7 +139,7 @@ func (s *Server) refuse(c *call, err error) {
 	if errors.Is(err, errAnswered) {
 		return
 	}
-	e := s.apiError(c.w, err)
+	e := s.apiError(&c.w, err)
 	var b *contractBreach
 	if errors.As(err, &b) {
 		s.recorder.Violation(c.violation(recording.KindRequest, e.Status, string(e.Code)+": "+e.Msg))
@@ -158,7 +148,7 @@ func (s *Server) refuse(c *call, err error) {
 		c.w.Header().Set("Allow", strings.Join(c.allow, ", "))
 	}
 	c.closeIfUnread()
-	apierror.Write(c.w, e)
+	apierror.Write(&c.w, e)
 }
 
 // contractBreach marks a step's refusal of a request that breaks the contract, as opposed to

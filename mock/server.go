@@ -32,8 +32,8 @@ const (
 type Server struct {
 	cfg      Config
 	contract *openapi.Contract
-	// handlers serve each operation once the pipeline has let its request through.
-	handlers   map[string]http.Handler
+	// operations are the contract's operations with their handlers and IAM actions.
+	operations map[string]operation
 	admin      http.Handler
 	store      store.Store
 	service    *secrets.Service
@@ -124,7 +124,7 @@ func (s *Server) setUp(cfg Config, fresh <-chan keyOrErr) error {
 	if err := s.loadInitial(); err != nil {
 		return err
 	}
-	s.handlers = s.operationHandlers()
+	s.operations = s.contractOperations()
 	s.admin = s.adminRoutes()
 	return nil
 }
