@@ -137,7 +137,16 @@ func (s *Server) checkResponse(c *call) {
 		s.recorder.Violation(c.violation(recording.KindResponse, status, "the response body exceeds the largest the contract allows"))
 		return
 	}
-	err := s.contract.CheckResponse(context.WithoutCancel(c.r.Context()), &c.arrived, status, c.w.Header(), c.w.body.Buf.Bytes())
+	ctx, header, body := context.WithoutCancel(c.r.Context()), c.w.Header(), c.w.body.Buf.Bytes()
+	var err error
+	if c.req != nil {
+		// Routed already: checked as the request arrived, without routing it again.
+		answered := *c.req.Request
+		answered.HTTP = &c.arrived
+		err = answered.CheckResponse(ctx, status, header, body)
+	} else {
+		err = s.contract.CheckResponse(ctx, &c.arrived, status, header, body)
+	}
 	if err != nil {
 		s.recorder.Violation(c.violation(recording.KindResponse, status, err.Error()))
 	}

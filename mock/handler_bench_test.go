@@ -3,12 +3,14 @@ package mock_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/csmskit/csmskit/aksk"
 	"github.com/csmskit/csmskit/mock"
+	"github.com/csmskit/csmskit/mock/blob"
 )
 
 // Micro-benchmarks of the whole mock handler, every middleware included (request ID, recovery,
@@ -116,6 +118,31 @@ func BenchmarkHandler(b *testing.B) {
 			name := "bench-" + strings.Repeat("x", i%7)
 			benchDo(b, h, http.MethodPost, base, `{"name":"`+name+`","secret_string":"`+value+`"}`, jsonToken())
 			benchDo(b, h, http.MethodDelete, base+"/"+name, "", jsonToken())
+		}
+	})
+	b.Run("reference-floor", func(b *testing.B) {
+		// Not the mock: what every backup must do and nothing more (bench/cmd/floor in process),
+		// a fresh blob sealed with the same key over a plaintext of the demo backup's size.
+		// The mock's cost beyond it is what the mock adds.
+		key, err := blob.NewKey(testKey())
+		if err != nil {
+			b.Fatal(err)
+		}
+		plaintext := []byte(`{"secret":"` + strings.Repeat("p", 504-13) + `"}`)
+		h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			sealed, err := key.Seal(plaintext)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			body := `{"secret_blob":"` + sealed + "\"}\n"
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			_, _ = w.Write([]byte(body))
+		})
+		b.ReportAllocs()
+		for b.Loop() {
+			benchDo(b, h, http.MethodPost, backup, "", token)
 		}
 	})
 	b.Run("reference-fixed-body", func(b *testing.B) {

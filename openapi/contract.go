@@ -49,6 +49,9 @@ type Contract struct {
 	// would find again. At most maxMatched paths are kept; the memo starts afresh when full.
 	matchedMu sync.RWMutex
 	matched   map[string]routeMatch
+
+	// quick holds the checks compiled for the values nearly every request and answer carry.
+	quick *quickChecks
 }
 
 // maxMatched bounds Contract.matched (a path names a secret, so there can be many).
@@ -90,6 +93,7 @@ func Parse(csms, iam []byte) (*Contract, error) {
 			return nil, err
 		}
 	}
+	c.quick = newQuickChecks(c.CSMS, c.IAM)
 	return c, nil
 }
 

@@ -46,18 +46,31 @@ func (c *Contract) CheckResponse(ctx context.Context, req *http.Request, status 
 	if err != nil {
 		return c.validateErrorBody(req, status, header, body)
 	}
+	return c.checkResponse(ctx, req, route, params, status, header, body)
+}
+
+// CheckResponse is Contract.CheckResponse for the answer to q, a request Match found, without
+// routing it again. The request's method and URL are taken from q.HTTP.
+func (q *Request) CheckResponse(ctx context.Context, status int, header http.Header, body []byte) error {
+	if len(body) > MaxResponseBytes {
+		return fmt.Errorf("response body exceeds %d bytes", MaxResponseBytes)
+	}
+	return q.contract.checkResponse(ctx, q.HTTP, q.Route, q.Params, status, header, body)
+}
+
+func (c *Contract) checkResponse(ctx context.Context, req *http.Request, route *routers.Route, params map[string]string, status int, header http.Header, body []byte) error {
+	// A JSON body is decoded and checked here, straight from body; kin-openapi, which would
+	// copy it twice first, checks the status and the headers. Any other body is left to it.
+	schema, isJSON := jsonSchemaOf(route, req, status, header)
+	if isJSON && schema != nil && c.quick.responseKept(responseOf(route, status), schema.Value, header, body) {
+		return nil
+	}
 	input := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
 		Status:                 status,
 		Header:                 header,
 		Body:                   io.NopCloser(bytes.NewReader(body)),
-		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
-	}
-	// A JSON body is decoded and checked here, straight from body; kin-openapi, which would
-	// copy it twice first, checks the status and the headers. Any other body is left to it.
-	schema, isJSON := jsonSchemaOf(route, req, status, header)
-	if isJSON {
-		input.Options.ExcludeResponseBody = true
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true, ExcludeResponseBody: isJSON},
 	}
 	if err := openapi3filter.ValidateResponse(ctx, input); err != nil {
 		return fmt.Errorf("%s %s → %d: %s", req.Method, route.Path, status, firstLine(err))

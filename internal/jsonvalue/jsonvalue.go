@@ -57,9 +57,9 @@ func DecodeMembers(data []byte, names ...string) (map[string]any, error) {
 		return nil, d.fail("want a JSON object")
 	}
 	d.discard = true
-	if _, err := d.object(1, func(key string) bool {
+	if _, err := d.object(1, func(key []byte) bool {
 		for _, n := range names {
-			if key == n {
+			if string(key) == n {
 				return true
 			}
 		}
@@ -130,7 +130,7 @@ func (d *decoder) literal(word string) error {
 
 // object reads an object; keep, when set (DecodeMembers' top level), names the members to
 // build while the rest are only checked.
-func (d *decoder) object(depth int, keep func(key string) bool) (any, error) {
+func (d *decoder) object(depth int, keep func(key []byte) bool) (any, error) {
 	if depth > MaxDepth {
 		return nil, d.fail("exceeded the maximum nesting depth")
 	}
@@ -149,12 +149,23 @@ func (d *decoder) object(depth int, keep func(key string) bool) (any, error) {
 			return nil, d.fail("want a string for an object key")
 		}
 		discard := d.discard
-		d.discard = false // keys are compared, so they are always built
-		key, err := d.string()
-		if err != nil {
-			return nil, err
+		var key string
+		build := false
+		if discard {
+			// Only compared, and built only when kept.
+			raw, err := d.rawKey()
+			if err != nil {
+				return nil, err
+			}
+			if build = keep != nil && keep(raw); build {
+				key = string(raw)
+			}
+		} else {
+			var err error
+			if key, err = d.string(); err != nil {
+				return nil, err
+			}
 		}
-		build := keep != nil && keep(key)
 		d.discard = discard && !build
 		d.skipSpace()
 		if d.pos >= len(d.data) || d.data[d.pos] != ':' {
@@ -271,6 +282,25 @@ func (d *decoder) digits() int {
 		d.pos++
 	}
 	return d.pos - start
+}
+
+// rawKey reads an object key whose opening quote is at d.pos, checked as any string is, and
+// returns its text: a slice of the input when it holds no escape, so that a key DecodeMembers
+// only compares costs no allocation.
+func (d *decoder) rawKey() ([]byte, error) {
+	start := d.pos
+	if _, err := d.string(); err != nil { // discarding: checked, not built
+		return nil, err
+	}
+	raw := d.data[start+1 : d.pos-1]
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return raw, nil
+	}
+	d.pos = start
+	d.discard = false
+	s, err := d.string()
+	d.discard = true
+	return []byte(s), err
 }
 
 // string reads a string whose opening quote is at d.pos. A string without escapes is found

@@ -175,6 +175,9 @@ func TestDecodeMembers(t *testing.T) {
 		{"invalid UTF-8 in a skipped member", "{\"id\":\"\xff\"}", nil, "UTF-8"},
 		{"more data", `{"state":"ENABLED"} 1`, nil, "more data"},
 		{"cut short", `{"state":"ENABLED"`, nil, "end of JSON input"},
+		{"an escaped key is compared unescaped", `{"st\u0061te":"ENABLED","a\"b":{"c\nd":1}}`, map[string]any{"state": "ENABLED"}, ""},
+		{"a nested key is checked", "{\"a\":{\"k\x01\":1}}", nil, "control"},
+		{"a bad escape in a skipped key", `{"\q":1}`, nil, "escape"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,325 @@
+package openapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/csmskit/csmskit/internal/jsonvalue"
+)
+
+// The quick checks answer for kin-openapi on the values nearly every request and answer carry,
+// so they are held to it: on every value tried, a quick check accepts exactly what
+// Schema.VisitJSON accepts. (A quick check may only ever be stricter without harm, since a
+// refusal is passed on to kin-openapi; these tests ask for the same verdict both ways, so that
+// the fast path is also the one taken.)
+
+// quickSchema is one schema the tests compile, named for the failure messages.
+type quickSchema struct {
+	name   string
+	schema *openapi3.Schema
+}
+
+// contractSchemas lists every schema of the contract's components, parameters, headers and
+// bodies, sorted by name.
+func contractSchemas(t testing.TB) []quickSchema {
+	t.Helper()
+	c := MustLoad()
+	var out []quickSchema
+	seen := map[*openapi3.Schema]bool{}
+	add := func(name string, ref *openapi3.SchemaRef) {
+		if ref != nil && ref.Value != nil && !seen[ref.Value] {
+			seen[ref.Value] = true
+			out = append(out, quickSchema{name, ref.Value})
+		}
+	}
+	for _, doc := range []*openapi3.T{c.CSMS, c.IAM} {
+		for name, ref := range doc.Components.Schemas {
+			add(doc.Info.Title+" schema "+name, ref)
+		}
+		for name, ref := range doc.Components.Parameters {
+			add(doc.Info.Title+" parameter "+name, ref.Value.Schema)
+		}
+		for name, ref := range doc.Components.Headers {
+			add(doc.Info.Title+" header "+name, ref.Value.Schema)
+		}
+		for path, item := range doc.Paths.Map() {
+			for method, op := range item.Operations() {
+				for _, p := range op.Parameters {
+					add(method+" "+path+" parameter "+p.Value.Name, p.Value.Schema)
+				}
+				for status, resp := range op.Responses.Map() {
+					for mt, media := range resp.Value.Content {
+						add(method+" "+path+" "+status+" "+mt, media.Schema)
+					}
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
+}
+
+// agree fails t when the quick check and VisitJSON (as a response, as the answer check runs
+// it) give v different verdicts.
+func agree(t testing.TB, name string, s *openapi3.Schema, q quick, v any) (accepted bool) {
+	t.Helper()
+	kin := s.VisitJSON(v, openapi3.VisitAsResponse())
+	if got := q(v); got != (kin == nil) {
+		shown, _ := json.Marshal(v)
+		if len(shown) > 200 {
+			shown = append(shown[:200], "…"...)
+		}
+		t.Errorf("%s: quick check says %v, VisitJSON says %v, for %s", name, got, kin, shown)
+	}
+	return kin == nil
+}
+
+func TestQuickChecksAgreeWithVisitJSON(t *testing.T) {
+	compiled, accepted := 0, 0
+	for _, cs := range contractSchemas(t) {
+		q := compileQuick(cs.schema)
+		if q == nil {
+			continue
+		}
+		compiled++
+		values := quickValues(cs.schema, 0)
+		for _, v := range values {
+			if agree(t, cs.name, cs.schema, q, v) {
+				accepted++
+			}
+		}
+	}
+	// The generated values must reach both verdicts, or the agreement shows little.
+	if compiled < 20 || accepted < 50 {
+		t.Fatalf("only %d schemas compiled and %d values accepted: the test no longer covers the quick checks", compiled, accepted)
+	}
+	t.Logf("%d schemas compiled, %d values accepted", compiled, accepted)
+}
+
+// TestQuickChecksCoverTheBackup makes sure the backup's request and answer take the fast path:
+// its path parameters, its X-Request-Id header and its body all have quick checks.
+func TestQuickChecksCoverTheBackup(t *testing.T) {
+	c := MustLoad()
+	route := c.CSMS.Paths.Find("/v1/{project_id}/secrets/{secret_name}/backup")
+	op := route.Post
+	if params, ok := c.quick.path[op]; !ok || len(params) != 2 {
+		t.Errorf("path parameters: %v, %v; want two quick checks", params, ok)
+	}
+	if !c.quick.restless[op] {
+		t.Error("the backup has no other parameter or body, yet CheckRest would run")
+	}
+	ok := op.Responses.Status(200).Value
+	if c.quick.schemas[ok.Content.Get("application/json").Schema.Value] == nil {
+		t.Error("the answer's body has no quick check")
+	}
+	if c.quick.schemas[ok.Headers["X-Request-Id"].Value.Schema.Value] == nil {
+		t.Error("the answer's X-Request-Id has no quick check")
+	}
+}
+
+// TestQuickChecksRefuseTheUnknown: a schema with anything outside the subset gets no quick
+// check, so kin-openapi alone judges it.
+func TestQuickChecksRefuseTheUnknown(t *testing.T) {
+	str := &openapi3.Types{openapi3.TypeString}
+	obj := &openapi3.Types{openapi3.TypeObject}
+	yes := true
+	for name, s := range map[string]*openapi3.Schema{
+		"no type":            {},
+		"two types":          {Type: &openapi3.Types{openapi3.TypeString, openapi3.TypeNull}},
+		"a number":           {Type: &openapi3.Types{openapi3.TypeNumber}},
+		"an integer":         {Type: &openapi3.Types{openapi3.TypeInteger}},
+		"a format":           {Type: str, Format: "date-time"},
+		"nullable":           {Type: str, Nullable: true},
+		"readOnly":           {Type: str, ReadOnly: true},
+		"allOf":              {Type: str, AllOf: openapi3.SchemaRefs{{Value: &openapi3.Schema{Type: str}}}},
+		"a \\u pattern":      {Type: str, Pattern: `^\u0041$`},
+		"a bad pattern":      {Type: str, Pattern: `(`},
+		"a numeric enum":     {Type: str, Enum: []any{1.0}},
+		"a string keyword":   {Type: obj, MinLength: 1},
+		"minProperties":      {Type: obj, MinProps: 1},
+		"a writeOnly member": {Type: obj, Properties: openapi3.Schemas{"a": {Value: &openapi3.Schema{Type: str, WriteOnly: true}}}},
+		"uniqueItems":        {Type: &openapi3.Types{openapi3.TypeArray}, UniqueItems: true},
+		"a const":            {Type: str, Const: "a"},
+		"always":             {Type: str, Always: &yes},
+	} {
+		if compileQuick(s) != nil {
+			t.Errorf("%s: compiled a quick check", name)
+		}
+	}
+}
+
+// TestQuickChecksCatchABrokenCheck shows the agreement test bites: a quick check that forgets
+// a keyword disagrees with VisitJSON on the values generated for that keyword.
+func TestQuickChecksCatchABrokenCheck(t *testing.T) {
+	find := func(suffix string) *openapi3.Schema {
+		for _, cs := range contractSchemas(t) {
+			if strings.HasPrefix(cs.name, "Huawei Cloud CSMS") && strings.HasSuffix(cs.name, suffix) {
+				return cs.schema
+			}
+		}
+		t.Fatalf("no schema named %q", suffix)
+		return nil
+	}
+	for _, tt := range []struct {
+		name, schema string
+		forget       func(*openapi3.Schema)
+	}{
+		{"pattern", "schema SecretName", func(s *openapi3.Schema) { s.Pattern = "" }},
+		{"maxLength", "parameter ProjectId", func(s *openapi3.Schema) { s.MaxLength = nil }},
+		{"minLength", "parameter ProjectId", func(s *openapi3.Schema) { s.MinLength = 0 }},
+		{"required", "schema DownloadSecretBlobResponse", func(s *openapi3.Schema) { s.Required = nil }},
+		{"enum", "schema SecretState", func(s *openapi3.Schema) { s.Enum = nil }},
+	} {
+		schema := find(tt.schema)
+		broken := *schema
+		tt.forget(&broken)
+		q := compileQuick(&broken)
+		rec := &recorder{}
+		for _, v := range quickValues(schema, 0) {
+			agree(rec, tt.name, schema, q, v)
+		}
+		if rec.failed == 0 {
+			t.Errorf("a quick check without its %s agreed with VisitJSON on every value", tt.name)
+		}
+	}
+}
+
+// recorder is a testing.TB that counts failures instead of reporting them.
+type recorder struct {
+	testing.TB
+	failed int
+}
+
+func (r *recorder) Helper()               {}
+func (r *recorder) Errorf(string, ...any) { r.failed++ }
+
+// FuzzQuickMatchesVisitJSON decodes the input as JSON and holds every compiled quick check of
+// the contract to VisitJSON on it, whole and on each of its members.
+func FuzzQuickMatchesVisitJSON(f *testing.F) {
+	schemas := contractSchemas(f)
+	var checks []quickSchema
+	var quicks []quick
+	for _, cs := range schemas {
+		if q := compileQuick(cs.schema); q != nil {
+			checks = append(checks, cs)
+			quicks = append(quicks, q)
+		}
+	}
+	for _, s := range []string{
+		`{"secret_blob":")CloudSecretManagementBackupV1.comeyJ"}`, `"db-password"`, `"a b"`, `{}`, `[]`,
+		`{"name":"n","secret_string":"v"}`, `{"tags":[{"key":"k","value":"v"}]}`, `"\ud83d\ude00"`,
+		`{"secret_blob":"x","extra":1}`, `"` + strings.Repeat("a", 65) + `"`, `true`, `null`, `1.5`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := jsonvalue.Decode(data)
+		if err != nil {
+			return
+		}
+		values := []any{v}
+		if m, ok := v.(map[string]any); ok {
+			for _, x := range m {
+				values = append(values, x)
+			}
+		}
+		for i, cs := range checks {
+			for _, x := range values {
+				agree(t, cs.name, cs.schema, quicks[i], x)
+			}
+		}
+	})
+}
+
+// quickValues generates values for s: one built to keep it first, where the schema allows,
+// then values at and across each of its bounds, and values of every other type.
+func quickValues(s *openapi3.Schema, depth int) []any {
+	others := []any{nil, true, json.Number("1"), "s", []any{}, map[string]any{}}
+	if depth > 3 || s == nil || s.Type == nil {
+		return others
+	}
+	var out []any
+	switch {
+	case s.Type.Is(openapi3.TypeString):
+		out = stringValues(s)
+	case s.Type.Is(openapi3.TypeObject):
+		out = objectValues(s, depth)
+	case s.Type.Is(openapi3.TypeArray):
+		items := []any{"s"}
+		if s.Items != nil {
+			items = quickValues(s.Items.Value, depth+1)
+		}
+		out = []any{[]any{items[0]}, []any{}, []any{items[0], items[0]}}
+		for _, it := range items[1:min(len(items), 6)] {
+			out = append(out, []any{items[0], it})
+		}
+		if s.MaxItems != nil && *s.MaxItems < 1000 {
+			long := make([]any, *s.MaxItems+1)
+			for i := range long {
+				long[i] = items[0]
+			}
+			out = append(out, long, long[:len(long)-1])
+		}
+	case s.Type.Is(openapi3.TypeBoolean):
+		out = []any{false}
+	}
+	return append(out, others...)
+}
+
+func stringValues(s *openapi3.Schema) []any {
+	var out []any
+	if ex, ok := s.Example.(string); ok {
+		out = append(out, ex)
+	}
+	for _, e := range s.Enum {
+		out = append(out, e, fmt.Sprint(e)+"x")
+	}
+	out = append(out, "db-password", "a", "", "a b", "a.b", "A_1-z", "ü", "😀", "a\x00b", "\xff")
+	lengths := []uint64{s.MinLength, s.MinLength + 1}
+	if s.MinLength > 0 {
+		lengths = append(lengths, s.MinLength-1)
+	}
+	if s.MaxLength != nil && *s.MaxLength < 1<<16 {
+		lengths = append(lengths, *s.MaxLength, *s.MaxLength+1)
+	}
+	for _, n := range lengths {
+		out = append(out, strings.Repeat("a", int(n)), strings.Repeat("é", int(n)), strings.Repeat("😀", int(n)))
+	}
+	return out
+}
+
+func objectValues(s *openapi3.Schema, depth int) []any {
+	names := make([]string, 0, len(s.Properties))
+	for name := range s.Properties {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	children := map[string][]any{}
+	base := map[string]any{}
+	for _, name := range names {
+		children[name] = quickValues(s.Properties[name].Value, depth+1)
+		base[name] = children[name][0]
+	}
+	variant := func(change func(map[string]any)) map[string]any {
+		m := make(map[string]any, len(base)+1)
+		for k, v := range base {
+			m[k] = v
+		}
+		change(m)
+		return m
+	}
+	out := []any{base}
+	for _, name := range names {
+		for _, v := range children[name][1:min(len(children[name]), 12)] {
+			out = append(out, variant(func(m map[string]any) { m[name] = v }))
+		}
+		out = append(out, variant(func(m map[string]any) { delete(m, name) }))
+	}
+	out = append(out, variant(func(m map[string]any) { m["zz-extra"] = "x" }), map[string]any{})
+	return out
+}
