@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -181,6 +182,24 @@ func signature(sk, sts string) string {
 	m := hmac.New(sha256.New, []byte(sk))
 	m.Write([]byte(sts))
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// signatureOf is signature(sk, stringToSign(date, prefix+payloadHash)) in lower-case hex, and
+// the hex SHA-256 of that canonical request, written straight into the hashes: Verify runs it
+// on every signed request, so it builds neither the canonical request nor the string to sign.
+func signatureOf(sk, date, prefix, payloadHash string) (sig, crHash [2 * sha256.Size]byte) {
+	h := sha256.New()
+	_, _ = io.WriteString(h, prefix)
+	_, _ = io.WriteString(h, payloadHash)
+	var sum [sha256.Size]byte
+	hex.Encode(crHash[:], h.Sum(sum[:0]))
+	m := hmac.New(sha256.New, []byte(sk))
+	_, _ = io.WriteString(m, Algorithm+"\n")
+	_, _ = io.WriteString(m, date)
+	_, _ = m.Write([]byte{'\n'})
+	_, _ = m.Write(crHash[:])
+	hex.Encode(sig[:], m.Sum(sum[:0]))
+	return sig, crHash
 }
 
 // hashHex is the lower-case hex SHA-256 of b.

@@ -111,3 +111,29 @@ func isSentinel(err error) bool {
 	}
 	return false
 }
+
+// dateByTimeParse is what parseDate replaces: time.Parse, then a check that Format spells the
+// value back (time.Parse tolerates variations the string to sign cannot).
+func dateByTimeParse(v string) (time.Time, bool) {
+	t, err := time.Parse(DateFormat, v)
+	if err != nil || t.Format(DateFormat) != v {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// FuzzParseDate holds parseDate to time.Parse and Format on every input.
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"20260101T000000Z", "20240229T120000Z", "20250229T120000Z", "20260431T000000Z",
+		"20261231T235959Z", "20260101T240000Z", "20260101T006000Z", "20260101T000060Z", "2026010 T000000Z",
+		"20260101t000000Z", "2026-01-01T00:0Z", "00000101T000000Z", "20260100T000000Z", "20261301T000000Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		got, ok := parseDate(v)
+		want, wantOK := dateByTimeParse(v)
+		if ok != wantOK || !got.Equal(want) {
+			t.Fatalf("parseDate(%q) = %v, %v; time.Parse and Format give %v, %v", v, got, ok, want, wantOK)
+		}
+	})
+}

@@ -74,13 +74,12 @@ func Verify(req *http.Request, lookup func(ak string) (sk string, ok bool), now 
 	if err != nil {
 		return "", err
 	}
-	cr := prefix + hash
-	want := signature(sk, stringToSign(date, cr))
-	if !hmac.Equal([]byte(want), []byte(a.Signature)) {
+	want, crHash := signatureOf(sk, date, prefix, hash)
+	if !hmac.Equal(want[:], []byte(a.Signature)) {
 		// The canonical request hash is what the client signed under the
 		// date; it lets a client compare notes without revealing anything
 		// keyed by the SK.
-		return "", fmt.Errorf("%w: access key %q, canonical request sha256 %s", ErrSignatureMismatch, a.AccessKey, hashHex([]byte(cr)))
+		return "", fmt.Errorf("%w: access key %q, canonical request sha256 %s", ErrSignatureMismatch, a.AccessKey, crHash[:])
 	}
 	return a.AccessKey, nil
 }
@@ -98,10 +97,8 @@ func checkDate(req *http.Request, now time.Time) (string, error) {
 		return "", fmt.Errorf("%w: %d %s headers", ErrMalformed, len(vals), DateHeader)
 	}
 	v := vals[0]
-	t, err := time.Parse(DateFormat, v)
-	// time.Parse tolerates some variations (one-digit hours); the string to
-	// sign uses the header verbatim, so insist on the canonical spelling.
-	if err != nil || t.Format(DateFormat) != v {
+	t, ok := parseDate(v)
+	if !ok {
 		return "", fmt.Errorf("%w: %s is not in %s format", ErrMalformed, DateHeader, DateFormat)
 	}
 	if skew := now.Sub(t); skew > MaxClockSkew || skew < -MaxClockSkew {
@@ -109,6 +106,38 @@ func checkDate(req *http.Request, now time.Time) (string, error) {
 			skew.Abs().Truncate(time.Second), now.UTC().Format(DateFormat))
 	}
 	return v, nil
+}
+
+// parseDate reads a date in DateFormat exactly as the SDK writes it: the string to sign uses
+// the header verbatim, so only the canonical spelling is taken (time.Parse would also take
+// one-digit hours, say). It is what time.Parse followed by a check that Format gives the
+// value back would accept, without either's cost on every signed request.
+func parseDate(v string) (time.Time, bool) {
+	if len(v) != len(DateFormat) || v[8] != 'T' || v[15] != 'Z' {
+		return time.Time{}, false
+	}
+	num := func(from, to int) int {
+		n := 0
+		for i := from; i < to; i++ {
+			c := v[i]
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	year, month, day := num(0, 4), num(4, 6), num(6, 8)
+	hour, minute, sec := num(9, 11), num(11, 13), num(13, 15)
+	if year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 ||
+		minute < 0 || minute > 59 || sec < 0 || sec > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC)
+	if t.Day() != day { // 31 April, 29 February of a common year: time.Date rolls over
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // verifyPayloadHash returns the payload hash Verify puts in the canonical request.

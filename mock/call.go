@@ -310,6 +310,18 @@ func (s *responseCapture) Write(b []byte) (int, error) {
 	return n, err
 }
 
+// WriteString is Write for a string: io.WriteString, which the answers use, would otherwise
+// copy each answer into a byte slice first.
+func (s *responseCapture) WriteString(str string) (int, error) {
+	if !s.wroteHeader {
+		s.WriteHeader(http.StatusOK)
+	}
+	_, _ = s.body.WriteString(str)
+	n, err := io.WriteString(s.ResponseWriter, str)
+	s.bytes += int64(n)
+	return n, err
+}
+
 // statusOr200 is the status sent, or the one net/http sends when the handler wrote nothing.
 func (s *responseCapture) statusOr200() int {
 	if s.wroteHeader {

@@ -160,9 +160,12 @@ func (e *MethodNotAllowedError) Is(target error) bool { return target == ErrMeth
 // must not change (a remembered route's are shared). It reports a
 // *MethodNotAllowedError or ErrNoRoute.
 func (c *Contract) FindRoute(r *http.Request) (*routers.Route, map[string]string, error) {
-	key := r.Method + " " + r.URL.EscapedPath() // what gorilla/mux matches (UseEncodedPath)
+	// The key is what gorilla/mux matches (UseEncodedPath), built on the stack: a lookup by
+	// string(key) does not copy it, so a remembered route costs no allocation.
+	var buf [256]byte
+	key := append(append(append(buf[:0], r.Method...), ' '), r.URL.EscapedPath()...)
 	c.matchedMu.RLock()
-	m, ok := c.matched[key]
+	m, ok := c.matched[string(key)]
 	c.matchedMu.RUnlock()
 	if ok {
 		return m.route, m.params, nil
@@ -174,7 +177,7 @@ func (c *Contract) FindRoute(r *http.Request) (*routers.Route, map[string]string
 			if c.matched == nil || len(c.matched) >= maxMatched {
 				c.matched = make(map[string]routeMatch)
 			}
-			c.matched[key] = routeMatch{route, maps.Clone(params)}
+			c.matched[string(key)] = routeMatch{route, maps.Clone(params)}
 			c.matchedMu.Unlock()
 			return route, params, nil
 		}

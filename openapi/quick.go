@@ -58,7 +58,11 @@ func compileQuickAt(s *openapi3.Schema, depth int) quick {
 	}
 	switch typ {
 	case openapi3.TypeString:
-		return compileQuickString(s)
+		check := compileQuickString(s)
+		if check == nil {
+			return nil
+		}
+		return func(v any) bool { str, ok := v.(string); return ok && check(str) }
 	case openapi3.TypeObject:
 		return compileQuickObject(s, depth)
 	case openapi3.TypeArray:
@@ -82,7 +86,9 @@ func onlyKeywords(s *openapi3.Schema, handled map[string]bool) bool {
 	return true
 }
 
-func compileQuickString(s *openapi3.Schema) quick {
+// compileQuickString returns the quick check of a string schema, taking the string itself:
+// a parameter or a header is checked without making an interface value of it.
+func compileQuickString(s *openapi3.Schema) func(string) bool {
 	var re *regexp.Regexp
 	if s.Pattern != "" {
 		// kin-openapi rewrites \uXXXX escapes before compiling; such patterns are left to it.
@@ -103,11 +109,7 @@ func compileQuickString(s *openapi3.Schema) quick {
 		enum = append(enum, str)
 	}
 	minLen, maxLen := s.MinLength, s.MaxLength
-	return func(v any) bool {
-		str, ok := v.(string)
-		if !ok {
-			return false
-		}
+	return func(str string) bool {
 		if len(enum) > 0 && !containsString(enum, str) {
 			return false
 		}
@@ -216,7 +218,7 @@ func compileQuickArray(s *openapi3.Schema, depth int) quick {
 // quickParam is a parameter whose value, as kin-openapi decodes it, is its raw text.
 type quickParam struct {
 	name  string
-	check quick
+	check func(string) bool
 }
 
 // quickChecks holds, per operation, the quick checks compiled when the contract is parsed.
@@ -227,8 +229,10 @@ type quickChecks struct {
 	path map[*openapi3.Operation][]quickParam
 	// restless marks operations without other parameters or a body: nothing for CheckRest.
 	restless map[*openapi3.Operation]bool
-	// schemas holds the quick check of each response header and JSON body schema.
+	// schemas holds the quick check of each response's JSON body schema, headers those of
+	// response headers kin-openapi decodes to their raw text.
 	schemas map[*openapi3.Schema]quick
+	headers map[*openapi3.Schema]func(string) bool
 }
 
 func newQuickChecks(docs ...*openapi3.T) *quickChecks {
@@ -236,6 +240,7 @@ func newQuickChecks(docs ...*openapi3.T) *quickChecks {
 		path:     map[*openapi3.Operation][]quickParam{},
 		restless: map[*openapi3.Operation]bool{},
 		schemas:  map[*openapi3.Schema]quick{},
+		headers:  map[*openapi3.Schema]func(string) bool{},
 	}
 	for _, doc := range docs {
 		for _, item := range doc.Paths.Map() {
@@ -282,7 +287,9 @@ func (qc *quickChecks) addOperation(item *openapi3.PathItem, op *openapi3.Operat
 		}
 		for _, h := range ref.Value.Headers {
 			if h != nil && h.Value != nil && h.Value.Schema != nil && quickRawHeader(h.Value) {
-				qc.addSchema(h.Value.Schema.Value)
+				if check := quickRawString(h.Value.Schema.Value); check != nil {
+					qc.headers[h.Value.Schema.Value] = check
+				}
 			}
 		}
 		for _, mt := range ref.Value.Content {
@@ -302,14 +309,19 @@ func (qc *quickChecks) addSchema(s *openapi3.Schema) {
 
 // quickRawParam returns the quick check of a path parameter that kin-openapi decodes to its
 // raw text: style simple, a schema (not content), of type string.
-func quickRawParam(p *openapi3.Parameter) quick {
+func quickRawParam(p *openapi3.Parameter) func(string) bool {
 	if p.Content != nil || p.Schema == nil || (p.Style != "" && p.Style != openapi3.SerializationSimple) {
 		return nil
 	}
-	if !p.Schema.Value.Type.Is(openapi3.TypeString) {
+	return quickRawString(p.Schema.Value)
+}
+
+// quickRawString returns the quick check of a string schema, or nil.
+func quickRawString(s *openapi3.Schema) func(string) bool {
+	if s == nil || !s.Type.Is(openapi3.TypeString) || compileQuick(s) == nil {
 		return nil
 	}
-	return compileQuick(p.Schema.Value)
+	return compileQuickString(s)
 }
 
 // quickRawHeader reports whether kin-openapi decodes a response header to its first value's
@@ -354,7 +366,7 @@ func (qc *quickChecks) responseKept(response *openapi3.Response, schema *openapi
 		if ref.Value.Schema == nil {
 			continue // present without a schema: kin-openapi checks nothing
 		}
-		check := qc.schemas[ref.Value.Schema.Value]
+		check := qc.headers[ref.Value.Schema.Value]
 		if check == nil || !quickRawHeader(ref.Value) || len(values) == 0 || !check(values[0]) {
 			return false
 		}

@@ -117,7 +117,7 @@ func TestQuickChecksCoverTheBackup(t *testing.T) {
 	if c.quick.schemas[ok.Content.Get("application/json").Schema.Value] == nil {
 		t.Error("the answer's body has no quick check")
 	}
-	if c.quick.schemas[ok.Headers["X-Request-Id"].Value.Schema.Value] == nil {
+	if c.quick.headers[ok.Headers["X-Request-Id"].Value.Schema.Value] == nil {
 		t.Error("the answer's X-Request-Id has no quick check")
 	}
 }

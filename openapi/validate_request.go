@@ -161,6 +161,9 @@ func TooLarge(limit int64) *apierror.Error {
 }
 
 func isJSON(contentType string) bool {
+	if contentType == "application/json" { // nearly always; ParseMediaType allocates
+		return true
+	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }

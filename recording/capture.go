@@ -23,6 +23,15 @@ func (c *Capture) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// WriteString is Write for a string, without copying it into a byte slice first.
+func (c *Capture) WriteString(s string) (int, error) {
+	c.Total += len(s)
+	if room := c.Limit - c.Buf.Len(); room > 0 {
+		c.Buf.WriteString(s[:min(room, len(s))])
+	}
+	return len(s), nil
+}
+
 // Overflowed reports whether more was written than the bound keeps.
 func (c *Capture) Overflowed() bool { return c.Total > c.Limit }
 

@@ -48,14 +48,19 @@ func redactAuthorization(v string) string {
 	if !ok {
 		return Redacted
 	}
-	var kept []string
+	var b strings.Builder
+	b.Grow(len(v) + len(Redacted))
+	b.WriteString(scheme)
+	b.WriteByte(' ')
 	for p := range strings.SplitSeq(params, ",") {
 		p = strings.TrimSpace(p)
 		if strings.HasPrefix(p, "Access=") || strings.HasPrefix(p, "SignedHeaders=") {
-			kept = append(kept, p)
+			b.WriteString(p)
+			b.WriteString(", ")
 		}
 	}
-	return scheme + " " + strings.Join(append(kept, "Signature="+Redacted), ", ")
+	b.WriteString("Signature=" + Redacted)
+	return b.String()
 }
 
 // Body returns a JSON body with every secret member's value redacted, cut to MaxBodyBytes. A
