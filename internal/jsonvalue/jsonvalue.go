@@ -309,6 +309,21 @@ func (d *decoder) rawKey() ([]byte, error) {
 func (d *decoder) string() (string, error) {
 	d.pos++ // "
 	start := d.pos
+	// A short ASCII string without escapes (a key, a state, an id: most of a record) is read
+	// in one loop; setting up the searches below would cost more than it.
+	for i := start; i < len(d.data) && i-start < shortString; i++ {
+		c := d.data[i]
+		if c == '"' {
+			d.pos = i + 1
+			if d.discard {
+				return "", nil
+			}
+			return string(d.data[start:i]), nil
+		}
+		if c < 0x20 || c == '\\' || c >= utf8.RuneSelf {
+			break
+		}
+	}
 	end := bytes.IndexByte(d.data[start:], '"')
 	if end < 0 {
 		end = len(d.data) - start
@@ -342,6 +357,9 @@ func (d *decoder) string() (string, error) {
 	}
 	return string(raw), nil
 }
+
+// shortString is how many bytes string reads one by one before it searches.
+const shortString = 32
 
 // indexControl returns the index of the first byte below 0x20 in b, or -1. It tests eight
 // bytes at a time: x - 0x20 in every byte borrows, and so sets the byte's top bit where x's

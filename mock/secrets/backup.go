@@ -82,17 +82,33 @@ func recordState(raw []byte) (state string, scheduledDeleteTime int64, err error
 // appendBackup appends the JSON of backup{backupFormat, project, secret} to b, where secret
 // is the secret's JSON as stored: the bytes json.Marshal would write for the whole backup.
 func appendBackup(b []byte, project string, secret []byte) ([]byte, error) {
-	quoted, err := json.Marshal(project)
-	if err != nil {
-		return nil, fmt.Errorf("encode backup: %w", err)
-	}
 	b = append(b, `{"format":`...)
 	b = strconv.AppendInt(b, backupFormat, 10)
 	b = append(b, `,"project_id":`...)
-	b = append(b, quoted...)
+	if plainASCII(project) { // a hexadecimal project ID: what json.Marshal writes, quoted
+		b = append(append(append(b, '"'), project...), '"')
+	} else {
+		quoted, err := json.Marshal(project)
+		if err != nil {
+			return nil, fmt.Errorf("encode backup: %w", err)
+		}
+		b = append(b, quoted...)
+	}
 	b = append(b, `,"secret":`...)
 	b = append(b, secret...)
 	return append(b, '}'), nil
+}
+
+// plainASCII reports whether json.Marshal writes s quoted and otherwise unchanged: letters,
+// digits, '-' and '_' only.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // Restore recreates a secret, with all its versions, values and stages, from a blob made in

@@ -26,6 +26,7 @@ func TestAppendBackupIsMarshal(t *testing.T) {
 			},
 		}},
 		{"a project that needs escaping", "a\"b\\c\u2028", Secret{Name: "n"}},
+		{"a project JSON escapes for HTML", "<a&b>", Secret{Name: "n"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
