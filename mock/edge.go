@@ -55,6 +55,8 @@ func (s *Server) apiError(w http.ResponseWriter, err error) *apierror.Error {
 
 // operation is what the pipeline needs of one operation, worked out once at start.
 type operation struct {
+	// key names it as the contract writes it: "METHOD /path".
+	key string
 	// handler is the generated one: the pipeline has routed the request already, so it only
 	// binds parameters, decodes the body and calls the domain, never routes again.
 	handler http.Handler
@@ -64,15 +66,16 @@ type operation struct {
 	aliases []string
 }
 
-// contractOperations returns every operation of the contract by "METHOD /path", as it writes them.
-func (s *Server) contractOperations() map[string]operation {
+// contractOperations returns every operation of the contract, by the spec's operation that
+// routing finds.
+func (s *Server) contractOperations() map[*openapi3.Operation]operation {
 	handlers := s.operationHandlers()
-	ops := map[string]operation{}
+	ops := map[*openapi3.Operation]operation{}
 	for _, doc := range []*openapi3.T{s.contract.CSMS, s.contract.IAM} {
 		for path, item := range doc.Paths.Map() {
 			for method, op := range item.Operations() {
 				key := method + " " + path
-				o := operation{handler: handlers[key]}
+				o := operation{key: key, handler: handlers[key]}
 				o.action, _ = op.Extensions["x-iam-action"].(string)
 				if list, ok := op.Extensions["x-iam-action-aliases"].([]any); ok {
 					for _, a := range list {
@@ -81,7 +84,7 @@ func (s *Server) contractOperations() map[string]operation {
 						}
 					}
 				}
-				ops[key] = o
+				ops[op] = o
 			}
 		}
 	}

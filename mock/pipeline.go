@@ -54,7 +54,7 @@ func (s *Server) route(c *call) error {
 		c.allow = allow
 		return breach(err)
 	}
-	c.req = &matched{Request: q, operation: s.operations[q.Route.Method+" "+q.Route.Path]}
+	c.req = &matched{Request: q, operation: s.operations[q.Route.Operation]}
 	// The generated handlers read path parameters as a ServeMux gives them: unescaped.
 	for name, v := range q.Params {
 		if u, err := url.PathUnescape(v); err == nil {

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/csmskit/csmskit/mock/auth"
 	"github.com/csmskit/csmskit/mock/blob"
 	"github.com/csmskit/csmskit/mock/fault"
@@ -33,7 +35,7 @@ type Server struct {
 	cfg      Config
 	contract *openapi.Contract
 	// operations are the contract's operations with their handlers and IAM actions.
-	operations map[string]operation
+	operations map[*openapi3.Operation]operation
 	admin      http.Handler
 	store      store.Store
 	service    *secrets.Service

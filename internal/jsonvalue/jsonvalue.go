@@ -47,40 +47,37 @@ func Decode(data []byte) (any, error) {
 	return v, nil
 }
 
-// DecodeMembers checks that data holds exactly one JSON object, as Decode would, and returns
-// only the named members of it. The others are checked but not built: nothing is allocated
-// for them, which for a record holding large values is most of the work Decode would do.
-func DecodeMembers(data []byte, names ...string) (map[string]any, error) {
-	d := decoder{data: data}
+// RawMembers checks that data holds exactly one JSON object, as Decode would, and sets
+// raw[i] to the JSON text of its member names[i] (the last one, if the name repeats, as in
+// encoding/json), or to nil when it has none. Nothing is built or copied: the slices point
+// into data, and every value was checked, so each decodes with Decode. For a record holding
+// large values this is a small part of the work Decode would do. raw must be as long as
+// names.
+func RawMembers(data []byte, names []string, raw [][]byte) error {
+	clear(raw)
+	d := decoder{data: data, discard: true, rawNames: names, raw: raw}
 	d.skipSpace()
 	if d.pos >= len(d.data) || d.data[d.pos] != '{' {
-		return nil, d.fail("want a JSON object")
+		return d.fail("want a JSON object")
 	}
-	d.discard = true
-	if _, err := d.object(1, func(key []byte) bool {
-		for _, n := range names {
-			if string(key) == n {
-				return true
-			}
-		}
-		return false
-	}); err != nil {
-		return nil, err
+	if _, err := d.object(1); err != nil {
+		return err
 	}
 	d.skipSpace()
 	if d.pos != len(d.data) {
-		return nil, d.fail("more data after the JSON value")
+		return d.fail("more data after the JSON value")
 	}
-	return d.kept, nil
+	return nil
 }
 
 type decoder struct {
 	data []byte
 	pos  int
-	// discard checks values without building them (DecodeMembers); kept collects the
-	// members DecodeMembers wants.
-	discard bool
-	kept    map[string]any
+	// discard checks values without building them (RawMembers); rawNames are the top-level
+	// members RawMembers wants, raw where their text goes.
+	discard  bool
+	rawNames []string
+	raw      [][]byte
 }
 
 func (d *decoder) fail(msg string) error { return &SyntaxError{Offset: d.pos, msg: msg} }
@@ -102,7 +99,7 @@ func (d *decoder) value(depth int) (any, error) {
 	}
 	switch c := d.data[d.pos]; {
 	case c == '{':
-		return d.object(depth+1, nil)
+		return d.object(depth + 1)
 	case c == '[':
 		return d.array(depth + 1)
 	case c == '"':
@@ -128,9 +125,9 @@ func (d *decoder) literal(word string) error {
 	return nil
 }
 
-// object reads an object; keep, when set (DecodeMembers' top level), names the members to
-// build while the rest are only checked.
-func (d *decoder) object(depth int, keep func(key []byte) bool) (any, error) {
+// object reads an object. At the top level of RawMembers (depth 1) it notes where the wanted
+// members' values lie.
+func (d *decoder) object(depth int) (any, error) {
 	if depth > MaxDepth {
 		return nil, d.fail("exceeded the maximum nesting depth")
 	}
@@ -148,17 +145,21 @@ func (d *decoder) object(depth int, keep func(key []byte) bool) (any, error) {
 		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
 			return nil, d.fail("want a string for an object key")
 		}
-		discard := d.discard
 		var key string
-		build := false
-		if discard {
-			// Only compared, and built only when kept.
+		wanted := -1
+		if d.discard {
+			// Only compared: no string is built for it.
 			raw, err := d.rawKey()
 			if err != nil {
 				return nil, err
 			}
-			if build = keep != nil && keep(raw); build {
-				key = string(raw)
+			if depth == 1 {
+				for i, n := range d.rawNames {
+					if n == string(raw) {
+						wanted = i
+						break
+					}
+				}
 			}
 		} else {
 			var err error
@@ -166,24 +167,20 @@ func (d *decoder) object(depth int, keep func(key []byte) bool) (any, error) {
 				return nil, err
 			}
 		}
-		d.discard = discard && !build
 		d.skipSpace()
 		if d.pos >= len(d.data) || d.data[d.pos] != ':' {
 			return nil, d.fail("want ':' after an object key")
 		}
 		d.pos++
 		d.skipSpace()
+		start := d.pos
 		v, err := d.value(depth)
-		d.discard = discard
 		if err != nil {
 			return nil, err
 		}
 		switch {
-		case build:
-			if d.kept == nil {
-				d.kept = map[string]any{}
-			}
-			d.kept[key] = v // a repeated key keeps its last value, as in encoding/json
+		case wanted >= 0:
+			d.raw[wanted] = d.data[start:d.pos]
 		case obj != nil:
 			obj[key] = v
 		}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -129,36 +128,38 @@ func FuzzDecodeMatchesEncodingJSON(f *testing.F) {
 	})
 }
 
-// checkMembers holds DecodeMembers to Decode: the same documents accepted (objects only),
-// and each named member equal to Decode's.
+// checkMembers holds RawMembers to Decode: the same documents accepted (objects only), and
+// each named member's text decoding to Decode's member.
 func checkMembers(t *testing.T, data []byte, decoded any, decodeErr error) {
 	t.Helper()
 	names := []string{"a", "state", "secret_blob", ""}
-	members, err := DecodeMembers(data, names...)
+	raw := make([][]byte, len(names))
+	err := RawMembers(data, names, raw)
 	obj, isObject := decoded.(map[string]any)
 	switch {
 	case decodeErr == nil && isObject && err != nil:
-		t.Fatalf("DecodeMembers refuses an object Decode accepts: %q: %v", data, err)
+		t.Fatalf("RawMembers refuses an object Decode accepts: %q: %v", data, err)
 	case (decodeErr != nil || !isObject) && err == nil:
-		t.Fatalf("DecodeMembers accepts what is not an object Decode accepts: %q", data)
+		t.Fatalf("RawMembers accepts what is not an object Decode accepts: %q", data)
 	case err != nil:
 		return
 	}
-	for _, n := range names {
+	for i, n := range names {
 		want, ok := obj[n]
-		got, gotOK := members[n]
-		if ok != gotOK || !reflect.DeepEqual(got, want) {
-			t.Fatalf("member %q of %q: DecodeMembers %#v (%v), Decode %#v (%v)", n, data, got, gotOK, want, ok)
+		if (raw[i] != nil) != ok {
+			t.Fatalf("member %q of %q: RawMembers %q, Decode %#v (%v)", n, data, raw[i], want, ok)
 		}
-	}
-	for k := range members {
-		if !slices.Contains(names, k) {
-			t.Fatalf("DecodeMembers returned the unnamed member %q", k)
+		if !ok {
+			continue
+		}
+		got, err := Decode(raw[i])
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("member %q of %q: RawMembers %q decodes to %#v (%v), Decode %#v", n, data, raw[i], got, err, want)
 		}
 	}
 }
 
-func TestDecodeMembers(t *testing.T) {
+func TestRawMembers(t *testing.T) {
 	record := `{"id":"x","state":"PENDING_DELETE","versions":[{"value":{"string":"big\nvalue"}},[1,2.5e3,true,null]],"scheduled_delete_time":1764245678000,"state":"ENABLED"}`
 	tests := []struct {
 		name    string
@@ -167,7 +168,7 @@ func TestDecodeMembers(t *testing.T) {
 		wantErr string
 	}{
 		{"a record", record, map[string]any{"state": "ENABLED", "scheduled_delete_time": json.Number("1764245678000")}, ""},
-		{"no named member", `{"id":"x"}`, nil, ""},
+		{"no named member", `{"id":"x"}`, map[string]any{}, ""},
 		{"a nested object is built whole", `{"state":{"a":[1]}}`, map[string]any{"state": map[string]any{"a": []any{json.Number("1")}}}, ""},
 		{"an array", `["state"]`, nil, "object"},
 		{"a bad value in a skipped member", `{"id":"\x","state":"ENABLED"}`, nil, "escape"},
@@ -181,7 +182,20 @@ func TestDecodeMembers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := DecodeMembers([]byte(tt.in), "state", "scheduled_delete_time")
+			names := []string{"state", "scheduled_delete_time"}
+			raw := make([][]byte, len(names))
+			err := RawMembers([]byte(tt.in), names, raw)
+			var got map[string]any
+			if err == nil {
+				got = map[string]any{}
+				for i, r := range raw {
+					if r != nil {
+						if got[names[i]], err = Decode(r); err != nil {
+							t.Fatalf("member %s: %q: %v", names[i], r, err)
+						}
+					}
+				}
+			}
 			checkOutcome(t, got, err, tt.want, tt.wantErr)
 		})
 	}

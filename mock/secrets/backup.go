@@ -65,19 +65,24 @@ func (s *Service) Backup(project, name string) (string, error) {
 // that the whole record is one JSON object. jsonvalue does this in one pass without building
 // the other members; encoding/json scans a record twice (validating, then skipping the members
 // it does not want), a large part of a large backup's cost (BENCHMARKS.md).
-func recordState(raw []byte) (state string, scheduledDeleteTime int64, err error) {
-	rec, err := jsonvalue.DecodeMembers(raw, "state", "scheduled_delete_time")
-	if err != nil {
+func recordState(rec []byte) (state string, scheduledDeleteTime int64, err error) {
+	var raw [2][]byte
+	if err := jsonvalue.RawMembers(rec, recordMembers, raw[:]); err != nil {
 		return "", 0, err
 	}
-	state, _ = rec["state"].(string)
-	if n, ok := rec["scheduled_delete_time"].(json.Number); ok {
-		if scheduledDeleteTime, err = n.Int64(); err != nil {
+	if v, err := jsonvalue.Decode(raw[0]); err == nil {
+		state, _ = v.(string)
+	}
+	if n := raw[1]; len(n) > 0 && (n[0] == '-' || '0' <= n[0] && n[0] <= '9') { // a number
+		if scheduledDeleteTime, err = strconv.ParseInt(string(n), 10, 64); err != nil {
 			return "", 0, fmt.Errorf("scheduled_delete_time: %w", err)
 		}
 	}
 	return state, scheduledDeleteTime, nil
 }
+
+// recordMembers are the members recordState reads.
+var recordMembers = []string{"state", "scheduled_delete_time"}
 
 // appendBackup appends the JSON of backup{backupFormat, project, secret} to b, where secret
 // is the secret's JSON as stored: the bytes json.Marshal would write for the whole backup.
