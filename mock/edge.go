@@ -64,6 +64,9 @@ type operation struct {
 	// of it that the vendor still honours.
 	action  string
 	aliases []string
+	// byCaller marks IAM's operations, whose handlers answer by who asks: the principal
+	// goes into their request's context. The secrets API's take everything from the path.
+	byCaller bool
 }
 
 // contractOperations returns every operation of the contract, by the spec's operation that
@@ -75,7 +78,7 @@ func (s *Server) contractOperations() map[*openapi3.Operation]operation {
 		for path, item := range doc.Paths.Map() {
 			for method, op := range item.Operations() {
 				key := method + " " + path
-				o := operation{key: key, handler: handlers[key]}
+				o := operation{key: key, handler: handlers[key], byCaller: doc == s.contract.IAM}
 				o.action, _ = op.Extensions["x-iam-action"].(string)
 				if list, ok := op.Extensions["x-iam-action-aliases"].([]any); ok {
 					for _, a := range list {

@@ -104,11 +104,13 @@ func (s *Server) authenticate(c *call) error {
 	}
 	c.principal = p
 	c.authenticated = true
-	// Handlers of operations on the account rather than a project (IAM's lookups) answer
-	// by who asks. The matched request becomes this one too, so the body read later is the
-	// handler's.
-	c.r = c.r.WithContext(auth.NewContext(c.r.Context(), p))
-	c.req.HTTP = c.r
+	if c.req.byCaller {
+		// Handlers of operations on the account rather than a project (IAM's lookups)
+		// answer by who asks. The matched request becomes this one too, so the body read
+		// later is the handler's.
+		c.r = c.r.WithContext(auth.NewContext(c.r.Context(), p))
+		c.req.HTTP = c.r
+	}
 	return nil
 }
 

@@ -1,11 +1,14 @@
 package openapi
 
 import (
+	"bytes"
 	"net/http"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
@@ -89,39 +92,82 @@ func onlyKeywords(s *openapi3.Schema, handled map[string]bool) bool {
 // compileQuickString returns the quick check of a string schema, taking the string itself:
 // a parameter or a header is checked without making an interface value of it.
 func compileQuickString(s *openapi3.Schema) func(string) bool {
-	var re *regexp.Regexp
+	c := newStringCheck(s)
+	if c == nil {
+		return nil
+	}
+	return c.str
+}
+
+// stringCheck holds what a string schema asks of a value.
+type stringCheck struct {
+	enum           []string
+	minLen, maxLen uint64
+	hasMax         bool
+	re             *regexp.Regexp
+}
+
+func newStringCheck(s *openapi3.Schema) *stringCheck {
+	c := &stringCheck{minLen: s.MinLength}
+	if s.MaxLength != nil {
+		c.maxLen, c.hasMax = *s.MaxLength, true
+	}
 	if s.Pattern != "" {
 		// kin-openapi rewrites \uXXXX escapes before compiling; such patterns are left to it.
 		if strings.Contains(s.Pattern, `\u`) {
 			return nil
 		}
 		var err error
-		if re, err = regexp.Compile(s.Pattern); err != nil {
+		if c.re, err = regexp.Compile(s.Pattern); err != nil {
 			return nil
 		}
 	}
-	var enum []string
 	for _, e := range s.Enum {
 		str, ok := e.(string)
 		if !ok {
 			return nil
 		}
-		enum = append(enum, str)
+		c.enum = append(c.enum, str)
 	}
-	minLen, maxLen := s.MinLength, s.MaxLength
-	return func(str string) bool {
-		if len(enum) > 0 && !containsString(enum, str) {
+	return c
+}
+
+func (c *stringCheck) str(s string) bool {
+	if len(c.enum) > 0 && !containsString(c.enum, s) {
+		return false
+	}
+	if c.lengthMayFail(len(s)) {
+		if n := stringLength(s); n < c.minLen || (c.hasMax && n > c.maxLen) {
 			return false
 		}
-		if (minLen != 0 && uint64(len(str)) < 4*minLen) || (maxLen != nil && uint64(len(str)) > *maxLen) {
-			// A character is 1 to 4 bytes, so only then can the count of characters fail.
-			n := stringLength(str)
-			if n < minLen || (maxLen != nil && n > *maxLen) {
-				return false
-			}
-		}
-		return re == nil || re.MatchString(str)
 	}
+	return c.re == nil || c.re.MatchString(s)
+}
+
+// bytes is str for the text of a JSON string without escapes, which is the string itself.
+func (c *stringCheck) bytes(b []byte) bool {
+	if len(c.enum) > 0 {
+		found := false
+		for _, e := range c.enum {
+			found = found || e == string(b)
+		}
+		if !found {
+			return false
+		}
+	}
+	if c.lengthMayFail(len(b)) {
+		// As stringLength counts: a character, or an invalid byte, is one.
+		if n := uint64(utf8.RuneCount(b)); n < c.minLen || (c.hasMax && n > c.maxLen) {
+			return false
+		}
+	}
+	return c.re == nil || c.re.Match(b)
+}
+
+// lengthMayFail reports whether a string of size bytes may have too few or too many
+// characters: a character is 1 to 4 bytes, so only then is counting them needed.
+func (c *stringCheck) lengthMayFail(size int) bool {
+	return (c.minLen != 0 && uint64(size) < 4*c.minLen) || (c.hasMax && uint64(size) > c.maxLen)
 }
 
 // stringLength counts a string's length as kin-openapi does for minLength and maxLength.
@@ -215,6 +261,64 @@ func compileQuickArray(s *openapi3.Schema, depth int) quick {
 	}
 }
 
+// rawObjectCheck is the quick check of an open object whose members are all strings (the
+// backup's answer), made on the JSON text itself: the members are found in place, and
+// nothing is built or copied.
+type rawObjectCheck struct {
+	names    []string
+	checks   []*stringCheck
+	required []bool
+}
+
+// maxRawMembers bounds the members a raw check reads, so that their places fit on the stack.
+const maxRawMembers = 8
+
+// compileRawObject returns the raw check of s, or nil unless s is an object with at most
+// maxRawMembers properties, each a string schema with a quick check, and no word on other
+// members (any is allowed then, unchecked).
+func compileRawObject(s *openapi3.Schema) *rawObjectCheck {
+	if compileQuick(s) == nil || !s.Type.Is(openapi3.TypeObject) || len(s.Properties) > maxRawMembers ||
+		s.AdditionalProperties.Has != nil || s.AdditionalProperties.Schema != nil {
+		return nil
+	}
+	rc := &rawObjectCheck{}
+	for name, ref := range s.Properties {
+		if !ref.Value.Type.Is(openapi3.TypeString) {
+			return nil
+		}
+		rc.names = append(rc.names, name)
+		rc.checks = append(rc.checks, newStringCheck(ref.Value))
+		rc.required = append(rc.required, slices.Contains(s.Required, name))
+	}
+	for _, name := range s.Required {
+		if _, ok := s.Properties[name]; !ok {
+			return nil // required without a schema: left to the other checks
+		}
+	}
+	return rc
+}
+
+// check reports whether body is certainly one JSON object that keeps the schema. A member
+// whose text holds an escape is not judged here.
+func (rc *rawObjectCheck) check(body []byte) bool {
+	var places [maxRawMembers][]byte
+	raw := places[:len(rc.names)]
+	if jsonvalue.RawMembers(body, rc.names, raw) != nil {
+		return false
+	}
+	for i, r := range raw {
+		switch {
+		case r == nil:
+			if rc.required[i] {
+				return false
+			}
+		case len(r) < 2 || r[0] != '"' || bytes.IndexByte(r, '\\') >= 0 || !rc.checks[i].bytes(r[1:len(r)-1]):
+			return false
+		}
+	}
+	return true
+}
+
 // quickParam is a parameter whose value, as kin-openapi decodes it, is its raw text.
 type quickParam struct {
 	name  string
@@ -229,9 +333,11 @@ type quickChecks struct {
 	path map[*openapi3.Operation][]quickParam
 	// restless marks operations without other parameters or a body: nothing for CheckRest.
 	restless map[*openapi3.Operation]bool
-	// schemas holds the quick check of each response's JSON body schema, headers those of
-	// response headers kin-openapi decodes to their raw text.
+	// schemas holds the quick check of each response's JSON body schema, raw those that can
+	// be made on the body's text, headers those of response headers kin-openapi decodes to
+	// their raw text.
 	schemas map[*openapi3.Schema]quick
+	raw     map[*openapi3.Schema]*rawObjectCheck
 	headers map[*openapi3.Schema]func(string) bool
 }
 
@@ -240,6 +346,7 @@ func newQuickChecks(docs ...*openapi3.T) *quickChecks {
 		path:     map[*openapi3.Operation][]quickParam{},
 		restless: map[*openapi3.Operation]bool{},
 		schemas:  map[*openapi3.Schema]quick{},
+		raw:      map[*openapi3.Schema]*rawObjectCheck{},
 		headers:  map[*openapi3.Schema]func(string) bool{},
 	}
 	for _, doc := range docs {
@@ -305,6 +412,9 @@ func (qc *quickChecks) addSchema(s *openapi3.Schema) {
 		return
 	}
 	qc.schemas[s] = compileQuick(s) // nil records "no quick check"
+	if rc := compileRawObject(s); rc != nil {
+		qc.raw[s] = rc
+	}
 }
 
 // quickRawParam returns the quick check of a path parameter that kin-openapi decodes to its
@@ -370,6 +480,9 @@ func (qc *quickChecks) responseKept(response *openapi3.Response, schema *openapi
 		if check == nil || !quickRawHeader(ref.Value) || len(values) == 0 || !check(values[0]) {
 			return false
 		}
+	}
+	if rc := qc.raw[schema]; rc != nil && rc.check(body) {
+		return true
 	}
 	check := qc.schemas[schema]
 	if check == nil {

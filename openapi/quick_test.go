@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -101,6 +102,42 @@ func TestQuickChecksAgreeWithVisitJSON(t *testing.T) {
 	t.Logf("%d schemas compiled, %d values accepted", compiled, accepted)
 }
 
+// The raw checks judge an answer's JSON text: they must accept only what VisitJSON accepts
+// of the decoded value, and accept it all when the text holds no escape.
+func TestRawChecksAgreeWithVisitJSON(t *testing.T) {
+	compiled, accepted := 0, 0
+	for _, cs := range contractSchemas(t) {
+		rc := compileRawObject(cs.schema)
+		if rc == nil {
+			continue
+		}
+		compiled++
+		for _, v := range quickValues(cs.schema, 0) {
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(v); err != nil {
+				t.Fatal(err)
+			}
+			text := bytes.TrimSpace(buf.Bytes())
+			kin := cs.schema.VisitJSON(v, openapi3.VisitAsResponse())
+			got := rc.check(text)
+			switch {
+			case got && kin != nil:
+				t.Errorf("%s: the raw check accepts %.200s, which VisitJSON refuses: %v", cs.name, text, kin)
+			case !got && kin == nil && !bytes.Contains(text, []byte(`\`)):
+				t.Errorf("%s: the raw check refuses %.200s, which VisitJSON accepts", cs.name, text)
+			case got:
+				accepted++
+			}
+		}
+	}
+	if compiled < 3 || accepted < 10 {
+		t.Fatalf("only %d raw checks compiled and %d values accepted: the test no longer covers them", compiled, accepted)
+	}
+	t.Logf("%d raw checks compiled, %d values accepted", compiled, accepted)
+}
+
 // TestQuickChecksCoverTheBackup makes sure the backup's request and answer take the fast path:
 // its path parameters, its X-Request-Id header and its body all have quick checks.
 func TestQuickChecksCoverTheBackup(t *testing.T) {
@@ -116,6 +153,9 @@ func TestQuickChecksCoverTheBackup(t *testing.T) {
 	ok := op.Responses.Status(200).Value
 	if c.quick.schemas[ok.Content.Get("application/json").Schema.Value] == nil {
 		t.Error("the answer's body has no quick check")
+	}
+	if c.quick.raw[ok.Content.Get("application/json").Schema.Value] == nil {
+		t.Error("the answer's body has no raw check")
 	}
 	if c.quick.headers[ok.Headers["X-Request-Id"].Value.Schema.Value] == nil {
 		t.Error("the answer's X-Request-Id has no quick check")
@@ -189,6 +229,31 @@ func TestQuickChecksCatchABrokenCheck(t *testing.T) {
 	}
 }
 
+// TestRawChecksCatchABrokenCheck: a raw check that forgets what is required, or a string's
+// bound, accepts answers VisitJSON refuses.
+func TestRawChecksCatchABrokenCheck(t *testing.T) {
+	c := MustLoad()
+	schema := c.CSMS.Components.Schemas["DownloadSecretBlobResponse"].Value
+	for name, forget := range map[string]func(*rawObjectCheck){
+		"required":  func(rc *rawObjectCheck) { clear(rc.required) },
+		"maxLength": func(rc *rawObjectCheck) { rc.checks[0] = &stringCheck{} },
+	} {
+		rc := compileRawObject(schema)
+		forget(rc)
+		caught := false
+		for _, text := range []string{`{}`, `{"other":"x"}`, `{"secret_blob":"` + strings.Repeat("a", 5242881) + `"}`} {
+			v, err := jsonvalue.Decode([]byte(text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			caught = caught || (rc.check([]byte(text)) && schema.VisitJSON(v, openapi3.VisitAsResponse()) != nil)
+		}
+		if !caught {
+			t.Errorf("a raw check without its %s agreed with VisitJSON on every answer", name)
+		}
+	}
+}
+
 // recorder is a testing.TB that counts failures instead of reporting them.
 type recorder struct {
 	testing.TB
@@ -213,12 +278,25 @@ func FuzzQuickMatchesVisitJSON(f *testing.F) {
 	for _, s := range []string{
 		`{"secret_blob":")CloudSecretManagementBackupV1.comeyJ"}`, `"db-password"`, `"a b"`, `{}`, `[]`,
 		`{"name":"n","secret_string":"v"}`, `{"tags":[{"key":"k","value":"v"}]}`, `"\ud83d\ude00"`,
-		`{"secret_blob":"x","extra":1}`, `"` + strings.Repeat("a", 65) + `"`, `true`, `null`, `1.5`,
+		`{"secret_blob":"x","extra":1}`, `{"secret_blob":"a\u0062"}`, `{"secret_blob":"x","secret_blob":5}`, `"` + strings.Repeat("a", 65) + `"`, `true`, `null`, `1.5`,
 	} {
 		f.Add([]byte(s))
 	}
+	var raws []*rawObjectCheck
+	var rawSchemas []quickSchema
+	for _, cs := range schemas {
+		if rc := compileRawObject(cs.schema); rc != nil {
+			raws = append(raws, rc)
+			rawSchemas = append(rawSchemas, cs)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		v, err := jsonvalue.Decode(data)
+		for i, rc := range raws {
+			if rc.check(data) && (err != nil || rawSchemas[i].schema.VisitJSON(v, openapi3.VisitAsResponse()) != nil) {
+				t.Fatalf("%s: the raw check accepts %q, which Decode (%v) or VisitJSON refuses", rawSchemas[i].name, data, err)
+			}
+		}
 		if err != nil {
 			return
 		}
