@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -35,6 +34,9 @@ func canonicalRequest(req *http.Request, signedHeaders []string, payloadHash str
 // every malformed request is refused before either happens.
 func canonicalPrefix(req *http.Request, signedHeaders []string) (string, error) {
 	var b strings.Builder
+	// Room for a request's canonical form with a few signed headers, so it is rarely
+	// grown as it is written.
+	b.Grow(256 + 2*(len(req.URL.RawPath)+len(req.URL.Path)) + len(req.URL.RawQuery))
 	method := req.Method
 	if method == "" {
 		method = http.MethodGet // net/http sends GET for an empty Method
@@ -153,7 +155,7 @@ func writeCanonicalHeaders(b *strings.Builder, req *http.Request, signedHeaders 
 			if h == "host" {
 				vals = []string{hostOf(req)}
 			} else {
-				vals = req.Header.Values(h)
+				vals = headerValues(req, h)
 				if len(vals) > 1 {
 					vals = slices.Sorted(slices.Values(vals)) // never reorder req.Header itself
 				}
@@ -185,22 +187,38 @@ func signature(sk, sts string) string {
 }
 
 // signatureOf is signature(sk, stringToSign(date, prefix+payloadHash)) in lower-case hex, and
-// the hex SHA-256 of that canonical request, written straight into the hashes: Verify runs it
-// on every signed request, so it builds neither the canonical request nor the string to sign.
+// the hex SHA-256 of that canonical request: Verify runs it on every signed request, so the
+// canonical request is built once, as bytes, and the string to sign on the stack.
 func signatureOf(sk, date, prefix, payloadHash string) (sig, crHash [2 * sha256.Size]byte) {
-	h := sha256.New()
-	_, _ = io.WriteString(h, prefix)
-	_, _ = io.WriteString(h, payloadHash)
-	var sum [sha256.Size]byte
-	hex.Encode(crHash[:], h.Sum(sum[:0]))
+	cr := make([]byte, 0, len(prefix)+len(payloadHash))
+	sum := sha256.Sum256(append(append(cr, prefix...), payloadHash...))
+	hex.Encode(crHash[:], sum[:])
+	var buf [128]byte
+	sts := append(append(append(append(buf[:0], Algorithm+"\n"...), date...), '\n'), crHash[:]...)
 	m := hmac.New(sha256.New, []byte(sk))
-	_, _ = io.WriteString(m, Algorithm+"\n")
-	_, _ = io.WriteString(m, date)
-	_, _ = m.Write([]byte{'\n'})
-	_, _ = m.Write(crHash[:])
+	m.Write(sts)
 	hex.Encode(sig[:], m.Sum(sum[:0]))
 	return sig, crHash
 }
+
+// headerValues is req.Header.Values(name) for a signed header's lower-case name, without
+// canonicalising the names the SDK signs on every request.
+func headerValues(req *http.Request, name string) []string {
+	if canonical, ok := signedHeaderNames[name]; ok {
+		return req.Header[canonical]
+	}
+	return req.Header.Values(name)
+}
+
+// signedHeaderNames are the canonical forms of the header names the SDKs sign.
+var signedHeaderNames = map[string]string{
+	"content-type": "Content-Type", "x-sdk-date": "X-Sdk-Date", "x-project-id": "X-Project-Id",
+	"x-sdk-content-sha256": "X-Sdk-Content-Sha256", "x-domain-id": "X-Domain-Id",
+	"content-length": "Content-Length", "x-auth-token": "X-Auth-Token",
+}
+
+// emptyHash is hashHex of an empty body, what every bodiless signed request hashes.
+var emptyHash = hashHex(nil)
 
 // hashHex is the lower-case hex SHA-256 of b.
 func hashHex(b []byte) string {
@@ -213,7 +231,13 @@ func hashHex(b []byte) string {
 // sub-delims and, unlike url.QueryEscape, it writes a space as %20.
 func writeEscaped(b *strings.Builder, s string) {
 	const hexUpper = "0123456789ABCDEF"
-	for i := 0; i < len(s); i++ {
+	// Most of a path needs no escape: that part is written in one piece.
+	plain := 0
+	for plain < len(s) && isUnreserved(s[plain]) {
+		plain++
+	}
+	b.WriteString(s[:plain])
+	for i := plain; i < len(s); i++ {
 		c := s[i]
 		if isUnreserved(c) {
 			b.WriteByte(c)

@@ -158,7 +158,10 @@ func verifyPayloadHash(req *http.Request) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("aksk: reading body: %w", err)
 	}
-	actual := hashHex(body)
+	actual := emptyHash
+	if len(body) > 0 {
+		actual = hashHex(body)
+	}
 	if present {
 		if !strings.EqualFold(claimed, actual) {
 			return "", fmt.Errorf("%w: body does not match %s", ErrSignatureMismatch, ContentSHA256Header)
@@ -208,5 +211,5 @@ func hasHeader(req *http.Request, h string) bool {
 	if h == "host" {
 		return hostOf(req) != ""
 	}
-	return len(req.Header.Values(h)) > 0
+	return len(headerValues(req, h)) > 0
 }

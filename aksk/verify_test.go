@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"net/url"
 	"slices"
 	"strings"
@@ -285,6 +286,16 @@ func BenchmarkVerify(b *testing.B) {
 	for b.Loop() {
 		if _, err := Verify(req, lookupTest, now); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// headerValues looks the signed names up by a table of their canonical forms; each must be
+// what net/http's canonicalisation gives.
+func TestSignedHeaderNamesAreCanonical(t *testing.T) {
+	for lower, canonical := range signedHeaderNames {
+		if got := textproto.CanonicalMIMEHeaderKey(lower); got != canonical || strings.ToLower(canonical) != lower {
+			t.Errorf("%q: table %q, canonical %q", lower, canonical, got)
 		}
 	}
 }
