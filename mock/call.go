@@ -106,8 +106,9 @@ func (s *Server) finish(c *call) {
 	if !c.admin {
 		s.checkResponse(c)
 	}
-	s.journal(c)
-	s.accessLog(c)
+	end := time.Now()
+	s.journal(c, end)
+	s.accessLog(c, end)
 	if v == http.ErrAbortHandler {
 		panic(v)
 	}
@@ -152,12 +153,12 @@ func (s *Server) checkResponse(c *call) {
 	}
 }
 
-func (s *Server) journal(c *call) {
+func (s *Server) journal(c *call, end time.Time) {
 	status := c.w.statusOr200()
 	entry := recording.Entry{
 		Time: c.at.UTC(), RequestID: c.id, Method: c.arrived.Method, Path: c.arrived.URL.Path,
 		Query: c.arrived.URL.RawQuery, Operation: c.operation(), Headers: c.headers, Status: status,
-		DurationMS: float64(time.Since(c.start).Microseconds()) / 1000, Fault: c.fault,
+		DurationMS: float64(end.Sub(c.start).Microseconds()) / 1000, Fault: c.fault,
 	}
 	if c.authenticated {
 		entry.Principal = c.principal.Name
@@ -174,7 +175,7 @@ func (s *Server) journal(c *call) {
 // accessLog writes one structured line per request: never headers, bodies or credentials.
 // The record goes straight to the handler: Logger.LogAttrs would also record the caller's
 // program counter, which the mock's handlers never print, at a cost on every request.
-func (s *Server) accessLog(c *call) {
+func (s *Server) accessLog(c *call, end time.Time) {
 	status := c.w.statusOr200()
 	level := slog.LevelInfo
 	if status >= 500 {
@@ -185,14 +186,14 @@ func (s *Server) accessLog(c *call) {
 	if !h.Enabled(ctx, level) {
 		return
 	}
-	rec := slog.NewRecord(time.Now(), level, "request", 0)
+	rec := slog.NewRecord(end, level, "request", 0)
 	rec.AddAttrs(
 		slog.String("request_id", c.id),
 		slog.String("method", c.arrived.Method),
 		slog.String("path", c.arrived.URL.Path),
 		slog.Int("status", status),
 		slog.Int64("bytes", c.w.bytes),
-		slog.Duration("duration", time.Since(c.start)),
+		slog.Duration("duration", end.Sub(c.start)),
 	)
 	if op := c.operation(); op != "" {
 		rec.AddAttrs(slog.String("operation", op))

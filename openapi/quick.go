@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -339,6 +340,19 @@ type quickChecks struct {
 	schemas map[*openapi3.Schema]quick
 	raw     map[*openapi3.Schema]*rawObjectCheck
 	headers map[*openapi3.Schema]func(string) bool
+	// json holds each operation's responses documented by status code with an
+	// application/json body, as checkResponse would find them for that exact content type.
+	json map[responseKey]jsonResponse
+}
+
+type responseKey struct {
+	op     *openapi3.Operation
+	status int
+}
+
+type jsonResponse struct {
+	response *openapi3.Response
+	schema   *openapi3.Schema
 }
 
 func newQuickChecks(docs ...*openapi3.T) *quickChecks {
@@ -348,6 +362,7 @@ func newQuickChecks(docs ...*openapi3.T) *quickChecks {
 		schemas:  map[*openapi3.Schema]quick{},
 		raw:      map[*openapi3.Schema]*rawObjectCheck{},
 		headers:  map[*openapi3.Schema]func(string) bool{},
+		json:     map[responseKey]jsonResponse{},
 	}
 	for _, doc := range docs {
 		for _, item := range doc.Paths.Map() {
@@ -388,9 +403,14 @@ func (qc *quickChecks) addOperation(item *openapi3.PathItem, op *openapi3.Operat
 		qc.path[op] = path
 	}
 	qc.restless[op] = !rest && op.RequestBody == nil
-	for _, ref := range op.Responses.Map() {
+	for status, ref := range op.Responses.Map() {
 		if ref == nil || ref.Value == nil {
 			continue
+		}
+		if code, err := strconv.Atoi(status); err == nil {
+			if mt := ref.Value.Content["application/json"]; mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
+				qc.json[responseKey{op, code}] = jsonResponse{ref.Value, mt.Schema.Value}
+			}
 		}
 		for _, h := range ref.Value.Headers {
 			if h != nil && h.Value != nil && h.Value.Schema != nil && quickRawHeader(h.Value) {
@@ -490,6 +510,21 @@ func (qc *quickChecks) responseKept(response *openapi3.Response, schema *openapi
 	}
 	value, err := jsonvalue.Decode(body)
 	return err == nil && check(value)
+}
+
+// jsonAnswer returns the documented response and body schema of an answer sent as exactly
+// application/json with a documented status: what jsonSchemaOf would find, without looking
+// it up again.
+func (qc *quickChecks) jsonAnswer(op *openapi3.Operation, method string, status int, header http.Header) (jsonResponse, bool) {
+	if method == http.MethodHead || header.Get("Content-Type") != "application/json" {
+		return jsonResponse{}, false
+	}
+	switch status { // never checked by kin-openapi
+	case http.StatusNotModified, http.StatusPermanentRedirect, http.StatusTemporaryRedirect, http.StatusMovedPermanently:
+		return jsonResponse{}, false
+	}
+	jr, ok := qc.json[responseKey{op, status}]
+	return jr, ok
 }
 
 // responseOf returns the documented response for status, as ValidateResponse picks it.

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/csmskit/csmskit/internal/jsonvalue"
 )
@@ -400,4 +403,38 @@ func objectValues(s *openapi3.Schema, depth int) []any {
 	}
 	out = append(out, variant(func(m map[string]any) { m["zz-extra"] = "x" }), map[string]any{})
 	return out
+}
+
+// jsonAnswer finds, for an answer sent as application/json, what jsonSchemaOf and responseOf
+// find: the same response and schema, or nothing.
+func TestJSONAnswerFindsWhatJSONSchemaOfFinds(t *testing.T) {
+	c := MustLoad()
+	header := http.Header{"Content-Type": {"application/json"}}
+	checked := 0
+	for _, doc := range []*openapi3.T{c.CSMS, c.IAM} {
+		for path, item := range doc.Paths.Map() {
+			for method, op := range item.Operations() {
+				route := &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}
+				for _, status := range []int{200, 201, 204, 304, 400, 401, 403, 404, 418, 500, 502, 504} {
+					for _, m := range []string{method, http.MethodHead} {
+						req := httptest.NewRequest(m, "http://csms.test/", nil)
+						jr, ok := c.quick.jsonAnswer(op, m, status, header)
+						schema, isJSON := jsonSchemaOf(route, req, status, header)
+						wantOK := isJSON && schema != nil && schema.Value != nil
+						// It may find less (a default or 2XX response is left to the slow path),
+						// never something else.
+						if ok && (!wantOK || jr.schema != schema.Value || jr.response != responseOf(route, status)) {
+							t.Errorf("%s %s → %d: jsonAnswer %v, jsonSchemaOf %v", m, path, status, ok, wantOK)
+						}
+						if ok {
+							checked++
+						}
+					}
+				}
+			}
+		}
+	}
+	if checked < 50 {
+		t.Fatalf("only %d answers found: the test no longer covers jsonAnswer", checked)
+	}
 }
