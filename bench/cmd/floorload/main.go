@@ -150,11 +150,11 @@ func run() error {
 			target = akskTarget
 		}
 		bare, floor, mck := median(runs["bare"]), median(runs["floor"]), median(runs["mock"])
-		fmt.Fprintf(w, "\n- mock/floor throughput **%.2f** (rounds %s; target ≥ %.2f: %s); mock/bare %.2f; floor/bare %.2f\n",
+		fmt.Fprintf(w, "\n- mock/floor throughput **%.3f** (rounds %s; target ≥ %.2f: %s); mock/bare %.2f; floor/bare %.2f\n",
 			ratio, formatRatios(ratios), target, harness.Verdict(ratio >= target), mck.throughput/bare.throughput, floor.throughput/bare.throughput)
 		fmt.Fprintf(w, "- CPU per backup beyond the floor's: %s (mock %s, floor %s)\n\n", us(mck.serverCPU-floor.serverCPU), us(mck.serverCPU), us(floor.serverCPU))
 		if ratio < target {
-			missed = append(missed, fmt.Sprintf("%s mock/floor %.2f < %.2f", mode, ratio, target))
+			missed = append(missed, fmt.Sprintf("%s mock/floor %.3f < %.2f", mode, ratio, target))
 		}
 		if mode == "token" {
 			pf, pm, err := paced(ctx, servers, floor.throughput/2, o)
@@ -357,7 +357,7 @@ func medianOf(v []float64) float64 {
 func formatRatios(rs []float64) string {
 	parts := make([]string, len(rs))
 	for i, r := range rs {
-		parts[i] = fmt.Sprintf("%.2f", r)
+		parts[i] = fmt.Sprintf("%.3f", r) // three places: a median of 0.897 is not 0.90
 	}
 	return strings.Join(parts, ", ")
 }
