@@ -282,7 +282,7 @@ func (d *decoder) digits() int {
 }
 
 // rawKey reads an object key whose opening quote is at d.pos, checked as any string is, and
-// returns its text: a slice of the input when it holds no escape, so that a key DecodeMembers
+// returns its text: a slice of the input when it holds no escape, so that a key RawMembers
 // only compares costs no allocation.
 func (d *decoder) rawKey() ([]byte, error) {
 	start := d.pos
