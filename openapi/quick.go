@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -52,21 +51,17 @@ const maxQuickDepth = 16
 func compileQuick(s *openapi3.Schema) quick { return compileQuickAt(s, 0) }
 
 func compileQuickAt(s *openapi3.Schema, depth int) quick {
-	if s == nil || depth > maxQuickDepth || s.Type == nil || len(s.Type.Slice()) != 1 {
-		return nil
-	}
-	typ := s.Type.Slice()[0]
-	handled, ok := quickKeywords[typ]
-	if !ok || !onlyKeywords(s, handled) {
+	typ, ok := quickType(s)
+	if !ok || depth > maxQuickDepth {
 		return nil
 	}
 	switch typ {
 	case openapi3.TypeString:
-		check := compileQuickString(s)
+		check := newStringCheck(s)
 		if check == nil {
 			return nil
 		}
-		return func(v any) bool { str, ok := v.(string); return ok && check(str) }
+		return func(v any) bool { str, ok := v.(string); return ok && check.str(str) }
 	case openapi3.TypeObject:
 		return compileQuickObject(s, depth)
 	case openapi3.TypeArray:
@@ -74,6 +69,17 @@ func compileQuickAt(s *openapi3.Schema, depth int) quick {
 	default: // boolean
 		return func(v any) bool { _, ok := v.(bool); return ok }
 	}
+}
+
+// quickType returns the one type of s when s keeps to the keywords a quick check of that type
+// handles.
+func quickType(s *openapi3.Schema) (string, bool) {
+	if s == nil || s.Type == nil || len(s.Type.Slice()) != 1 {
+		return "", false
+	}
+	typ := s.Type.Slice()[0]
+	handled, ok := quickKeywords[typ]
+	return typ, ok && onlyKeywords(s, handled)
 }
 
 // onlyKeywords reports whether every field of s that is set is either handled or one that
@@ -88,16 +94,6 @@ func onlyKeywords(s *openapi3.Schema, handled map[string]bool) bool {
 		}
 	}
 	return true
-}
-
-// compileQuickString returns the quick check of a string schema, taking the string itself:
-// a parameter or a header is checked without making an interface value of it.
-func compileQuickString(s *openapi3.Schema) func(string) bool {
-	c := newStringCheck(s)
-	if c == nil {
-		return nil
-	}
-	return c.str
 }
 
 // stringCheck holds what a string schema asks of a value.
@@ -134,63 +130,28 @@ func newStringCheck(s *openapi3.Schema) *stringCheck {
 }
 
 func (c *stringCheck) str(s string) bool {
-	if len(c.enum) > 0 && !containsString(c.enum, s) {
-		return false
-	}
-	if c.lengthMayFail(len(s)) {
-		if n := stringLength(s); n < c.minLen || (c.hasMax && n > c.maxLen) {
-			return false
-		}
-	}
-	return c.re == nil || c.re.MatchString(s)
+	return (len(c.enum) == 0 || slices.Contains(c.enum, s)) &&
+		c.lengthOK(len(s), func() int { return utf8.RuneCountInString(s) }) &&
+		(c.re == nil || c.re.MatchString(s))
 }
 
 // bytes is str for the text of a JSON string without escapes, which is the string itself.
 func (c *stringCheck) bytes(b []byte) bool {
-	if len(c.enum) > 0 {
-		found := false
-		for _, e := range c.enum {
-			found = found || e == string(b)
-		}
-		if !found {
-			return false
-		}
-	}
-	if c.lengthMayFail(len(b)) {
-		// As stringLength counts: a character, or an invalid byte, is one.
-		if n := uint64(utf8.RuneCount(b)); n < c.minLen || (c.hasMax && n > c.maxLen) {
-			return false
-		}
-	}
-	return c.re == nil || c.re.Match(b)
+	return (len(c.enum) == 0 || slices.Contains(c.enum, string(b))) &&
+		c.lengthOK(len(b), func() int { return utf8.RuneCount(b) }) &&
+		(c.re == nil || c.re.Match(b))
 }
 
-// lengthMayFail reports whether a string of size bytes may have too few or too many
-// characters: a character is 1 to 4 bytes, so only then is counting them needed.
-func (c *stringCheck) lengthMayFail(size int) bool {
-	return (c.minLen != 0 && uint64(size) < 4*c.minLen) || (c.hasMax && uint64(size) > c.maxLen)
-}
-
-// stringLength counts a string's length as kin-openapi does for minLength and maxLength.
-func stringLength(s string) uint64 {
-	var n uint64
-	for _, r := range s {
-		if utf16.IsSurrogate(r) {
-			n += 2
-		} else {
-			n++
-		}
+// lengthOK checks minLength and maxLength for a string of size bytes, counting its characters
+// only when the size leaves the answer open (a character is 1 to 4 bytes). The count is
+// kin-openapi's: one per rune as Go ranges over a string, an invalid byte being one (its
+// extra count for UTF-16 surrogates never applies, since such a rune is invalid UTF-8).
+func (c *stringCheck) lengthOK(size int, count func() int) bool {
+	if (c.minLen == 0 || uint64(size) >= 4*c.minLen) && (!c.hasMax || uint64(size) <= c.maxLen) {
+		return true
 	}
-	return n
-}
-
-func containsString(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
+	n := uint64(count())
+	return n >= c.minLen && (!c.hasMax || n <= c.maxLen)
 }
 
 func compileQuickObject(s *openapi3.Schema, depth int) quick {
@@ -278,17 +239,18 @@ const maxRawMembers = 8
 // maxRawMembers properties, each a string schema with a quick check, and no word on other
 // members (any is allowed then, unchecked).
 func compileRawObject(s *openapi3.Schema) *rawObjectCheck {
-	if compileQuick(s) == nil || !s.Type.Is(openapi3.TypeObject) || len(s.Properties) > maxRawMembers ||
+	if typ, ok := quickType(s); !ok || typ != openapi3.TypeObject || len(s.Properties) > maxRawMembers ||
 		s.AdditionalProperties.Has != nil || s.AdditionalProperties.Schema != nil {
 		return nil
 	}
 	rc := &rawObjectCheck{}
 	for name, ref := range s.Properties {
-		if !ref.Value.Type.Is(openapi3.TypeString) {
+		check := quickStringCheck(ref.Value)
+		if check == nil {
 			return nil
 		}
 		rc.names = append(rc.names, name)
-		rc.checks = append(rc.checks, newStringCheck(ref.Value))
+		rc.checks = append(rc.checks, check)
 		rc.required = append(rc.required, slices.Contains(s.Required, name))
 	}
 	for _, name := range s.Required {
@@ -448,10 +410,18 @@ func quickRawParam(p *openapi3.Parameter) func(string) bool {
 
 // quickRawString returns the quick check of a string schema, or nil.
 func quickRawString(s *openapi3.Schema) func(string) bool {
-	if s == nil || !s.Type.Is(openapi3.TypeString) || compileQuick(s) == nil {
+	if c := quickStringCheck(s); c != nil {
+		return c.str
+	}
+	return nil
+}
+
+// quickStringCheck returns what a string schema within the quick subset asks, or nil.
+func quickStringCheck(s *openapi3.Schema) *stringCheck {
+	if typ, ok := quickType(s); !ok || typ != openapi3.TypeString {
 		return nil
 	}
-	return compileQuickString(s)
+	return newStringCheck(s)
 }
 
 // quickRawHeader reports whether kin-openapi decodes a response header to its first value's
