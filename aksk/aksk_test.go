@@ -175,7 +175,8 @@ func TestGoldenVectors(t *testing.T) {
 			if cr != v.wantCR {
 				t.Errorf("canonical request\n got %q\nwant %q", cr, v.wantCR)
 			}
-			if got := signature(v.sk, stringToSign(v.date, cr)); got != v.wantSig {
+			hash := hashHex([]byte(v.body))
+			if got, _ := signatureOf(v.sk, v.date, strings.TrimSuffix(cr, hash), hash); string(got[:]) != v.wantSig {
 				t.Errorf("signature = %s, want %s", got, v.wantSig)
 			}
 
@@ -270,4 +271,14 @@ var malformedAuthorizations = []string{
 	"SDK-HMAC-SHA256 Access=" + strings.Repeat("A", 129) + ", SignedHeaders=x-sdk-date, Signature=" + strings.Repeat("a", 64),
 	"SDK-HMAC-SHA256 Access=Access\x00Key, SignedHeaders=x-sdk-date, Signature=" + strings.Repeat("a", 64),
 	"SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=x-sdk-date, Signature=" + strings.Repeat("a", 64) + strings.Repeat(" ", 1<<16) + "x",
+}
+
+// canonicalRequest builds the canonical request text (signer.go canonicalRequest): the
+// canonical prefix, then the payload hash.
+func canonicalRequest(req *http.Request, signedHeaders []string, payloadHash string) (string, error) {
+	prefix, err := canonicalPrefix(req, signedHeaders)
+	if err != nil {
+		return "", err
+	}
+	return prefix + payloadHash, nil
 }

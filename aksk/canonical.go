@@ -20,15 +20,6 @@ func hostOf(req *http.Request) string {
 	return req.URL.Host
 }
 
-// canonicalRequest builds the canonical request text (signer.go canonicalRequest).
-func canonicalRequest(req *http.Request, signedHeaders []string, payloadHash string) (string, error) {
-	prefix, err := canonicalPrefix(req, signedHeaders)
-	if err != nil {
-		return "", err
-	}
-	return prefix + payloadHash, nil
-}
-
 // canonicalPrefix is the canonical request up to, not including, the payload
 // hash. Verify builds it before looking up the key or reading the body, so
 // every malformed request is refused before either happens.
@@ -174,21 +165,11 @@ func writeCanonicalHeaders(b *strings.Builder, req *http.Request, signedHeaders 
 	return nil
 }
 
-// stringToSign builds the string to sign (signer.go stringToSign).
-func stringToSign(date, canonicalRequest string) string {
-	return Algorithm + "\n" + date + "\n" + hashHex([]byte(canonicalRequest))
-}
-
-// signature is hex(HMAC-SHA256(SK, stringToSign)); the SK bytes are the key as-is.
-func signature(sk, sts string) string {
-	m := hmac.New(sha256.New, []byte(sk))
-	m.Write([]byte(sts))
-	return hex.EncodeToString(m.Sum(nil))
-}
-
-// signatureOf is signature(sk, stringToSign(date, prefix+payloadHash)) in lower-case hex, and
-// the hex SHA-256 of that canonical request: Verify runs it on every signed request, so the
-// canonical request is built once, as bytes, and the string to sign on the stack.
+// signatureOf is the request's signature in lower-case hex, hex(HMAC-SHA256(SK, string to
+// sign)) with the SK bytes as the key, and the hex SHA-256 of its canonical request (prefix
+// then payloadHash). The string to sign is signer.go's stringToSign: the algorithm, the date
+// and that hash, a line each. Verify runs it on every signed request, so the canonical
+// request is built once, as bytes, and the string to sign on the stack.
 func signatureOf(sk, date, prefix, payloadHash string) (sig, crHash [2 * sha256.Size]byte) {
 	cr := make([]byte, 0, len(prefix)+len(payloadHash))
 	sum := sha256.Sum256(append(append(cr, prefix...), payloadHash...))

@@ -58,11 +58,12 @@ func Sign(req *http.Request, ak, sk string, now time.Time, signedHeaders ...stri
 	if err != nil {
 		return err
 	}
-	cr, err := canonicalRequest(req, names, hash)
+	prefix, err := canonicalPrefix(req, names)
 	if err != nil {
 		return fmt.Errorf("aksk: Sign: %w", err)
 	}
-	a := Authorization{AccessKey: ak, SignedHeaders: names, Signature: signature(sk, stringToSign(date, cr))}
+	sig, _ := signatureOf(sk, date, prefix, hash)
+	a := Authorization{AccessKey: ak, SignedHeaders: names, Signature: string(sig[:])}
 	req.Header.Set(authorizationHeader, a.String())
 	return nil
 }
