@@ -142,8 +142,11 @@ func TestListSecretsPages(t *testing.T) {
 
 func TestBackupAndRestore(t *testing.T) {
 	_, c := newMock(t, nil)
-	c.create("app-key", "one")
-	c.must(200, "POST", base+"/app-key/versions", `{"secret_string":"two","version_stages":["SYSCURRENT","green"]}`, demoToken)
+	// Values and a stage long enough that a base64url blob cannot hold them by chance (a
+	// three-letter value turns up in about one blob in a hundred).
+	const one, two, stage = "first-value-plaintext", "second-value-plaintext", "green-stage-name"
+	c.create("app-key", one)
+	c.must(200, "POST", base+"/app-key/versions", `{"secret_string":"`+two+`","version_stages":["SYSCURRENT","`+stage+`"]}`, demoToken)
 
 	blob := c.backup("app-key")
 	if !strings.HasPrefix(blob, ")CloudSecretManagementBackupV1.com") {
@@ -152,7 +155,7 @@ func TestBackupAndRestore(t *testing.T) {
 	if jwe := strings.TrimPrefix(blob, ")CloudSecretManagementBackupV1.com"); strings.Count(jwe, ".") != 4 {
 		t.Errorf("the JWE has %d segments, want 5", strings.Count(jwe, ".")+1)
 	}
-	for _, leak := range []string{"one", "two", "green"} {
+	for _, leak := range []string{one, two, stage} {
 		if strings.Contains(blob, leak) {
 			t.Errorf("the blob shows %q", leak)
 		}
@@ -172,10 +175,10 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Errorf("restored = %+v", restored.Secret)
 	}
 	v1, v2 := c.version("app-key", "v1"), c.version("app-key", "v2")
-	if *v1.Version.String != "one" || *v2.Version.String != "two" {
+	if *v1.Version.String != one || *v2.Version.String != two {
 		t.Errorf("restored values = %q, %q", *v1.Version.String, *v2.Version.String)
 	}
-	if !slices.Contains(v2.Version.Meta.Stages, "green") || !slices.Contains(v2.Version.Meta.Stages, "SYSCURRENT") ||
+	if !slices.Contains(v2.Version.Meta.Stages, stage) || !slices.Contains(v2.Version.Meta.Stages, "SYSCURRENT") ||
 		!slices.Equal(v1.Version.Meta.Stages, []string{"SYSPREVIOUS"}) {
 		t.Errorf("restored stages = %v, %v", v1.Version.Meta.Stages, v2.Version.Meta.Stages)
 	}

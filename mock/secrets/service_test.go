@@ -301,8 +301,10 @@ func TestScheduledDeletion(t *testing.T) {
 
 func TestBackupAndRestore(t *testing.T) {
 	svc, _ := newService(t, 0)
-	mustCreate(t, svc, "db", "one")
-	if _, _, err := svc.AddVersion(project, "db", secrets.NewVersion{Value: str("two")}); err != nil {
+	// Values long enough that the blob, which holds a random ID, cannot show them by chance.
+	const one, two = "first-value-plaintext", "second-value-plaintext"
+	mustCreate(t, svc, "db", one)
+	if _, _, err := svc.AddVersion(project, "db", secrets.NewVersion{Value: str(two)}); err != nil {
 		t.Fatal(err)
 	}
 	before, err := svc.Show(project, "db")
@@ -313,7 +315,7 @@ func TestBackupAndRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(blob, "one") {
+	if strings.Contains(blob, one) {
 		t.Fatal("the blob holds a value in the clear")
 	}
 	_, err = svc.Restore(project, blob)
@@ -338,7 +340,7 @@ func TestBackupAndRestore(t *testing.T) {
 	if restored.ID != before.ID || !slices.EqualFunc(restored.Versions, before.Versions, sameVersion) {
 		t.Fatalf("restored %+v, want %+v", restored, before)
 	}
-	for id, want := range map[string]string{"v1": "one", "v2": "two"} {
+	for id, want := range map[string]string{"v1": one, "v2": two} {
 		_, v, err := svc.ShowVersion(project, "db", id)
 		if err != nil || *v.Value.String != want {
 			t.Errorf("restored %s = %v, %v; want %q", id, v, err, want)
