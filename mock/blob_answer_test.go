@@ -41,18 +41,3 @@ func TestBlobAnswerWritesWhatTheGeneratedTypeWrites(t *testing.T) {
 		}
 	}
 }
-
-// needsNoEscape reads eight bytes at a time; every byte value at every place of a word, and of
-// the tail, must get the table's answer.
-func TestNeedsNoEscapeMatchesTheTable(t *testing.T) {
-	base := []byte("eyJraWQiOiI5ZjNlZmRj") // 21 bytes: two words and a tail
-	for pos := range base {
-		for c := range 256 {
-			b := append([]byte(nil), base...)
-			b[pos] = byte(c)
-			if got, want := needsNoEscape(string(b)), jsonVerbatim[c]; got != want {
-				t.Fatalf("byte %#x at %d: needsNoEscape %v, the table %v", c, pos, got, want)
-			}
-		}
-	}
-}

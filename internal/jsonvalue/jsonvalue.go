@@ -8,6 +8,9 @@
 // refuses invalid UTF-8 and unpaired surrogate escapes, which encoding/json replaces with
 // U+FFFD, and it refuses anything but whitespace after the value. Where both accept a
 // document, they return equal values (FuzzDecodeMatchesEncodingJSON).
+//
+// For writers, Verbatim tells when encoding/json would write a string unchanged, so that it
+// can be copied between quotes as it is.
 package jsonvalue
 
 import (
@@ -359,13 +362,11 @@ func (d *decoder) string() (string, error) {
 const shortString = 32
 
 // indexControl returns the index of the first byte below 0x20 in b, or -1. It tests eight
-// bytes at a time: x - 0x20 in every byte borrows, and so sets the byte's top bit where x's
-// was clear, exactly when some byte of x is below 0x20.
+// bytes at a time.
 func indexControl(b []byte) int {
 	i := 0
 	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		if (x-0x2020202020202020)&^x&0x8080808080808080 != 0 {
+		if hasControl(binary.LittleEndian.Uint64(b[i:])) {
 			break
 		}
 	}

@@ -90,7 +90,7 @@ func appendBackup(b []byte, project string, secret []byte) ([]byte, error) {
 	b = append(b, `{"format":`...)
 	b = strconv.AppendInt(b, backupFormat, 10)
 	b = append(b, `,"project_id":`...)
-	if plainASCII(project) { // a hexadecimal project ID: what json.Marshal writes, quoted
+	if jsonvalue.Verbatim(project) { // a hexadecimal project ID: json.Marshal only quotes it
 		b = append(append(append(b, '"'), project...), '"')
 	} else {
 		quoted, err := json.Marshal(project)
@@ -102,18 +102,6 @@ func appendBackup(b []byte, project string, secret []byte) ([]byte, error) {
 	b = append(b, `,"secret":`...)
 	b = append(b, secret...)
 	return append(b, '}'), nil
-}
-
-// plainASCII reports whether json.Marshal writes s quoted and otherwise unchanged: letters,
-// digits, '-' and '_' only.
-func plainASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
 }
 
 // Restore recreates a secret, with all its versions, values and stages, from a blob made in
