@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/csmskit/csmskit/csmsmocktest"
+	"github.com/csmskit/csmskit/interop/csmsmocksdk"
 	"github.com/csmskit/csmskit/mock"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/csms/v1/model"
 )
@@ -11,7 +13,7 @@ import (
 // TestErrorMapping checks that the mock's error answers reach the SDK's caller as
 // *sdkerr.ServiceResponseError with the status, code, message and request ID the mock sent.
 func TestErrorMapping(t *testing.T) {
-	f := startMock(t, nil)
+	srv := csmsmocktest.Start(t)
 
 	tests := []struct {
 		name       string
@@ -22,7 +24,7 @@ func TestErrorMapping(t *testing.T) {
 		{
 			name: "unknown secret, ShowSecret",
 			call: func() error {
-				_, err := f.client(t).ShowSecret(&model.ShowSecretRequest{SecretName: "no-such-secret"})
+				_, err := csmsmocksdk.Client(t, srv).ShowSecret(&model.ShowSecretRequest{SecretName: "no-such-secret"})
 				return err
 			},
 			wantStatus: http.StatusNotFound, wantCode: "CSMS.0106",
@@ -30,7 +32,7 @@ func TestErrorMapping(t *testing.T) {
 		{
 			name: "unknown secret, DownloadSecretBlob",
 			call: func() error {
-				_, err := f.client(t).DownloadSecretBlob(&model.DownloadSecretBlobRequest{SecretName: "no-such-secret"})
+				_, err := csmsmocksdk.Client(t, srv).DownloadSecretBlob(&model.DownloadSecretBlobRequest{SecretName: "no-such-secret"})
 				return err
 			},
 			wantStatus: http.StatusNotFound, wantCode: "CSMS.0106",
@@ -38,7 +40,7 @@ func TestErrorMapping(t *testing.T) {
 		{
 			name: "wrong SK",
 			call: func() error {
-				c := f.clientAs(t, mock.DemoAK, "wrong"+mock.DemoSK, mock.DemoProjectID)
+				c := csmsmocksdk.ClientAs(t, srv, mock.DemoAK, "wrong"+mock.DemoSK, mock.DemoProjectID)
 				_, err := c.DownloadSecretBlob(&model.DownloadSecretBlobRequest{SecretName: mock.DemoSecretName})
 				return err
 			},
@@ -47,7 +49,7 @@ func TestErrorMapping(t *testing.T) {
 		{
 			name: "unknown AK",
 			call: func() error {
-				c := f.clientAs(t, "NOSUCHAK000000000000", mock.DemoSK, mock.DemoProjectID)
+				c := csmsmocksdk.ClientAs(t, srv, "NOSUCHAK000000000000", mock.DemoSK, mock.DemoProjectID)
 				_, err := c.ShowSecret(&model.ShowSecretRequest{SecretName: mock.DemoSecretName})
 				return err
 			},
@@ -56,7 +58,7 @@ func TestErrorMapping(t *testing.T) {
 		{
 			name: "another project",
 			call: func() error {
-				c := f.clientAs(t, mock.DemoAK, mock.DemoSK, otherProjectID)
+				c := csmsmocksdk.ClientAs(t, srv, mock.DemoAK, mock.DemoSK, otherProjectID)
 				_, err := c.DownloadSecretBlob(&model.DownloadSecretBlobRequest{SecretName: mock.DemoSecretName})
 				return err
 			},
@@ -65,7 +67,7 @@ func TestErrorMapping(t *testing.T) {
 		{
 			name: "unknown version",
 			call: func() error {
-				_, err := f.client(t).ShowSecretVersion(&model.ShowSecretVersionRequest{SecretName: mock.DemoSecretName, VersionId: "v9"})
+				_, err := csmsmocksdk.Client(t, srv).ShowSecretVersion(&model.ShowSecretVersionRequest{SecretName: mock.DemoSecretName, VersionId: "v9"})
 				return err
 			},
 			wantStatus: http.StatusBadRequest, wantCode: "CSMS.0005",
@@ -73,7 +75,7 @@ func TestErrorMapping(t *testing.T) {
 		{
 			name: "malformed backup",
 			call: func() error {
-				_, err := f.client(t).UploadSecretBlob(&model.UploadSecretBlobRequest{
+				_, err := csmsmocksdk.Client(t, srv).UploadSecretBlob(&model.UploadSecretBlobRequest{
 					Body: &model.UploadSecretBlobRequestBody{SecretBlob: backupPrefix + "a.b.c"},
 				})
 				return err
@@ -84,7 +86,7 @@ func TestErrorMapping(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			se := serviceError(t, tc.call())
-			sent := f.rec.last(t)
+			sent := lastRequest(t, srv)
 			if se.StatusCode != tc.wantStatus {
 				t.Errorf("StatusCode %d, want %d (%v)", se.StatusCode, tc.wantStatus, se)
 			}
@@ -97,11 +99,11 @@ func TestErrorMapping(t *testing.T) {
 			if se.ErrorMessage == "" {
 				t.Error("ErrorMessage is empty")
 			}
-			if sent.requestID == "" || se.RequestId != sent.requestID {
-				t.Errorf("RequestId %q, want the X-Request-Id the mock sent, %q", se.RequestId, sent.requestID)
+			if sent.RequestID == "" || se.RequestId != sent.RequestID {
+				t.Errorf("RequestId %q, want the X-Request-Id the mock sent, %q", se.RequestId, sent.RequestID)
 			}
-			if sent.status != se.StatusCode {
-				t.Errorf("the mock sent status %d, the SDK reports %d", sent.status, se.StatusCode)
+			if sent.Status != se.StatusCode {
+				t.Errorf("the mock sent status %d, the SDK reports %d", sent.Status, se.StatusCode)
 			}
 		})
 	}
@@ -110,13 +112,13 @@ func TestErrorMapping(t *testing.T) {
 // TestUnknownSecretStatus400 checks the other documented answer to an unknown secret
 // (mock.Config.UnknownSecretStatus = 400, the error-code table's status).
 func TestUnknownSecretStatus400(t *testing.T) {
-	f := startMock(t, func(c *mock.Config) { c.UnknownSecretStatus = http.StatusBadRequest })
-	_, err := f.client(t).DownloadSecretBlob(&model.DownloadSecretBlobRequest{SecretName: "no-such-secret"})
+	srv := csmsmocktest.Start(t, csmsmocktest.WithConfig(func(c *mock.Config) { c.UnknownSecretStatus = http.StatusBadRequest }))
+	_, err := csmsmocksdk.Client(t, srv).DownloadSecretBlob(&model.DownloadSecretBlobRequest{SecretName: "no-such-secret"})
 	se := serviceError(t, err)
 	if se.StatusCode != http.StatusBadRequest || se.ErrorCode != "CSMS.0106" || se.ErrorMessage == "" {
 		t.Errorf("got %v; want 400 CSMS.0106 with a message", se)
 	}
-	if sent := f.rec.last(t); se.RequestId != sent.requestID {
-		t.Errorf("RequestId %q, want %q", se.RequestId, sent.requestID)
+	if sent := lastRequest(t, srv); se.RequestId != sent.RequestID {
+		t.Errorf("RequestId %q, want %q", se.RequestId, sent.RequestID)
 	}
 }

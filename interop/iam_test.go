@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/csmskit/csmskit/csmsmocktest"
+	"github.com/csmskit/csmskit/interop/csmsmocksdk"
 	"github.com/csmskit/csmskit/mock"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/global"
@@ -25,28 +27,17 @@ const (
 	lookupTestSecret = "iamLookupTestSecretKey00000000000000000"
 )
 
-// tlsMock serves a mock over TLS in-process and returns its URL and an SDK HTTP config that
-// trusts its certificate: the SDK reaches IAM over https only.
+// tlsMock serves a mock over TLS and returns its URL and an SDK HTTP config that trusts its
+// certificate: the SDK reaches IAM over https only. csmsmocktest serves plain HTTP, so the
+// mock it starts (and checks against the contract) is served here a second time, over TLS.
 func tlsMock(t *testing.T, edit func(*mock.Config)) (string, *config.HttpConfig) {
 	t.Helper()
-	key, err := backupKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := mock.DefaultConfig()
-	cfg.BackupKey = key
-	if edit != nil {
-		edit(&cfg)
-	}
-	srv, err := mock.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewTLSServer(srv)
-	t.Cleanup(func() { ts.Close(); srv.Close() })
+	srv := csmsmocktest.Start(t, csmsmocktest.WithConfig(edit))
+	ts := httptest.NewTLSServer(srv.Mock)
+	t.Cleanup(ts.Close)
 	tr := ts.Client().Transport.(*http.Transport)
 	t.Cleanup(tr.CloseIdleConnections)
-	return ts.URL, config.DefaultHttpConfig().WithTimeout(clientTimeout).WithHttpTransport(tr)
+	return ts.URL, config.DefaultHttpConfig().WithTimeout(csmsmocksdk.Timeout).WithHttpTransport(tr)
 }
 
 // TestGlobalCredentialsFindTheAccount: global credentials without an account ID ask IAM's

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csmskit/csmskit/csmsmocktest"
+	"github.com/csmskit/csmskit/interop/csmsmocksdk"
 	"github.com/csmskit/csmskit/mock"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/csms/v1/model"
 )
@@ -16,8 +18,8 @@ const backupPrefix = ")CloudSecretManagementBackupV1.com"
 // TestBackupRoundTrip drives a secret with two versions through backup, deletion and restore
 // with the SDK, and reads both versions and their stages back.
 func TestBackupRoundTrip(t *testing.T) {
-	f := startMock(t, nil)
-	c := f.client(t)
+	srv := csmsmocktest.Start(t)
+	c := csmsmocksdk.Client(t, srv)
 	const name = "interop-roundtrip"
 
 	created, err := c.CreateSecret(&model.CreateSecretRequest{Body: &model.CreateSecretRequestBody{
@@ -137,8 +139,8 @@ func TestBackupRoundTrip(t *testing.T) {
 // TestShowAndListSecrets checks that the SDK parses the mock's secret metadata and its
 // paginated listing.
 func TestShowAndListSecrets(t *testing.T) {
-	f := startMock(t, nil)
-	c := f.client(t)
+	srv := csmsmocktest.Start(t)
+	c := csmsmocksdk.Client(t, srv)
 	before := time.Now().Add(-time.Minute).UnixMilli()
 
 	shown, err := c.ShowSecret(&model.ShowSecretRequest{SecretName: mock.DemoSecretName})

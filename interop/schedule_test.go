@@ -5,14 +5,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csmskit/csmskit/csmsmocktest"
+	"github.com/csmskit/csmskit/interop/csmsmocksdk"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/csms/v1/model"
 )
 
 // TestScheduledDeletion schedules a deletion with DeleteSecretForSchedule, checks that a
 // pending secret refuses a backup, and cancels the deletion with the SDK's RestoreSecret.
 func TestScheduledDeletion(t *testing.T) {
-	f := startMock(t, nil)
-	c := f.client(t)
+	// The last request asks for a recovery window the contract refuses, on purpose.
+	srv := csmsmocktest.Start(t, csmsmocktest.AllowRequestViolations())
+	c := csmsmocksdk.Client(t, srv)
 	const name = "interop-scheduled"
 	_, err := c.CreateSecret(&model.CreateSecretRequest{Body: &model.CreateSecretRequestBody{
 		Name: name, SecretString: ptr("one"),

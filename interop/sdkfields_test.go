@@ -3,6 +3,8 @@ package interop
 import (
 	"testing"
 
+	"github.com/csmskit/csmskit/csmsmocktest"
+	"github.com/csmskit/csmskit/interop/csmsmocksdk"
 	"github.com/csmskit/csmskit/mock"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/csms/v1/model"
 )
@@ -13,8 +15,8 @@ import (
 // The mock does not act on those fields; this test only guards against a stricter request
 // validator breaking SDK users who set them.
 func TestSDKOnlyFieldsAccepted(t *testing.T) {
-	f := startMock(t, nil)
-	c := f.client(t)
+	srv := csmsmocktest.Start(t)
+	c := csmsmocksdk.Client(t, srv)
 
 	_, err := c.CreateSecret(&model.CreateSecretRequest{Body: &model.CreateSecretRequestBody{
 		Name:                "interop-extra",

@@ -26,7 +26,12 @@ const Timeout = 10 * time.Second
 // Credentials are the server's AK/SK for its project, as the SDK takes them.
 func Credentials(t testing.TB, srv *csmsmocktest.Server) *basic.Credentials {
 	t.Helper()
-	cred, err := basic.NewCredentialsBuilder().WithAk(srv.AK).WithSk(srv.SK).WithProjectId(srv.ProjectID).SafeBuild()
+	return credentials(t, srv.AK, srv.SK, srv.ProjectID)
+}
+
+func credentials(t testing.TB, ak, sk, projectID string) *basic.Credentials {
+	t.Helper()
+	cred, err := basic.NewCredentialsBuilder().WithAk(ak).WithSk(sk).WithProjectId(projectID).SafeBuild()
 	if err != nil {
 		t.Fatalf("csmsmocksdk: credentials: %v", err)
 	}
@@ -37,11 +42,25 @@ func Credentials(t testing.TB, srv *csmsmocktest.Server) *basic.Credentials {
 // connections are closed when t ends.
 func Client(t testing.TB, srv *csmsmocktest.Server) *csms.CsmsClient {
 	t.Helper()
+	return ClientAs(t, srv, srv.AK, srv.SK, srv.ProjectID)
+}
+
+// ClientAs is the SDK's CSMS client for the server signing with the given AK/SK for the given
+// project, for tests of the answers the mock gives to callers it refuses.
+//
+// Either client is built as an application builds one, but for two things: the endpoint is
+// the server's http:// URL (the SDK keeps a scheme it is given and prefixes https:// only to
+// a bare host), and there is no WithRegion, which would make SafeBuild ask IAM for the
+// project. The SDK sends no retries (its HttpConfig.Retries is not read by the core client);
+// its 120 s timeout is cut to Timeout, and the transport is one of the test's own, without a
+// proxy, so its idle connections can be closed when t ends.
+func ClientAs(t testing.TB, srv *csmsmocktest.Server, ak, sk, projectID string) *csms.CsmsClient {
+	t.Helper()
 	transport := &http.Transport{}
 	t.Cleanup(transport.CloseIdleConnections)
 	hc, err := csms.CsmsClientBuilder().
 		WithEndpoints([]string{srv.URL}).
-		WithCredential(Credentials(t, srv)).
+		WithCredential(credentials(t, ak, sk, projectID)).
 		WithHttpConfig(config.DefaultHttpConfig().WithTimeout(Timeout).WithHttpTransport(transport)).
 		SafeBuild()
 	if err != nil {
