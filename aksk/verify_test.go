@@ -196,7 +196,7 @@ func TestParseAuthorizationMalformed(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			if a, err := parseAuthorization(h); !errors.Is(err, ErrMalformed) {
-				t.Errorf("ParseAuthorization = %+v, %v; want ErrMalformed", a, err)
+				t.Errorf("parseAuthorization = %+v, %v; want ErrMalformed", a, err)
 			}
 			// Verify says the same about a request that is otherwise fine.
 			req, now := signedBase(t, nil)

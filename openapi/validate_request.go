@@ -25,8 +25,11 @@ const DefaultMaxBodyBytes = limits.MaxBodyBytes
 
 // Request is one request matched to its operation: what every contract check needs.
 type Request struct {
-	HTTP   *http.Request
-	Route  *routers.Route
+	// HTTP is the request as the server received it.
+	HTTP *http.Request
+	// Route is the operation it is for.
+	Route *routers.Route
+	// Params are its path parameters, shared with the routes already found: never change them.
 	Params map[string]string
 
 	contract *Contract // the contract that matched it
