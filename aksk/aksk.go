@@ -29,14 +29,14 @@ import (
 	"time"
 )
 
-// Algorithm is the scheme name that prefixes the Authorization header and the string to sign.
-const Algorithm = "SDK-HMAC-SHA256"
+// algorithm is the scheme name that prefixes the Authorization header and the string to sign.
+const algorithm = "SDK-HMAC-SHA256"
 
-// DateHeader carries the signing time; it is part of the string to sign.
-const DateHeader = "X-Sdk-Date"
+// dateHeader carries the signing time; it is part of the string to sign.
+const dateHeader = "X-Sdk-Date"
 
-// DateFormat is the layout of DateHeader: basic ISO 8601 in UTC.
-const DateFormat = "20060102T150405Z"
+// dateFormat is the layout of dateHeader: basic ISO 8601 in UTC.
+const dateFormat = "20060102T150405Z"
 
 // ContentSHA256Header, when present, replaces the body hash in the canonical request.
 const ContentSHA256Header = "X-Sdk-Content-Sha256"
@@ -50,7 +50,7 @@ const MaxClockSkew = 15 * time.Minute
 // authorizationHeader is the header Sign writes and Verify reads.
 const authorizationHeader = "Authorization"
 
-// dateHeaderLower is DateHeader as it appears in SignedHeaders.
+// dateHeaderLower is dateHeader as it appears in SignedHeaders.
 const dateHeaderLower = "x-sdk-date"
 
 // maxAccessKeyLen bounds the AK accepted from a request; real AKs are 20
@@ -67,30 +67,30 @@ var (
 	// ErrMalformed reports an Authorization header or request that cannot carry a valid signature.
 	ErrMalformed = errors.New("aksk: malformed signed request")
 	// ErrNoDate reports a request without an X-Sdk-Date header.
-	ErrNoDate = errors.New("aksk: missing " + DateHeader + " header")
+	ErrNoDate = errors.New("aksk: missing " + dateHeader + " header")
 	// ErrClockSkew reports an X-Sdk-Date further than MaxClockSkew from the verifier's clock.
-	ErrClockSkew = errors.New("aksk: " + DateHeader + " outside the allowed clock skew")
+	ErrClockSkew = errors.New("aksk: " + dateHeader + " outside the allowed clock skew")
 	// ErrUnknownAccessKey reports an access key the lookup function does not know.
 	ErrUnknownAccessKey = errors.New("aksk: unknown access key")
 	// ErrSignatureMismatch reports a well-formed request whose signature is wrong.
 	ErrSignatureMismatch = errors.New("aksk: signature mismatch")
 )
 
-// Authorization is a parsed Authorization header.
-type Authorization struct {
+// authorization is a parsed Authorization header.
+type authorization struct {
 	AccessKey     string
 	SignedHeaders []string
 	Signature     string
 }
 
 // String formats a as the SDK does (signer.go authHeaderValue).
-func (a Authorization) String() string {
-	return Algorithm + " Access=" + a.AccessKey +
+func (a authorization) String() string {
+	return algorithm + " Access=" + a.AccessKey +
 		", SignedHeaders=" + strings.Join(a.SignedHeaders, ";") +
 		", Signature=" + a.Signature
 }
 
-// ParseAuthorization parses an SDK-HMAC-SHA256 Authorization header value.
+// parseAuthorization parses an SDK-HMAC-SHA256 Authorization header value.
 //
 // The three parameters may come in any order with any amount of blank space
 // around the commas, but each must appear exactly once. SignedHeaders must be
@@ -98,53 +98,53 @@ func (a Authorization) String() string {
 // signer.go extractSignedHeaders); repeated names are allowed because the SDK
 // emits them when a caller sets one header under two spellings. Signature
 // must be 64 lower-case hex digits, as hex.EncodeToString produces.
-func ParseAuthorization(header string) (Authorization, error) {
-	var a Authorization
-	rest, ok := strings.CutPrefix(header, Algorithm)
+func parseAuthorization(header string) (authorization, error) {
+	var a authorization
+	rest, ok := strings.CutPrefix(header, algorithm)
 	if !ok {
-		return a, fmt.Errorf("%w: Authorization scheme is not %s", ErrMalformed, Algorithm)
+		return a, fmt.Errorf("%w: Authorization scheme is not %s", ErrMalformed, algorithm)
 	}
 	if rest == "" || (rest[0] != ' ' && rest[0] != '\t') {
-		return a, fmt.Errorf("%w: no blank after %s", ErrMalformed, Algorithm)
+		return a, fmt.Errorf("%w: no blank after %s", ErrMalformed, algorithm)
 	}
 	var seenAccess, seenHeaders, seenSig bool
 	for part := range strings.SplitSeq(rest, ",") {
 		part = trimBlank(part)
 		key, val, ok := strings.Cut(part, "=")
 		if !ok || val == "" {
-			return Authorization{}, fmt.Errorf("%w: Authorization parameter is not key=value", ErrMalformed)
+			return authorization{}, fmt.Errorf("%w: Authorization parameter is not key=value", ErrMalformed)
 		}
 		var seen *bool
 		switch key {
 		case "Access":
 			seen = &seenAccess
 			if err := checkAccessKey(val); err != nil {
-				return Authorization{}, fmt.Errorf("%w: %w", ErrMalformed, err)
+				return authorization{}, fmt.Errorf("%w: %w", ErrMalformed, err)
 			}
 			a.AccessKey = val
 		case "SignedHeaders":
 			seen = &seenHeaders
 			hs, err := parseSignedHeaders(val)
 			if err != nil {
-				return Authorization{}, err
+				return authorization{}, err
 			}
 			a.SignedHeaders = hs
 		case "Signature":
 			seen = &seenSig
 			if !isLowerHex(val, sha256.Size*2) {
-				return Authorization{}, fmt.Errorf("%w: Signature is not %d lower-case hex digits", ErrMalformed, sha256.Size*2)
+				return authorization{}, fmt.Errorf("%w: Signature is not %d lower-case hex digits", ErrMalformed, sha256.Size*2)
 			}
 			a.Signature = val
 		default:
-			return Authorization{}, fmt.Errorf("%w: unknown Authorization parameter", ErrMalformed)
+			return authorization{}, fmt.Errorf("%w: unknown Authorization parameter", ErrMalformed)
 		}
 		if *seen {
-			return Authorization{}, fmt.Errorf("%w: repeated Authorization parameter %s", ErrMalformed, key)
+			return authorization{}, fmt.Errorf("%w: repeated Authorization parameter %s", ErrMalformed, key)
 		}
 		*seen = true
 	}
 	if !seenAccess || !seenHeaders || !seenSig {
-		return Authorization{}, fmt.Errorf("%w: Authorization needs Access, SignedHeaders and Signature", ErrMalformed)
+		return authorization{}, fmt.Errorf("%w: Authorization needs Access, SignedHeaders and Signature", ErrMalformed)
 	}
 	return a, nil
 }

@@ -41,7 +41,7 @@ func lookupTest(ak string) (string, bool) {
 
 func mustDate(t testing.TB, s string) time.Time {
 	t.Helper()
-	d, err := time.Parse(DateFormat, s)
+	d, err := time.Parse(dateFormat, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func (v goldenVector) request(t testing.TB) *http.Request {
 }
 
 func (v goldenVector) authorization() string {
-	return Authorization{AccessKey: v.ak, SignedHeaders: v.signed, Signature: v.wantSig}.String()
+	return authorization{AccessKey: v.ak, SignedHeaders: v.signed, Signature: v.wantSig}.String()
 }
 
 func TestGoldenVectors(t *testing.T) {
@@ -223,7 +223,7 @@ func TestSDKCaptures(t *testing.T) {
 				return req
 			}
 			req := load()
-			now := mustDate(t, req.Header.Get(DateHeader))
+			now := mustDate(t, req.Header.Get(dateHeader))
 			_, body, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
 			ak, err := Verify(req, lookupTest, now)
 			if err != nil || ak != sdkgenAK {

@@ -175,7 +175,7 @@ func signatureOf(sk, date, prefix, payloadHash string) (sig, crHash [2 * sha256.
 	sum := sha256.Sum256(append(append(cr, prefix...), payloadHash...))
 	hex.Encode(crHash[:], sum[:])
 	var buf [128]byte
-	sts := append(append(append(append(buf[:0], Algorithm+"\n"...), date...), '\n'), crHash[:]...)
+	sts := append(append(append(append(buf[:0], algorithm+"\n"...), date...), '\n'), crHash[:]...)
 	m := hmac.New(sha256.New, []byte(sk))
 	m.Write(sts)
 	hex.Encode(sig[:], m.Sum(sum[:0]))

@@ -25,7 +25,7 @@ func FuzzParseAuthorization(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, header string) {
-		a, err := ParseAuthorization(header)
+		a, err := parseAuthorization(header)
 		if err != nil {
 			if !errors.Is(err, ErrMalformed) {
 				t.Fatalf("error %v is not ErrMalformed", err)
@@ -36,7 +36,7 @@ func FuzzParseAuthorization(f *testing.F) {
 			len(a.SignedHeaders) == 0 || !slices.IsSorted(a.SignedHeaders) {
 			t.Fatalf("accepted a malformed value: %+v", a)
 		}
-		b, err := ParseAuthorization(a.String())
+		b, err := parseAuthorization(a.String())
 		if err != nil || b.AccessKey != a.AccessKey || b.Signature != a.Signature || !slices.Equal(b.SignedHeaders, a.SignedHeaders) {
 			t.Fatalf("round trip of %q: %+v, %v", a.String(), b, err)
 		}
@@ -63,7 +63,7 @@ func FuzzVerify(f *testing.F) {
 		// Use the request's own date as the clock so seeds get past the
 		// skew check and the fuzzer explores the canonicalization.
 		now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-		if d, err := time.Parse(DateFormat, req.Header.Get(DateHeader)); err == nil {
+		if d, err := time.Parse(dateFormat, req.Header.Get(dateHeader)); err == nil {
 			now = d
 		}
 		ak, err := Verify(req, lookupTest, now)
@@ -115,8 +115,8 @@ func isSentinel(err error) bool {
 // dateByTimeParse is what parseDate replaces: time.Parse, then a check that Format spells the
 // value back (time.Parse tolerates variations the string to sign cannot).
 func dateByTimeParse(v string) (time.Time, bool) {
-	t, err := time.Parse(DateFormat, v)
-	if err != nil || t.Format(DateFormat) != v {
+	t, err := time.Parse(dateFormat, v)
+	if err != nil || t.Format(dateFormat) != v {
 		return time.Time{}, false
 	}
 	return t, true

@@ -46,8 +46,8 @@ func Sign(req *http.Request, ak, sk string, now time.Time, signedHeaders ...stri
 	if req.Header == nil {
 		req.Header = make(http.Header)
 	}
-	date := now.UTC().Format(DateFormat)
-	req.Header.Set(DateHeader, date)
+	date := now.UTC().Format(dateFormat)
+	req.Header.Set(dateHeader, date)
 	for _, h := range names {
 		if !hasHeader(req, h) {
 			return fmt.Errorf("aksk: Sign: header %q to be signed is not set on the request", h)
@@ -63,7 +63,7 @@ func Sign(req *http.Request, ak, sk string, now time.Time, signedHeaders ...stri
 		return fmt.Errorf("aksk: Sign: %w", err)
 	}
 	sig, _ := signatureOf(sk, date, prefix, hash)
-	a := Authorization{AccessKey: ak, SignedHeaders: names, Signature: string(sig[:])}
+	a := authorization{AccessKey: ak, SignedHeaders: names, Signature: string(sig[:])}
 	req.Header.Set(authorizationHeader, a.String())
 	return nil
 }

@@ -102,10 +102,10 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 			if err := Sign(req, testAK, testSK, now, c.signed...); err != nil {
 				t.Fatal(err)
 			}
-			if got := req.Header.Get(DateHeader); got != "20250304T050607Z" {
+			if got := req.Header.Get(dateHeader); got != "20250304T050607Z" {
 				t.Errorf("X-Sdk-Date = %q", got)
 			}
-			a, err := ParseAuthorization(req.Header.Get("Authorization"))
+			a, err := parseAuthorization(req.Header.Get("Authorization"))
 			if err != nil {
 				t.Fatal(err)
 			}

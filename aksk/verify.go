@@ -33,7 +33,7 @@ func Verify(req *http.Request, lookup func(ak string) (sk string, ok bool), now 
 	default:
 		return "", fmt.Errorf("%w: %d Authorization headers", ErrMalformed, len(authz))
 	}
-	a, err := ParseAuthorization(authz[0])
+	a, err := parseAuthorization(authz[0])
 	if err != nil {
 		return "", err
 	}
@@ -85,35 +85,35 @@ func Verify(req *http.Request, lookup func(ak string) (sk string, ok bool), now 
 }
 
 // checkDate returns the X-Sdk-Date value once it is present, unique, in
-// DateFormat exactly (what the SDK writes, signer.go Sign) and within
+// dateFormat exactly (what the SDK writes, signer.go Sign) and within
 // MaxClockSkew of now.
 func checkDate(req *http.Request, now time.Time) (string, error) {
-	vals := req.Header.Values(DateHeader)
+	vals := req.Header.Values(dateHeader)
 	if len(vals) == 0 || (len(vals) == 1 && vals[0] == "") {
 		return "", ErrNoDate
 	}
 	if len(vals) > 1 {
 		// Which one was signed is unknowable; refuse rather than guess.
-		return "", fmt.Errorf("%w: %d %s headers", ErrMalformed, len(vals), DateHeader)
+		return "", fmt.Errorf("%w: %d %s headers", ErrMalformed, len(vals), dateHeader)
 	}
 	v := vals[0]
 	t, ok := parseDate(v)
 	if !ok {
-		return "", fmt.Errorf("%w: %s is not in %s format", ErrMalformed, DateHeader, DateFormat)
+		return "", fmt.Errorf("%w: %s is not in %s format", ErrMalformed, dateHeader, dateFormat)
 	}
 	if skew := now.Sub(t); skew > MaxClockSkew || skew < -MaxClockSkew {
-		return "", fmt.Errorf("%w: %s %s is %s from server time %s", ErrClockSkew, DateHeader, v,
-			skew.Abs().Truncate(time.Second), now.UTC().Format(DateFormat))
+		return "", fmt.Errorf("%w: %s %s is %s from server time %s", ErrClockSkew, dateHeader, v,
+			skew.Abs().Truncate(time.Second), now.UTC().Format(dateFormat))
 	}
 	return v, nil
 }
 
-// parseDate reads a date in DateFormat exactly as the SDK writes it: the string to sign uses
+// parseDate reads a date in dateFormat exactly as the SDK writes it: the string to sign uses
 // the header verbatim, so only the canonical spelling is taken (time.Parse would also take
 // one-digit hours, say). It is what time.Parse followed by a check that Format gives the
 // value back would accept, without either's cost on every signed request.
 func parseDate(v string) (time.Time, bool) {
-	if len(v) != len(DateFormat) || v[8] != 'T' || v[15] != 'Z' {
+	if len(v) != len(dateFormat) || v[8] != 'T' || v[15] != 'Z' {
 		return time.Time{}, false
 	}
 	num := func(from, to int) int {

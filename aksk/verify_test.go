@@ -92,12 +92,12 @@ func TestVerifyRefuses(t *testing.T) {
 		{name: "date 16 minutes in the future", now: -16 * time.Minute, want: ErrClockSkew},
 		{name: "date 15 minutes in the past", now: 15 * time.Minute, want: nil},
 		{name: "date 15 minutes in the future", now: -15 * time.Minute, want: nil},
-		{name: "missing date", after: func(r *http.Request) { r.Header.Del(DateHeader) }, want: ErrNoDate},
-		{name: "empty date", after: func(r *http.Request) { r.Header.Set(DateHeader, "") }, want: ErrNoDate},
-		{name: "date not in basic format", after: func(r *http.Request) { r.Header.Set(DateHeader, "2025-06-07T08:09:10Z") }, want: ErrMalformed},
-		{name: "date with offset", after: func(r *http.Request) { r.Header.Set(DateHeader, "20250607T080910+0000") }, want: ErrMalformed},
-		{name: "two dates", after: func(r *http.Request) { r.Header.Add(DateHeader, "20250607T080910Z") }, want: ErrMalformed},
-		{name: "changed date", after: func(r *http.Request) { r.Header.Set(DateHeader, "20250607T080911Z") }, want: ErrSignatureMismatch},
+		{name: "missing date", after: func(r *http.Request) { r.Header.Del(dateHeader) }, want: ErrNoDate},
+		{name: "empty date", after: func(r *http.Request) { r.Header.Set(dateHeader, "") }, want: ErrNoDate},
+		{name: "date not in basic format", after: func(r *http.Request) { r.Header.Set(dateHeader, "2025-06-07T08:09:10Z") }, want: ErrMalformed},
+		{name: "date with offset", after: func(r *http.Request) { r.Header.Set(dateHeader, "20250607T080910+0000") }, want: ErrMalformed},
+		{name: "two dates", after: func(r *http.Request) { r.Header.Add(dateHeader, "20250607T080910Z") }, want: ErrMalformed},
+		{name: "changed date", after: func(r *http.Request) { r.Header.Set(dateHeader, "20250607T080911Z") }, want: ErrSignatureMismatch},
 		{name: "missing Authorization", after: func(r *http.Request) { r.Header.Del("Authorization") }, want: ErrMalformed},
 		{name: "two Authorization headers", after: func(r *http.Request) { r.Header.Add("Authorization", r.Header.Get("Authorization")) }, want: ErrMalformed},
 		{name: "flipped signature digit", after: func(r *http.Request) {
@@ -172,7 +172,7 @@ func TestVerifyRefuses(t *testing.T) {
 // what the right signature would have been.
 func TestErrorsHideExpectedSignature(t *testing.T) {
 	req, now := signedBase(t, nil)
-	a, err := ParseAuthorization(req.Header.Get("Authorization"))
+	a, err := parseAuthorization(req.Header.Get("Authorization"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,8 +195,8 @@ func TestParseAuthorizationMalformed(t *testing.T) {
 			name = name[:60]
 		}
 		t.Run(name, func(t *testing.T) {
-			if a, err := ParseAuthorization(h); !errors.Is(err, ErrMalformed) {
-				t.Errorf("ParseAuthorization = %+v, %v; want ErrMalformed", a, err)
+			if a, err := parseAuthorization(h); !errors.Is(err, ErrMalformed) {
+				t.Errorf("parseAuthorization = %+v, %v; want ErrMalformed", a, err)
 			}
 			// Verify says the same about a request that is otherwise fine.
 			req, now := signedBase(t, nil)
@@ -210,23 +210,23 @@ func TestParseAuthorizationMalformed(t *testing.T) {
 
 func TestParseAuthorization(t *testing.T) {
 	sig := strings.Repeat("0a", 32)
-	want := Authorization{AccessKey: "AK", SignedHeaders: []string{"host", "x-sdk-date"}, Signature: sig}
+	want := authorization{AccessKey: "AK", SignedHeaders: []string{"host", "x-sdk-date"}, Signature: sig}
 	for _, h := range []string{
 		"SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature=" + sig,
 		"SDK-HMAC-SHA256 Access=AK,SignedHeaders=host;x-sdk-date,Signature=" + sig,
 		"SDK-HMAC-SHA256  \tSignature=" + sig + " ,  Access=AK , SignedHeaders=host;x-sdk-date  ",
 	} {
-		a, err := ParseAuthorization(h)
+		a, err := parseAuthorization(h)
 		if err != nil {
-			t.Errorf("ParseAuthorization(%q): %v", h, err)
+			t.Errorf("parseAuthorization(%q): %v", h, err)
 			continue
 		}
 		if a.AccessKey != want.AccessKey || a.Signature != want.Signature || !slices.Equal(a.SignedHeaders, want.SignedHeaders) {
-			t.Errorf("ParseAuthorization(%q) = %+v, want %+v", h, a, want)
+			t.Errorf("parseAuthorization(%q) = %+v, want %+v", h, a, want)
 		}
 	}
 	// The SDK repeats a name set under two spellings (signer.go extractSignedHeaders).
-	if _, err := ParseAuthorization("SDK-HMAC-SHA256 Access=AK, SignedHeaders=x-dup;x-dup;x-sdk-date, Signature=" + sig); err != nil {
+	if _, err := parseAuthorization("SDK-HMAC-SHA256 Access=AK, SignedHeaders=x-dup;x-dup;x-sdk-date, Signature=" + sig); err != nil {
 		t.Errorf("repeated signed header: %v", err)
 	}
 	if got := want.String(); got != "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature="+sig {
@@ -239,7 +239,7 @@ func TestParseAuthorization(t *testing.T) {
 func TestVerifyOddRequests(t *testing.T) {
 	now := time.Now()
 	auth := "SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=x-sdk-date, Signature=" + strings.Repeat("a", 64)
-	hdr := http.Header{"Authorization": {auth}, "X-Sdk-Date": {now.UTC().Format(DateFormat)}}
+	hdr := http.Header{"Authorization": {auth}, "X-Sdk-Date": {now.UTC().Format(dateFormat)}}
 	cases := []struct {
 		name string
 		req  *http.Request
@@ -252,7 +252,7 @@ func TestVerifyOddRequests(t *testing.T) {
 		{"raw path with bad escape", &http.Request{URL: &url.URL{Path: "/a%zz", RawPath: "/a%zz"}, Header: hdr}, ErrSignatureMismatch},
 		{"opaque URL", &http.Request{URL: &url.URL{Opaque: "//h/x"}, Header: hdr}, ErrSignatureMismatch},
 		{"huge header value", &http.Request{URL: &url.URL{Path: "/"}, Header: http.Header{
-			"Authorization": {auth}, "X-Sdk-Date": {now.UTC().Format(DateFormat) + strings.Repeat(" ", 1<<20)},
+			"Authorization": {auth}, "X-Sdk-Date": {now.UTC().Format(dateFormat) + strings.Repeat(" ", 1<<20)},
 		}}, ErrMalformed},
 	}
 	for _, c := range cases {
@@ -269,7 +269,7 @@ func TestVerifyOddRequests(t *testing.T) {
 func TestCanonicalHeaderBound(t *testing.T) {
 	now := time.Now()
 	req := httptest.NewRequest("GET", "/", nil)
-	req.Header.Set(DateHeader, now.UTC().Format(DateFormat))
+	req.Header.Set(dateHeader, now.UTC().Format(dateFormat))
 	for range 20000 {
 		req.Header.Add("X-A", strings.Repeat("v", 20))
 	}

@@ -1,17 +1,23 @@
 package conformance
 
 import (
+	"errors"
 	"os/exec"
 	"strings"
 	"testing"
 )
 
-// goList returns the packages `go list` prints for args.
+// goList returns the packages `go list` prints for args. go test puts the go command that runs
+// it first in PATH, so a failure here is a failure of the check, never a reason to skip it.
 func goList(t *testing.T, args ...string) []string {
 	t.Helper()
 	out, err := exec.Command("go", append([]string{"list"}, args...)...).Output()
 	if err != nil {
-		t.Skipf("go list is not available here: %v", err)
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			t.Fatalf("go list %s: %v\n%s", strings.Join(args, " "), err, exit.Stderr)
+		}
+		t.Fatalf("go list %s: %v", strings.Join(args, " "), err)
 	}
 	return strings.Fields(string(out))
 }

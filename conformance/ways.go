@@ -10,7 +10,7 @@ type credentials struct {
 
 // way is one way into the API: an IAM token or an AK/SK signature.
 type way struct {
-	// name says it in check texts: "an X-Auth-Token" or "an AK/SK signature".
+	// name says it in check texts, after "an": "X-Auth-Token" or "AK/SK signature".
 	name  string
 	creds credentials
 }

@@ -28,9 +28,6 @@ var iamYAML []byte
 // CSMSYAML returns the CSMS spec exactly as embedded.
 func CSMSYAML() []byte { return slices.Clone(csmsYAML) }
 
-// IAMYAML returns the IAM token spec exactly as embedded.
-func IAMYAML() []byte { return slices.Clone(iamYAML) }
-
 // Contract is the loaded and validated specs with a router over every operation.
 type Contract struct {
 	// CSMS is the secrets API.
@@ -43,7 +40,7 @@ type Contract struct {
 	// by method first, as the service does.
 	byMethod map[string][]routers.Router
 
-	// matched remembers, by method and path, the routes FindRoute found: gorilla/mux tries
+	// matched remembers, by method and path, the routes findRoute found: gorilla/mux tries
 	// each operation's regular expression in turn, which costs more than all the rest of
 	// routing. The specs never change, so a remembered route is always the one the routers
 	// would find again. At most maxMatched paths are kept; the memo starts afresh when full.
@@ -63,7 +60,7 @@ type routeMatch struct {
 }
 
 var load = sync.OnceValues(func() (*Contract, error) {
-	return Parse(csmsYAML, iamYAML)
+	return parse(csmsYAML, iamYAML)
 })
 
 // Load returns the embedded contract, parsed and validated once per process.
@@ -78,8 +75,8 @@ func MustLoad() *Contract {
 	return c
 }
 
-// Parse loads, validates (examples included) and indexes the given CSMS and IAM specs.
-func Parse(csms, iam []byte) (*Contract, error) {
+// parse loads, validates (examples included) and indexes the given CSMS and IAM specs.
+func parse(csms, iam []byte) (*Contract, error) {
 	c := &Contract{byMethod: map[string][]routers.Router{}}
 	var err error
 	if c.CSMS, err = parseSpec("csms.yaml", csms); err != nil {
@@ -136,30 +133,23 @@ func (c *Contract) addRoutes(doc *openapi3.T) error {
 	return nil
 }
 
-// Routing failures FindRoute reports.
-var (
-	ErrNoRoute          = errors.New("no operation at this path")
-	ErrMethodNotAllowed = errors.New("the path exists but not with this method")
-)
+// errNoRoute is findRoute's failure for a path no operation has.
+var errNoRoute = errors.New("no operation at this path")
 
-// MethodNotAllowedError reports the methods a path does have; it matches ErrMethodNotAllowed.
-type MethodNotAllowedError struct {
-	// Allowed lists the path's methods, sorted.
-	Allowed []string
+// methodNotAllowedError is findRoute's failure for a path whose operations take other methods.
+type methodNotAllowedError struct {
+	// allowed lists the path's methods, sorted.
+	allowed []string
 }
 
-// Error implements error.
-func (e *MethodNotAllowedError) Error() string {
-	return fmt.Sprintf("%v (allowed: %s)", ErrMethodNotAllowed, strings.Join(e.Allowed, ", "))
+func (e *methodNotAllowedError) Error() string {
+	return "the path exists but not with this method (allowed: " + strings.Join(e.allowed, ", ") + ")"
 }
 
-// Is makes errors.Is(err, ErrMethodNotAllowed) hold.
-func (e *MethodNotAllowedError) Is(target error) bool { return target == ErrMethodNotAllowed }
-
-// FindRoute returns the operation a request is for and its path parameters, which callers
-// must not change (a remembered route's are shared). It reports a
-// *MethodNotAllowedError or ErrNoRoute.
-func (c *Contract) FindRoute(r *http.Request) (*routers.Route, map[string]string, error) {
+// findRoute returns the operation a request is for and its path parameters, which callers
+// must not change (a remembered route's are shared). It reports a *methodNotAllowedError or
+// errNoRoute.
+func (c *Contract) findRoute(r *http.Request) (*routers.Route, map[string]string, error) {
 	// The key is what gorilla/mux matches (UseEncodedPath), built on the stack: a lookup by
 	// string(key) does not copy it, so a remembered route costs no allocation.
 	var buf [256]byte
@@ -183,9 +173,9 @@ func (c *Contract) FindRoute(r *http.Request) (*routers.Route, map[string]string
 		}
 	}
 	if allowed := c.allowedMethods(r); len(allowed) > 0 {
-		return nil, nil, &MethodNotAllowedError{Allowed: allowed}
+		return nil, nil, &methodNotAllowedError{allowed: allowed}
 	}
-	return nil, nil, ErrNoRoute
+	return nil, nil, errNoRoute
 }
 
 // allowedMethods lists, sorted, the other methods that have an operation at the request's path.

@@ -1,3 +1,9 @@
+// One file for one compiled subset of JSON Schema: the string, object and array checks, the raw
+// object check and the per-operation tables that use them must never accept what kin-openapi's
+// VisitJSON refuses, and the differential tests (TestQuickChecksAgreeWithVisitJSON,
+// TestRawChecksAgreeWithVisitJSON) and one fuzz target (FuzzQuickMatchesVisitJSON) hold them to
+// it together. Read in one place, the subset and its limits are seen whole.
+
 package openapi
 
 import (

@@ -76,9 +76,9 @@ func eqRequest(c eqCase) *http.Request {
 func checkBoth(t *testing.T, contract *Contract, c eqCase) {
 	t.Helper()
 	ours := eqRequest(c)
-	route, params, err := contract.FindRoute(ours)
+	route, params, err := contract.findRoute(ours)
 	if err != nil {
-		return // routing is FindRoute's, tested on its own
+		return // routing is findRoute's, tested on its own
 	}
 	ctx := context.Background()
 	q := &Request{HTTP: ours, Route: route, Params: params}
@@ -93,8 +93,8 @@ func checkBoth(t *testing.T, contract *Contract, c eqCase) {
 	switch {
 	case (got == nil) != (libErr == nil):
 		t.Errorf("%s %.80s %.80s: split checks say %v, ValidateRequest says %v", c.method, c.target, c.body, got, libErr)
-	case got != nil && got.Code != RequestError(libErr).Code:
-		t.Errorf("%s %.80s %.80s: split checks answer %s, ValidateRequest's error maps to %s", c.method, c.target, c.body, got.Code, RequestError(libErr).Code)
+	case got != nil && got.Code != requestError(libErr).Code:
+		t.Errorf("%s %.80s %.80s: split checks answer %s, ValidateRequest's error maps to %s", c.method, c.target, c.body, got.Code, requestError(libErr).Code)
 	}
 }
 

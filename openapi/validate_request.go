@@ -25,8 +25,11 @@ const DefaultMaxBodyBytes = limits.MaxBodyBytes
 
 // Request is one request matched to its operation: what every contract check needs.
 type Request struct {
-	HTTP   *http.Request
-	Route  *routers.Route
+	// HTTP is the request as the server received it.
+	HTTP *http.Request
+	// Route is the operation it is for.
+	Route *routers.Route
+	// Params are its path parameters, shared with the routes already found: never change them.
 	Params map[string]string
 
 	contract *Contract // the contract that matched it
@@ -39,14 +42,14 @@ func (q *Request) OperationID() string { return q.Route.Operation.OperationID }
 // answers the gateway's 404 APIGW.0101 for an API it does not publish; for a wrong method
 // allow lists the path's methods, and the message says which.
 func (c *Contract) Match(r *http.Request) (q *Request, allow []string, err *apierror.Error) {
-	route, params, findErr := c.FindRoute(r)
+	route, params, findErr := c.findRoute(r)
 	if findErr == nil {
 		return &Request{HTTP: r, Route: route, Params: params, contract: c}, nil, nil
 	}
-	var notAllowed *MethodNotAllowedError
+	var notAllowed *methodNotAllowedError
 	if errors.As(findErr, &notAllowed) {
-		return nil, notAllowed.Allowed, apierror.New(apierror.APINotFound,
-			"the API request method does not exist; this path takes "+strings.Join(notAllowed.Allowed, ", "))
+		return nil, notAllowed.allowed, apierror.New(apierror.APINotFound,
+			"the API request method does not exist; this path takes "+strings.Join(notAllowed.allowed, ", "))
 	}
 	return nil, nil, apierror.New(apierror.APINotFound, "")
 }
@@ -71,7 +74,7 @@ func (q *Request) CheckPath(ctx context.Context) *apierror.Error {
 		return nil
 	}
 	if err := validatePath(ctx, q.input()); err != nil {
-		return RequestError(err)
+		return requestError(err)
 	}
 	return nil
 }
@@ -176,7 +179,7 @@ func (q *Request) CheckRest(ctx context.Context) *apierror.Error {
 		return nil
 	}
 	if err := validateRest(ctx, q.input()); err != nil {
-		return RequestError(err)
+		return requestError(err)
 	}
 	return nil
 }
@@ -201,9 +204,9 @@ func (c *Contract) Check(w http.ResponseWriter, r *http.Request) (*Request, []st
 	return q, nil, q.CheckRest(r.Context())
 }
 
-// RequestError maps a kin-openapi request validation error to the vendor's error: which
+// requestError maps a kin-openapi request validation error to the vendor's error: which
 // code, and an error_msg that names the offending parameter or body field.
-func RequestError(err error) *apierror.Error {
+func requestError(err error) *apierror.Error {
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		return TooLarge(tooLarge.Limit)

@@ -42,7 +42,7 @@ func (c *Contract) CheckResponse(ctx context.Context, req *http.Request, status 
 	if len(body) > MaxResponseBytes {
 		return fmt.Errorf("response body exceeds %d bytes", MaxResponseBytes)
 	}
-	route, params, err := c.FindRoute(req)
+	route, params, err := c.findRoute(req)
 	if err != nil {
 		return c.validateErrorBody(req, status, header, body)
 	}

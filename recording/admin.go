@@ -30,7 +30,7 @@ func (rec *Recorder) AdminMux() *http.ServeMux {
 		WriteJSON(w, http.StatusOK, map[string]any{"requests": items, "dropped": dropped})
 	})
 	mux.HandleFunc("DELETE /__admin/journal", func(w http.ResponseWriter, _ *http.Request) {
-		rec.Requests.Clear()
+		rec.Requests.reset()
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("GET /__admin/violations", func(w http.ResponseWriter, _ *http.Request) {
@@ -38,7 +38,7 @@ func (rec *Recorder) AdminMux() *http.ServeMux {
 		WriteJSON(w, http.StatusOK, ViolationReport{Violations: items, Dropped: dropped})
 	})
 	mux.HandleFunc("DELETE /__admin/violations", func(w http.ResponseWriter, _ *http.Request) {
-		rec.Violations.Clear()
+		rec.Violations.reset()
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc(AdminPrefix, func(w http.ResponseWriter, _ *http.Request) {

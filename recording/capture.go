@@ -8,7 +8,9 @@ import (
 // Capture keeps the first Limit bytes written to it and counts the rest, so a large body can
 // be journaled or checked without holding more than the bound.
 type Capture struct {
-	Buf   bytes.Buffer
+	// Buf holds the bytes kept.
+	Buf bytes.Buffer
+	// Limit is how many bytes Buf keeps at most.
 	Limit int
 	// Total counts every byte written, kept or not.
 	Total int

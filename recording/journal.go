@@ -67,7 +67,7 @@ func NewRecorder(journalSize, violationSize int) *Recorder {
 	if violationSize == 0 {
 		violationSize = DefaultViolationSize
 	}
-	return &Recorder{Requests: NewRing[Entry](journalSize), Violations: NewRing[Violation](violationSize)}
+	return &Recorder{Requests: newRing[Entry](journalSize), Violations: newRing[Violation](violationSize)}
 }
 
 // Violation records v and logs it as a warning.
@@ -84,8 +84,8 @@ func (rec *Recorder) Violation(v Violation) {
 
 // Clear empties the journal and the violation log.
 func (rec *Recorder) Clear() {
-	rec.Requests.Clear()
-	rec.Violations.Clear()
+	rec.Requests.reset()
+	rec.Violations.reset()
 }
 
 // Arrival is a request as it arrived, kept for the journal and the response check: handlers

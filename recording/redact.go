@@ -13,8 +13,8 @@ import (
 // Redacted replaces every secret a record would otherwise hold.
 const Redacted = redact.Placeholder
 
-// MaxBodyBytes bounds the (redacted) body a journal entry keeps.
-const MaxBodyBytes = 4096
+// maxBodyBytes bounds the (redacted) body a journal entry keeps.
+const maxBodyBytes = 4096
 
 // keptHeaders are journaled; others are left out as noise.
 var keptHeaders = []string{"Authorization", "Content-Type", "Content-Length", "User-Agent", "X-Auth-Token",
@@ -63,7 +63,7 @@ func redactAuthorization(v string) string {
 	return b.String()
 }
 
-// Body returns a JSON body with every secret member's value redacted, cut to MaxBodyBytes. A
+// Body returns a JSON body with every secret member's value redacted, cut to maxBodyBytes. A
 // body that is not JSON is not kept: it could hold anything.
 func Body(data []byte) string {
 	if len(data) == 0 {
@@ -77,7 +77,7 @@ func Body(data []byte) string {
 	if err != nil {
 		return Redacted
 	}
-	return cut(string(out), MaxBodyBytes)
+	return cut(string(out), maxBodyBytes)
 }
 
 func redactValue(v any) any {

@@ -11,8 +11,8 @@ type Ring[T any] struct {
 	size    int
 }
 
-// NewRing returns a ring holding at most size items (at least 1).
-func NewRing[T any](size int) *Ring[T] {
+// newRing returns a ring holding at most size items (at least 1).
+func newRing[T any](size int) *Ring[T] {
 	size = max(size, 1)
 	return &Ring[T]{size: size, items: make([]T, 0, min(size, 1024))}
 }
@@ -40,15 +40,8 @@ func (r *Ring[T]) Snapshot() ([]T, uint64) {
 	return out, r.dropped
 }
 
-// Len returns how many items the ring holds.
-func (r *Ring[T]) Len() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.items)
-}
-
-// Clear empties the ring.
-func (r *Ring[T]) Clear() {
+// reset empties the ring.
+func (r *Ring[T]) reset() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.items, r.next, r.dropped = r.items[:0], 0, 0

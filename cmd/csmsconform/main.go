@@ -1,5 +1,6 @@
-// Command csmsconform checks a CSMS endpoint, or csmskit's mock started in its own process
-// (with the mock's demo token and AK/SK both), against the contract: it runs the conformance suite, prints a summary, writes JSON, JUnit and HTML
+// Command csmsconform checks a CSMS endpoint, or without one csmskit's mock started in this
+// process (with the mock's demo token and AK/SK both, unless credentials are given), against
+// the contract: it runs the conformance suite, prints a summary, writes JSON, JUnit and HTML
 // reports, and exits 1 when a must-level check fails (or, with -strict, a should-level one).
 //
 // Settings come from CSMS_* environment variables, overridden by flags; see -help and

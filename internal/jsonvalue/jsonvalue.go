@@ -1,3 +1,6 @@
+// One recursive-descent decoder: value, object, array, number and string call one another and
+// share its cursor, its depth bound and its RawMembers mode, so they are read together here.
+
 // Package jsonvalue decodes one JSON document into the generic values kin-openapi validates
 // (map[string]any, []any, string, json.Number, bool and nil), as encoding/json does with
 // Decoder.UseNumber, but in one pass and copying a string only when it holds escapes.
@@ -23,16 +26,16 @@ import (
 	"unicode/utf8"
 )
 
-// MaxDepth bounds the nesting of arrays and objects, as encoding/json does (10,000).
-const MaxDepth = 10000
+// maxDepth bounds the nesting of arrays and objects, as encoding/json does (10,000).
+const maxDepth = 10000
 
-// SyntaxError says where and why a document is not JSON.
-type SyntaxError struct {
-	Offset int // the byte at which decoding stopped
+// syntaxError says where and why a document is not JSON.
+type syntaxError struct {
+	offset int // the byte at which decoding stopped
 	msg    string
 }
 
-func (e *SyntaxError) Error() string { return fmt.Sprintf("%s at offset %d", e.msg, e.Offset) }
+func (e *syntaxError) Error() string { return fmt.Sprintf("%s at offset %d", e.msg, e.offset) }
 
 // Decode returns the value of data, which must hold exactly one JSON value, with optional
 // whitespace around it.
@@ -83,7 +86,7 @@ type decoder struct {
 	raw      [][]byte
 }
 
-func (d *decoder) fail(msg string) error { return &SyntaxError{Offset: d.pos, msg: msg} }
+func (d *decoder) fail(msg string) error { return &syntaxError{offset: d.pos, msg: msg} }
 
 func (d *decoder) skipSpace() {
 	for d.pos < len(d.data) {
@@ -131,7 +134,7 @@ func (d *decoder) literal(word string) error {
 // object reads an object. At the top level of RawMembers (depth 1) it notes where the wanted
 // members' values lie.
 func (d *decoder) object(depth int) (any, error) {
-	if depth > MaxDepth {
+	if depth > maxDepth {
 		return nil, d.fail("exceeded the maximum nesting depth")
 	}
 	d.pos++ // {
@@ -214,7 +217,7 @@ func (d *decoder) afterItem(closing byte, item string) (done bool, err error) {
 }
 
 func (d *decoder) array(depth int) (any, error) {
-	if depth > MaxDepth {
+	if depth > maxDepth {
 		return nil, d.fail("exceeded the maximum nesting depth")
 	}
 	d.pos++ // [

@@ -62,7 +62,7 @@ func TestDecode(t *testing.T) {
 		{"a misspelt literal", `nul`, nil, "literal"},
 		{"a number key", `{1:2}`, nil, "object key"},
 		{"no colon", `{"a" 1}`, nil, "':'"},
-		{"too deep", strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1), nil, "depth"},
+		{"too deep", strings.Repeat("[", maxDepth+1) + strings.Repeat("]", maxDepth+1), nil, "depth"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,12 +89,12 @@ func checkOutcome[V any](t *testing.T, got V, err error, want V, wantErr string)
 }
 
 func TestDecodeAcceptsTheDeepestNesting(t *testing.T) {
-	in := strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth)
+	in := strings.Repeat("[", maxDepth) + strings.Repeat("]", maxDepth)
 	if _, err := Decode([]byte(in)); err != nil {
-		t.Fatalf("%d levels refused: %v", MaxDepth, err)
+		t.Fatalf("%d levels refused: %v", maxDepth, err)
 	}
 	if _, err := stdDecode([]byte(in)); err != nil {
-		t.Fatalf("encoding/json refuses %d levels too: %v", MaxDepth, err)
+		t.Fatalf("encoding/json refuses %d levels too: %v", maxDepth, err)
 	}
 }
 

@@ -16,18 +16,18 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Env names the database the tests use.
-const Env = "CSMS_TEST_POSTGRES_URL"
+// env names the database the tests use.
+const env = "CSMS_TEST_POSTGRES_URL"
 
 // howTo says how to get one.
-const howTo = "set " + Env + "=postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=disable, " +
+const howTo = "set " + env + "=postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=disable, " +
 	"or run eval \"$(bash scripts/test-postgres.sh start)\" to start a local one"
 
 // Available returns the test database's URL, or "" when there is none (failing the test in
 // CI instead).
 func Available(t testing.TB) string {
 	t.Helper()
-	u := os.Getenv(Env)
+	u := os.Getenv(env)
 	if u == "" && os.Getenv("CI") == "true" {
 		t.Fatalf("PostgreSQL tests must run in CI: %s", howTo)
 	}
@@ -56,7 +56,7 @@ func NewSchema(t testing.TB, base string) string {
 	t.Cleanup(func() { exec(t, base, `DROP SCHEMA `+schema+` CASCADE`) })
 	u, err := url.Parse(base)
 	if err != nil {
-		t.Fatalf("%s does not parse: %v", Env, err)
+		t.Fatalf("%s does not parse: %v", env, err)
 	}
 	q := u.Query()
 	q.Set("search_path", schema)

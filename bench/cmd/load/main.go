@@ -1,6 +1,3 @@
-// One program on purpose: the benchmark's steps (build, start, load, pace, report) run in the order
-// they are written, and split they would only pass their options to one another.
-
 // Command load is csmskit's load benchmark. In one run it builds the csmsmock binary and a bare
 // net/http baseline (bench/cmd/bare), starts each as a process of its own on the loopback
 // interface, and drives both with vegeta at the same concurrency for the same time:
@@ -22,14 +19,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"math"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -39,7 +33,6 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
-	"github.com/csmskit/csmskit/aksk"
 	"github.com/csmskit/csmskit/bench/internal/harness"
 	"github.com/csmskit/csmskit/mock"
 )
@@ -72,6 +65,9 @@ func main() {
 	}
 }
 
+// run is the benchmark's steps in the order they run: build, load, pace, start-up, report. It is
+// one function on purpose: split, the steps would only pass their options and findings to one
+// another.
 func run() error {
 	var o options
 	smoke := flag.Bool("smoke", false, "a few-second run for CI: -duration 1s -warmup 200ms -rounds 1 -startups 3 -pace 0.5")
@@ -145,7 +141,7 @@ func run() error {
 	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	var summary []string
 	for _, mode := range o.modes {
-		// The machine's speed drifts by tens of percent within a minute, so each round runs
+		// The machine's speed drifts from one minute to the next, so each round runs
 		// bare, mock, bare, and compares the mock with the mean of the two bare runs around
 		// it (which cancels a drift that is steady over the round); the ratio judged is the
 		// median of the rounds' ratios.
@@ -198,9 +194,9 @@ func run() error {
 	}
 
 	// Latency is judged at the throughput the target asks for: in a closed loop the server is
-	// always saturated and the latency is mostly queueing (32 requests in flight / throughput),
-	// so the p99 above says how long a request waits behind 31 others, not how fast the server
-	// answers at a given load. Here the same 32 connections send at fixed rates, fractions of
+	// always saturated and the latency is mostly queueing (requests in flight / throughput), so
+	// the p99 above says how long a request waits behind the others in flight, not how fast the
+	// server answers at a given load. Here the same connections send at fixed rates, fractions of
 	// the bare server's throughput measured above; a run counts only if its rate was kept.
 	if len(paced) > 0 {
 		fmt.Fprintf(w, "\n### token, paced at fractions of bare's throughput, %d connections\n\n", o.concurrency)
@@ -306,248 +302,3 @@ func formatRatios(rs []float64) string {
 
 // us formats a duration in microseconds.
 func us(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond)) }
-
-// server is one of the two processes under test.
-type server struct {
-	name string
-	bin  string
-	args []string
-}
-
-// pacedRun is the latency run at a fixed rate.
-type pacedRun struct {
-	fraction float64
-	rate     int
-	mock     result
-}
-
-// result is one measured run.
-type result struct {
-	requests, failed, distinct int
-	errors                     map[string]int
-	throughput                 float64
-	p50, p90, p99, max         time.Duration
-	peakRSS                    int64
-	serverCPU, clientCPU       time.Duration // CPU time per request
-	violations                 int
-	isMock                     bool
-}
-
-func (r result) problems(server, mode string) []string {
-	var out []string
-	if r.failed > 0 {
-		out = append(out, fmt.Sprintf("%s %s: %d of %d requests not answered 200: %v", mode, server, r.failed, r.requests, r.errors))
-	}
-	if r.isMock && r.distinct != r.requests-r.failed {
-		out = append(out, fmt.Sprintf("%s mock: %d answers but only %d distinct blobs: a blob was reused", mode, r.requests-r.failed, r.distinct))
-	}
-	if r.violations > 0 {
-		out = append(out, fmt.Sprintf("%s mock: %d contract violations recorded", mode, r.violations))
-	}
-	return out
-}
-
-// median returns the run of median throughput.
-func median(rs []result) result {
-	s := slices.Clone(rs)
-	slices.SortFunc(s, func(a, b result) int {
-		switch {
-		case a.throughput < b.throughput:
-			return -1
-		case a.throughput > b.throughput:
-			return 1
-		}
-		return 0
-	})
-	return s[len(s)/2]
-}
-
-// load starts the server afresh, warms it up, measures one run and stops it.
-func (s server) load(mode string, o options, rate vegeta.Rate) (result, error) {
-	p, err := harness.Start(s.bin, 30*time.Second, s.args...)
-	if err != nil {
-		return result{}, err
-	}
-	defer p.Stop()
-	url := p.URL + backupPath
-	tr := targeter(mode, url)
-	if o.warmup > 0 {
-		for r := range attacker(o).Attack(tr, vegeta.Rate{}, o.warmup, "warmup") {
-			_ = r
-		}
-	}
-	res := result{errors: map[string]int{}, isMock: s.name == "mock"}
-	seen := map[uint64]struct{}{}
-	seed := maphash.MakeSeed()
-	var latencies []time.Duration
-	serverCPU0, err := p.CPUTime()
-	if err != nil {
-		return result{}, err
-	}
-	clientCPU0, err := harness.ProcCPUTime(0)
-	if err != nil {
-		return result{}, err
-	}
-	start := time.Now()
-	for r := range attacker(o).Attack(tr, rate, o.duration, mode) {
-		res.requests++
-		latencies = append(latencies, r.Latency)
-		if r.Code != http.StatusOK || r.Error != "" {
-			res.failed++
-			res.errors[fmt.Sprintf("%d %s", r.Code, r.Error)]++
-			continue
-		}
-		seen[maphash.Bytes(seed, r.Body)] = struct{}{}
-	}
-	elapsed := time.Since(start)
-	serverCPU1, err := p.CPUTime()
-	if err != nil {
-		return result{}, err
-	}
-	clientCPU1, _ := harness.ProcCPUTime(0)
-	if res.requests > 0 {
-		res.serverCPU = (serverCPU1 - serverCPU0) / time.Duration(res.requests)
-		res.clientCPU = (clientCPU1 - clientCPU0) / time.Duration(res.requests)
-	}
-	res.distinct = len(seen)
-	res.throughput = float64(res.requests-res.failed) / elapsed.Seconds()
-	slices.Sort(latencies)
-	if n := len(latencies); n > 0 {
-		res.p50 = latencies[n*50/100]
-		res.p90 = latencies[min(n-1, n*90/100)]
-		res.p99 = latencies[min(n-1, n*99/100)]
-		res.max = latencies[n-1]
-	}
-	if res.peakRSS, err = p.Status("VmHWM"); err != nil {
-		return result{}, err
-	}
-	if res.isMock {
-		if res.violations, err = violations(p.URL); err != nil {
-			return result{}, err
-		}
-	}
-	return res, nil
-}
-
-// attacker keeps exactly o.concurrency requests in flight over as many kept-alive connections.
-func attacker(o options) *vegeta.Attacker {
-	return vegeta.NewAttacker(
-		vegeta.Workers(uint64(o.concurrency)),
-		vegeta.MaxWorkers(uint64(o.concurrency)),
-		vegeta.Connections(o.concurrency),
-		vegeta.MaxConnections(o.concurrency),
-		vegeta.KeepAlive(true),
-		vegeta.HTTP2(false),
-		vegeta.Timeout(30*time.Second),
-		vegeta.Redirects(vegeta.NoFollow),
-	)
-}
-
-// targeter makes the backup request of a mode: with the demo token, or signed afresh with the
-// demo AK/SK as the official SDK signs it (X-Project-Id signed, a JSON content type).
-func targeter(mode, url string) vegeta.Targeter {
-	if mode == "token" {
-		header := http.Header{"X-Auth-Token": {mock.DemoToken}}
-		return func(t *vegeta.Target) error {
-			t.Method, t.URL, t.Header = http.MethodPost, url, header
-			return nil
-		}
-	}
-	return func(t *vegeta.Target) error {
-		req, err := http.NewRequest(http.MethodPost, url, nil)
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-Project-Id", mock.DemoProjectID)
-		if err := aksk.Sign(req, mock.DemoAK, mock.DemoSK, time.Now(), "x-project-id"); err != nil {
-			return err
-		}
-		t.Method, t.URL, t.Header = http.MethodPost, url, req.Header
-		return nil
-	}
-}
-
-// tokenRequest is the token backup call against base.
-func tokenRequest(base string) func() (*http.Request, error) {
-	return func() (*http.Request, error) {
-		req, err := http.NewRequest(http.MethodPost, base+backupPath, nil)
-		if err == nil {
-			req.Header.Set("X-Auth-Token", mock.DemoToken)
-		}
-		return req, err
-	}
-}
-
-// captureBackupBody starts the mock once and writes the body of one backup answer to file.
-func captureBackupBody(mockBin, file string) error {
-	p, err := harness.Start(mockBin, 30*time.Second, "serve", "--addr", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	defer p.Stop()
-	req, _ := tokenRequest(p.URL)()
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		return err
-	}
-	if res.StatusCode != http.StatusOK {
-		return fmt.Errorf("backup: status %d: %s", res.StatusCode, body)
-	}
-	return os.WriteFile(file, body, 0o600)
-}
-
-// violations returns how many contract violations the mock recorded.
-func violations(base string) (int, error) {
-	res, err := http.Get(base + "/__admin/violations")
-	if err != nil {
-		return 0, err
-	}
-	defer res.Body.Close()
-	var v struct {
-		Violations []json.RawMessage `json:"violations"`
-		Dropped    int               `json:"dropped"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&v); err != nil {
-		return 0, fmt.Errorf("violations: %w", err)
-	}
-	return len(v.Violations) + v.Dropped, nil
-}
-
-// startupStats summarises start-up measurements.
-type startupStats struct {
-	listen, median, p90, max time.Duration
-}
-
-// startup starts the server n times and measures exec → listening and exec → first 200 on
-// the backup call (polled every 0.5 ms from the moment the address is printed).
-func (s server) startup(n int) (startupStats, error) {
-	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
-	var listens, firsts []time.Duration
-	for range n {
-		p, err := harness.Start(s.bin, 30*time.Second, s.args...)
-		if err != nil {
-			return startupStats{}, err
-		}
-		ok, err := harness.WaitOK(client, tokenRequest(p.URL), 500*time.Microsecond, 10*time.Second)
-		p.Stop()
-		if err != nil {
-			return startupStats{}, err
-		}
-		listens = append(listens, p.Listening.Sub(p.Started))
-		firsts = append(firsts, ok.Sub(p.Started))
-	}
-	slices.Sort(listens)
-	slices.Sort(firsts)
-	return startupStats{
-		listen: listens[len(listens)/2],
-		median: firsts[len(firsts)/2],
-		p90:    firsts[min(len(firsts)-1, len(firsts)*9/10)],
-		max:    firsts[len(firsts)-1],
-	}, nil
-}

@@ -26,7 +26,7 @@ import (
 // user builds it, the baseline from this module.
 const (
 	MockPackage = "./cmd/csmsmock"
-	BarePackage = "./cmd/bare"
+	barePackage = "./cmd/bare"
 )
 
 // Build compiles the main package pkg of the module in moduleDir into dir, as a binary named
@@ -49,7 +49,7 @@ func BuildServers(ctx context.Context, dir string) (mockBin, bareBin string, err
 	if mockBin, err = Build(ctx, MainModuleDir(), MockPackage, dir); err != nil {
 		return "", "", err
 	}
-	if bareBin, err = Build(ctx, ModuleDir(), BarePackage, dir); err != nil {
+	if bareBin, err = Build(ctx, ModuleDir(), barePackage, dir); err != nil {
 		return "", "", err
 	}
 	return mockBin, bareBin, nil
@@ -140,11 +140,11 @@ func Start(bin string, timeout time.Duration, args ...string) (*Proc, error) {
 	}
 }
 
-// PID is the process ID.
-func (p *Proc) PID() int { return p.cmd.Process.Pid }
+// pid is the process ID.
+func (p *Proc) pid() int { return p.cmd.Process.Pid }
 
 // Status reads a kB field of /proc/<pid>/status (VmHWM, VmRSS, …) in bytes.
-func (p *Proc) Status(field string) (int64, error) { return ProcStatus(p.PID(), field) }
+func (p *Proc) Status(field string) (int64, error) { return ProcStatus(p.pid(), field) }
 
 // Stop asks the process to shut down (SIGTERM), waits for it, and kills it after 5 s.
 func (p *Proc) Stop() {
@@ -158,7 +158,7 @@ func (p *Proc) Stop() {
 }
 
 // CPUTime returns the user plus system CPU time the process has used so far.
-func (p *Proc) CPUTime() (time.Duration, error) { return ProcCPUTime(p.PID()) }
+func (p *Proc) CPUTime() (time.Duration, error) { return ProcCPUTime(p.pid()) }
 
 // ProcCPUTime returns the user plus system CPU time of a process (pid 0: this process) so
 // far, from /proc/<pid>/stat (in clock ticks of 10 ms, the kernel's USER_HZ of 100).
