@@ -17,6 +17,7 @@ import (
 	"os/signal"
 
 	"github.com/csmskit/csmskit/conformance"
+	"github.com/csmskit/csmskit/internal/version"
 )
 
 // Exit codes.
@@ -44,10 +45,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs := flag.NewFlagSet("csmsconform", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: csmsconform [flags]\n\nChecks a CSMS endpoint (or, without one, csmskit's mock) against the contract.\nEvery flag has a CSMS_* environment variable; flags win.\n\nflags:")
+		fmt.Fprintln(stderr, "usage: csmsconform [flags]\n\nChecks a CSMS endpoint (or, without one, csmskit's mock) against the contract.\nEvery flag but -version has a CSMS_* environment variable; flags win.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	cfg.RegisterFlags(fs)
+	showVersion := fs.Bool("version", false, "print the version, the commit and the Go release, and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitPass
@@ -57,6 +59,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "csmsconform: unexpected arguments %q\n", fs.Args())
 		return exitUsage
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, version.Line("csmsconform"))
+		return exitPass
 	}
 	if cfg.Endpoint == "" {
 		stop, err := useMock(&cfg)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -36,6 +37,16 @@ func TestUsageErrors(t *testing.T) {
 				t.Errorf("stderr lacks %q:\n%s", tt.wantErr, stderr.String())
 			}
 		})
+	}
+}
+
+func TestVersion(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"-version"}, noEnv, &stdout, &stderr); code != exitPass {
+		t.Fatalf("exit code %d; stderr:\n%s", code, stderr.String())
+	}
+	if !regexp.MustCompile(`^csmsconform \S+ \(commit \S+, go\S+, \w+/\w+\)\n$`).MatchString(stdout.String()) {
+		t.Errorf("-version printed %q", stdout.String())
 	}
 }
 

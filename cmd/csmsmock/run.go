@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+
+	"github.com/csmskit/csmskit/internal/version"
 )
 
 const usage = `csmsmock — an offline Huawei Cloud CSMS secrets API for tests and laptops.
@@ -14,6 +16,7 @@ Usage:
   csmsmock serve [flags]    serve the mock (csmsmock serve -h lists the flags)
   csmsmock proxy [flags]    forward to a real endpoint, checking traffic against the contract
   csmsmock verify [flags]   exit non-zero when a mock or proxy recorded contract violations
+  csmsmock version          print the version, the commit and the Go release
   csmsmock help             show this text
 
 The admin token (--admin-token) may also come from CSMSMOCK_ADMIN_TOKEN.
@@ -39,6 +42,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runProxy(ctx, args[1:], getenv, stdout, stderr)
 	case "verify":
 		return verify(ctx, args[1:], getenv, stdout, stderr)
+	case "version", "-version", "--version":
+		if len(args) > 1 {
+			return fmt.Errorf("%w: version takes no arguments", errUsage)
+		}
+		fmt.Fprintln(stdout, version.Line("csmsmock"))
+		return nil
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

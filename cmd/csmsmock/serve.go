@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/csmskit/csmskit/internal/logfmt"
+	"github.com/csmskit/csmskit/internal/version"
 
 	"github.com/csmskit/csmskit/mock"
 	"github.com/csmskit/csmskit/mock/store"
@@ -158,9 +159,10 @@ func listenAndServe(ctx context.Context, h http.Handler, addr string, tlsConfig 
 	return nil
 }
 
-// printBanner says where the mock listens and how to call it. It shows the demo token, which
-// is public, but never a token or key the user supplied.
+// printBanner names the version, says where the mock listens and how to call it. It shows the
+// demo token, which is public, but never a token or key the user supplied.
 func printBanner(w io.Writer, base string, o serveOptions) {
+	fmt.Fprintln(w, version.Line("csmsmock"))
 	where := "in memory"
 	switch {
 	case store.IsPostgresURL(o.cfg.DataDir):
