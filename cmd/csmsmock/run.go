@@ -19,7 +19,8 @@ Usage:
   csmsmock version          print the version, the commit and the Go release
   csmsmock help             show this text
 
-The admin token (--admin-token) may also come from CSMSMOCK_ADMIN_TOKEN.
+Every serve flag may also come from CSMSMOCK_<FLAG> (csmsmock serve -h); the admin token of
+proxy and verify from CSMSMOCK_ADMIN_TOKEN.
 
 With no flags, serve listens on 127.0.0.1:8080 with an in-memory store, a demo identity
 and a demo secret, and prints a curl command that backs the secret up.

@@ -22,17 +22,27 @@ import (
 type started struct {
 	url    string
 	banner string
+	log    *lockedBuffer // stderr
 	stop   func() error
 }
 
-// start runs `csmsmock serve args…` until the test stops it, and waits for its banner.
+// start runs `csmsmock serve --addr 127.0.0.1:0 args…` until the test stops it, and waits for
+// its banner.
 func start(t *testing.T, args ...string) *started {
+	t.Helper()
+	return startWith(t, noEnv, append([]string{"--addr", "127.0.0.1:0"}, args...)...)
+}
+
+// startWith runs `csmsmock serve args…` in the environment getenv until the test stops it,
+// and waits for its banner.
+func startWith(t *testing.T, getenv func(string) string, args ...string) *started {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
+	log := new(lockedBuffer)
 	go func() {
-		err := run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), noEnv, pw, io.Discard)
+		err := run(ctx, append([]string{"serve"}, args...), getenv, pw, log)
 		pw.CloseWithError(errors.New("csmsmock stopped"))
 		done <- err
 	}()
@@ -54,7 +64,7 @@ func start(t *testing.T, args ...string) *started {
 		cancel()
 		t.Fatalf("no listening line; output:\n%s\nerr: %v", banner.String(), <-done)
 	}
-	s := &started{url: url, banner: banner.String()}
+	s := &started{url: url, banner: banner.String(), log: log}
 	stopped := false
 	s.stop = func() error {
 		if stopped {

@@ -58,9 +58,13 @@ func serveFlags(o *serveOptions) *flag.FlagSet {
 	fs.IntVar(&o.unknownSecret, "unknown-secret-status", 404, "status for an unknown secret, CSMS.0106: 404 (backup page) or 400 (error-code table)")
 	fs.IntVar(&o.cfg.JournalSize, "journal-size", 1000, "requests the journal keeps (the oldest go first)")
 	fs.IntVar(&o.cfg.ViolationLogSize, "violation-log-size", 1000, "contract violations kept (the oldest go first)")
-	fs.StringVar(&o.cfg.AdminToken, "admin-token", "", "guard /__admin/ with this bearer token (or set "+adminTokenEnv+")")
+	fs.StringVar(&o.cfg.AdminToken, "admin-token", "", "guard /__admin/ with this bearer token")
 	fs.StringVar(&o.logFormat, "log-format", "text", "access log format: text or json")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: csmsmock serve [flags]\n\n"+envUsage+"\nFlags:\n")
+		fs.PrintDefaults()
+	}
 	return fs
 }
 
@@ -70,8 +74,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if helped, err := parseFlags(fs, args, stderr); helped || err != nil {
 		return err
 	}
-	if o.cfg.AdminToken == "" {
-		o.cfg.AdminToken = getenv(adminTokenEnv)
+	if err := applyEnv(fs, getenv); err != nil {
+		return err
 	}
 	if err := adminGuarded(o.addr, o.cfg.AdminToken); err != nil {
 		return err
