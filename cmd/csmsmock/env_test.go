@@ -107,8 +107,8 @@ func TestServeHelpNamesTheEnvironmentOnce(t *testing.T) {
 	if n := strings.Count(out.String(), "environment variable"); n != 1 {
 		t.Errorf("serve -h speaks of the environment %d times, want once:\n%s", n, out.String())
 	}
-	if !strings.Contains(out.String(), "CSMSMOCK_TLS_CERT_OUT") {
-		t.Errorf("serve -h lacks the variables' form:\n%s", out.String())
+	if !strings.Contains(out.String(), "CSMSMOCK_TLS_CERT_OUT") || !strings.Contains(out.String(), "-admin-token-out") {
+		t.Errorf("serve -h lacks the variables' form or --admin-token-out:\n%s", out.String())
 	}
 }
 

@@ -39,7 +39,7 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, st
 	if *adminToken == "" {
 		*adminToken = getenv(adminTokenEnv)
 	}
-	if err := adminGuarded(*addr, *adminToken); err != nil {
+	if err := adminGuarded(*addr, *adminToken != "", "--admin-token or "+adminTokenEnv); err != nil {
 		return err
 	}
 	logger, err := newLogger(stderr, *logFormat, *logLevel)

@@ -35,6 +35,7 @@ type serveOptions struct {
 	addr, logFormat, logLevel string
 	tls, freshKey             bool
 	cert, key, tlsCertOut     string
+	adminTokenOut             string
 	unknownSecret             int
 	cfg                       mock.Config
 }
@@ -59,6 +60,7 @@ func serveFlags(o *serveOptions) *flag.FlagSet {
 	fs.IntVar(&o.cfg.JournalSize, "journal-size", 1000, "requests the journal keeps (the oldest go first)")
 	fs.IntVar(&o.cfg.ViolationLogSize, "violation-log-size", 1000, "contract violations kept (the oldest go first)")
 	fs.StringVar(&o.cfg.AdminToken, "admin-token", "", "guard /__admin/ with this bearer token")
+	fs.StringVar(&o.adminTokenOut, "admin-token-out", "", "without --admin-token, guard /__admin/ with a token made at start and written to `file` (mode 0600)")
 	fs.StringVar(&o.logFormat, "log-format", "text", "access log format: text or json")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.Usage = func() {
@@ -77,7 +79,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := applyEnv(fs, getenv); err != nil {
 		return err
 	}
-	if err := adminGuarded(o.addr, o.cfg.AdminToken); err != nil {
+	guarded := o.cfg.AdminToken != "" || o.adminTokenOut != ""
+	if err := adminGuarded(o.addr, guarded, "--admin-token-out FILE, --admin-token or "+adminTokenEnv); err != nil {
 		return err
 	}
 	if o.cfg.JournalSize < 1 || o.cfg.ViolationLogSize < 1 {
@@ -102,6 +105,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	o.cfg.Logger = logger
+	// Written before the listener opens, so that once the mock answers, its token is there to
+	// read; it goes to the file only, never to the log.
+	madeToken := o.cfg.AdminToken == "" && o.adminTokenOut != ""
+	if madeToken {
+		o.cfg.AdminToken = newAdminToken()
+		if err := writeAdminToken(o.adminTokenOut, o.cfg.AdminToken); err != nil {
+			return err
+		}
+	}
 	o.cfg.UnknownSecretStatus = o.unknownSecret
 	o.cfg.DemoSecret = o.cfg.FixturesFile == ""
 	// The published demo key goes with the demo secret only: secrets from fixtures or a data
@@ -115,7 +127,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer srv.Close()
 
-	return listenAndServe(ctx, srv, o.addr, tlsSetupOf(o), logger, func(base string) { printBanner(stdout, base, o) })
+	return listenAndServe(ctx, srv, o.addr, tlsSetupOf(o), logger, func(base string) { printBanner(stdout, base, o, madeToken) })
 }
 
 // listenAndServe serves h on addr (over TLS when tlsConfig is set) until ctx ends, then shuts
@@ -164,8 +176,9 @@ func listenAndServe(ctx context.Context, h http.Handler, addr string, tlsConfig 
 }
 
 // printBanner names the version, says where the mock listens and how to call it. It shows the
-// demo token, which is public, but never a token or key the user supplied.
-func printBanner(w io.Writer, base string, o serveOptions) {
+// demo token, which is public, but never a token or key the user supplied or it made; a token
+// it made, it says where to find.
+func printBanner(w io.Writer, base string, o serveOptions, madeToken bool) {
 	fmt.Fprintln(w, version.Line("csmsmock"))
 	where := "in memory"
 	switch {
@@ -193,6 +206,9 @@ func printBanner(w io.Writer, base string, o serveOptions) {
 			insecure, token, base, o.cfg.ProjectID, mock.DemoSecretName)
 	}
 	printAppEnv(w, base, o)
+	if madeToken {
+		fmt.Fprintf(w, "The admin API's token is in %s (send it as Authorization: Bearer <token>)\n", o.adminTokenOut)
+	}
 	fmt.Fprintln(w, bannerEnd)
 }
 
@@ -236,9 +252,9 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 }
 
 // adminGuarded refuses to serve the admin API, which can load credentials and read the
-// journal, beyond loopback without a token.
-func adminGuarded(addr, token string) error {
-	if token != "" {
+// journal, beyond loopback without a token; howToGuard names the ways to give one.
+func adminGuarded(addr string, guarded bool, howToGuard string) error {
+	if guarded {
 		return nil
 	}
 	host, _, err := net.SplitHostPort(addr)
@@ -251,5 +267,5 @@ func adminGuarded(addr, token string) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("%w: --addr %s is reachable beyond loopback: set --admin-token (or %s) to guard /__admin/", errUsage, addr, adminTokenEnv)
+	return fmt.Errorf("%w: --addr %s is reachable beyond loopback: guard /__admin/ with %s", errUsage, addr, howToGuard)
 }

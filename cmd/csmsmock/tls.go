@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"math/big"
 	"net"
-	"os"
 	"time"
 )
 
@@ -44,15 +43,9 @@ func tlsSetup(selfSign bool, certFile, keyFile, caOut string) (*tls.Config, erro
 	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
 }
 
-// writeCA writes the authority's certificate (public, so readable by all) by a rename, so that
-// a client polling for the file never reads half of it.
+// writeCA writes the authority's certificate, public, so readable by all.
 func writeCA(path string, der []byte) error {
-	tmp := path + ".tmp"
-	data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return writeFileAtomic(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
 }
 
 // certValidity is how long a certificate made at start is valid: a mock runs for a test
