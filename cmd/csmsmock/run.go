@@ -16,6 +16,7 @@ Usage:
   csmsmock serve [flags]    serve the mock (csmsmock serve -h lists the flags)
   csmsmock proxy [flags]    forward to a real endpoint, checking traffic against the contract
   csmsmock verify [flags]   exit non-zero when a mock or proxy recorded contract violations
+  csmsmock health [flags]   exit 0 when the mock is ready: a container's health check
   csmsmock version          print the version, the commit and the Go release
   csmsmock help             show this text
 
@@ -43,6 +44,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runProxy(ctx, args[1:], getenv, stdout, stderr)
 	case "verify":
 		return verify(ctx, args[1:], getenv, stdout, stderr)
+	case "health":
+		return health(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "-version", "--version":
 		if len(args) > 1 {
 			return fmt.Errorf("%w: version takes no arguments", errUsage)

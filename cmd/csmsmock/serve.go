@@ -261,11 +261,17 @@ func adminGuarded(addr string, guarded bool, howToGuard string) error {
 	if err != nil {
 		return fmt.Errorf("%w: --addr %q: %v", errUsage, addr, err)
 	}
-	if host == "localhost" {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+	if isLoopbackHost(host) {
 		return nil
 	}
 	return fmt.Errorf("%w: --addr %s is reachable beyond loopback: guard /__admin/ with %s", errUsage, addr, howToGuard)
+}
+
+// isLoopbackHost tells whether host names this machine's loopback interface only.
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
