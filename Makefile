@@ -162,14 +162,20 @@ bench-smoke: wrk
 	cd bench && $(GO) run ./cmd/curve -smoke
 	cd bench && $(GO) run ./cmd/stores -smoke
 
-# --- release: binaries and SBOMs (release/ is a nested module) ---------------------------------
+# --- release: binaries, SBOMs and the container image (release/ is a nested module) ----------
 # Every file is reproducible: the same commit and Go toolchain give the same bytes
-# (make check-dist). VERSION stamps the binaries (csmsmock version) and the file names; set it
-# to override scripts/version.sh, e.g. VERSION=v1.2.3.
+# (make check-dist, make check-image). VERSION stamps the binaries (csmsmock version), the
+# file names and the image; set it to override scripts/version.sh, e.g. VERSION=v1.2.3.
 VERSION           ?= $(shell scripts/version.sh)
 DIST              ?= dist
 RELEASE_PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64
 RELEASE_COMMANDS  := csmsmock csmsconform
+IMAGE_REPO        := csmskit/csmsmock
+# Docker tags allow letters, digits, '_', '.' and '-': a "+dirty" version is tagged "-dirty".
+IMAGE_TAG          = $(subst +,-,$(VERSION))
+# The image's times: the commit's, so that rebuilding a commit gives the same image ID.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct)
+REVISION          ?= $(shell git rev-parse HEAD)
 # Static, with no paths, build ID, VCS state or GOFLAGS of the machine it ran on in the binary
 # (the version says which commit and whether it was dirty); set GOOS and GOARCH before it.
 RELEASE_BUILD      = CGO_ENABLED=0 GOFLAGS= $(GO) build -trimpath -buildvcs=false \
@@ -181,7 +187,7 @@ CYCLONEDX         := .tmp/release/$(shell $(GO) env GOVERSION)/cyclonedx-gomod
 # The first line of a recipe that names files after VERSION, which is empty outside git.
 require-version    = @test -n '$(VERSION)' || { echo "$@: no version outside a git checkout: set VERSION=v1.2.3" >&2; exit 1; }
 
-.PHONY: dist check-dist
+.PHONY: dist check-dist image image-tar check-image
 
 $(CYCLONEDX): release/go.mod release/go.sum
 	$(GO) -C release build -trimpath -ldflags=-buildid= -o $(CURDIR)/$@ github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod
@@ -221,3 +227,44 @@ check-dist: $(CYCLONEDX)
 		if ! grep -qaF -- "$$v" "$$f"; then echo "check-dist: $${f##*/} does not carry its version" >&2; bad=1; fi; \
 	done && \
 	[ $$bad = 0 ] && echo "check-dist: $$(ls "$$a" | wc -l) files, each the same in two builds of $$v"
+
+## image-tar: the csmsmock image for linux/<host arch> as dist/csmsmock_<version>_image_<arch>.tar
+## (release/cmd/image: no base image, runs as 65532:65532, health check `csmsmock health`)
+image-tar:
+	$(require-version)
+	@set -e; mkdir -p '$(DIST)'; arch=$$($(GO) env GOARCH); \
+	bin='$(abspath $(DIST))'/csmsmock_$(VERSION)_linux_$$arch; \
+	GOOS=linux GOARCH=$$arch $(RELEASE_BUILD) -o "$$bin" ./cmd/csmsmock; \
+	id=$$(SOURCE_DATE_EPOCH='$(SOURCE_DATE_EPOCH)' $(GO) -C release run ./cmd/image -bin "$$bin" \
+		-version '$(VERSION)' -revision '$(REVISION)' -tag '$(IMAGE_REPO):$(IMAGE_TAG)' \
+		-out '$(abspath $(DIST))'/csmsmock_$(VERSION)_image_$$arch.tar); \
+	echo "image: $(DIST)/csmsmock_$(VERSION)_image_$$arch.tar, image ID $$id"
+
+## image: image-tar, then docker load it as csmskit/csmsmock:<version> and :dev. Without a
+## Docker daemon it only writes the tarball, unless CI is set: there it fails.
+image: image-tar
+	@if ! docker info >/dev/null 2>&1; then \
+		echo "image: NOT LOADED: no Docker daemon answers; with CI=true this fails"; \
+		[ -z "$$CI" ]; exit; \
+	fi; \
+	set -e; arch=$$($(GO) env GOARCH); \
+	docker load -q -i '$(DIST)'/csmsmock_$(VERSION)_image_$$arch.tar; \
+	docker tag '$(IMAGE_REPO):$(IMAGE_TAG)' '$(IMAGE_REPO):dev'; \
+	echo "image: tagged $(IMAGE_REPO):$(IMAGE_TAG) and $(IMAGE_REPO):dev"
+
+## check-image: image, then build its tarball once more, into a temporary directory, and fail
+## unless the two have the same image ID and bytes; then check the loaded image
+## (scripts/check-image.sh: at most 25 MiB, not root, a health check, and a container that turns
+## healthy and backs up the demo secret). Without a Docker daemon the second part says it skips,
+## unless CI is set: there it fails.
+check-image: image
+	@a=$$(mktemp -d) && trap 'rm -rf "$$a"' EXIT && \
+	v='$(VERSION)' && tar=csmsmock_$${v}_image_$$($(GO) env GOARCH).tar && \
+	$(MAKE) -s --no-print-directory image-tar DIST="$$a" VERSION="$$v" && \
+	image_id() { tar -xOf "$$1" manifest.json | sed -E 's/.*"Config":"([^"]+)".*/\1/'; } && \
+	if [ "$$(image_id '$(DIST)'/"$$tar")" != "$$(image_id "$$a/$$tar")" ]; then \
+		echo "check-image: two builds of the image have different image IDs" >&2; exit 1; \
+	fi && \
+	if ! cmp "$$a/$$tar" '$(DIST)'/"$$tar"; then echo "check-image: two builds of $$tar differ" >&2; exit 1; fi && \
+	echo "check-image: two builds of the image are the same, image ID $$(image_id "$$a/$$tar")"
+	@bash scripts/check-image.sh '$(IMAGE_REPO):$(IMAGE_TAG)' '$(VERSION)'
