@@ -161,3 +161,110 @@ bench-smoke: wrk
 	cd bench && $(GO) run ./cmd/memory -smoke
 	cd bench && $(GO) run ./cmd/curve -smoke
 	cd bench && $(GO) run ./cmd/stores -smoke
+
+# --- release: binaries, SBOMs and the container image (release/ is a nested module) ----------
+# Every file is reproducible: the same commit and Go toolchain give the same bytes
+# (make check-dist, make check-image). VERSION stamps the binaries (csmsmock version), the
+# file names and the image; set it to override scripts/version.sh, e.g. VERSION=v1.2.3.
+VERSION           ?= $(shell scripts/version.sh)
+DIST              ?= dist
+RELEASE_PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64
+RELEASE_COMMANDS  := csmsmock csmsconform
+IMAGE_REPO        := csmskit/csmsmock
+# Docker tags allow letters, digits, '_', '.' and '-': a "+dirty" version is tagged "-dirty".
+IMAGE_TAG          = $(subst +,-,$(VERSION))
+# The image's times: the commit's, so that rebuilding a commit gives the same image ID.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct)
+REVISION          ?= $(shell git rev-parse HEAD)
+# Static, with no paths, build ID, VCS state or GOFLAGS of the machine it ran on in the binary
+# (the version says which commit and whether it was dirty); set GOOS and GOARCH before it.
+RELEASE_BUILD      = CGO_ENABLED=0 GOFLAGS= $(GO) build -trimpath -buildvcs=false \
+	-ldflags '-s -w -buildid= -X github.com/csmskit/csmskit/internal/version.version=$(VERSION)'
+# The SBOM generator, release/go.mod's tool. An SBOM records its generator's hash, so it is built
+# the same way, not with `go tool`, whose build holds the module cache's path: SBOMs made on
+# machines of one OS and architecture then match.
+CYCLONEDX         := .tmp/release/$(shell $(GO) env GOVERSION)/cyclonedx-gomod
+# The first line of a recipe that names files after VERSION, which is empty outside git.
+require-version    = @test -n '$(VERSION)' || { echo "$@: no version outside a git checkout: set VERSION=v1.2.3" >&2; exit 1; }
+
+.PHONY: dist check-dist image image-tar check-image
+
+$(CYCLONEDX): release/go.mod release/go.sum
+	$(GO) -C release build -trimpath -ldflags=-buildid= -o $(CURDIR)/$@ github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod
+
+## dist: csmsmock and csmsconform for every release platform in dist/
+## (<command>_<version>_<os>_<arch>[.exe]), a CycloneDX SBOM of each (<binary>.cdx.json, read
+## from the binary's build information) and SHA256SUMS of them all
+dist: $(CYCLONEDX)
+	$(require-version)
+	@set -e; mkdir -p '$(DIST)'; cd '$(DIST)'; rm -f $(addsuffix _*,$(RELEASE_COMMANDS)) SHA256SUMS
+	@set -e; for p in $(RELEASE_PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; if [ $$os = windows ]; then ext=.exe; fi; \
+		for c in $(RELEASE_COMMANDS); do \
+			bin='$(DIST)'/$${c}_$(VERSION)_$${os}_$$arch$$ext; \
+			GOOS=$$os GOARCH=$$arch $(RELEASE_BUILD) -o "$$bin" ./cmd/$$c; \
+			GOOS=$$os GOARCH=$$arch $(CYCLONEDX) bin -json -noserial -notimestamp -version '$(VERSION)' \
+				-output "$$bin.cdx.json" "$$bin"; \
+		done; \
+	done
+	@cd '$(DIST)' && LC_ALL=C sha256sum $$(LC_ALL=C ls $(addsuffix _*,$(RELEASE_COMMANDS))) > SHA256SUMS
+	@echo "dist: $(VERSION) in $(DIST)/"
+
+## check-dist: build dist twice at once, into two temporary directories, and fail unless every
+## file is byte for byte the same and the Linux binaries carry the version
+check-dist: $(CYCLONEDX)
+	$(require-version)
+	@a=$$(mktemp -d) && b=$$(mktemp -d) && trap 'rm -rf "$$a" "$$b"' EXIT && \
+	v='$(VERSION)' && \
+	{ $(MAKE) -s --no-print-directory dist DIST="$$a" VERSION="$$v" >/dev/null & pa=$$!; } && \
+	{ $(MAKE) -s --no-print-directory dist DIST="$$b" VERSION="$$v" >/dev/null & pb=$$!; } && \
+	bad=0 && { wait $$pa || bad=1; } && { wait $$pb || bad=1; } && [ $$bad = 0 ] && \
+	if [ "$$(ls "$$a")" != "$$(ls "$$b")" ]; then echo "check-dist: the two builds made different files" >&2; bad=1; fi && \
+	for f in $$(ls "$$a"); do \
+		if ! cmp -s "$$a/$$f" "$$b/$$f"; then echo "check-dist: $$f differs between two builds" >&2; bad=1; fi; \
+	done && \
+	for f in "$$a"/csmsmock_*_linux_amd64 "$$a"/csmsconform_*_linux_amd64; do \
+		if ! grep -qaF -- "$$v" "$$f"; then echo "check-dist: $${f##*/} does not carry its version" >&2; bad=1; fi; \
+	done && \
+	[ $$bad = 0 ] && echo "check-dist: $$(ls "$$a" | wc -l) files, each the same in two builds of $$v"
+
+## image-tar: the csmsmock image for linux/<host arch> as dist/csmsmock_<version>_image_<arch>.tar
+## (release/cmd/image: no base image, runs as 65532:65532, health check `csmsmock health`)
+image-tar:
+	$(require-version)
+	@set -e; mkdir -p '$(DIST)'; arch=$$($(GO) env GOARCH); \
+	bin='$(abspath $(DIST))'/csmsmock_$(VERSION)_linux_$$arch; \
+	GOOS=linux GOARCH=$$arch $(RELEASE_BUILD) -o "$$bin" ./cmd/csmsmock; \
+	id=$$(SOURCE_DATE_EPOCH='$(SOURCE_DATE_EPOCH)' $(GO) -C release run ./cmd/image -bin "$$bin" \
+		-version '$(VERSION)' -revision '$(REVISION)' -tag '$(IMAGE_REPO):$(IMAGE_TAG)' \
+		-out '$(abspath $(DIST))'/csmsmock_$(VERSION)_image_$$arch.tar); \
+	echo "image: $(DIST)/csmsmock_$(VERSION)_image_$$arch.tar, image ID $$id"
+
+## image: image-tar, then docker load it as csmskit/csmsmock:<version> and :dev. Without a
+## Docker daemon it only writes the tarball, unless CI is set: there it fails.
+image: image-tar
+	@if ! docker info >/dev/null 2>&1; then \
+		echo "image: NOT LOADED: no Docker daemon answers; with CI=true this fails"; \
+		[ -z "$$CI" ]; exit; \
+	fi; \
+	set -e; arch=$$($(GO) env GOARCH); \
+	docker load -q -i '$(DIST)'/csmsmock_$(VERSION)_image_$$arch.tar; \
+	docker tag '$(IMAGE_REPO):$(IMAGE_TAG)' '$(IMAGE_REPO):dev'; \
+	echo "image: tagged $(IMAGE_REPO):$(IMAGE_TAG) and $(IMAGE_REPO):dev"
+
+## check-image: image, then build its tarball once more, into a temporary directory, and fail
+## unless the two have the same image ID and bytes; then check the loaded image
+## (scripts/check-image.sh: at most 25 MiB, not root, a health check, and a container that turns
+## healthy and backs up the demo secret). Without a Docker daemon the second part says it skips,
+## unless CI is set: there it fails.
+check-image: image
+	@a=$$(mktemp -d) && trap 'rm -rf "$$a"' EXIT && \
+	v='$(VERSION)' && tar=csmsmock_$${v}_image_$$($(GO) env GOARCH).tar && \
+	$(MAKE) -s --no-print-directory image-tar DIST="$$a" VERSION="$$v" && \
+	image_id() { tar -xOf "$$1" manifest.json | sed -E 's/.*"Config":"([^"]+)".*/\1/'; } && \
+	if [ "$$(image_id '$(DIST)'/"$$tar")" != "$$(image_id "$$a/$$tar")" ]; then \
+		echo "check-image: two builds of the image have different image IDs" >&2; exit 1; \
+	fi && \
+	if ! cmp "$$a/$$tar" '$(DIST)'/"$$tar"; then echo "check-image: two builds of $$tar differ" >&2; exit 1; fi && \
+	echo "check-image: two builds of the image are the same, image ID $$(image_id "$$a/$$tar")"
+	@bash scripts/check-image.sh '$(IMAGE_REPO):$(IMAGE_TAG)' '$(VERSION)'
