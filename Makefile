@@ -179,7 +179,8 @@ REVISION          ?= $(shell git rev-parse HEAD)
 # Static, with no paths, build ID, VCS state or GOFLAGS of the machine it ran on in the binary
 # (the version says which commit and whether it was dirty); set GOOS and GOARCH before it.
 RELEASE_BUILD      = CGO_ENABLED=0 GOFLAGS= $(GO) build -trimpath -buildvcs=false \
-	-ldflags '-s -w -buildid= -X github.com/csmskit/csmskit/internal/version.version=$(VERSION)'
+	-ldflags '-s -w -buildid= -X github.com/csmskit/csmskit/internal/version.version=$(VERSION) \
+	-X github.com/csmskit/csmskit/internal/version.commit=$(REVISION)'
 # The SBOM generator, release/go.mod's tool. An SBOM records its generator's hash, so it is built
 # the same way, not with `go tool`, whose build holds the module cache's path: SBOMs made on
 # machines of one OS and architecture then match.
