@@ -68,7 +68,9 @@ hostport=$(docker port "$container" 8080/tcp | grep '^127\.0\.0\.1:' | head -1)
 
 # The banner's curl command, e.g. curl -s -X POST -H 'X-Auth-Token: T' http://0.0.0.0:8080/v1/P/secrets/S/backup,
 # aimed at the published port instead of the address inside the container.
-banner=$(docker logs "$container" 2>/dev/null | grep -m1 -E "^ +curl -s -X POST -H 'X-Auth-Token: [^']+' https?://[^/]+/v1/[^ ]+/backup$") ||
+# (The log is read whole first: grep -m1 leaving docker logs' output unread would fail the pipe.)
+log=$(docker logs "$container" 2>/dev/null)
+banner=$(grep -m1 -E "^ +curl -s -X POST -H 'X-Auth-Token: [^']+' https?://[^/]+/v1/[^ ]+/backup$" <<<"$log") ||
 	fail "the container's log has no curl command for the demo backup"
 token=$(sed -E "s/.*'X-Auth-Token: ([^']+)'.*/\1/" <<<"$banner")
 path=$(sed -E 's#.* https?://[^/]+(/v1/[^ ]+)$#\1#' <<<"$banner")

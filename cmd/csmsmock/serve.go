@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -154,7 +155,7 @@ func listenAndServe(ctx context.Context, h http.Handler, addr string, tlsConfig 
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	ready(scheme + "://" + ln.Addr().String())
+	ready(scheme + "://" + reachableAddr(ln.Addr()))
 
 	served := make(chan error, 1)
 	go func() { served <- httpSrv.Serve(ln) }()
@@ -173,6 +174,16 @@ func listenAndServe(ctx context.Context, h http.Handler, addr string, tlsConfig 
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// reachableAddr is where a client on this host reaches a listener: a wildcard listener (as in a
+// container, 0.0.0.0 or [::]) is named by 127.0.0.1, an address a client can dial.
+func reachableAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return a.String()
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
 }
 
 // printBanner names the version, says where the mock listens and how to call it. It shows the
