@@ -45,8 +45,9 @@ staticcheck:
 
 ## test: lint, check-generated, the contract drift gate and its self-test, every test with
 ## the race detector (the conformance suite's self-test included), and the SDK interop tests
-## (Go, Python and Java), and the conformance suite's mutation table
-test: lint check-generated contract-gate contract-gate-selftest test-go test-mutations test-interop test-python test-java test-node
+## (Go, Python and Java), the conformance suite's mutation table, and the image with its
+## Testcontainers modules (Go, Python, Java)
+test: lint check-generated contract-gate contract-gate-selftest test-go test-mutations test-interop test-python test-java test-node test-containers
 
 test-go:
 	$(GO) test -race -count=1 ./...
@@ -269,3 +270,38 @@ check-image: image
 	if ! cmp "$$a/$$tar" '$(DIST)'/"$$tar"; then echo "check-image: two builds of $$tar differ" >&2; exit 1; fi && \
 	echo "check-image: two builds of the image are the same, image ID $$(image_id "$$a/$$tar")"
 	@bash scripts/check-image.sh '$(IMAGE_REPO):$(IMAGE_TAG)' '$(VERSION)'
+
+# --- Testcontainers modules (testcontainers/) ---------------------------------------------------
+# Containers are this machine's own test hosts: the modules connect to 127.0.0.1 only (each sets
+# these too, before its library reads them), and with no Ryuk image to pull, each test removes
+# its containers itself.
+TC_ENV    := TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 \
+	TESTCONTAINERS_CONNECTION_MODE=docker_host
+TC_VENV   := .tmp/venv-testcontainers
+
+.PHONY: test-containers test-containers-go test-containers-python test-containers-java
+
+## test-containers: build the image and check it (check-image), then run the Go, Python and
+## Java Testcontainers modules' tests against it. Without a Docker daemon it says it skips,
+## unless CI is set: there (.ci/run starts dockerd) it fails.
+test-containers:
+	@if [ -z "$$CI" ] && ! docker info >/dev/null 2>&1; then \
+		echo "test-containers: SKIPPED: no Docker daemon answers (docker info); with CI=true this fails"; \
+		exit 0; \
+	fi; \
+	$(MAKE) --no-print-directory check-image && \
+	$(MAKE) --no-print-directory test-containers-go test-containers-python test-containers-java
+
+test-containers-go:
+	cd testcontainers/go && $(GO) vet ./... && $(TC_ENV) $(GO) test -count=1 ./...
+
+$(TC_VENV)/.installed: testcontainers/python/requirements-test.txt testcontainers/python/pyproject.toml
+	$(PYTHON) -m venv $(TC_VENV)
+	$(TC_VENV)/bin/pip install -q --disable-pip-version-check -r testcontainers/python/requirements-test.txt -e testcontainers/python
+	touch $@
+
+test-containers-python: $(TC_VENV)/.installed
+	$(TC_ENV) $(TC_VENV)/bin/python -m pytest testcontainers/python
+
+test-containers-java:
+	cd testcontainers/java && $(TC_ENV) $(MVN) -B -ntp -Dmaven.repo.local=$(M2_REPO) test
