@@ -24,7 +24,7 @@ func (s *Server) adminRoutes() http.Handler {
 	mux := s.recorder.AdminMux()
 	s.healthRoutes(mux)
 	s.clockRoutes(mux)
-	s.stateRoutes(mux)
+	s.stateExportRoutes(mux)
 	mux.HandleFunc("GET /__admin/faults", func(w http.ResponseWriter, _ *http.Request) {
 		rules, err := s.faults.List()
 		if err != nil {

@@ -1,14 +1,48 @@
 package mock
 
 import (
+	"errors"
 	"maps"
+	"net/http"
 	"slices"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/csmskit/csmskit/mock/auth"
 	"github.com/csmskit/csmskit/mock/fixtures"
 	"github.com/csmskit/csmskit/mock/secrets"
+	"github.com/csmskit/csmskit/openapi/apierror"
 	"github.com/csmskit/csmskit/recording"
 )
+
+// errUnguardedValues refuses an export of values from an admin API anyone may call.
+var errUnguardedValues = errors.New("values are exported only when the admin API is guarded (--admin-token)")
+
+// stateExportRoutes: GET /__admin/state answers the state as a fixtures file; ?values=true adds the
+// secrets' values and the credentials, and needs a guarded admin API.
+func (s *Server) stateExportRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /__admin/state", func(w http.ResponseWriter, r *http.Request) {
+		values := r.URL.Query().Get("values") == "true"
+		if values && s.adminToken == "" {
+			apierror.Write(w, apierror.New(apierror.AccessDenied, errUnguardedValues.Error()))
+			return
+		}
+		fx, err := s.State(values)
+		if err != nil {
+			s.logger.Error("state export failed", "error", err)
+			apierror.Write(w, apierror.New(apierror.InternalError, ""))
+			return
+		}
+		out, err := yaml.Marshal(fx)
+		if err != nil {
+			s.logger.Error("state export failed", "error", err)
+			apierror.Write(w, apierror.New(apierror.InternalError, ""))
+			return
+		}
+		w.Header().Set("Content-Type", "application/yaml")
+		_, _ = w.Write(out)
+	})
+}
 
 // State returns the mock's whole state as a fixtures file: the projects with their secrets
 // (versions, stages, tags, settings and states) and the fault rules. Loading it into a fresh mock

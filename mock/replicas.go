@@ -2,9 +2,7 @@ package mock
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,7 +12,6 @@ import (
 	"github.com/csmskit/csmskit/mock/fault"
 	"github.com/csmskit/csmskit/mock/secrets"
 	"github.com/csmskit/csmskit/mock/store"
-	"github.com/csmskit/csmskit/openapi/apierror"
 )
 
 // A mock whose DataDir is a PostgreSQL URL (postgres:// or postgresql://) keeps its state in
@@ -171,28 +168,4 @@ func (s *Server) PurgeDue() (int, error) {
 			return total, err
 		}
 	}
-}
-
-// adminFailed answers an admin call the store failed with the vendor's 500, logging the cause.
-func (s *Server) adminFailed(w http.ResponseWriter, what string, err error) {
-	s.logger.Error(what+" failed", "error", err)
-	apierror.Write(w, apierror.New(apierror.InternalError, ""))
-}
-
-// refuseRule answers a fault rule that was not added: 400 for the rule, 500 for the store.
-func (s *Server) refuseRule(w http.ResponseWriter, err error) {
-	if store.IsFailure(err) {
-		s.adminFailed(w, "add a fault rule", err)
-		return
-	}
-	apierror.Write(w, apierror.New(apierror.InvalidParameter, err.Error()))
-}
-
-// refuseFixtures answers fixtures that were not loaded: 400 for the file, 500 for the store.
-func (s *Server) refuseFixtures(w http.ResponseWriter, err error) {
-	if store.IsFailure(err) && !errors.Is(err, fault.ErrExists) {
-		s.adminFailed(w, "load fixtures", err)
-		return
-	}
-	apierror.Write(w, apierror.New(apierror.InvalidParameter, "fixtures: "+err.Error()))
 }

@@ -52,7 +52,7 @@ type Server struct {
 	// kept for the state export.
 	identities []fixtures.Credential
 	users      []fixtures.User
-	// stopShared ends what a mock on a shared database runs in the background (shared.go).
+	// stopShared ends what a mock on a shared database runs in the background (replicas.go).
 	stopShared func()
 }
 
@@ -87,13 +87,13 @@ func New(cfg Config) (*Server, error) {
 	if s.store, err = openStore(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	s.useSharedRules() // shared.go: fault rules and counters in a shared store
+	s.useSharedRules() // replicas.go: fault rules and counters in a shared store
 	if err := s.setUp(cfg, fresh); err != nil {
 		s.store.Close()
 		return nil, err
 	}
 	s.ready.Store(true)
-	s.startShared() // shared.go: the purge of due deletions
+	s.startShared() // replicas.go: the purge of due deletions
 	return s, nil
 }
 
