@@ -44,7 +44,7 @@ type Rules struct {
 	mu     sync.Mutex
 	rules  []*Rule
 	nextID int
-	// st, when set, holds the rules instead (shared.go).
+	// st, when set, holds the rules instead (shared_rules.go).
 	st store.Store
 }
 
