@@ -2,15 +2,11 @@ package mock
 
 import (
 	"context"
-	"fmt"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/csmskit/csmskit/mock/blob"
 	"github.com/csmskit/csmskit/mock/fault"
-	"github.com/csmskit/csmskit/mock/secrets"
 	"github.com/csmskit/csmskit/mock/store"
 )
 
@@ -26,24 +22,12 @@ import (
 // row (and its place in the quota); a pass finds nothing to do on most runs.
 const PurgeInterval = 2 * time.Second
 
-// secretsPrefix is where mock/secrets keeps each project's secrets ("secrets/{project}").
-const secretsPrefix = "secrets/"
-
-// backupKeyBucket holds the shared backup key (a PKCS#8 PEM) under backupKeyName.
-const (
-	backupKeyBucket = "meta"
-	backupKeyName   = "backup-key"
-)
-
 func openSharedStore(url string) (store.Store, error) {
 	return store.OpenPostgres(context.Background(), url, store.PostgresOptions{})
 }
 
-// shared reports whether the store is shared with other processes.
-func (s *Server) shared() bool {
-	_, ok := s.store.(*store.Postgres)
-	return ok
-}
+// shared reports whether the store is a database shared with other processes.
+func (s *Server) shared() bool { return store.IsPostgresURL(s.cfg.DataDir) }
 
 // useSharedRules keeps the fault rules in a shared store, so that they and their counters are
 // the same for every mock on it.
@@ -64,56 +48,6 @@ func (s *Server) addStartRule(r fault.Rule, from string, i int) (fault.Rule, err
 		r.ID = from + "-" + strconv.Itoa(i+1)
 	}
 	return s.faults.Ensure(r)
-}
-
-// sharedBackupKey returns the backup key kept in the store, making it on first use. Mocks
-// starting together may each make one; the first insert wins and the others take its key, so
-// every mock opens every other's blobs.
-func sharedBackupKey(st store.Store) (*blob.Key, error) {
-	pem, err := readBackupKey(st)
-	if err != nil || pem != nil {
-		return parseBackupKey(pem, err)
-	}
-	k, err := blob.GenerateKey()
-	if err != nil {
-		return nil, err
-	}
-	err = st.Update(func(tx store.Tx) error {
-		stored, ok, err := tx.Get(backupKeyBucket, backupKeyName)
-		if err != nil {
-			return err
-		}
-		if ok {
-			pem = stored
-			return nil
-		}
-		pem = k.MarshalPEM()
-		return tx.Put(backupKeyBucket, backupKeyName, pem)
-	})
-	return parseBackupKey(pem, err)
-}
-
-func readBackupKey(st store.Store) ([]byte, error) {
-	var pem []byte
-	err := st.View(func(tx store.Tx) error {
-		v, ok, err := tx.Get(backupKeyBucket, backupKeyName)
-		if ok {
-			pem = v
-		}
-		return err
-	})
-	return pem, err
-}
-
-func parseBackupKey(pem []byte, err error) (*blob.Key, error) {
-	if err != nil {
-		return nil, fmt.Errorf("backup key: %w", err)
-	}
-	k, err := blob.ParsePEM(pem)
-	if err != nil {
-		return nil, fmt.Errorf("the backup key in the database: %w", err)
-	}
-	return k, nil
 }
 
 // startShared starts the background purge of due deletions on a shared store.
@@ -146,26 +80,14 @@ func (s *Server) startShared() {
 // purgeBatch is how many due secrets one statement removes.
 const purgeBatch = 100
 
-// PurgeDue removes the secrets whose scheduled deletion is due and returns how many it
-// removed. With a shared store, every mock runs it every PurgeInterval, and each due secret is
-// removed by exactly one of them; with another store it does nothing, since reads already
-// treat a due secret as deleted.
+// PurgeDue removes the secrets whose scheduled deletion is due, logging each, and returns how
+// many it removed. With a shared store, every mock runs it every PurgeInterval, and each due
+// secret is removed by exactly one of them; with another store it does nothing, since reads
+// already treat a due secret as deleted.
 func (s *Server) PurgeDue() (int, error) {
-	p, ok := s.store.(*store.Postgres)
-	if !ok {
-		return 0, nil
+	done, err := s.service.PurgeDue(purgeBatch)
+	for _, d := range done {
+		s.logger.Info("purged a secret whose deletion was due", "project", d.Project, "secret", d.Name)
 	}
-	marker := `"state":"` + secrets.StatePendingDelete + `"`
-	total := 0
-	for {
-		done, err := p.PurgeDue(secretsPrefix, marker, "scheduled_delete_time", s.service.Now(), purgeBatch)
-		for _, d := range done {
-			s.logger.Info("purged a secret whose deletion was due",
-				"project", strings.TrimPrefix(d.Bucket, secretsPrefix), "secret", d.Key)
-		}
-		total += len(done)
-		if err != nil || len(done) < purgeBatch {
-			return total, err
-		}
-	}
+	return len(done), err
 }

@@ -195,7 +195,7 @@ func backupKey(given *rsa.PrivateKey, dataDir string, demo bool, st store.Store)
 	case given != nil:
 		k, err = blob.NewKey(given)
 	case store.IsPostgresURL(dataDir):
-		k, err = sharedBackupKey(st)
+		k, err = blob.LoadOrCreateIn(st)
 	case dataDir != "":
 		k, err = blob.LoadOrCreate(filepath.Join(dataDir, BackupKeyFile))
 	case demo:

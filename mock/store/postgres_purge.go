@@ -7,13 +7,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Due names a row PurgeDue deleted.
-type Due struct{ Bucket, Key string }
+var _ DuePurger = (*Postgres)(nil)
 
-// PurgeDue deletes up to limit rows, under the buckets whose names start with prefix, whose
-// value is a JSON object that holds marker (a literal piece of its encoding, to pass over the
-// other rows cheaply) and whose integer member field is at most now. It returns what it
-// deleted.
+// PurgeDue implements DuePurger.
 //
 // Every process sharing the database may call it at any time and each due row is deleted by
 // exactly one of them: a row is claimed with FOR UPDATE SKIP LOCKED, so a row another purge
