@@ -8,7 +8,6 @@ import (
 
 	"github.com/csmskit/csmskit/mock/fault"
 	"github.com/csmskit/csmskit/mock/fixtures"
-	"github.com/csmskit/csmskit/openapi/apierror"
 	"github.com/csmskit/csmskit/recording"
 )
 
@@ -36,7 +35,7 @@ func (s *Server) adminRoutes() http.Handler {
 	mux.HandleFunc("POST /__admin/faults", func(w http.ResponseWriter, r *http.Request) {
 		var rule fault.Rule
 		if err := decodeJSON(w, r, &rule); err != nil {
-			apierror.Write(w, apierror.New(apierror.MalformedBody, err.Error()))
+			s.writeError(w, refuse(badBody, err.Error()))
 			return
 		}
 		added, err := s.faults.Add(rule)
@@ -60,7 +59,7 @@ func (s *Server) adminRoutes() http.Handler {
 			return
 		}
 		if !found {
-			apierror.Write(w, apierror.New(apierror.ResourceNotFound, "no fault rule "+r.PathValue("id")).WithStatus(http.StatusNotFound))
+			s.writeError(w, refuse(unknownRule, "no fault rule "+r.PathValue("id")))
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
@@ -68,12 +67,12 @@ func (s *Server) adminRoutes() http.Handler {
 	mux.HandleFunc("POST /__admin/fixtures", func(w http.ResponseWriter, r *http.Request) {
 		data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAdminBody))
 		if err != nil {
-			apierror.Write(w, apierror.New(apierror.RequestTooLarge, err.Error()))
+			s.writeError(w, refuse(adminBodyTooLarge, err.Error()))
 			return
 		}
 		fx, err := fixtures.Parse(data)
 		if err != nil {
-			apierror.Write(w, apierror.New(apierror.InvalidParameter, "fixtures: "+err.Error()))
+			s.writeError(w, refuse(badParameter, "fixtures: "+err.Error()))
 			return
 		}
 		if err := s.applyFixtures(fx, false); err != nil {
@@ -84,8 +83,7 @@ func (s *Server) adminRoutes() http.Handler {
 	})
 	mux.HandleFunc("POST /__admin/reset", func(w http.ResponseWriter, _ *http.Request) {
 		if err := s.Reset(); err != nil {
-			s.logger.Error("reset failed", "error", err)
-			apierror.Write(w, apierror.New(apierror.InternalError, ""))
+			s.adminFailed(w, "reset", err)
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/csmskit/csmskit/openapi/apierror"
 	"github.com/csmskit/csmskit/recording"
 )
 
@@ -32,19 +31,19 @@ func (s *Server) clockRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /__admin/clock", func(w http.ResponseWriter, r *http.Request) {
 		var c clockChange
 		if err := decodeJSON(w, r, &c); err != nil {
-			apierror.Write(w, apierror.New(apierror.MalformedBody, err.Error()))
+			s.writeError(w, refuse(badBody, err.Error()))
 			return
 		}
 		switch {
 		case (c.Set == nil) == (c.Advance == ""):
-			apierror.Write(w, apierror.New(apierror.InvalidParameter, `give exactly one of "set" (RFC 3339) and "advance" (a duration such as "168h")`))
+			s.writeError(w, refuse(badParameter, `give exactly one of "set" (RFC 3339) and "advance" (a duration such as "168h")`))
 			return
 		case c.Set != nil:
 			s.clock.Set(*c.Set)
 		default:
 			d, err := time.ParseDuration(c.Advance)
 			if err != nil {
-				apierror.Write(w, apierror.New(apierror.InvalidParameter, "advance: "+err.Error()))
+				s.writeError(w, refuse(badParameter, "advance: "+err.Error()))
 				return
 			}
 			s.clock.Advance(d)

@@ -11,7 +11,6 @@ import (
 	"github.com/csmskit/csmskit/mock/auth"
 	"github.com/csmskit/csmskit/mock/fixtures"
 	"github.com/csmskit/csmskit/mock/secrets"
-	"github.com/csmskit/csmskit/openapi/apierror"
 	"github.com/csmskit/csmskit/recording"
 )
 
@@ -24,19 +23,17 @@ func (s *Server) stateExportRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /__admin/state", func(w http.ResponseWriter, r *http.Request) {
 		values := r.URL.Query().Get("values") == "true"
 		if values && s.adminToken == "" {
-			apierror.Write(w, apierror.New(apierror.AccessDenied, errUnguardedValues.Error()))
+			s.writeError(w, refuse(unguardedValues, errUnguardedValues.Error()))
 			return
 		}
 		fx, err := s.State(values)
 		if err != nil {
-			s.logger.Error("state export failed", "error", err)
-			apierror.Write(w, apierror.New(apierror.InternalError, ""))
+			s.adminFailed(w, "state export", err)
 			return
 		}
 		out, err := yaml.Marshal(fx)
 		if err != nil {
-			s.logger.Error("state export failed", "error", err)
-			apierror.Write(w, apierror.New(apierror.InternalError, ""))
+			s.adminFailed(w, "state export", err)
 			return
 		}
 		w.Header().Set("Content-Type", "application/yaml")

@@ -100,7 +100,7 @@ func (s *Server) finish(c *call) {
 		s.logger.Error("handler panicked", "request_id", c.id, "method", c.r.Method, "path", c.r.URL.Path)
 		if !c.w.wroteHeader {
 			c.closeIfUnread()
-			apierror.Write(&c.w, apierror.New(apierror.InternalError, ""))
+			s.writeError(&c.w, refuse(failedHere, ""))
 		}
 	}
 	if !c.admin {

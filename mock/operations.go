@@ -53,27 +53,25 @@ func (s *Server) contractOperations() map[*openapi3.Operation]operation {
 
 // operationHandlers returns the generated handler of every operation, by "METHOD /path".
 func (s *Server) operationHandlers() map[string]http.Handler {
-	writeErr := func(w http.ResponseWriter, _ *http.Request, err error) {
-		apierror.Write(w, s.apiError(w, err))
-	}
-	badBody := func(w http.ResponseWriter, _ *http.Request, _ error) {
-		apierror.Write(w, apierror.New(apierror.MalformedBody, "the body cannot be decoded"))
+	writeErr := func(w http.ResponseWriter, _ *http.Request, err error) { s.writeError(w, err) }
+	undecodable := func(w http.ResponseWriter, _ *http.Request, _ error) {
+		s.writeError(w, refuse(badBody, "the body cannot be decoded"))
 	}
 	// The contract checks have refused every value the spec forbids, so a parameter the
 	// generated code cannot bind is a last line of defence.
-	badParam := func(w http.ResponseWriter, _ *http.Request, _ error) {
-		apierror.Write(w, apierror.New(apierror.InvalidParameter, "a parameter cannot be read"))
+	unreadable := func(w http.ResponseWriter, _ *http.Request, _ error) {
+		s.writeError(w, refuse(badParameter, "a parameter cannot be read"))
 	}
 	table := handlerTable{}
 	csmsapi.HandlerWithOptions(
 		csmsapi.NewStrictHandlerWithOptions(&csmsHandlers{svc: s.service}, nil,
-			csmsapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: badBody, ResponseErrorHandlerFunc: writeErr}),
-		csmsapi.StdHTTPServerOptions{BaseRouter: table, ErrorHandlerFunc: badParam},
+			csmsapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: undecodable, ResponseErrorHandlerFunc: writeErr}),
+		csmsapi.StdHTTPServerOptions{BaseRouter: table, ErrorHandlerFunc: unreadable},
 	)
 	iamapi.HandlerWithOptions(
 		iamapi.NewStrictHandlerWithOptions(&iamHandlers{auth: s.auth}, nil,
-			iamapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: badBody, ResponseErrorHandlerFunc: writeErr}),
-		iamapi.StdHTTPServerOptions{BaseRouter: table, ErrorHandlerFunc: badParam},
+			iamapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: undecodable, ResponseErrorHandlerFunc: writeErr}),
+		iamapi.StdHTTPServerOptions{BaseRouter: table, ErrorHandlerFunc: unreadable},
 	)
 	return table
 }
@@ -88,5 +86,5 @@ func (t handlerTable) HandleFunc(pattern string, h func(http.ResponseWriter, *ht
 
 // ServeHTTP implements it too; nothing is served through the table itself.
 func (t handlerTable) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
-	apierror.Write(w, apierror.New(apierror.APINotFound, ""))
+	apierror.Write(w, vendorError(refuse(noOperation, ""), 0))
 }

@@ -135,8 +135,8 @@ func (s *Server) checkBody(c *call) error {
 	return nil
 }
 
-// refuse answers a request a step refused, recording a contract violation when the request
-// broke the contract.
+// refuse answers a request a step refused with the vendor's error the error table (errors.go)
+// gives, recording a contract violation when the request broke the contract.
 func (s *Server) refuse(c *call, err error) {
 	if errors.Is(err, errAnswered) {
 		return

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/csmskit/csmskit/mock/auth"
-	"github.com/csmskit/csmskit/openapi/apierror"
 )
 
 func TestPrincipalAllows(t *testing.T) {
@@ -40,9 +39,9 @@ func TestAuthorize(t *testing.T) {
 	}
 	for _, tt := range []struct{ project, action string }{{"p2", "csms:secret:get"}, {"p1", "csms:secret:delete"}} {
 		err := auth.Authorize(p, tt.project, tt.action)
-		var apiErr *apierror.Error
-		if !errors.As(err, &apiErr) || apiErr.Code != apierror.AccessDenied || apiErr.Status != 403 {
-			t.Errorf("%s on %s: %v, want 403 APIGW.0302", tt.action, tt.project, err)
+		var refusal *auth.Error
+		if !errors.As(err, &refusal) || refusal.Kind != auth.Forbidden {
+			t.Errorf("%s on %s: %v, want a refusal of kind Forbidden", tt.action, tt.project, err)
 		}
 	}
 	if err := auth.Authorize(auth.Principal{Projects: []string{auth.AnyProject}, Actions: []string{"*"}}, "any", "csms:x"); err != nil {
@@ -90,8 +89,9 @@ func TestIssuedTokensAreBounded(t *testing.T) {
 	if _, err := a.Token(tokens[4]); err != nil {
 		t.Errorf("the newest token was evicted: %v", err)
 	}
-	if _, _, err := a.Issue(auth.TokenRequest{User: "u", Password: "wrong"}); err == nil {
-		t.Error("a wrong password got a token")
+	var refusal *auth.Error
+	if _, _, err := a.Issue(auth.TokenRequest{User: "u", Password: "wrong"}); !errors.As(err, &refusal) || refusal.Kind != auth.Unauthenticated {
+		t.Errorf("a wrong password: %v, want a refusal of kind Unauthenticated", err)
 	}
 }
 

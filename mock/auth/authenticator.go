@@ -13,7 +13,6 @@ import (
 
 	"github.com/csmskit/csmskit/aksk"
 	"github.com/csmskit/csmskit/mock/store"
-	"github.com/csmskit/csmskit/openapi/apierror"
 )
 
 // Credential is one way in: a token, or an AK/SK pair, speaking for a principal.
@@ -120,8 +119,6 @@ func (a *Authenticator) AddUser(u User) error {
 	return nil
 }
 
-func failed(detail string) error { return apierror.New(apierror.AuthenticationFailed, detail) }
-
 // Token returns the principal of an X-Auth-Token.
 func (a *Authenticator) Token(token string) (Principal, error) {
 	digest := sha256.Sum256([]byte(token))
@@ -189,12 +186,12 @@ func signatureProblem(err error) string {
 // still honours) grant it as well as the action itself.
 func Authorize(p Principal, project, action string, aliases ...string) error {
 	if project != "" && !p.CanUse(project) {
-		return apierror.New(apierror.AccessDenied, "the credential is not valid for project "+project)
+		return forbidden("the credential is not valid for project " + project)
 	}
 	if action == "" || p.Allows(action) || slices.ContainsFunc(aliases, p.Allows) {
 		return nil
 	}
-	return apierror.New(apierror.AccessDenied, "the credential may not perform "+action)
+	return forbidden("the credential may not perform " + action)
 }
 
 // ErrNoCredentials is Authenticate's answer to a request that carries no credentials.
