@@ -11,14 +11,11 @@ import (
 	"github.com/csmskit/csmskit/recording"
 )
 
-// AdminPrefix is where the admin API lives, apart from the CSMS routes.
-const AdminPrefix = recording.AdminPrefix
-
 // maxAdminBody bounds an admin request body (a fixtures file or a rule).
 const maxAdminBody = fixtures.MaxFileBytes
 
-// adminRoutes serves the admin API: health, clock, state, journal, violations, fault rules,
-// fixtures, reset.
+// adminRoutes serves the admin API (under recording.AdminPrefix): health, clock, state export,
+// journal, violations, fault rules, fixtures, reset.
 func (s *Server) adminRoutes() http.Handler {
 	mux := s.recorder.AdminMux()
 	s.healthRoutes(mux)
@@ -82,7 +79,7 @@ func (s *Server) adminRoutes() http.Handler {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("POST /__admin/reset", func(w http.ResponseWriter, _ *http.Request) {
-		if err := s.Reset(); err != nil {
+		if err := s.reset(); err != nil {
 			s.adminFailed(w, "reset", err)
 			return
 		}
@@ -103,11 +100,11 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
-// Reset returns the mock to how it started: the secrets, journal, violations and fault rules
+// reset returns the mock to how it started: the secrets, journal, violations and fault rules
 // are dropped, then the configured fixtures (or the demo secret) are loaded again. Credentials
 // and the backup key stay.
 // The mock is not ready while it resets. The clock stays where it is.
-func (s *Server) Reset() error {
+func (s *Server) reset() error {
 	s.ready.Store(false)
 	if err := s.service.DropAll(); err != nil {
 		return err

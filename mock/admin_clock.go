@@ -7,8 +7,8 @@ import (
 	"github.com/csmskit/csmskit/recording"
 )
 
-// ClockState is what the clock endpoints answer.
-type ClockState struct {
+// clockReport is what the clock endpoints answer.
+type clockReport struct {
 	Now    time.Time `json:"now"`
 	Offset string    `json:"offset"` // from the configured clock, as a Go duration
 	Real   bool      `json:"real"`   // no offset
@@ -24,8 +24,8 @@ type clockChange struct {
 // the configured clock.
 func (s *Server) clockRoutes(mux *http.ServeMux) {
 	answer := func(w http.ResponseWriter) {
-		off := s.clock.Offset()
-		recording.WriteJSON(w, http.StatusOK, ClockState{Now: s.clock.Now().UTC(), Offset: off.String(), Real: off == 0})
+		off := s.clock.offset()
+		recording.WriteJSON(w, http.StatusOK, clockReport{Now: s.clock.now().UTC(), Offset: off.String(), Real: off == 0})
 	}
 	mux.HandleFunc("GET /__admin/clock", func(w http.ResponseWriter, _ *http.Request) { answer(w) })
 	mux.HandleFunc("POST /__admin/clock", func(w http.ResponseWriter, r *http.Request) {
@@ -39,7 +39,7 @@ func (s *Server) clockRoutes(mux *http.ServeMux) {
 			s.writeError(w, refuse(badParameter, `give exactly one of "set" (RFC 3339) and "advance" (a duration such as "168h")`))
 			return
 		case c.Set != nil:
-			s.clock.Set(*c.Set)
+			s.clock.set(*c.Set)
 		default:
 			d, err := time.ParseDuration(c.Advance)
 			if err != nil {
@@ -51,7 +51,7 @@ func (s *Server) clockRoutes(mux *http.ServeMux) {
 		answer(w)
 	})
 	mux.HandleFunc("DELETE /__admin/clock", func(w http.ResponseWriter, _ *http.Request) {
-		s.clock.Reset()
+		s.clock.reset()
 		answer(w)
 	})
 }

@@ -7,8 +7,8 @@ import (
 	"github.com/csmskit/csmskit/recording"
 )
 
-// Health is what GET /__admin/health answers.
-type Health struct {
+// healthReport is what GET /__admin/health answers.
+type healthReport struct {
 	Status      string `json:"status"` // "ok", or "not ready"
 	Live        bool   `json:"live"`
 	Ready       bool   `json:"ready"`
@@ -18,8 +18,8 @@ type Health struct {
 }
 
 // health checks the store with a read and reports whether what the mock starts with is loaded.
-func (s *Server) health() Health {
-	h := Health{Live: true, Store: "ok", Fixtures: "loaded", BackupKeyID: s.key.ID()}
+func (s *Server) health() healthReport {
+	h := healthReport{Live: true, Store: "ok", Fixtures: "loaded", BackupKeyID: s.key.ID()}
 	if err := s.store.View(func(store.Tx) error { return nil }); err != nil {
 		h.Store = "unreachable: " + err.Error()
 	}

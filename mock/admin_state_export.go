@@ -26,7 +26,7 @@ func (s *Server) stateExportRoutes(mux *http.ServeMux) {
 			s.writeError(w, refuse(unguardedValues, errUnguardedValues.Error()))
 			return
 		}
-		fx, err := s.State(values)
+		fx, err := s.stateExport(values)
 		if err != nil {
 			s.adminFailed(w, "state export", err)
 			return
@@ -41,12 +41,12 @@ func (s *Server) stateExportRoutes(mux *http.ServeMux) {
 	})
 }
 
-// State returns the mock's whole state as a fixtures file: the projects with their secrets
+// stateExport returns the mock's whole state as a fixtures file: the projects with their secrets
 // (versions, stages, tags, settings and states) and the fault rules. Loading it into a fresh mock
 // gives the same secrets. With values, it also holds the secrets' values and the credentials
 // and users the mock accepts; without, each value is recording.Redacted and the credentials,
 // which all carry a secret, are left out.
-func (s *Server) State(values bool) (*fixtures.Fixtures, error) {
+func (s *Server) stateExport(values bool) (*fixtures.Fixtures, error) {
 	all, err := s.service.Export()
 	if err != nil {
 		return nil, err

@@ -276,7 +276,7 @@ func mayEnter(req *http.Request, body []byte) string {
 			return ""
 		}
 		return "no valid credential for project " + project
-	case strings.HasPrefix(p, mock.AdminPrefix):
+	case strings.HasPrefix(p, recording.AdminPrefix):
 		a := req.Header.Get("Authorization")
 		if a == "Bearer "+fuzzAdminToken || a == fuzzAdminToken {
 			return ""

@@ -15,8 +15,8 @@ import (
 // ServeHTTP is the mock's whole request path. Each request becomes one call, made here and
 // passed down; every step reads and fills that call, and finish reads it at the end:
 //
-//	request id → journal → route → path validation → authentication → authorisation →
-//	body validation → fault → handler → response check → journal, access log
+//	request id → journal → route → path validation → length check → authentication →
+//	authorisation → body validation → fault → handler → response check → journal, access log
 //
 // The first step that refuses a request answers it with the vendor's JSON error body.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

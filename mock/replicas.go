@@ -17,10 +17,10 @@ import (
 // What stays per process: the request journal and the violation log, the access log, and the
 // credentials and users given by flags or fixtures (each process loads the same ones at start).
 
-// PurgeInterval is how often each mock on a shared database removes secrets whose scheduled
+// purgeInterval is how often each mock on a shared database removes secrets whose scheduled
 // deletion is due. Reads treat a due secret as deleted already, so the purge only frees its
 // row (and its place in the quota); a pass finds nothing to do on most runs.
-const PurgeInterval = 2 * time.Second
+const purgeInterval = 2 * time.Second
 
 func openSharedStore(url string) (store.Store, error) {
 	return store.OpenPostgres(context.Background(), url, store.PostgresOptions{})
@@ -58,7 +58,7 @@ func (s *Server) startShared() {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		t := time.NewTicker(PurgeInterval)
+		t := time.NewTicker(purgeInterval)
 		defer t.Stop()
 		for {
 			select {
@@ -66,7 +66,7 @@ func (s *Server) startShared() {
 				return
 			case <-t.C:
 			}
-			if _, err := s.PurgeDue(); err != nil {
+			if _, err := s.purgeDue(); err != nil {
 				s.logger.Warn("purge of due deletions failed; the next pass retries", "error", err)
 			}
 		}
@@ -80,11 +80,11 @@ func (s *Server) startShared() {
 // purgeBatch is how many due secrets one statement removes.
 const purgeBatch = 100
 
-// PurgeDue removes the secrets whose scheduled deletion is due, logging each, and returns how
-// many it removed. With a shared store, every mock runs it every PurgeInterval, and each due
+// purgeDue removes the secrets whose scheduled deletion is due, logging each, and returns how
+// many it removed. With a shared store, every mock runs it every purgeInterval, and each due
 // secret is removed by exactly one of them; with another store it does nothing, since reads
 // already treat a due secret as deleted.
-func (s *Server) PurgeDue() (int, error) {
+func (s *Server) purgeDue() (int, error) {
 	done, err := s.service.PurgeDue(purgeBatch)
 	for _, d := range done {
 		s.logger.Info("purged a secret whose deletion was due", "project", d.Project, "secret", d.Name)

@@ -2,6 +2,8 @@ package auth_test
 
 import (
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -25,8 +27,9 @@ func TestPrincipalAllows(t *testing.T) {
 		{nil, "csms:secret:get", false},
 	}
 	for _, tt := range tests {
+		// An operation on the account (no project) weighs the action alone.
 		p := auth.Principal{Actions: tt.actions}
-		if got := p.Allows(tt.action); got != tt.want {
+		if got := auth.Authorize(p, "", tt.action) == nil; got != tt.want {
 			t.Errorf("%v allows %s = %v, want %v", tt.actions, tt.action, got, tt.want)
 		}
 	}
@@ -79,14 +82,14 @@ func TestIssuedTokensAreBounded(t *testing.T) {
 	}
 	valid := 0
 	for _, tok := range tokens {
-		if _, err := a.Token(tok); err == nil {
+		if _, err := a.Authenticate(withToken(tok)); err == nil {
 			valid++
 		}
 	}
 	if valid != 3 {
 		t.Errorf("%d issued tokens still valid, want the bound of 3", valid)
 	}
-	if _, err := a.Token(tokens[4]); err != nil {
+	if _, err := a.Authenticate(withToken(tokens[4])); err != nil {
 		t.Errorf("the newest token was evicted: %v", err)
 	}
 	var refusal *auth.Error
@@ -125,4 +128,11 @@ func TestProjectsOf(t *testing.T) {
 	if err := auth.Authorize(auth.Principal{Projects: []string{"p1"}, Actions: []string{"csms:*"}}, "", "iam:projects:list"); err == nil {
 		t.Error("an account-wide operation let an action through that the principal lacks")
 	}
+}
+
+// withToken is a request that carries token as its X-Auth-Token.
+func withToken(token string) *http.Request {
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Header.Set("X-Auth-Token", token)
+	return r
 }

@@ -119,8 +119,8 @@ func (a *Authenticator) AddUser(u User) error {
 	return nil
 }
 
-// Token returns the principal of an X-Auth-Token.
-func (a *Authenticator) Token(token string) (Principal, error) {
+// token returns the principal of an X-Auth-Token.
+func (a *Authenticator) token(token string) (Principal, error) {
 	digest := sha256.Sum256([]byte(token))
 	a.mu.RLock()
 	p, ok := a.tokens[digest]
@@ -137,8 +137,8 @@ func (a *Authenticator) Token(token string) (Principal, error) {
 	return Principal{}, failed("the token is not valid or has expired")
 }
 
-// Signed returns the principal of an SDK-HMAC-SHA256 signed request.
-func (a *Authenticator) Signed(r *http.Request) (Principal, error) {
+// signed returns the principal of an SDK-HMAC-SHA256 signed request.
+func (a *Authenticator) signed(r *http.Request) (Principal, error) {
 	var principal Principal
 	var storeErr error
 	lookup := func(ak string) (string, bool) {
@@ -185,10 +185,10 @@ func signatureProblem(err error) string {
 // empty action is one that needs no IAM action; an action's aliases (older names the vendor
 // still honours) grant it as well as the action itself.
 func Authorize(p Principal, project, action string, aliases ...string) error {
-	if project != "" && !p.CanUse(project) {
+	if project != "" && !p.canUse(project) {
 		return forbidden("the credential is not valid for project " + project)
 	}
-	if action == "" || p.Allows(action) || slices.ContainsFunc(aliases, p.Allows) {
+	if action == "" || p.allows(action) || slices.ContainsFunc(aliases, p.allows) {
 		return nil
 	}
 	return forbidden("the credential may not perform " + action)
@@ -203,14 +203,14 @@ var ErrNoCredentials = errors.New("no credentials")
 func (a *Authenticator) Authenticate(r *http.Request) (Principal, error) {
 	var first error
 	if token := r.Header.Get("X-Auth-Token"); token != "" {
-		p, err := a.Token(token)
+		p, err := a.token(token)
 		if err == nil {
 			return p, nil
 		}
 		first = err
 	}
 	if r.Header.Get("Authorization") != "" {
-		p, err := a.Signed(r)
+		p, err := a.signed(r)
 		if err == nil {
 			return p, nil
 		}

@@ -14,7 +14,7 @@ import (
 )
 
 // The fuzz target opens with a fixed key, testdata/fuzz-key.pem, so that the valid blobs in the
-// committed seed corpus open and the fuzzer starts from the success path, not from ErrWrongKey.
+// committed seed corpus open and the fuzzer starts from the success path, not from errWrongKey.
 // The key protects nothing. As in the Go standard library's tests, its PEM type is written
 // "TESTING KEY" so that secret scanners do not take it for a real one.
 const (
@@ -56,7 +56,7 @@ func corpusSeeds(tb testing.TB) map[string]string {
 			tb.Fatal(err)
 		}
 		sc := bufio.NewScanner(bytes.NewReader(data))
-		sc.Buffer(nil, 2*MaxLen)
+		sc.Buffer(nil, 2*maxLen)
 		if !sc.Scan() || sc.Text() != "go test fuzz v1" || !sc.Scan() {
 			tb.Fatalf("%s: not a fuzz corpus file", file)
 		}
@@ -126,7 +126,7 @@ func TestWriteFuzzCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		data := bytes.ReplaceAll(k.MarshalPEM(), []byte("PRIVATE KEY"), []byte("TESTING KEY"))
+		data := bytes.ReplaceAll(k.marshalPEM(), []byte("PRIVATE KEY"), []byte("TESTING KEY"))
 		if err := os.WriteFile(fuzzKeyFile, data, 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -33,7 +33,7 @@ func LoadOrCreateIn(st store.Store) (*Key, error) {
 			pem = stored
 			return nil
 		}
-		pem = k.MarshalPEM()
+		pem = k.marshalPEM()
 		return tx.Put(keyBucket, keyName, pem)
 	})
 	return parseStored(pem, err)

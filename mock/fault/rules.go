@@ -35,8 +35,8 @@ type Rule struct {
 	rng      *rand.Rand
 }
 
-// MaxRules bounds the rules a mock holds.
-const MaxRules = 256
+// maxRules bounds the rules a mock holds.
+const maxRules = 256
 
 // Rules is a concurrency-safe, ordered set of rules; the first that fires wins. The zero
 // value keeps them in memory; NewSharedRules keeps them, counters included, in a store.
@@ -111,8 +111,8 @@ func (s *Rules) add(r Rule, ensure bool) (Rule, error) {
 		}
 		return Rule{}, fmt.Errorf("%w: %q", ErrExists, r.ID)
 	}
-	if len(s.rules) >= MaxRules {
-		return Rule{}, fmt.Errorf("at most %d rules", MaxRules)
+	if len(s.rules) >= maxRules {
+		return Rule{}, fmt.Errorf("at most %d rules", maxRules)
 	}
 	if r.ID == "" {
 		s.nextID++

@@ -28,7 +28,7 @@ func (p *Postgres) PurgeDue(prefix, marker, field string, now int64, limit int) 
 		DELETE FROM csms_kv k USING due WHERE k.bucket = due.bucket AND k.key = due.key
 		RETURNING k.bucket, k.key`, prefix, []byte(marker), field, now, limit)
 	if err != nil {
-		return nil, &Failure{fmt.Errorf("store: purge: %w", err)}
+		return nil, &failure{fmt.Errorf("store: purge: %w", err)}
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Due, error) {
 		var d Due
@@ -36,7 +36,7 @@ func (p *Postgres) PurgeDue(prefix, marker, field string, now int64, limit int) 
 		return d, err
 	})
 	if err != nil {
-		return nil, &Failure{fmt.Errorf("store: purge: %w", err)}
+		return nil, &failure{fmt.Errorf("store: purge: %w", err)}
 	}
 	return out, nil
 }

@@ -51,5 +51,5 @@ type DuePurger interface {
 // Due names a record PurgeDue deleted.
 type Due struct{ Bucket, Key string }
 
-// ErrReadOnly is returned by writes inside View.
-var ErrReadOnly = errors.New("store: write in a read-only transaction")
+// errReadOnly is returned by writes inside View.
+var errReadOnly = errors.New("store: write in a read-only transaction")
