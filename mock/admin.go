@@ -32,7 +32,7 @@ func (s *Server) adminRoutes() http.Handler {
 	mux.HandleFunc("POST /__admin/faults", func(w http.ResponseWriter, r *http.Request) {
 		var rule fault.Rule
 		if err := decodeJSON(w, r, &rule); err != nil {
-			s.writeError(w, refuse(badBody, err.Error()))
+			s.writeError(w, refused(badBody, err.Error()))
 			return
 		}
 		added, err := s.faults.Add(rule)
@@ -56,7 +56,7 @@ func (s *Server) adminRoutes() http.Handler {
 			return
 		}
 		if !found {
-			s.writeError(w, refuse(unknownRule, "no fault rule "+r.PathValue("id")))
+			s.writeError(w, refused(unknownRule, "no fault rule "+r.PathValue("id")))
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
@@ -64,12 +64,12 @@ func (s *Server) adminRoutes() http.Handler {
 	mux.HandleFunc("POST /__admin/fixtures", func(w http.ResponseWriter, r *http.Request) {
 		data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAdminBody))
 		if err != nil {
-			s.writeError(w, refuse(adminBodyTooLarge, err.Error()))
+			s.writeError(w, refused(adminBodyTooLarge, err.Error()))
 			return
 		}
 		fx, err := fixtures.Parse(data)
 		if err != nil {
-			s.writeError(w, refuse(badParameter, "fixtures: "+err.Error()))
+			s.writeError(w, refused(badParameter, "fixtures: "+err.Error()))
 			return
 		}
 		if err := s.applyFixtures(fx, false); err != nil {

@@ -31,19 +31,19 @@ func (s *Server) clockRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /__admin/clock", func(w http.ResponseWriter, r *http.Request) {
 		var c clockChange
 		if err := decodeJSON(w, r, &c); err != nil {
-			s.writeError(w, refuse(badBody, err.Error()))
+			s.writeError(w, refused(badBody, err.Error()))
 			return
 		}
 		switch {
 		case (c.Set == nil) == (c.Advance == ""):
-			s.writeError(w, refuse(badParameter, `give exactly one of "set" (RFC 3339) and "advance" (a duration such as "168h")`))
+			s.writeError(w, refused(badParameter, `give exactly one of "set" (RFC 3339) and "advance" (a duration such as "168h")`))
 			return
 		case c.Set != nil:
 			s.clock.set(*c.Set)
 		default:
 			d, err := time.ParseDuration(c.Advance)
 			if err != nil {
-				s.writeError(w, refuse(badParameter, "advance: "+err.Error()))
+				s.writeError(w, refused(badParameter, "advance: "+err.Error()))
 				return
 			}
 			s.clock.Advance(d)

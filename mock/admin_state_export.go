@@ -23,7 +23,7 @@ func (s *Server) stateExportRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /__admin/state", func(w http.ResponseWriter, r *http.Request) {
 		values := r.URL.Query().Get("values") == "true"
 		if values && s.adminToken == "" {
-			s.writeError(w, refuse(unguardedValues, errUnguardedValues.Error()))
+			s.writeError(w, refused(unguardedValues, errUnguardedValues.Error()))
 			return
 		}
 		fx, err := s.stateExport(values)

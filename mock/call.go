@@ -100,7 +100,7 @@ func (s *Server) finish(c *call) {
 		s.logger.Error("handler panicked", "request_id", c.id, "method", c.r.Method, "path", c.r.URL.Path)
 		if !c.w.wroteHeader {
 			c.closeIfUnread()
-			s.writeError(&c.w, refuse(failedHere, ""))
+			s.writeError(&c.w, refused(failedHere, ""))
 		}
 	}
 	if !c.admin {

@@ -103,7 +103,7 @@ type refusal struct {
 
 func (r *refusal) Error() string { return r.detail }
 
-func refuse(kind refusalKind, detail string) error { return &refusal{kind, detail} }
+func refused(kind refusalKind, detail string) error { return &refusal{kind, detail} }
 
 // apiError is the vendor error to answer err with. A failure the table does not know is the
 // mock's own: the client gets CSMS.0001 and the log the cause.
@@ -119,12 +119,12 @@ func (s *Server) apiError(w http.ResponseWriter, err error) *apierror.Error {
 // is answered with unknownSecretStatus (Config.UnknownSecretStatus).
 func vendorError(err error, unknownSecretStatus int) *apierror.Error {
 	var (
-		domain  *secrets.Error
-		caller  *auth.Error
-		own     *refusal
-		injured *injectedFault
-		header  *badFaultHeader
-		vendor  *apierror.Error
+		domain   *secrets.Error
+		caller   *auth.Error
+		own      *refusal
+		injected *injectedFault
+		header   *badFaultHeader
+		vendor   *apierror.Error
 	)
 	switch {
 	case errors.As(err, &domain):
@@ -143,8 +143,8 @@ func vendorError(err error, unknownSecretStatus int) *apierror.Error {
 			e = e.WithStatus(http.StatusNotFound)
 		}
 		return e
-	case errors.As(err, &injured):
-		return apierror.New(faultCodes[injured.status], "injected fault")
+	case errors.As(err, &injected):
+		return apierror.New(faultCodes[injected.status], "injected fault")
 	case errors.As(err, &header):
 		return apierror.New(apierror.InvalidParameter, fault.Header+": "+header.Error())
 	}
@@ -164,7 +164,7 @@ func (s *Server) writeError(w http.ResponseWriter, err error) {
 // adminFailed answers an admin call the mock failed with the vendor's 500, logging the cause.
 func (s *Server) adminFailed(w http.ResponseWriter, what string, err error) {
 	s.logger.Error(what+" failed", "error", err)
-	s.writeError(w, refuse(failedHere, ""))
+	s.writeError(w, refused(failedHere, ""))
 }
 
 // refuseRule answers a fault rule that was not added: 400 for the rule, 500 for the store.
@@ -173,7 +173,7 @@ func (s *Server) refuseRule(w http.ResponseWriter, err error) {
 		s.adminFailed(w, "add a fault rule", err)
 		return
 	}
-	s.writeError(w, refuse(badParameter, err.Error()))
+	s.writeError(w, refused(badParameter, err.Error()))
 }
 
 // refuseFixtures answers fixtures that were not loaded: 400 for the file, 500 for the store.
@@ -182,5 +182,5 @@ func (s *Server) refuseFixtures(w http.ResponseWriter, err error) {
 		s.adminFailed(w, "load fixtures", err)
 		return
 	}
-	s.writeError(w, refuse(badParameter, "fixtures: "+err.Error()))
+	s.writeError(w, refused(badParameter, "fixtures: "+err.Error()))
 }

@@ -32,9 +32,9 @@ func TestErrorTable(t *testing.T) {
 		{"password options that leave nothing", password.ErrNothingToDrawFrom, 400, apierror.InvalidParameter, password.ErrNothingToDrawFrom.Error()},
 		{"an injected 502", &injectedFault{status: http.StatusBadGateway}, 502, apierror.BackendUnavailable, "injected fault"},
 		{"a fault header that does not parse", &badFaultHeader{errors.New("status=7")}, 400, apierror.InvalidParameter, fault.Header + ": status=7"},
-		{"an unknown fault rule", refuse(unknownRule, "no fault rule r1"), 404, apierror.ResourceNotFound, "no fault rule r1"},
-		{"an admin body over its bound", refuse(adminBodyTooLarge, "too big"), 400, apierror.RequestTooLarge, "too big"},
-		{"values from an unguarded admin API", refuse(unguardedValues, "guard it"), 403, apierror.AccessDenied, "guard it"},
+		{"an unknown fault rule", refused(unknownRule, "no fault rule r1"), 404, apierror.ResourceNotFound, "no fault rule r1"},
+		{"an admin body over its bound", refused(adminBodyTooLarge, "too big"), 400, apierror.RequestTooLarge, "too big"},
+		{"values from an unguarded admin API", refused(unguardedValues, "guard it"), 403, apierror.AccessDenied, "guard it"},
 		{"the contract layer's own", breach(apierror.New(apierror.APINotFound, "")), 404, apierror.APINotFound, ""},
 	}
 	for _, tt := range tests {

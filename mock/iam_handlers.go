@@ -61,7 +61,7 @@ func (h *iamHandlers) KeystoneListProjects(ctx context.Context, req iamapi.Keyst
 	}
 	q := req.Params
 	if (q.Page == nil) != (q.PerPage == nil) {
-		return nil, refuse(badParameter, "page and per_page go together")
+		return nil, refused(badParameter, "page and per_page go together")
 	}
 	domain := h.auth.Domain()
 	if q.DomainId != nil && *q.DomainId != domain.ID || q.ParentId != nil && *q.ParentId != domain.ID ||

@@ -55,12 +55,12 @@ func (s *Server) contractOperations() map[*openapi3.Operation]operation {
 func (s *Server) operationHandlers() map[string]http.Handler {
 	writeErr := func(w http.ResponseWriter, _ *http.Request, err error) { s.writeError(w, err) }
 	undecodable := func(w http.ResponseWriter, _ *http.Request, _ error) {
-		s.writeError(w, refuse(badBody, "the body cannot be decoded"))
+		s.writeError(w, refused(badBody, "the body cannot be decoded"))
 	}
 	// The contract checks have refused every value the spec forbids, so a parameter the
 	// generated code cannot bind is a last line of defence.
 	unreadable := func(w http.ResponseWriter, _ *http.Request, _ error) {
-		s.writeError(w, refuse(badParameter, "a parameter cannot be read"))
+		s.writeError(w, refused(badParameter, "a parameter cannot be read"))
 	}
 	table := handlerTable{}
 	csmsapi.HandlerWithOptions(
@@ -86,5 +86,5 @@ func (t handlerTable) HandleFunc(pattern string, h func(http.ResponseWriter, *ht
 
 // ServeHTTP implements it too; nothing is served through the table itself.
 func (t handlerTable) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
-	apierror.Write(w, vendorError(refuse(noOperation, ""), 0))
+	apierror.Write(w, vendorError(refused(noOperation, ""), 0))
 }
