@@ -8,23 +8,19 @@ import (
 
 	"github.com/csmskit/csmskit/mock/fault"
 	"github.com/csmskit/csmskit/mock/fixtures"
-	"github.com/csmskit/csmskit/openapi/apierror"
 	"github.com/csmskit/csmskit/recording"
 )
-
-// AdminPrefix is where the admin API lives, apart from the CSMS routes.
-const AdminPrefix = recording.AdminPrefix
 
 // maxAdminBody bounds an admin request body (a fixtures file or a rule).
 const maxAdminBody = fixtures.MaxFileBytes
 
-// adminRoutes serves the admin API: health, clock, state, journal, violations, fault rules,
-// fixtures, reset.
+// adminRoutes serves the admin API (under recording.AdminPrefix): health, clock, state export,
+// journal, violations, fault rules, fixtures, reset.
 func (s *Server) adminRoutes() http.Handler {
 	mux := s.recorder.AdminMux()
 	s.healthRoutes(mux)
 	s.clockRoutes(mux)
-	s.stateRoutes(mux)
+	s.stateExportRoutes(mux)
 	mux.HandleFunc("GET /__admin/faults", func(w http.ResponseWriter, _ *http.Request) {
 		rules, err := s.faults.List()
 		if err != nil {
@@ -36,7 +32,7 @@ func (s *Server) adminRoutes() http.Handler {
 	mux.HandleFunc("POST /__admin/faults", func(w http.ResponseWriter, r *http.Request) {
 		var rule fault.Rule
 		if err := decodeJSON(w, r, &rule); err != nil {
-			apierror.Write(w, apierror.New(apierror.MalformedBody, err.Error()))
+			s.writeError(w, refused(badBody, err.Error()))
 			return
 		}
 		added, err := s.faults.Add(rule)
@@ -60,7 +56,7 @@ func (s *Server) adminRoutes() http.Handler {
 			return
 		}
 		if !found {
-			apierror.Write(w, apierror.New(apierror.ResourceNotFound, "no fault rule "+r.PathValue("id")).WithStatus(http.StatusNotFound))
+			s.writeError(w, refused(unknownRule, "no fault rule "+r.PathValue("id")))
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
@@ -68,12 +64,12 @@ func (s *Server) adminRoutes() http.Handler {
 	mux.HandleFunc("POST /__admin/fixtures", func(w http.ResponseWriter, r *http.Request) {
 		data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAdminBody))
 		if err != nil {
-			apierror.Write(w, apierror.New(apierror.RequestTooLarge, err.Error()))
+			s.writeError(w, refused(adminBodyTooLarge, err.Error()))
 			return
 		}
 		fx, err := fixtures.Parse(data)
 		if err != nil {
-			apierror.Write(w, apierror.New(apierror.InvalidParameter, "fixtures: "+err.Error()))
+			s.writeError(w, refused(badParameter, "fixtures: "+err.Error()))
 			return
 		}
 		if err := s.applyFixtures(fx, false); err != nil {
@@ -83,9 +79,8 @@ func (s *Server) adminRoutes() http.Handler {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("POST /__admin/reset", func(w http.ResponseWriter, _ *http.Request) {
-		if err := s.Reset(); err != nil {
-			s.logger.Error("reset failed", "error", err)
-			apierror.Write(w, apierror.New(apierror.InternalError, ""))
+		if err := s.reset(); err != nil {
+			s.adminFailed(w, "reset", err)
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
@@ -105,11 +100,11 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
-// Reset returns the mock to how it started: the secrets, journal, violations and fault rules
+// reset returns the mock to how it started: the secrets, journal, violations and fault rules
 // are dropped, then the configured fixtures (or the demo secret) are loaded again. Credentials
 // and the backup key stay.
 // The mock is not ready while it resets. The clock stays where it is.
-func (s *Server) Reset() error {
+func (s *Server) reset() error {
 	s.ready.Store(false)
 	if err := s.service.DropAll(); err != nil {
 		return err

@@ -169,3 +169,6 @@ func TestAdminTokenNeedsTheBearerScheme(t *testing.T) {
 		t.Errorf("the bare token without Bearer: %d, want 401", res.StatusCode)
 	}
 }
+
+// adminToken guards the admin API of the tests that need a guarded one.
+const adminToken = "state-test-admin-token-0123456789"

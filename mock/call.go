@@ -75,7 +75,7 @@ func (s *Server) begin(w http.ResponseWriter, r *http.Request) *call {
 	}
 	resp.Buf.Reset()
 	resp.Total, resp.Limit = 0, openapi.MaxResponseBytes
-	*c = call{id: apierror.NewRequestID(), start: time.Now(), at: s.clock.Now(), r: r, resp: resp,
+	*c = call{id: apierror.NewRequestID(), start: time.Now(), at: s.clock.now(), r: r, resp: resp,
 		headers: recording.Headers(r.Header), arrivedURL: *r.URL,
 		w: responseCapture{ResponseWriter: w, body: resp}}
 	c.arrived = http.Request{Method: r.Method, URL: &c.arrivedURL, Host: r.Host, Header: r.Header}
@@ -100,7 +100,7 @@ func (s *Server) finish(c *call) {
 		s.logger.Error("handler panicked", "request_id", c.id, "method", c.r.Method, "path", c.r.URL.Path)
 		if !c.w.wroteHeader {
 			c.closeIfUnread()
-			apierror.Write(&c.w, apierror.New(apierror.InternalError, ""))
+			s.writeError(&c.w, refused(failedHere, ""))
 		}
 	}
 	if !c.admin {

@@ -10,8 +10,8 @@ import (
 // timestamp can be tested in milliseconds instead of days. Time keeps running from where it
 // is set. It is safe for concurrent use.
 type Clock struct {
-	base   func() time.Time
-	offset atomic.Int64 // nanoseconds
+	base  func() time.Time
+	moved atomic.Int64 // nanoseconds from the configured clock
 }
 
 func newClock(base func() time.Time) *Clock {
@@ -21,17 +21,17 @@ func newClock(base func() time.Time) *Clock {
 	return &Clock{base: base}
 }
 
-// Now is the mock's current time.
-func (c *Clock) Now() time.Time { return c.base().Add(time.Duration(c.offset.Load())) }
+// now is the mock's current time.
+func (c *Clock) now() time.Time { return c.base().Add(time.Duration(c.moved.Load())) }
 
-// Set moves the mock's time to t; it runs on from there.
-func (c *Clock) Set(t time.Time) { c.offset.Store(int64(t.Sub(c.base()))) }
+// set moves the mock's time to t; it runs on from there.
+func (c *Clock) set(t time.Time) { c.moved.Store(int64(t.Sub(c.base()))) }
 
 // Advance moves the mock's time forward by d (back, when d is negative).
-func (c *Clock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
+func (c *Clock) Advance(d time.Duration) { c.moved.Add(int64(d)) }
 
-// Reset returns the mock to the configured clock.
-func (c *Clock) Reset() { c.offset.Store(0) }
+// reset returns the mock to the configured clock.
+func (c *Clock) reset() { c.moved.Store(0) }
 
-// Offset is how far the mock's time is from the configured clock.
-func (c *Clock) Offset() time.Duration { return time.Duration(c.offset.Load()) }
+// offset is how far the mock's time is from the configured clock.
+func (c *Clock) offset() time.Duration { return time.Duration(c.moved.Load()) }

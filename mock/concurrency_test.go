@@ -1,5 +1,6 @@
 // The store's and the service's invariants under concurrent requests; one scenario per
-// invariant, sharing one harness.
+// invariant, kept in one file because every scenario runs on the one harness at its top (the
+// mock on each kind of store, the client that counts answers).
 
 package mock_test
 

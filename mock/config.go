@@ -15,19 +15,25 @@ import (
 // The demo identity and secret the mock serves when nothing else is configured. They are
 // public by design: the mock binds to loopback and holds no real secrets.
 const (
-	DemoProjectID    = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
-	DemoToken        = "MIIcsmsmock-demo-token-0123456789abcdef"
-	DemoAK           = "CSMSMOCKDEMOAK000001"
-	DemoSK           = "csmsmockDemoSecretKey0000000000000000000"
-	DemoUser         = "demo-user"
-	DemoPassword     = "demo-password"
-	DemoDomain       = "demo-domain"
-	DemoDomainID     = "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"
-	DemoSecretName   = "demo-secret"
-	DemoSecretValue  = "demo-value: s3cr3t"
-	DemoRegion       = "cn-north-4"
-	DefaultKMSKeyID  = "0d0466b0-e727-4d9c-b35d-f84bb474a37f"
-	DefaultMaxSecret = 500
+	DemoProjectID   = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+	DemoToken       = "MIIcsmsmock-demo-token-0123456789abcdef"
+	DemoAK          = "CSMSMOCKDEMOAK000001"
+	DemoSK          = "csmsmockDemoSecretKey0000000000000000000"
+	DemoUser        = "demo-user"
+	DemoPassword    = "demo-password"
+	DemoDomain      = "demo-domain"
+	DemoDomainID    = "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"
+	DemoSecretName  = "demo-secret"
+	DemoSecretValue = "demo-value: s3cr3t"
+)
+
+// What a mock takes when its configuration names nothing else: the region its default project
+// is named after, the KMS key of a secret created without one, and the per-project quota (500
+// in the vendor's user guide).
+const (
+	demoRegion        = "cn-north-4"
+	defaultKMSKeyID   = "0d0466b0-e727-4d9c-b35d-f84bb474a37f"
+	defaultMaxSecrets = 500
 )
 
 // Config is what a mock serves. DefaultConfig fills every field; a zero field of a Config made
@@ -45,7 +51,7 @@ type Config struct {
 
 	// Region names ProjectID, as a region's default project is named after the region:
 	// IAM's GET /v3/projects?name=<region>, which the official SDKs ask when built with a
-	// region and no project ID, finds ProjectID by it. DemoRegion when empty.
+	// region and no project ID, finds ProjectID by it. cn-north-4 when empty.
 	Region string
 
 	// DemoSecret creates DemoSecretName with DemoSecretValue when the store starts empty
@@ -53,11 +59,12 @@ type Config struct {
 	DemoSecret bool
 
 	// FixturesFile, if set, is a YAML file of projects, credentials and secrets loaded at start
-	// (see testdata/fixtures.example.yaml).
+	// (see examples/fixtures.yaml).
 	FixturesFile string
 
-	// DataDir, if set, persists secrets, issued tokens and the backup key there; empty keeps
-	// everything in memory.
+	// DataDir, if set, persists secrets, issued tokens and the backup key there; a postgres://
+	// or postgresql:// URL keeps them in that database instead, shared with every mock on it
+	// (replicas.go); empty keeps everything in memory.
 	DataDir string
 
 	// BackupKey seals and opens backups. When it is nil the key is the one kept in DataDir
@@ -108,10 +115,10 @@ func DefaultConfig() Config {
 		Password:            DemoPassword,
 		Domain:              DemoDomain,
 		DomainID:            DemoDomainID,
-		Region:              DemoRegion,
+		Region:              demoRegion,
 		DemoSecret:          true,
 		UseDemoBackupKey:    true,
 		UnknownSecretStatus: http.StatusNotFound,
-		MaxSecrets:          DefaultMaxSecret,
+		MaxSecrets:          defaultMaxSecrets,
 	}
 }

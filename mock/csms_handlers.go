@@ -9,8 +9,8 @@ import (
 )
 
 // csmsHandlers implements the generated strict server over the secrets service. Failures are
-// returned as errors (domain failures or catalogue codes); the strict server's error hook hands
-// them to the edge, which answers them.
+// returned as errors (domain failures); the strict server's error hook hands them to the error
+// table (errors.go), which answers them.
 type csmsHandlers struct {
 	svc *secrets.Service
 }

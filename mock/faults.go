@@ -2,21 +2,13 @@ package mock
 
 import (
 	"crypto/tls"
-	"errors"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/csmskit/csmskit/mock/fault"
-	"github.com/csmskit/csmskit/openapi/apierror"
 )
-
-// faultCodes answer each injectable status with the code the service or its gateway would.
-var faultCodes = map[int]apierror.Code{
-	http.StatusInternalServerError: apierror.InternalError,
-	http.StatusBadGateway:          apierror.BackendUnavailable,
-	http.StatusGatewayTimeout:      apierror.BackendTimeout,
-}
 
 // malformedBody is what a "malformed" fault answers: JSON cut off inside the blob.
 const malformedBody = `{"secret_blob":")CloudSecretManagementBackupV1.comeyJhbGciOiJSU0EtT0FFUC0yNTYi`
@@ -26,12 +18,8 @@ const malformedBody = `{"secret_blob":")CloudSecretManagementBackupV1.comeyJhbGc
 // request that reached it.
 func (s *Server) injectFault(c *call) error {
 	f, source, err := s.faultFor(c)
-	var bad *badFaultHeader
-	if errors.As(err, &bad) {
-		return apierror.New(apierror.InvalidParameter, fault.Header+": "+bad.Error())
-	}
 	if err != nil {
-		return err // the store's: the vendor's 500
+		return err // a header that does not parse, or the store failing
 	}
 	if f.IsZero() {
 		return nil
@@ -50,7 +38,7 @@ func (s *Server) injectFault(c *call) error {
 	case f.Reset:
 		resetConnection(&c.w)
 	case f.Status != 0:
-		return apierror.New(faultCodes[f.Status], "injected fault")
+		return &injectedFault{status: f.Status}
 	case f.Malformed:
 		c.w.Header().Set("Content-Type", "application/json")
 		c.w.WriteHeader(http.StatusOK)
@@ -82,6 +70,12 @@ func (s *Server) faultFor(c *call) (fault.Fault, string, error) {
 type badFaultHeader struct{ err error }
 
 func (b *badFaultHeader) Error() string { return b.err.Error() }
+
+// injectedFault is a fault that answers with an error status; the error table says with which
+// code.
+type injectedFault struct{ status int }
+
+func (f *injectedFault) Error() string { return "injected fault: status " + strconv.Itoa(f.status) }
 
 // resetConnection closes the client's TCP connection with a reset (SO_LINGER 0). Where the
 // connection cannot be taken over (HTTP/2), the stream is aborted instead.

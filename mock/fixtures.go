@@ -13,9 +13,9 @@ import (
 	"github.com/csmskit/csmskit/mock/secrets"
 )
 
-// LoadFixtures adds a fixtures file's credentials, users and secrets. A secret whose name
+// loadFixtures adds a fixtures file's credentials, users and secrets. A secret whose name
 // exists already (kept under DataDir from an earlier run) is left as it is.
-func (s *Server) LoadFixtures(path string) error {
+func (s *Server) loadFixtures(path string) error {
 	fx, err := fixtures.Load(path)
 	if err != nil {
 		return err

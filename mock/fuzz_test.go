@@ -11,6 +11,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -27,6 +28,7 @@ import (
 
 	"github.com/csmskit/csmskit/aksk"
 	"github.com/csmskit/csmskit/mock"
+	"github.com/csmskit/csmskit/mock/blob"
 	"github.com/csmskit/csmskit/mock/fault"
 	"github.com/csmskit/csmskit/mock/fixtures"
 	"github.com/csmskit/csmskit/recording"
@@ -156,7 +158,7 @@ func serveRecovering(h http.Handler, w http.ResponseWriter, req *http.Request) (
 //     demo AK/SK signature and the demo project, a 2xx on /__admin/ the admin token (never in
 //     a seed), a 201 from IAM the demo user's password.
 //
-// Seeds: testdata/fuzz/FuzzHandler, written by TestWriteHandlerFuzzCorpus.
+// Seeds: testdata/fuzz/FuzzHandler, written by TestHandlerFuzzCorpus -update.
 func FuzzHandler(f *testing.F) {
 	panics := &panicCounter{}
 	srv := newFuzzMock(f, panics)
@@ -276,7 +278,7 @@ func mayEnter(req *http.Request, body []byte) string {
 			return ""
 		}
 		return "no valid credential for project " + project
-	case strings.HasPrefix(p, mock.AdminPrefix):
+	case strings.HasPrefix(p, recording.AdminPrefix):
 		a := req.Header.Get("Authorization")
 		if a == "Bearer "+fuzzAdminToken || a == fuzzAdminToken {
 			return ""
@@ -456,36 +458,74 @@ func checkNoWayIn(t *testing.T, srv *mock.Server, fx *fixtures.Fixtures) {
 	}
 }
 
-// TestWriteHandlerFuzzCorpus rewrites the named seeds of the committed corpora of FuzzHandler and
-// FuzzAdminFixtures (the inputs the fuzzer kept, named by hash, stay) when
-// MOCK_WRITE_FUZZ_CORPUS=1:
-//
-//	MOCK_WRITE_FUZZ_CORPUS=1 go test -run TestWriteHandlerFuzzCorpus ./mock/
-func TestWriteHandlerFuzzCorpus(t *testing.T) {
-	if os.Getenv("MOCK_WRITE_FUZZ_CORPUS") != "1" {
-		t.Skip("set MOCK_WRITE_FUZZ_CORPUS=1 to rewrite testdata/fuzz/FuzzHandler and FuzzAdminFixtures")
-	}
-	srv := newFuzzMock(t, &panicCounter{})
-	defer srv.Close()
-	seeds := handlerSeeds(t, srv)
-	writeCorpus(t, "testdata/fuzz/FuzzHandler", seeds)
+// update rewrites the named seeds of the committed fuzz corpora instead of checking them.
+var update = flag.Bool("update", false, "rewrite testdata/fuzz seed corpora")
 
-	files, _ := filepath.Glob("fixtures/testdata/fuzz/FuzzParse/*")
+// The committed corpora of the two targets.
+const (
+	handlerCorpus  = "testdata/fuzz/FuzzHandler"
+	fixturesCorpus = "testdata/fuzz/FuzzAdminFixtures"
+	parseCorpus    = "fixtures/testdata/fuzz/FuzzParse" // what fixturesCorpus copies
+)
+
+// TestHandlerFuzzCorpus checks that the named seeds of FuzzHandler's committed corpus are what
+// handlerSeeds writes, and that FuzzAdminFixtures' copies of mock/fixtures' FuzzParse seeds are
+// exact (the inputs each fuzzer kept, named by hash, are left alone). The restore seed's blob
+// cannot be sealed again byte for byte: it is taken from the committed seed, which must open
+// under the fuzz key. With -update it writes the named seeds, the blob sealed afresh, and copies
+// every FuzzParse seed:
+//
+//	go test ./mock/ -run TestHandlerFuzzCorpus -update
+func TestHandlerFuzzCorpus(t *testing.T) {
+	var restoreBody string
+	if *update {
+		srv := newFuzzMock(t, &panicCounter{})
+		defer srv.Close()
+		restoreBody = freshRestoreBody(t, srv)
+	} else {
+		restoreBody = committedRestoreBody(t)
+	}
+	handler := map[string][]byte{}
+	for name, s := range handlerSeeds(t, restoreBody) {
+		handler[name] = []byte(fmt.Sprintf("go test fuzz v1\n[]byte(%s)\n", strconv.Quote(string(s))))
+	}
+	files, _ := filepath.Glob(filepath.Join(parseCorpus, "*"))
 	if len(files) == 0 {
 		t.Fatal("no fixtures seeds to copy")
 	}
-	const fixturesDir = "testdata/fuzz/FuzzAdminFixtures"
-	if err := os.MkdirAll(fixturesDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	fixtureSeeds := map[string][]byte{}
 	for _, file := range files {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(fixturesDir, filepath.Base(file)), data, 0o644); err != nil {
-			t.Fatal(err)
+		fixtureSeeds[filepath.Base(file)] = data
+	}
+	if *update {
+		writeCorpus(t, handlerCorpus, handler)
+		writeCorpus(t, fixturesCorpus, fixtureSeeds)
+		return
+	}
+	for name, want := range handler {
+		if got, err := os.ReadFile(filepath.Join(handlerCorpus, name)); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s/%s is not the seed the test writes (%v); run it with -update", handlerCorpus, name, err)
 		}
+	}
+	// The FuzzParse corpus has grown since it was copied: each copy made must still be exact.
+	copies, _ := filepath.Glob(filepath.Join(fixturesCorpus, "*"))
+	copied := 0
+	for _, file := range copies {
+		want, ok := fixtureSeeds[filepath.Base(file)]
+		if !ok {
+			continue // kept by FuzzAdminFixtures' own fuzzing
+		}
+		copied++
+		if got, err := os.ReadFile(file); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s is not a copy of %s/%s (%v); run the test with -update", file, parseCorpus, filepath.Base(file), err)
+		}
+	}
+	if copied == 0 {
+		t.Errorf("%s holds no copy of a %s seed; run the test with -update", fixturesCorpus, parseCorpus)
 	}
 }
 
@@ -494,17 +534,84 @@ func writeCorpus(t *testing.T, dir string, seeds map[string][]byte) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for name, s := range seeds {
-		data := fmt.Sprintf("go test fuzz v1\n[]byte(%s)\n", strconv.Quote(string(s)))
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+	for name, data := range seeds {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 }
 
+// freshRestoreBody is a restore request's body whose blob srv seals now, of a secret
+// (fuzz-restorable) that is then deleted, so it restores.
+func freshRestoreBody(t *testing.T, srv *mock.Server) string {
+	t.Helper()
+	const p = "/v1/" + mock.DemoProjectID + "/secrets"
+	serve := func(method, target, body string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(method, target, strings.NewReader(body))
+		req.Header.Set("X-Auth-Token", mock.DemoToken)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			t.Fatalf("seed setup, %s %s: %d %s", method, target, rec.Code, rec.Body)
+		}
+		return rec
+	}
+	serve("POST", p, `{"name":"fuzz-restorable","secret_string":"v1"}`)
+	serve("POST", p+"/fuzz-restorable/versions", `{"secret_string":"v2"}`)
+	var backup struct {
+		Blob string `json:"secret_blob"`
+	}
+	if rec := serve("POST", p+"/fuzz-restorable/backup", ""); json.Unmarshal(rec.Body.Bytes(), &backup) != nil || backup.Blob == "" {
+		t.Fatalf("seed backup: %s", rec.Body)
+	}
+	return `{"secret_blob":"` + backup.Blob + `"}`
+}
+
+// committedRestoreBody is the body of the committed restore seed, whose blob must open under the
+// fuzz key to a backup of fuzz-restorable.
+func committedRestoreBody(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(handlerCorpus, "restore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lit, ok := strings.CutPrefix(string(data), "go test fuzz v1\n[]byte(")
+	lit, ok2 := strings.CutSuffix(lit, ")\n")
+	raw, err := strconv.Unquote(lit)
+	if !ok || !ok2 || err != nil {
+		t.Fatalf("%s/restore is not a []byte seed", handlerCorpus)
+	}
+	req, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(req.Body)
+	var restore struct {
+		Blob string `json:"secret_blob"`
+	}
+	if err := json.Unmarshal(body, &restore); err != nil {
+		t.Fatal(err)
+	}
+	key, err := fuzzKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := blob.NewKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain, err := k.Open(restore.Blob); err != nil || !strings.Contains(string(plain), `"name":"fuzz-restorable"`) {
+		t.Fatalf("the restore seed's blob does not open under the fuzz key to fuzz-restorable's backup: %v", err)
+	}
+	return string(body)
+}
+
 // handlerSeeds are raw requests: every operation with each way in, IAM, the admin API without
-// its token, faults, and the hostile shapes of hostile_test.go.
-func handlerSeeds(t *testing.T, srv *mock.Server) map[string][]byte {
+// its token, faults, and the hostile shapes of hostile_test.go; blobBody restores a secret.
+func handlerSeeds(t *testing.T, blobBody string) map[string][]byte {
 	t.Helper()
 	const p = "/v1/" + mock.DemoProjectID + "/secrets"
 	tok := "X-Auth-Token: " + mock.DemoToken + "\r\n"
@@ -534,28 +641,6 @@ func handlerSeeds(t *testing.T, srv *mock.Server) map[string][]byte {
 		}
 		return b.Bytes()
 	}
-	// A blob this mock sealed (fuzz key), of a secret that is then deleted, so it restores.
-	for _, r := range [][]byte{
-		rawReq("POST", p, tok+ctJSON, `{"name":"fuzz-restorable","secret_string":"v1"}`),
-		rawReq("POST", p+"/fuzz-restorable/versions", tok+ctJSON, `{"secret_string":"v2"}`),
-	} {
-		req, _ := http.ReadRequest(bufio.NewReader(bytes.NewReader(r)))
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req)
-		if rec.Code != 200 {
-			t.Fatalf("seed setup: %d %s", rec.Code, rec.Body)
-		}
-	}
-	req, _ := http.ReadRequest(bufio.NewReader(bytes.NewReader(rawReq("POST", p+"/fuzz-restorable/backup", tok, ""))))
-	rec := httptest.NewRecorder()
-	srv.ServeHTTP(rec, req)
-	var backup struct {
-		Blob string `json:"secret_blob"`
-	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &backup); err != nil || backup.Blob == "" {
-		t.Fatalf("seed backup: %d %s", rec.Code, rec.Body)
-	}
-	blobBody := `{"secret_blob":"` + backup.Blob + `"}`
 
 	return map[string][]byte{
 		"create":                 rawReq("POST", p, tok+ctJSON, `{"name":"fuzz-a","secret_string":"s3cr3t","description":"d"}`),
@@ -612,7 +697,7 @@ func handlerSeeds(t *testing.T, srv *mock.Server) map[string][]byte {
 
 // TestFuzzCorporaAreCommitted keeps the seed corpora `make test` replays in place.
 func TestFuzzCorporaAreCommitted(t *testing.T) {
-	for _, dir := range []string{"testdata/fuzz/FuzzHandler", "testdata/fuzz/FuzzAdminFixtures"} {
+	for _, dir := range []string{handlerCorpus, fixturesCorpus} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*"))
 		if len(files) < 20 {
 			t.Errorf("%s holds %d seeds, want at least 20", dir, len(files))

@@ -7,7 +7,6 @@ import (
 
 	"github.com/csmskit/csmskit/generated/iamapi"
 	"github.com/csmskit/csmskit/mock/auth"
-	"github.com/csmskit/csmskit/openapi/apierror"
 )
 
 // iamHandlers implements the IAM token issuance the CSMS pages point to and the project and
@@ -62,7 +61,7 @@ func (h *iamHandlers) KeystoneListProjects(ctx context.Context, req iamapi.Keyst
 	}
 	q := req.Params
 	if (q.Page == nil) != (q.PerPage == nil) {
-		return nil, apierror.New(apierror.InvalidParameter, "page and per_page go together")
+		return nil, refused(badParameter, "page and per_page go together")
 	}
 	domain := h.auth.Domain()
 	if q.DomainId != nil && *q.DomainId != domain.ID || q.ParentId != nil && *q.ParentId != domain.ID ||

@@ -15,8 +15,8 @@ import (
 // ServeHTTP is the mock's whole request path. Each request becomes one call, made here and
 // passed down; every step reads and fills that call, and finish reads it at the end:
 //
-//	request id → journal → route → path validation → authentication → authorisation →
-//	body validation → fault → handler → response check → journal, access log
+//	request id → journal → route → path validation → length check → authentication →
+//	authorisation → body validation → fault → handler → response check → journal, access log
 //
 // The first step that refuses a request answers it with the vendor's JSON error body.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -33,7 +33,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	c.req.handler.ServeHTTP(&c.w, c.r)
+	s.serve(c)
 }
 
 // steps are what an API request passes through, in order, before its handler.
@@ -55,13 +55,6 @@ func (s *Server) route(c *call) error {
 		return breach(err)
 	}
 	c.req = &matched{Request: q, operation: s.operations[q.Route.Operation]}
-	// The generated handlers read path parameters as a ServeMux gives them: unescaped.
-	for name, v := range q.Params {
-		if u, err := url.PathUnescape(v); err == nil {
-			v = u
-		}
-		c.r.SetPathValue(name, v)
-	}
 	return nil
 }
 
@@ -135,8 +128,22 @@ func (s *Server) checkBody(c *call) error {
 	return nil
 }
 
-// refuse answers a request a step refused, recording a contract violation when the request
-// broke the contract.
+// serve hands a request every step let through to its operation's generated handler. The
+// handler binds the path parameters from r.PathValue, verbatim, as a ServeMux gives them:
+// unescaped. Routing matched them (escaped, as the contract checks them), so they are handed
+// over here, once, and only for a request that gets this far.
+func (s *Server) serve(c *call) {
+	for name, v := range c.req.Params {
+		if u, err := url.PathUnescape(v); err == nil {
+			v = u
+		}
+		c.r.SetPathValue(name, v)
+	}
+	c.req.handler.ServeHTTP(&c.w, c.r)
+}
+
+// refuse answers a request a step refused with the vendor's error the error table (errors.go)
+// gives, recording a contract violation when the request broke the contract.
 func (s *Server) refuse(c *call, err error) {
 	if errors.Is(err, errAnswered) {
 		return

@@ -103,8 +103,8 @@ func TestReplicasKeepNamesAndQuota(t *testing.T) {
 			t.Errorf("%s: %d %s", o.name, o.status, o.code)
 		}
 	}
-	if len(created) != mock.DefaultMaxSecret-1 {
-		t.Errorf("%d secrets created, want %d (the quota less the demo secret)", len(created), mock.DefaultMaxSecret-1)
+	if len(created) != mock.DefaultConfig().MaxSecrets-1 {
+		t.Errorf("%d secrets created, want %d (the quota less the demo secret)", len(created), mock.DefaultConfig().MaxSecrets-1)
 	}
 	for name, n := range created {
 		if n != 1 {
@@ -112,8 +112,8 @@ func TestReplicasKeepNamesAndQuota(t *testing.T) {
 		}
 	}
 	t.Logf("refused: %v", refused)
-	if n := countSecrets(t, r[2]); n != mock.DefaultMaxSecret {
-		t.Errorf("the project lists %d secrets, want %d", n, mock.DefaultMaxSecret)
+	if n := countSecrets(t, r[2]); n != mock.DefaultConfig().MaxSecrets {
+		t.Errorf("the project lists %d secrets, want %d", n, mock.DefaultConfig().MaxSecrets)
 	}
 }
 

@@ -52,12 +52,13 @@ type Server struct {
 	// kept for the state export.
 	identities []fixtures.Credential
 	users      []fixtures.User
-	// stopShared ends what a mock on a shared database runs in the background (shared.go).
+	// stopShared ends what a mock on a shared database runs in the background (replicas.go).
 	stopShared func()
 }
 
-// New builds a mock from cfg: its store (memory, or a database under DataDir), its backup key,
-// its credentials, and its fixtures or demo secret.
+// New builds a mock from cfg: its store (memory, a database file under DataDir, or the
+// PostgreSQL database DataDir names), its backup key, its credentials, and its fixtures or demo
+// secret.
 func New(cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
 	// An in-memory mock makes a fresh RSA-2048 key, whose prime search takes a while and
@@ -87,13 +88,13 @@ func New(cfg Config) (*Server, error) {
 	if s.store, err = openStore(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	s.useSharedRules() // shared.go: fault rules and counters in a shared store
+	s.useSharedRules() // replicas.go: fault rules and counters in a shared store
 	if err := s.setUp(cfg, fresh); err != nil {
 		s.store.Close()
 		return nil, err
 	}
 	s.ready.Store(true)
-	s.startShared() // shared.go: the purge of due deletions
+	s.startShared() // replicas.go: the purge of due deletions
 	return s, nil
 }
 
@@ -116,10 +117,10 @@ func (s *Server) setUp(cfg Config, fresh <-chan keyOrErr) error {
 	}
 	s.service = secrets.NewService(s.store, s.key, secrets.Options{
 		MaxSecrets:      cfg.MaxSecrets,
-		DefaultKMSKeyID: DefaultKMSKeyID,
-		Now:             s.clock.Now,
+		DefaultKMSKeyID: defaultKMSKeyID,
+		Now:             s.clock.now,
 	})
-	s.auth = auth.New(auth.Options{Store: s.store, Now: s.clock.Now})
+	s.auth = auth.New(auth.Options{Store: s.store, Now: s.clock.now})
 	if err := s.addIdentity(cfg); err != nil {
 		return err
 	}
@@ -141,7 +142,7 @@ func (s *Server) loadInitial() error {
 	}
 	switch {
 	case s.cfg.FixturesFile != "":
-		return s.LoadFixtures(s.cfg.FixturesFile)
+		return s.loadFixtures(s.cfg.FixturesFile)
 	case s.cfg.DemoSecret:
 		return s.addDemoSecret(s.cfg.ProjectID)
 	}
@@ -159,13 +160,13 @@ func (c Config) withDefaults() Config {
 		c.UnknownSecretStatus = http.StatusNotFound
 	}
 	if c.MaxSecrets == 0 {
-		c.MaxSecrets = DefaultMaxSecret
+		c.MaxSecrets = defaultMaxSecrets
 	}
 	if c.ProjectID == "" {
 		c.ProjectID = DemoProjectID
 	}
 	if c.Region == "" {
-		c.Region = DemoRegion
+		c.Region = demoRegion
 	}
 	if c.DomainID == "" {
 		c.DomainID = DemoDomainID
@@ -195,7 +196,7 @@ func backupKey(given *rsa.PrivateKey, dataDir string, demo bool, st store.Store)
 	case given != nil:
 		k, err = blob.NewKey(given)
 	case store.IsPostgresURL(dataDir):
-		k, err = sharedBackupKey(st)
+		k, err = blob.LoadOrCreateIn(st)
 	case dataDir != "":
 		k, err = blob.LoadOrCreate(filepath.Join(dataDir, BackupKeyFile))
 	case demo:
@@ -263,11 +264,8 @@ func (s *Server) Violations() ([]recording.Violation, uint64) {
 	return s.recorder.Violations.Snapshot()
 }
 
-// Clock is the mock's time, which tests may set or advance.
+// Clock is the mock's time, which tests may advance (and the admin API set).
 func (s *Server) Clock() *Clock { return s.clock }
-
-// Faults is the mock's set of fault rules.
-func (s *Server) Faults() *fault.Rules { return s.faults }
 
 // Close releases the store (and its database file, with DataDir).
 func (s *Server) Close() error {

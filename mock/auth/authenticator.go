@@ -13,7 +13,6 @@ import (
 
 	"github.com/csmskit/csmskit/aksk"
 	"github.com/csmskit/csmskit/mock/store"
-	"github.com/csmskit/csmskit/openapi/apierror"
 )
 
 // Credential is one way in: a token, or an AK/SK pair, speaking for a principal.
@@ -120,10 +119,8 @@ func (a *Authenticator) AddUser(u User) error {
 	return nil
 }
 
-func failed(detail string) error { return apierror.New(apierror.AuthenticationFailed, detail) }
-
-// Token returns the principal of an X-Auth-Token.
-func (a *Authenticator) Token(token string) (Principal, error) {
+// token returns the principal of an X-Auth-Token.
+func (a *Authenticator) token(token string) (Principal, error) {
 	digest := sha256.Sum256([]byte(token))
 	a.mu.RLock()
 	p, ok := a.tokens[digest]
@@ -140,8 +137,8 @@ func (a *Authenticator) Token(token string) (Principal, error) {
 	return Principal{}, failed("the token is not valid or has expired")
 }
 
-// Signed returns the principal of an SDK-HMAC-SHA256 signed request.
-func (a *Authenticator) Signed(r *http.Request) (Principal, error) {
+// signed returns the principal of an SDK-HMAC-SHA256 signed request.
+func (a *Authenticator) signed(r *http.Request) (Principal, error) {
 	var principal Principal
 	var storeErr error
 	lookup := func(ak string) (string, bool) {
@@ -188,13 +185,13 @@ func signatureProblem(err error) string {
 // empty action is one that needs no IAM action; an action's aliases (older names the vendor
 // still honours) grant it as well as the action itself.
 func Authorize(p Principal, project, action string, aliases ...string) error {
-	if project != "" && !p.CanUse(project) {
-		return apierror.New(apierror.AccessDenied, "the credential is not valid for project "+project)
+	if project != "" && !p.canUse(project) {
+		return forbidden("the credential is not valid for project " + project)
 	}
-	if action == "" || p.Allows(action) || slices.ContainsFunc(aliases, p.Allows) {
+	if action == "" || p.allows(action) || slices.ContainsFunc(aliases, p.allows) {
 		return nil
 	}
-	return apierror.New(apierror.AccessDenied, "the credential may not perform "+action)
+	return forbidden("the credential may not perform " + action)
 }
 
 // ErrNoCredentials is Authenticate's answer to a request that carries no credentials.
@@ -206,14 +203,14 @@ var ErrNoCredentials = errors.New("no credentials")
 func (a *Authenticator) Authenticate(r *http.Request) (Principal, error) {
 	var first error
 	if token := r.Header.Get("X-Auth-Token"); token != "" {
-		p, err := a.Token(token)
+		p, err := a.token(token)
 		if err == nil {
 			return p, nil
 		}
 		first = err
 	}
 	if r.Header.Get("Authorization") != "" {
-		p, err := a.Signed(r)
+		p, err := a.signed(r)
 		if err == nil {
 			return p, nil
 		}

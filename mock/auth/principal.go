@@ -25,13 +25,13 @@ type Principal struct {
 	Actions []string `json:"actions"`
 }
 
-// CanUse reports whether the principal may call the project.
-func (p Principal) CanUse(project string) bool {
+// canUse reports whether the principal may call the project.
+func (p Principal) canUse(project string) bool {
 	return slices.Contains(p.Projects, AnyProject) || slices.Contains(p.Projects, project)
 }
 
-// Allows reports whether the principal may perform action.
-func (p Principal) Allows(action string) bool {
+// allows reports whether the principal may perform action.
+func (p Principal) allows(action string) bool {
 	for _, a := range p.Actions {
 		if a == AnyAction || a == action {
 			return true

@@ -63,7 +63,7 @@ func (a *Authenticator) ProjectsOf(p Principal, name string) []Project {
 	defer a.mu.RUnlock()
 	var out []Project
 	for _, q := range a.projects {
-		if (name == "" || q.Name == name) && p.CanUse(q.ID) {
+		if (name == "" || q.Name == name) && p.canUse(q.ID) {
 			out = append(out, q)
 		}
 	}

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/csmskit/csmskit/mock/store"
-	"github.com/csmskit/csmskit/openapi/apierror"
 )
 
 // tokenBucket holds issued tokens by the hex SHA-256 of the token: the store never holds a
@@ -48,7 +47,7 @@ func (a *Authenticator) Issue(req TokenRequest) (string, IssuedToken, error) {
 	}
 	if req.ProjectID != "" && req.ProjectID != user.ProjectID ||
 		req.ProjectID == "" && req.ProjectName != "" && req.ProjectName != user.ProjectName {
-		return "", IssuedToken{}, apierror.New(apierror.AccessDenied, "the user has no role in that project")
+		return "", IssuedToken{}, forbidden("the user has no role in that project")
 	}
 	var raw [48]byte
 	_, _ = rand.Read(raw[:])

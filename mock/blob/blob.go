@@ -8,9 +8,9 @@
 // under the mock's own RSA-2048 Key, and opens them again for the restore API.
 //
 // Open checks the structure itself before go-jose sees the blob, so that every refusal says
-// what is wrong with it and wraps one of the sentinel errors ErrTooLarge, ErrMalformed,
-// ErrWrongKey or ErrTampered, which the server maps onto HTTP 400 answers. Error messages never
-// carry plaintext or key material, so they can be returned to clients as they are.
+// what is wrong with it (too large, malformed, another key's, tampered with); the secret
+// service answers each as an invalid backup. Error messages never carry plaintext or key
+// material, so they can be returned to clients as they are.
 package blob
 
 import (
@@ -25,9 +25,9 @@ import (
 // JWE on dots.
 const Prefix = ")CloudSecretManagementBackupV1.com"
 
-// MaxLen is the longest blob, in characters (bytes: a valid blob is ASCII), that Open accepts
+// maxLen is the longest blob, in characters (bytes: a valid blob is ASCII), that Open accepts
 // and Seal produces.
-const MaxLen = limits.MaxBlobChars
+const maxLen = limits.MaxBlobChars
 
 // The algorithms of the vendor's documented blob, the only ones Seal uses and Open accepts.
 const (
@@ -44,17 +44,17 @@ const (
 	blockSize        = 16  // AES-CBC with PKCS#7 padding: the ciphertext is whole blocks
 )
 
-// Sentinel errors that Open (and Seal, for ErrTooLarge) wrap with a message saying what is
-// wrong; test them with errors.Is.
+// The kinds of refusal Open (and Seal, for errTooLarge) wrap with a message saying what is
+// wrong.
 var (
-	// ErrTooLarge: the blob is longer than MaxLen, or a plaintext would seal to such a blob.
-	ErrTooLarge = errors.New("backup blob too large")
-	// ErrMalformed: the blob is not a complete, well-formed backup blob (including truncated ones).
-	ErrMalformed = errors.New("malformed backup blob")
-	// ErrWrongKey: the blob is well formed but was sealed under another key ID.
-	ErrWrongKey = errors.New("backup blob sealed under another key")
-	// ErrTampered: the blob names this key but does not decrypt and authenticate under it.
-	ErrTampered = errors.New("backup blob failed authentication")
+	// errTooLarge: the blob is longer than maxLen, or a plaintext would seal to such a blob.
+	errTooLarge = errors.New("backup blob too large")
+	// errMalformed: the blob is not a complete, well-formed backup blob (including truncated ones).
+	errMalformed = errors.New("malformed backup blob")
+	// errWrongKey: the blob is well formed but was sealed under another key ID.
+	errWrongKey = errors.New("backup blob sealed under another key")
+	// errTampered: the blob names this key but does not decrypt and authenticate under it.
+	errTampered = errors.New("backup blob failed authentication")
 )
 
 // errNoKey answers Seal and Open on a Key not made by this package, rather than a panic.
@@ -67,7 +67,7 @@ var segmentNames = [5]string{"protected header", "encrypted key", "IV", "ciphert
 // from the client and may be megabytes long.
 const maxShown = 64
 
-// malformed returns an error wrapping ErrMalformed with the formatted detail.
+// malformed returns an error wrapping errMalformed with the formatted detail.
 func malformed(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrMalformed, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: %s", errMalformed, fmt.Sprintf(format, args...))
 }

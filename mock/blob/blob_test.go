@@ -102,7 +102,7 @@ func flipBit(tb testing.TB, blob string, i, bit int) string {
 	return replace(tb, blob, i, base64.RawURLEncoding.EncodeToString(b))
 }
 
-var sentinels = []error{ErrTooLarge, ErrMalformed, ErrWrongKey, ErrTampered}
+var sentinels = []error{errTooLarge, errMalformed, errWrongKey, errTampered}
 
 // wantErr fails unless err wraps want, and only want of the sentinels, and its message contains
 // every one of subs.
@@ -230,23 +230,23 @@ func TestSealTooLarge(t *testing.T) {
 		t.Skip("seals a 3.9 MB plaintext")
 	}
 	k, _ := testKeys(t)
-	// The longest plaintext whose blob fits MaxLen.
-	n := (MaxLen - k.overhead) * 3 / 4
-	for k.sealedLen(n) > MaxLen {
+	// The longest plaintext whose blob fits maxLen.
+	n := (maxLen - k.overhead) * 3 / 4
+	for k.sealedLen(n) > maxLen {
 		n--
 	}
-	for k.sealedLen(n+1) <= MaxLen {
+	for k.sealedLen(n+1) <= maxLen {
 		n++
 	}
 	blob := seal(t, k, make([]byte, n))
-	if len(blob) > MaxLen {
-		t.Fatalf("Seal made a blob of %d characters, over MaxLen", len(blob))
+	if len(blob) > maxLen {
+		t.Fatalf("Seal made a blob of %d characters, over maxLen", len(blob))
 	}
 	if _, err := k.Open(blob); err != nil {
 		t.Fatalf("Open of the largest blob: %v", err)
 	}
 	_, err := k.Seal(make([]byte, n+16))
-	wantErr(t, err, ErrTooLarge, fmt.Sprintf("a plaintext of %d bytes", n+16), "5242880")
+	wantErr(t, err, errTooLarge, fmt.Sprintf("a plaintext of %d bytes", n+16), "5242880")
 }
 
 func TestOpenRefuses(t *testing.T) {
@@ -271,79 +271,79 @@ func TestOpenRefuses(t *testing.T) {
 		want error
 		subs []string
 	}{
-		{"documented truncated example", docExample, ErrMalformed, []string{
+		{"documented truncated example", docExample, errMalformed, []string{
 			"truncated", "the blob has 4 JWE segments after the prefix, a complete JWE has 5",
 			"segment 4 (ciphertext) is not base64url either: length 305 is impossible"}},
-		{"empty", "", ErrMalformed, []string{"the blob is empty"}},
-		{"prefix only", Prefix, ErrMalformed, []string{"truncated", "only the prefix"}},
-		{"cut inside prefix", Prefix[:10], ErrMalformed, []string{"truncated", "ends inside the prefix", "after 10 of its 34"}},
-		{"missing prefix (bare JWE)", strings.TrimPrefix(valid, Prefix), ErrMalformed, []string{"does not start with " + Prefix, "bare JWE"}},
-		{"missing prefix (garbage)", "hello", ErrMalformed, []string{"does not start with " + Prefix}},
-		{"leading whitespace", " " + valid, ErrMalformed, []string{"1 characters before the prefix"}},
-		{"lowercase prefix", strings.ToLower(Prefix) + segs[0], ErrMalformed, []string{"does not start with"}},
-		{"over MaxLen", Prefix + strings.Repeat("A", MaxLen+1-len(Prefix)), ErrTooLarge, []string{"5242881 characters", "limit is 5242880"}},
-		{"over MaxLen, no prefix", strings.Repeat(".", MaxLen+1), ErrTooLarge, []string{"5242881"}},
-		{"exactly MaxLen of dots", Prefix + strings.Repeat(".", MaxLen-len(Prefix)), ErrMalformed, []string{"5242847 JWE segments"}},
-		{"1 segment", assemble(segs[0]), ErrMalformed, []string{"truncated", "1 JWE segments"}},
-		{"3 segments", assemble(segs[:3]...), ErrMalformed, []string{"truncated", "3 JWE segments", "a complete JWE has 5"}},
-		{"4 segments", assemble(segs[:4]...), ErrMalformed, []string{"truncated", "4 JWE segments"}},
-		{"4 segments, last cut mid-group", assemble(segs[0], segs[1], segs[2], segs[3][:5]), ErrMalformed, []string{"truncated", "4 JWE segments", "length 5 is impossible"}},
-		{"6 segments", valid + ".AAAA", ErrMalformed, []string{"6 JWE segments", "a complete JWE has 5"}},
-		{"trailing dot", valid + ".", ErrMalformed, []string{"6 JWE segments"}},
-		{"empty segment", assemble(segs[0], "", segs[2], segs[3], segs[4]), ErrMalformed, []string{"segment 2 (encrypted key) is empty"}},
-		{"tag cut to impossible length", valid[:len(valid)-1], ErrMalformed, []string{"truncated", "segment 5 (authentication tag) is not base64url: length 21 is impossible"}},
-		{"tag cut short", valid[:len(valid)-2], ErrMalformed, []string{"truncated", "segment 5 (authentication tag) is 15 bytes", "gives 16"}},
-		{"padding =", replace(t, valid, 2, iv+"=="), ErrMalformed, []string{"segment 3 (IV) has '=' padding at offset 22", "unpadded"}},
-		{"standard base64 +", replace(t, valid, 3, "+"+segs[3][1:]), ErrMalformed, []string{"segment 4 (ciphertext) has '+' at offset 0", "standard base64"}},
-		{"standard base64 /", replace(t, valid, 1, segs[1][:7]+"/"+segs[1][8:]), ErrMalformed, []string{"segment 2 (encrypted key) has '/' at offset 7"}},
-		{"trailing newline", valid + "\n", ErrMalformed, []string{"segment 5 (authentication tag) is not base64url: it has '\\n' at offset 22"}},
-		{"inner CRLF", replace(t, valid, 1, segs[1][:76]+"\r\n"+segs[1][76:]), ErrMalformed, []string{"segment 2 (encrypted key) is not base64url: it has '\\r' at offset 76"}},
-		{"space", replace(t, valid, 3, segs[3][:4]+" "+segs[3][4:]), ErrMalformed, []string{"segment 4 (ciphertext) is not base64url: it has ' ' at offset 4"}},
-		{"non-ASCII", replace(t, valid, 2, "é"+iv[2:]), ErrMalformed, []string{"segment 3 (IV) is not base64url: it has a non-ASCII byte at offset 0"}},
-		{"non-canonical trailing bits", replace(t, valid, 2, nonCanonicalIV), ErrMalformed, []string{"segment 3 (IV) is not canonical base64url"}},
+		{"empty", "", errMalformed, []string{"the blob is empty"}},
+		{"prefix only", Prefix, errMalformed, []string{"truncated", "only the prefix"}},
+		{"cut inside prefix", Prefix[:10], errMalformed, []string{"truncated", "ends inside the prefix", "after 10 of its 34"}},
+		{"missing prefix (bare JWE)", strings.TrimPrefix(valid, Prefix), errMalformed, []string{"does not start with " + Prefix, "bare JWE"}},
+		{"missing prefix (garbage)", "hello", errMalformed, []string{"does not start with " + Prefix}},
+		{"leading whitespace", " " + valid, errMalformed, []string{"1 characters before the prefix"}},
+		{"lowercase prefix", strings.ToLower(Prefix) + segs[0], errMalformed, []string{"does not start with"}},
+		{"over maxLen", Prefix + strings.Repeat("A", maxLen+1-len(Prefix)), errTooLarge, []string{"5242881 characters", "limit is 5242880"}},
+		{"over maxLen, no prefix", strings.Repeat(".", maxLen+1), errTooLarge, []string{"5242881"}},
+		{"exactly maxLen of dots", Prefix + strings.Repeat(".", maxLen-len(Prefix)), errMalformed, []string{"5242847 JWE segments"}},
+		{"1 segment", assemble(segs[0]), errMalformed, []string{"truncated", "1 JWE segments"}},
+		{"3 segments", assemble(segs[:3]...), errMalformed, []string{"truncated", "3 JWE segments", "a complete JWE has 5"}},
+		{"4 segments", assemble(segs[:4]...), errMalformed, []string{"truncated", "4 JWE segments"}},
+		{"4 segments, last cut mid-group", assemble(segs[0], segs[1], segs[2], segs[3][:5]), errMalformed, []string{"truncated", "4 JWE segments", "length 5 is impossible"}},
+		{"6 segments", valid + ".AAAA", errMalformed, []string{"6 JWE segments", "a complete JWE has 5"}},
+		{"trailing dot", valid + ".", errMalformed, []string{"6 JWE segments"}},
+		{"empty segment", assemble(segs[0], "", segs[2], segs[3], segs[4]), errMalformed, []string{"segment 2 (encrypted key) is empty"}},
+		{"tag cut to impossible length", valid[:len(valid)-1], errMalformed, []string{"truncated", "segment 5 (authentication tag) is not base64url: length 21 is impossible"}},
+		{"tag cut short", valid[:len(valid)-2], errMalformed, []string{"truncated", "segment 5 (authentication tag) is 15 bytes", "gives 16"}},
+		{"padding =", replace(t, valid, 2, iv+"=="), errMalformed, []string{"segment 3 (IV) has '=' padding at offset 22", "unpadded"}},
+		{"standard base64 +", replace(t, valid, 3, "+"+segs[3][1:]), errMalformed, []string{"segment 4 (ciphertext) has '+' at offset 0", "standard base64"}},
+		{"standard base64 /", replace(t, valid, 1, segs[1][:7]+"/"+segs[1][8:]), errMalformed, []string{"segment 2 (encrypted key) has '/' at offset 7"}},
+		{"trailing newline", valid + "\n", errMalformed, []string{"segment 5 (authentication tag) is not base64url: it has '\\n' at offset 22"}},
+		{"inner CRLF", replace(t, valid, 1, segs[1][:76]+"\r\n"+segs[1][76:]), errMalformed, []string{"segment 2 (encrypted key) is not base64url: it has '\\r' at offset 76"}},
+		{"space", replace(t, valid, 3, segs[3][:4]+" "+segs[3][4:]), errMalformed, []string{"segment 4 (ciphertext) is not base64url: it has ' ' at offset 4"}},
+		{"non-ASCII", replace(t, valid, 2, "é"+iv[2:]), errMalformed, []string{"segment 3 (IV) is not base64url: it has a non-ASCII byte at offset 0"}},
+		{"non-canonical trailing bits", replace(t, valid, 2, nonCanonicalIV), errMalformed, []string{"segment 3 (IV) is not canonical base64url"}},
 
-		{"header not JSON", header("not json"), ErrMalformed, []string{"segment 1 (protected header) is not a JSON object"}},
-		{"header JSON array", header(`["alg"]`), ErrMalformed, []string{"not a JSON object"}},
-		{"header JSON string", header(`"x"`), ErrMalformed, []string{"not a JSON object"}},
-		{"header unterminated", header(`{"alg":"RSA-OAEP-256"`), ErrMalformed, []string{"not valid JSON"}},
-		{"header missing comma", header(`{"alg":"RSA-OAEP-256" "enc":"A128CBC-HS256"}`), ErrMalformed, []string{"not valid JSON"}},
-		{"header trailing data", header(`{"alg":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":"` + kid + `"}x`), ErrMalformed, []string{"data after its JSON object"}},
-		{"header two objects", header(`{"alg":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":"` + kid + `"}{}`), ErrMalformed, []string{"data after its JSON object"}},
-		{"header duplicate member", header(`{"alg":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":"` + kid + `","alg":"RSA-OAEP-256"}`), ErrMalformed, []string{"has member alg twice"}},
-		{"header zip", header(`{"alg":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":"` + kid + `","zip":"DEF"}`), ErrMalformed, []string{`has member "zip"`, "only alg, enc and kid"}},
-		{"header crit", header(`{"crit":["exp"],"alg":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":"` + kid + `"}`), ErrMalformed, []string{`has member "crit"`}},
-		{"header ALG uppercase", header(`{"ALG":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":"` + kid + `"}`), ErrMalformed, []string{`has member "ALG"`}},
-		{"header kid not string", header(`{"alg":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":42}`), ErrMalformed, []string{"member kid is not a string"}},
-		{"header kid object", header(`{"alg":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":{"a":1}}`), ErrMalformed, []string{"member kid is not a string"}},
-		{"header empty object", header(`{}`), ErrMalformed, []string{"protected header has no alg"}},
-		{"alg RSA1_5", hdr("RSA1_5", "A128CBC-HS256", kid), ErrMalformed, []string{`protected header alg is "RSA1_5", want RSA-OAEP-256`}},
-		{"alg RSA-OAEP", hdr("RSA-OAEP", "A128CBC-HS256", kid), ErrMalformed, []string{`alg is "RSA-OAEP"`}},
-		{"alg none", hdr("none", "A128CBC-HS256", kid), ErrMalformed, []string{`alg is "none"`}},
-		{"alg dir", hdr("dir", "A128CBC-HS256", kid), ErrMalformed, []string{`alg is "dir"`}},
-		{"alg empty", hdr("", "A128CBC-HS256", kid), ErrMalformed, []string{`alg is ""`}},
-		{"alg long", hdr(strings.Repeat("A", 1000), "A128CBC-HS256", kid), ErrMalformed, []string{"… (1000 bytes)"}},
-		{"enc A256GCM", hdr("RSA-OAEP-256", "A256GCM", kid), ErrMalformed, []string{`protected header enc is "A256GCM", want A128CBC-HS256`}},
-		{"enc A128GCM", hdr("RSA-OAEP-256", "A128GCM", kid), ErrMalformed, []string{`enc is "A128GCM"`}},
-		{"enc A256CBC-HS512", hdr("RSA-OAEP-256", "A256CBC-HS512", kid), ErrMalformed, []string{`enc is "A256CBC-HS512"`}},
-		{"enc none", hdr("RSA-OAEP-256", "none", kid), ErrMalformed, []string{`enc is "none"`}},
-		{"alg and enc swapped", hdr("A128CBC-HS256", "RSA-OAEP-256", kid), ErrMalformed, []string{`alg is "A128CBC-HS256"`}},
-		{"missing alg", header(`{"enc":"A128CBC-HS256","kid":"` + kid + `"}`), ErrMalformed, []string{"protected header has no alg"}},
-		{"missing enc", header(`{"alg":"RSA-OAEP-256","kid":"` + kid + `"}`), ErrMalformed, []string{"protected header has no enc"}},
-		{"missing kid", header(`{"alg":"RSA-OAEP-256","enc":"A128CBC-HS256"}`), ErrMalformed, []string{"protected header has no kid"}},
-		{"empty kid", hdr("RSA-OAEP-256", "A128CBC-HS256", ""), ErrMalformed, []string{"protected header has no kid"}},
+		{"header not JSON", header("not json"), errMalformed, []string{"segment 1 (protected header) is not a JSON object"}},
+		{"header JSON array", header(`["alg"]`), errMalformed, []string{"not a JSON object"}},
+		{"header JSON string", header(`"x"`), errMalformed, []string{"not a JSON object"}},
+		{"header unterminated", header(`{"alg":"RSA-OAEP-256"`), errMalformed, []string{"not valid JSON"}},
+		{"header missing comma", header(`{"alg":"RSA-OAEP-256" "enc":"A128CBC-HS256"}`), errMalformed, []string{"not valid JSON"}},
+		{"header trailing data", header(`{"alg":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":"` + kid + `"}x`), errMalformed, []string{"data after its JSON object"}},
+		{"header two objects", header(`{"alg":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":"` + kid + `"}{}`), errMalformed, []string{"data after its JSON object"}},
+		{"header duplicate member", header(`{"alg":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":"` + kid + `","alg":"RSA-OAEP-256"}`), errMalformed, []string{"has member alg twice"}},
+		{"header zip", header(`{"alg":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":"` + kid + `","zip":"DEF"}`), errMalformed, []string{`has member "zip"`, "only alg, enc and kid"}},
+		{"header crit", header(`{"crit":["exp"],"alg":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":"` + kid + `"}`), errMalformed, []string{`has member "crit"`}},
+		{"header ALG uppercase", header(`{"ALG":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":"` + kid + `"}`), errMalformed, []string{`has member "ALG"`}},
+		{"header kid not string", header(`{"alg":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":42}`), errMalformed, []string{"member kid is not a string"}},
+		{"header kid object", header(`{"alg":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":{"a":1}}`), errMalformed, []string{"member kid is not a string"}},
+		{"header empty object", header(`{}`), errMalformed, []string{"protected header has no alg"}},
+		{"alg RSA1_5", hdr("RSA1_5", "A128CBC-HS256", kid), errMalformed, []string{`protected header alg is "RSA1_5", want RSA-OAEP-256`}},
+		{"alg RSA-OAEP", hdr("RSA-OAEP", "A128CBC-HS256", kid), errMalformed, []string{`alg is "RSA-OAEP"`}},
+		{"alg none", hdr("none", "A128CBC-HS256", kid), errMalformed, []string{`alg is "none"`}},
+		{"alg dir", hdr("dir", "A128CBC-HS256", kid), errMalformed, []string{`alg is "dir"`}},
+		{"alg empty", hdr("", "A128CBC-HS256", kid), errMalformed, []string{`alg is ""`}},
+		{"alg long", hdr(strings.Repeat("A", 1000), "A128CBC-HS256", kid), errMalformed, []string{"… (1000 bytes)"}},
+		{"enc A256GCM", hdr("RSA-OAEP-256", "A256GCM", kid), errMalformed, []string{`protected header enc is "A256GCM", want A128CBC-HS256`}},
+		{"enc A128GCM", hdr("RSA-OAEP-256", "A128GCM", kid), errMalformed, []string{`enc is "A128GCM"`}},
+		{"enc A256CBC-HS512", hdr("RSA-OAEP-256", "A256CBC-HS512", kid), errMalformed, []string{`enc is "A256CBC-HS512"`}},
+		{"enc none", hdr("RSA-OAEP-256", "none", kid), errMalformed, []string{`enc is "none"`}},
+		{"alg and enc swapped", hdr("A128CBC-HS256", "RSA-OAEP-256", kid), errMalformed, []string{`alg is "A128CBC-HS256"`}},
+		{"missing alg", header(`{"enc":"A128CBC-HS256","kid":"` + kid + `"}`), errMalformed, []string{"protected header has no alg"}},
+		{"missing enc", header(`{"alg":"RSA-OAEP-256","kid":"` + kid + `"}`), errMalformed, []string{"protected header has no enc"}},
+		{"missing kid", header(`{"alg":"RSA-OAEP-256","enc":"A128CBC-HS256"}`), errMalformed, []string{"protected header has no kid"}},
+		{"empty kid", hdr("RSA-OAEP-256", "A128CBC-HS256", ""), errMalformed, []string{"protected header has no kid"}},
 
-		{"encrypted key 128 bytes", replace(t, valid, 1, b64(strings.Repeat("k", 128))), ErrMalformed, []string{"segment 2 (encrypted key) is 128 bytes, RSA-OAEP-256 under an RSA-2048 key gives 256"}},
-		{"IV 12 bytes", replace(t, valid, 2, b64(strings.Repeat("i", 12))), ErrMalformed, []string{"segment 3 (IV) is 12 bytes, A128CBC-HS256 gives 16"}},
-		{"ciphertext 17 bytes", replace(t, valid, 3, b64(strings.Repeat("c", 17))), ErrMalformed, []string{"segment 4 (ciphertext) is 17 bytes", "whole number of 16-byte blocks"}},
-		{"tag 32 bytes", replace(t, valid, 4, b64(strings.Repeat("t", 32))), ErrMalformed, []string{"segment 5 (authentication tag) is 32 bytes, A128CBC-HS256 gives 16"}},
+		{"encrypted key 128 bytes", replace(t, valid, 1, b64(strings.Repeat("k", 128))), errMalformed, []string{"segment 2 (encrypted key) is 128 bytes, RSA-OAEP-256 under an RSA-2048 key gives 256"}},
+		{"IV 12 bytes", replace(t, valid, 2, b64(strings.Repeat("i", 12))), errMalformed, []string{"segment 3 (IV) is 12 bytes, A128CBC-HS256 gives 16"}},
+		{"ciphertext 17 bytes", replace(t, valid, 3, b64(strings.Repeat("c", 17))), errMalformed, []string{"segment 4 (ciphertext) is 17 bytes", "whole number of 16-byte blocks"}},
+		{"tag 32 bytes", replace(t, valid, 4, b64(strings.Repeat("t", 32))), errMalformed, []string{"segment 5 (authentication tag) is 32 bytes, A128CBC-HS256 gives 16"}},
 
-		{"sealed under another key", seal(t, other, []byte("secret value")), ErrWrongKey, []string{
+		{"sealed under another key", seal(t, other, []byte("secret value")), errWrongKey, []string{
 			fmt.Sprintf("the blob was sealed under key %q, this mock's key is %s", other.ID(), kid)}},
-		{"foreign kid", hdr("RSA-OAEP-256", "A128CBC-HS256", "9f3efdc5-3f5e-4bed-a8d1-9616e50443ab"), ErrWrongKey, []string{`"9f3efdc5-3f5e-4bed-a8d1-9616e50443ab"`}},
+		{"foreign kid", hdr("RSA-OAEP-256", "A128CBC-HS256", "9f3efdc5-3f5e-4bed-a8d1-9616e50443ab"), errWrongKey, []string{`"9f3efdc5-3f5e-4bed-a8d1-9616e50443ab"`}},
 		{"other key's blob, kid edited to ours", func() string {
 			b := seal(t, other, []byte("secret value"))
 			return withHeader(t, b, `{"alg":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":"`+kid+`"}`)
-		}(), ErrTampered, []string{"does not decrypt and authenticate", kid}},
+		}(), errTampered, []string{"does not decrypt and authenticate", kid}},
 		{"encrypted to another key under our kid", func() string {
 			// A genuine JWE, not an edited one: only the recipient key is wrong.
 			enc, err := jose.NewEncrypter(jose.A128CBC_HS256, jose.Recipient{
@@ -360,11 +360,11 @@ func TestOpenRefuses(t *testing.T) {
 				t.Fatal(err)
 			}
 			return Prefix + s
-		}(), ErrTampered, []string{"does not decrypt and authenticate"}},
-		{"header members reordered", header(`{"kid":"` + kid + `","enc":"A128CBC-HS256","alg":"RSA-OAEP-256"}`), ErrTampered, nil},
-		{"header with whitespace", header(`{"alg": "RSA-OAEP-256", "enc": "A128CBC-HS256", "kid": "` + kid + `"}`), ErrTampered, nil},
-		{"header with escaped alg", header(`{"\u0061lg":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":"` + kid + `"}`), ErrTampered, nil},
-		{"segments from two blobs", assemble(append(segs[:3:3], segments(t, seal(t, k, []byte("secret value")))[3:]...)...), ErrTampered, nil},
+		}(), errTampered, []string{"does not decrypt and authenticate"}},
+		{"header members reordered", header(`{"kid":"` + kid + `","enc":"A128CBC-HS256","alg":"RSA-OAEP-256"}`), errTampered, nil},
+		{"header with whitespace", header(`{"alg": "RSA-OAEP-256", "enc": "A128CBC-HS256", "kid": "` + kid + `"}`), errTampered, nil},
+		{"header with escaped alg", header(`{"\u0061lg":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":"` + kid + `"}`), errTampered, nil},
+		{"segments from two blobs", assemble(append(segs[:3:3], segments(t, seal(t, k, []byte("secret value")))[3:]...)...), errTampered, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := k.Open(tc.blob)
@@ -380,8 +380,8 @@ func TestOpenRefuses(t *testing.T) {
 }
 
 // TestOpenBitFlips flips bits in each segment of a valid blob. Encrypted key, IV, ciphertext and
-// tag are authenticated, so any flip there is ErrTampered; a header flip changes alg, enc or kid
-// or breaks the JSON, so it is ErrMalformed or ErrWrongKey, and never opens.
+// tag are authenticated, so any flip there is errTampered; a header flip changes alg, enc or kid
+// or breaks the JSON, so it is errMalformed or errWrongKey, and never opens.
 func TestOpenBitFlips(t *testing.T) {
 	k, _ := testKeys(t)
 	plaintext := bytes.Repeat([]byte("0123456789abcdef"), 4) // 4 blocks, so the middle is inside
@@ -394,7 +394,7 @@ func TestOpenBitFlips(t *testing.T) {
 			switch {
 			case err == nil:
 				t.Fatalf("flipping header bit %d opened", bit)
-			case errors.Is(err, ErrMalformed), errors.Is(err, ErrWrongKey):
+			case errors.Is(err, errMalformed), errors.Is(err, errWrongKey):
 			default:
 				t.Fatalf("flipping header bit %d: %v", bit, err)
 			}
@@ -402,11 +402,11 @@ func TestOpenBitFlips(t *testing.T) {
 		// Bit 0 of byte 0 turns '{' into 'z': not JSON. A flip inside the kid value is a kid
 		// this key does not have.
 		_, err := k.Open(flipBit(t, valid, 0, 0))
-		wantErr(t, err, ErrMalformed, "not a JSON object")
+		wantErr(t, err, errMalformed, "not a JSON object")
 		hdr := string(unb64(t, segments(t, valid)[0]))
 		at := strings.Index(hdr, k.ID()) + 1 // the second kid character, so the result stays a string
 		_, err = k.Open(flipBit(t, valid, 0, at*8+1))
-		wantErr(t, err, ErrWrongKey, "this mock's key is "+k.ID())
+		wantErr(t, err, errWrongKey, "this mock's key is "+k.ID())
 	})
 
 	for i, name := range segmentNames[1:] {
@@ -415,7 +415,7 @@ func TestOpenBitFlips(t *testing.T) {
 			n := len(unb64(t, segments(t, valid)[seg])) * 8
 			for _, bit := range []int{0, 7, n/2 + 3, n - 8, n - 1} {
 				_, err := k.Open(flipBit(t, valid, seg, bit))
-				wantErr(t, err, ErrTampered, "does not decrypt and authenticate")
+				wantErr(t, err, errTampered, "does not decrypt and authenticate")
 			}
 		})
 	}

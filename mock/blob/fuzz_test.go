@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,7 +15,7 @@ import (
 )
 
 // The fuzz target opens with a fixed key, testdata/fuzz-key.pem, so that the valid blobs in the
-// committed seed corpus open and the fuzzer starts from the success path, not from ErrWrongKey.
+// committed seed corpus open and the fuzzer starts from the success path, not from errWrongKey.
 // The key protects nothing. As in the Go standard library's tests, its PEM type is written
 // "TESTING KEY" so that secret scanners do not take it for a real one.
 const (
@@ -56,7 +57,7 @@ func corpusSeeds(tb testing.TB) map[string]string {
 			tb.Fatal(err)
 		}
 		sc := bufio.NewScanner(bytes.NewReader(data))
-		sc.Buffer(nil, 2*MaxLen)
+		sc.Buffer(nil, 2*maxLen)
 		if !sc.Scan() || sc.Text() != "go test fuzz v1" || !sc.Scan() {
 			tb.Fatalf("%s: not a fuzz corpus file", file)
 		}
@@ -113,34 +114,107 @@ func FuzzOpen(f *testing.F) {
 	})
 }
 
-// TestWriteFuzzCorpus rewrites the committed seed corpus (and makes testdata/fuzz-key.pem if it
-// is missing) when BLOB_WRITE_FUZZ_CORPUS=1:
+// update rewrites the seed corpus instead of checking it.
+var update = flag.Bool("update", false, "rewrite testdata/fuzz seed corpora")
+
+// sealedSeeds are the seeds that take a fresh seal: every other seed is made from them.
+type sealedSeeds struct {
+	valid, emptyPlaintext, twoBlocks string // under the fuzz key
+	wrongKey, otherKey               string // under another key; otherKey's header is replaced
+}
+
+// Plaintexts of the valid seeds.
+var (
+	validPlaintext     = []byte("fuzz seed: demo-value: s3cr3t")
+	twoBlocksPlaintext = []byte("0123456789abcdef0123456789abcdef")
+)
+
+// TestFuzzCorpus checks that the committed seed corpus of FuzzOpen is what fuzzSeeds makes of
+// its sealed seeds, and that those open (or are refused) under the fuzz key as their names say.
+// With -update it seals afresh and rewrites the corpus, making testdata/fuzz-key.pem if it is
+// missing:
 //
-//	BLOB_WRITE_FUZZ_CORPUS=1 go test -run TestWriteFuzzCorpus ./mock/blob/
-func TestWriteFuzzCorpus(t *testing.T) {
-	if os.Getenv("BLOB_WRITE_FUZZ_CORPUS") != "1" {
-		t.Skip("set BLOB_WRITE_FUZZ_CORPUS=1 to rewrite " + corpusDir)
+//	go test ./mock/blob/ -run TestFuzzCorpus -update
+func TestFuzzCorpus(t *testing.T) {
+	if *update {
+		writeFuzzCorpus(t)
+		return
 	}
+	k := fuzzKey(t)
+	committed := corpusSeeds(t)
+	sealed := sealedSeeds{
+		valid: committed["valid"], emptyPlaintext: committed["valid-empty-plaintext"],
+		twoBlocks: committed["valid-two-blocks"], wrongKey: committed["wrong-key"],
+		otherKey: committed["kid-edited-to-this-key"],
+	}
+	for name, want := range map[string][]byte{"valid": validPlaintext, "valid-empty-plaintext": {}, "valid-two-blocks": twoBlocksPlaintext} {
+		if got, err := k.Open(committed[name]); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("seed %s opens to %q (%v), want %q", name, got, err, want)
+		}
+	}
+	_, err := k.Open(sealed.wrongKey)
+	wantErr(t, err, errWrongKey)
+	_, err = k.Open(sealed.otherKey)
+	wantErr(t, err, errTampered)
+
+	want := fuzzSeeds(t, k, sealed)
+	for name, s := range want {
+		if got, ok := committed[name]; !ok || got != s {
+			t.Errorf("seed %s is not what fuzzSeeds makes (present: %v); run with -update", name, ok)
+		}
+	}
+	for name := range committed {
+		if _, ok := want[name]; !ok {
+			t.Errorf("seed %s is not one fuzzSeeds makes; run with -update", name)
+		}
+	}
+}
+
+// writeFuzzCorpus seals the sealed seeds afresh and writes the corpus.
+func writeFuzzCorpus(t *testing.T) {
 	if _, err := os.Stat(fuzzKeyFile); os.IsNotExist(err) {
 		k, err := GenerateKey()
 		if err != nil {
 			t.Fatal(err)
 		}
-		data := bytes.ReplaceAll(k.MarshalPEM(), []byte("PRIVATE KEY"), []byte("TESTING KEY"))
+		data := bytes.ReplaceAll(k.marshalPEM(), []byte("PRIVATE KEY"), []byte("TESTING KEY"))
 		if err := os.WriteFile(fuzzKeyFile, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	k := fuzzKey(t)
 	_, other := testKeys(t)
+	seeds := fuzzSeeds(t, k, sealedSeeds{
+		valid: seal(t, k, validPlaintext), emptyPlaintext: seal(t, k, nil),
+		twoBlocks: seal(t, k, twoBlocksPlaintext), wrongKey: seal(t, other, []byte("fuzz seed")),
+		otherKey: seal(t, other, []byte("fuzz seed")),
+	})
+	if err := os.MkdirAll(corpusDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	old, _ := filepath.Glob(filepath.Join(corpusDir, "*"))
+	for _, file := range old {
+		if err := os.Remove(file); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, s := range seeds {
+		data := fmt.Sprintf("go test fuzz v1\nstring(%s)\n", strconv.Quote(s))
+		if err := os.WriteFile(filepath.Join(corpusDir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
 
-	valid := seal(t, k, []byte("fuzz seed: demo-value: s3cr3t"))
+// fuzzSeeds are the seed corpus: the sealed seeds, and every kind of damage done to the valid one.
+func fuzzSeeds(t *testing.T, k *Key, sealed sealedSeeds) map[string]string {
+	valid := sealed.valid
 	segs := segments(t, valid)
 	kid := k.ID()
-	seeds := map[string]string{
+	return map[string]string{
 		"valid":                  valid,
-		"valid-empty-plaintext":  seal(t, k, nil),
-		"valid-two-blocks":       seal(t, k, []byte("0123456789abcdef0123456789abcdef")),
+		"valid-empty-plaintext":  sealed.emptyPlaintext,
+		"valid-two-blocks":       sealed.twoBlocks,
 		"doc-example-truncated":  docExample,
 		"empty":                  "",
 		"prefix-only":            Prefix,
@@ -162,27 +236,12 @@ func TestWriteFuzzCorpus(t *testing.T) {
 		"enc-A256GCM":            withHeader(t, valid, `{"alg":"RSA-OAEP-256","enc":"A256GCM","kid":"`+kid+`"}`),
 		"missing-kid":            withHeader(t, valid, `{"alg":"RSA-OAEP-256","enc":"A128CBC-HS256"}`),
 		"header-reordered":       withHeader(t, valid, `{"kid":"`+kid+`","enc":"A128CBC-HS256","alg":"RSA-OAEP-256"}`),
-		"wrong-key":              seal(t, other, []byte("fuzz seed")),
-		"kid-edited-to-this-key": withHeader(t, seal(t, other, []byte("fuzz seed")), `{"alg":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":"`+kid+`"}`),
+		"wrong-key":              sealed.wrongKey,
+		"kid-edited-to-this-key": withHeader(t, sealed.otherKey, `{"alg":"RSA-OAEP-256","enc":"A128CBC-HS256","kid":"`+kid+`"}`),
 		"flipped-key":            flipBit(t, valid, 1, 9),
 		"flipped-iv":             flipBit(t, valid, 2, 9),
 		"flipped-ciphertext":     flipBit(t, valid, 3, 9),
 		"flipped-tag":            flipBit(t, valid, 4, 9),
 		"short-iv":               replace(t, valid, 2, b64("twelve bytes")),
-	}
-	if err := os.MkdirAll(corpusDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	old, _ := filepath.Glob(filepath.Join(corpusDir, "*"))
-	for _, file := range old {
-		if err := os.Remove(file); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for name, s := range seeds {
-		data := fmt.Sprintf("go test fuzz v1\nstring(%s)\n", strconv.Quote(s))
-		if err := os.WriteFile(filepath.Join(corpusDir, name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 }

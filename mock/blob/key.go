@@ -109,12 +109,12 @@ func NewKey(priv *rsa.PrivateKey) (*Key, error) {
 // ID returns the key ID that Seal writes as the JWE kid.
 func (k *Key) ID() string { return k.id }
 
-// MarshalPEM returns the private key as a PKCS#8 PEM block ("PRIVATE KEY").
-func (k *Key) MarshalPEM() []byte {
+// marshalPEM returns the private key as a PKCS#8 PEM block ("PRIVATE KEY").
+func (k *Key) marshalPEM() []byte {
 	return append([]byte(nil), k.pem...) // a copy: the caller may scrub or change it
 }
 
-// ParsePEM reads a key written by MarshalPEM (PKCS#8 "PRIVATE KEY"); PKCS#1 "RSA PRIVATE KEY"
+// ParsePEM reads a key as the mock writes one (PKCS#8 "PRIVATE KEY"); PKCS#1 "RSA PRIVATE KEY"
 // is accepted too, since that is what openssl genrsa -traditional and older tools write.
 func ParsePEM(data []byte) (*Key, error) {
 	block, _ := pem.Decode(data)

@@ -48,21 +48,21 @@ func TestKeyID(t *testing.T) {
 
 func TestPEMRoundTrip(t *testing.T) {
 	k, _ := testKeys(t)
-	data := k.MarshalPEM()
+	data := k.marshalPEM()
 	block, rest := pem.Decode(data)
 	if block == nil || block.Type != "PRIVATE KEY" || len(rest) != 0 {
-		t.Fatalf("MarshalPEM is not one PKCS#8 PEM block:\n%s", data)
+		t.Fatalf("marshalPEM is not one PKCS#8 PEM block:\n%s", data)
 	}
 	if _, err := x509.ParsePKCS8PrivateKey(block.Bytes); err != nil {
-		t.Fatalf("MarshalPEM is not PKCS#8: %v", err)
+		t.Fatalf("marshalPEM is not PKCS#8: %v", err)
 	}
 
-	data[len(data)/2] ^= 1 // MarshalPEM hands out a copy
-	if !bytes.Equal(k.MarshalPEM(), k.pem) || bytes.Equal(data, k.pem) {
-		t.Fatal("MarshalPEM returned the key's own buffer")
+	data[len(data)/2] ^= 1 // marshalPEM hands out a copy
+	if !bytes.Equal(k.marshalPEM(), k.pem) || bytes.Equal(data, k.pem) {
+		t.Fatal("marshalPEM returned the key's own buffer")
 	}
 
-	parsed, err := ParsePEM(k.MarshalPEM())
+	parsed, err := ParsePEM(k.marshalPEM())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 // Open decrypts a blob that Seal made under k. It refuses anything else with an error wrapping
-// ErrTooLarge, ErrMalformed, ErrWrongKey or ErrTampered, and never panics.
+// errTooLarge, errMalformed, errWrongKey or errTampered, and never panics.
 func (k *Key) Open(blob string) ([]byte, error) {
 	if k == nil || k.priv == nil {
 		return nil, errNoKey
@@ -31,7 +31,7 @@ func (k *Key) Open(blob string) ([]byte, error) {
 		// go-jose deliberately says no more than "cryptographic failure": whether the RSA
 		// unwrap or the HMAC failed must not be observable (Bleichenbacher, padding oracles).
 		return nil, fmt.Errorf("%w: it names this key (kid %s) but does not decrypt and authenticate under it: "+
-			"it was modified, or encrypted to another key under this key's kid", ErrTampered, k.id)
+			"it was modified, or encrypted to another key under this key's kid", errTampered, k.id)
 	}
 	return plaintext, nil
 }
@@ -43,8 +43,8 @@ func (k *Key) Open(blob string) ([]byte, error) {
 // plaintext.
 func (k *Key) check(blob string) (string, error) {
 	// The length first, so that nothing below ever works on an oversized input.
-	if len(blob) > MaxLen {
-		return "", fmt.Errorf("%w: the blob is %d characters, the limit is %d", ErrTooLarge, len(blob), MaxLen)
+	if len(blob) > maxLen {
+		return "", fmt.Errorf("%w: the blob is %d characters, the limit is %d", errTooLarge, len(blob), maxLen)
 	}
 	jwe, err := stripPrefix(blob)
 	if err != nil {
@@ -83,7 +83,7 @@ func (k *Key) check(blob string) (string, error) {
 	// Only now is the blob known to be well formed, so a foreign kid means "another key" and not
 	// "garbage".
 	if kid != k.id {
-		return "", fmt.Errorf("%w: the blob was sealed under key %s, this mock's key is %s", ErrWrongKey, shown(kid), k.id)
+		return "", fmt.Errorf("%w: the blob was sealed under key %s, this mock's key is %s", errWrongKey, shown(kid), k.id)
 	}
 	return jwe, nil
 }
@@ -126,7 +126,7 @@ func segmentCountError(jwe string, n int) error {
 		msg += fmt.Sprintf("; segment %d (%s) is not base64url either: length %d is impossible, so the blob was cut off inside it",
 			n, segmentNames[n-1], len(last))
 	}
-	return fmt.Errorf("%w: %s", ErrMalformed, msg)
+	return fmt.Errorf("%w: %s", errMalformed, msg)
 }
 
 // b64url marks the characters of the base64url alphabet (RFC 4648 §5).
@@ -165,7 +165,7 @@ func checkSegment(i int, s string) (int, error) {
 		if i == 4 { // the end of the blob: most likely cut off there
 			msg = "truncated: " + msg
 		}
-		return 0, fmt.Errorf("%w: %s", ErrMalformed, msg)
+		return 0, fmt.Errorf("%w: %s", errMalformed, msg)
 	}
 	// Only the last, partial group can be non-canonical: its unused low bits must be zero.
 	if tail := s[len(s)-len(s)%4:]; tail != "" {
@@ -255,7 +255,7 @@ func checkSizes(n [5]int) error {
 		if i == 4 && n[i] < size {
 			msg = "truncated: " + msg
 		}
-		return fmt.Errorf("%w: %s", ErrMalformed, msg)
+		return fmt.Errorf("%w: %s", errMalformed, msg)
 	}
 	if err := want(1, encryptedKeySize, "RSA-OAEP-256 under an RSA-2048 key"); err != nil {
 		return err

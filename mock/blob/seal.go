@@ -25,9 +25,9 @@ func (k *Key) Seal(plaintext []byte) (string, error) {
 		return "", errNoKey
 	}
 	n := k.sealedLen(len(plaintext))
-	if n > MaxLen {
+	if n > maxLen {
 		return "", fmt.Errorf("%w: a plaintext of %d bytes would seal to a blob of %d characters, the limit is %d",
-			ErrTooLarge, len(plaintext), n, MaxLen)
+			errTooLarge, len(plaintext), n, maxLen)
 	}
 	// A fresh 256-bit content key (the first half authenticates, the second encrypts) and IV.
 	var cekIV [32 + ivSize]byte
@@ -70,8 +70,8 @@ func (k *Key) Seal(plaintext []byte) (string, error) {
 		b.WriteByte('.')
 		writeBase64URL(&b, seg)
 	}
-	if b.Len() > MaxLen { // sealedLen is exact; this only guards against a mistake in it
-		return "", fmt.Errorf("%w: the sealed blob is %d characters, the limit is %d", ErrTooLarge, b.Len(), MaxLen)
+	if b.Len() > maxLen { // sealedLen is exact; this only guards against a mistake in it
+		return "", fmt.Errorf("%w: the sealed blob is %d characters, the limit is %d", errTooLarge, b.Len(), maxLen)
 	}
 	return b.String(), nil
 }

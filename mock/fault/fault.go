@@ -15,8 +15,8 @@ import (
 // Header asks for a fault on one request, e.g. "delay=200ms,status=504".
 const Header = "X-Mock-Fault"
 
-// MaxDelay bounds an injected delay, so a fault cannot hold a connection for long.
-const MaxDelay = 60 * time.Second
+// maxDelay bounds an injected delay, so a fault cannot hold a connection for long.
+const maxDelay = 60 * time.Second
 
 // Fault is what to do to one response. The zero value does nothing.
 type Fault struct {
@@ -72,8 +72,8 @@ func Parse(s string) (Fault, error) {
 			f.Status = n
 		case key == "delay" && hasValue:
 			d, err := time.ParseDuration(value)
-			if err != nil || d < 0 || d > MaxDelay {
-				return Fault{}, fmt.Errorf("delay=%q: want a duration from 0 to %v, e.g. 200ms", value, MaxDelay)
+			if err != nil || d < 0 || d > maxDelay {
+				return Fault{}, fmt.Errorf("delay=%q: want a duration from 0 to %v, e.g. 200ms", value, maxDelay)
 			}
 			f.Delay = d
 		case key == "reset" && !hasValue:

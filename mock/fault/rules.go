@@ -35,8 +35,8 @@ type Rule struct {
 	rng      *rand.Rand
 }
 
-// MaxRules bounds the rules a mock holds.
-const MaxRules = 256
+// maxRules bounds the rules a mock holds.
+const maxRules = 256
 
 // Rules is a concurrency-safe, ordered set of rules; the first that fires wins. The zero
 // value keeps them in memory; NewSharedRules keeps them, counters included, in a store.
@@ -44,7 +44,7 @@ type Rules struct {
 	mu     sync.Mutex
 	rules  []*Rule
 	nextID int
-	// st, when set, holds the rules instead (shared.go).
+	// st, when set, holds the rules instead (shared_rules.go).
 	st store.Store
 }
 
@@ -111,8 +111,8 @@ func (s *Rules) add(r Rule, ensure bool) (Rule, error) {
 		}
 		return Rule{}, fmt.Errorf("%w: %q", ErrExists, r.ID)
 	}
-	if len(s.rules) >= MaxRules {
-		return Rule{}, fmt.Errorf("at most %d rules", MaxRules)
+	if len(s.rules) >= maxRules {
+		return Rule{}, fmt.Errorf("at most %d rules", maxRules)
 	}
 	if r.ID == "" {
 		s.nextID++

@@ -17,8 +17,8 @@ const (
 	space       = " "
 )
 
-// DefaultLength is the length of a password when none is asked for.
-const DefaultLength = 32
+// defaultLength is the length of a password when none is asked for.
+const defaultLength = 32
 
 // Options say what a password may contain; the zero value asks for the defaults.
 type Options struct {
@@ -37,7 +37,7 @@ var ErrNothingToDrawFrom = errors.New("the options leave no characters to draw a
 func Generate(o Options) (string, error) {
 	length := o.Length
 	if length == 0 {
-		length = DefaultLength
+		length = defaultLength
 	}
 	var kinds []string
 	for _, k := range []struct {

@@ -119,7 +119,7 @@ func (s *Service) Restore(project, blob string) (*Secret, error) {
 		return nil, fail(InvalidBackup, "secret_blob: the backup was made in another project and restores only there")
 	}
 	sec := b.Secret
-	sec.State = StateEnabled
+	sec.State = stateEnabled
 	sec.ScheduledDeleteTime = 0
 	sec.UpdateTime = s.now()
 	err = s.store.Update(func(tx store.Tx) error {

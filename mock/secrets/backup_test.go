@@ -18,7 +18,7 @@ func TestAppendBackupIsMarshal(t *testing.T) {
 		{"empty secret", "0a1b2c3d4e5f60718293a4b5c6d7e8f9", Secret{}},
 		{"every field", "p", Secret{
 			ID: "id", Name: "db-password", State: StatePendingDelete, KMSKeyID: "k", Description: "<b>&\"</b>",
-			SecretType: DefaultSecretType, EnterpriseProjectID: "0", CreateTime: 1, UpdateTime: 2,
+			SecretType: defaultSecretType, EnterpriseProjectID: "0", CreateTime: 1, UpdateTime: 2,
 			ScheduledDeleteTime: 3, NextVersion: 3,
 			Versions: []Version{
 				{ID: "v1", CreateTime: 1, Stages: []string{StagePrevious}, Value: Value{String: &text}},
@@ -63,7 +63,7 @@ func TestRecordState(t *testing.T) {
 		wantErr       bool
 	}{
 		{"a stored secret", string(stored), StatePendingDelete, 1764245678000, false},
-		{"no deletion scheduled", `{"state":"ENABLED"}`, StateEnabled, 0, false},
+		{"no deletion scheduled", `{"state":"ENABLED"}`, stateEnabled, 0, false},
 		{"not an object", `["ENABLED"]`, "", 0, true},
 		{"not JSON", `{"state":"ENABLED"`, "", 0, true},
 		{"two documents", `{"state":"ENABLED"}{}`, "", 0, true},

@@ -2,8 +2,8 @@ package secrets
 
 import "errors"
 
-// Kind is a kind of domain failure. The HTTP edge maps each to the vendor's error code and
-// status in one table; the service knows nothing of either.
+// Kind is a kind of domain failure. The mock's error table maps each to the vendor's error
+// code and status; the service knows nothing of either.
 type Kind int
 
 // The service's failures.

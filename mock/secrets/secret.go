@@ -1,15 +1,14 @@
 // Package secrets holds the mock's CSMS semantics: secrets, their versions and stages, states,
-// scheduled deletion, the quota, and backups and restores. Every failure is a catalogue code.
+// scheduled deletion, the quota, and backups and restores. Every failure is an *Error of a
+// Kind, which the mock maps to the vendor's code.
 package secrets
 
 import "slices"
 
-// Secret states.
+// Secret states the service sets itself; fixtures may give others (DISABLED, FROZEN).
 const (
-	StateEnabled       = "ENABLED"
-	StateDisabled      = "DISABLED"
+	stateEnabled       = "ENABLED"
 	StatePendingDelete = "PENDING_DELETE"
-	StateFrozen        = "FROZEN"
 )
 
 // Version stages the service manages itself.
@@ -22,14 +21,14 @@ const (
 const (
 	// MaxVersions is the most versions a secret keeps.
 	MaxVersions = 20
-	// MaxStages is the most stages a secret's versions carry together.
-	MaxStages = 12
-	// MaxTags is the most tags a secret carries.
-	MaxTags = 20
+	// maxStages is the most stages a secret's versions carry together.
+	maxStages = 12
+	// maxTags is the most tags a secret carries.
+	maxTags = 20
 )
 
-// DefaultSecretType is the type of a secret created without one.
-const DefaultSecretType = "COMMON"
+// defaultSecretType is the type of a secret created without one.
+const defaultSecretType = "COMMON"
 
 // Secret is a secret with all its versions. Times are epoch milliseconds.
 type Secret struct {
@@ -78,19 +77,19 @@ type Value struct {
 	Binary *string `json:"binary,omitempty"`
 }
 
-// Version returns the version with the given ID, or the current one for "latest".
-func (s *Secret) Version(id string) (*Version, bool) {
+// version returns the version with the given ID, or the current one for "latest".
+func (s *Secret) version(id string) (*Version, bool) {
 	for i := range s.Versions {
 		v := &s.Versions[i]
-		if v.ID == id || (id == "latest" && v.HasStage(StageCurrent)) {
+		if v.ID == id || (id == "latest" && v.hasStage(StageCurrent)) {
 			return v, true
 		}
 	}
 	return nil, false
 }
 
-// HasStage reports whether the version carries the stage.
-func (v *Version) HasStage(stage string) bool { return slices.Contains(v.Stages, stage) }
+// hasStage reports whether the version carries the stage.
+func (v *Version) hasStage(stage string) bool { return slices.Contains(v.Stages, stage) }
 
 // moveStage gives stage to version id, taking it from any other version, as stage labels are
 // unique within a secret, and notes when it moved.
@@ -102,7 +101,7 @@ func (s *Secret) moveStage(stage, id string, now int64) {
 	for i := range s.Versions {
 		v := &s.Versions[i]
 		if v.ID == id {
-			if !v.HasStage(stage) {
+			if !v.hasStage(stage) {
 				v.Stages = append(v.Stages, stage)
 			}
 			continue
@@ -111,10 +110,10 @@ func (s *Secret) moveStage(stage, id string, now int64) {
 	}
 }
 
-// StageHolder returns the version that carries stage.
-func (s *Secret) StageHolder(stage string) (*Version, bool) {
+// stageHolder returns the version that carries stage.
+func (s *Secret) stageHolder(stage string) (*Version, bool) {
 	for i := range s.Versions {
-		if s.Versions[i].HasStage(stage) {
+		if s.Versions[i].hasStage(stage) {
 			return &s.Versions[i], true
 		}
 	}

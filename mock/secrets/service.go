@@ -115,8 +115,6 @@ type NewSecret struct {
 	Name, Description, KMSKeyID, SecretType, EnterpriseProjectID string
 	Value                                                        Value
 	Settings
-	// State is for fixtures; the API creates ENABLED secrets.
-	State string
 }
 
 // Create makes a secret whose first version, v1, is SYSCURRENT.
@@ -128,10 +126,10 @@ func (s *Service) Create(project string, in NewSecret) (*Secret, error) {
 	sec := &Secret{
 		ID:                  uuid.NewString(),
 		Name:                in.Name,
-		State:               or(in.State, StateEnabled),
+		State:               stateEnabled,
 		KMSKeyID:            or(in.KMSKeyID, s.opts.DefaultKMSKeyID),
 		Description:         in.Description,
-		SecretType:          or(in.SecretType, DefaultSecretType),
+		SecretType:          or(in.SecretType, defaultSecretType),
 		EnterpriseProjectID: in.EnterpriseProjectID,
 		Settings:            in.Settings,
 		CreateTime:          now,
@@ -272,7 +270,7 @@ func (s *Service) CancelDeletion(project, name string) (*Secret, error) {
 		if sec.State != StatePendingDelete {
 			return fail(NotScheduled, "the secret is not scheduled for deletion")
 		}
-		sec.State = StateEnabled
+		sec.State = stateEnabled
 		sec.ScheduledDeleteTime = 0
 		return nil
 	})

@@ -225,9 +225,11 @@ func TestValuesAreChecked(t *testing.T) {
 
 func TestStatesGuardValues(t *testing.T) {
 	svc, _ := newService(t, 0)
-	for _, state := range []string{secrets.StateDisabled, secrets.StateFrozen} {
-		if _, err := svc.Create(project, secrets.NewSecret{Name: state, Value: str("v"), State: state}); err != nil {
-			t.Fatal(err)
+	for _, state := range []string{"DISABLED", "FROZEN"} {
+		// Only fixtures make a secret in these states: they are imported.
+		sec := secrets.Secret{Name: state, State: state, Versions: []secrets.Version{{ID: "v1", Stages: []string{secrets.StageCurrent}, Value: str("v")}}}
+		if stored, err := svc.Import(project, sec); err != nil || !stored {
+			t.Fatalf("import %s: %v, %v", state, stored, err)
 		}
 		_, _, err := svc.ShowVersion(project, state, "latest")
 		wantKind(t, err, secrets.NotEnabled)

@@ -113,8 +113,8 @@ func (s *Service) Import(project string, sec Secret) (bool, error) {
 	if sec.KMSKeyID == "" {
 		sec.KMSKeyID = s.opts.DefaultKMSKeyID
 	}
-	sec.SecretType = or(sec.SecretType, DefaultSecretType)
-	sec.State = or(sec.State, StateEnabled)
+	sec.SecretType = or(sec.SecretType, defaultSecretType)
+	sec.State = or(sec.State, stateEnabled)
 	stored := false
 	err := s.store.Update(func(tx store.Tx) error {
 		if _, ok, err := tx.Get(bucket(project), sec.Name); err != nil || ok {

@@ -45,7 +45,7 @@ func (s *Service) Tags(project, id string) ([]Tag, error) {
 }
 
 // SetTags adds the tags to a secret, replacing the value of a key it has. All or nothing: a
-// secret would carry more than MaxTags, nothing changes.
+// secret would carry more than maxTags, nothing changes.
 func (s *Service) SetTags(project, id string, tags ...Tag) error {
 	for _, t := range tags {
 		if err := checkTag(t); err != nil {
@@ -60,8 +60,8 @@ func (s *Service) SetTags(project, id string, tags ...Tag) error {
 		for _, t := range tags {
 			next[t.Key] = t.Value
 		}
-		if len(next) > MaxTags {
-			return fail(TooManyTags, fmt.Sprintf("a secret carries at most %d tags", MaxTags))
+		if len(next) > maxTags {
+			return fail(TooManyTags, fmt.Sprintf("a secret carries at most %d tags", maxTags))
 		}
 		sec.Tags = next
 		return nil

@@ -19,7 +19,7 @@ type NewVersion struct {
 // former current one SYSPREVIOUS; with stages it gets exactly those (each moved from the version
 // holding it), so SYSCURRENT moves only when it is listed. A secret keeps MaxVersions versions:
 // a new one beyond them retires the oldest version that carries no stage, as the vendor's
-// pages allow. There always is one: a secret carries at most MaxStages stages, fewer than
+// pages allow. There always is one: a secret carries at most maxStages stages, fewer than
 // MaxVersions.
 func (s *Service) AddVersion(project, name string, in NewVersion) (*Secret, *Version, error) {
 	if err := checkValue(in.Value); err != nil {
@@ -44,7 +44,7 @@ func (s *Service) AddVersion(project, name string, in NewVersion) (*Secret, *Ver
 		now := s.now()
 		added = Version{ID: "v" + strconv.Itoa(sec.NextVersion), CreateTime: now, Value: in.Value, ExpireTime: in.ExpireTime}
 		sec.NextVersion++
-		previous, hasCurrent := sec.Version("latest")
+		previous, hasCurrent := sec.version("latest")
 		previousID := ""
 		if hasCurrent {
 			previousID = previous.ID
@@ -56,10 +56,10 @@ func (s *Service) AddVersion(project, name string, in NewVersion) (*Secret, *Ver
 			}
 			sec.moveStage(stage, added.ID, now)
 		}
-		if sec.stageCount() > MaxStages {
-			return fail(TooManyStages, fmt.Sprintf("a secret carries at most %d stages", MaxStages))
+		if sec.stageCount() > maxStages {
+			return fail(TooManyStages, fmt.Sprintf("a secret carries at most %d stages", maxStages))
 		}
-		v, _ := sec.Version(added.ID)
+		v, _ := sec.version(added.ID)
 		added = *v
 		return nil
 	})
@@ -72,7 +72,7 @@ func (s *Service) AddVersion(project, name string, in NewVersion) (*Secret, *Ver
 // usable refuses to read or change the values of a secret that is not ENABLED.
 func usable(sec *Secret) error {
 	switch sec.State {
-	case StateEnabled:
+	case stateEnabled:
 		return nil
 	case StatePendingDelete:
 		return fail(PendingDeletion, "the secret is scheduled for deletion")
@@ -94,7 +94,7 @@ func (s *Service) ShowVersion(project, name, versionID string) (*Secret, *Versio
 	if err := usable(sec); err != nil {
 		return nil, nil, err
 	}
-	v, ok := sec.Version(versionID)
+	v, ok := sec.version(versionID)
 	if !ok {
 		return nil, nil, versionNotFound(name, versionID)
 	}
@@ -108,7 +108,7 @@ func (s *Service) UpdateVersion(project, name, versionID string, expireTime int6
 		if err := usable(sec); err != nil {
 			return err
 		}
-		v, ok := sec.Version(versionID)
+		v, ok := sec.version(versionID)
 		if !ok {
 			return versionNotFound(name, versionID)
 		}
@@ -154,7 +154,7 @@ type Stage struct {
 }
 
 func stageOf(sec *Secret, name string) (Stage, error) {
-	v, ok := sec.StageHolder(name)
+	v, ok := sec.stageHolder(name)
 	if !ok {
 		return Stage{}, fail(StageNotFound, "secret "+sec.Name+" has no stage "+name)
 	}
@@ -178,19 +178,19 @@ func (s *Service) UpdateStage(project, name, stage, versionID string) (Stage, er
 		if err := usable(sec); err != nil {
 			return err
 		}
-		target, ok := sec.Version(versionID)
+		target, ok := sec.version(versionID)
 		if !ok {
 			return versionNotFound(name, versionID)
 		}
 		now := s.now()
 		if stage == StageCurrent {
-			if previous, ok := sec.StageHolder(StageCurrent); ok && previous.ID != target.ID {
+			if previous, ok := sec.stageHolder(StageCurrent); ok && previous.ID != target.ID {
 				sec.moveStage(StagePrevious, previous.ID, now)
 			}
 		}
 		sec.moveStage(stage, target.ID, now)
-		if sec.stageCount() > MaxStages {
-			return fail(TooManyStages, fmt.Sprintf("a secret carries at most %d stages", MaxStages))
+		if sec.stageCount() > maxStages {
+			return fail(TooManyStages, fmt.Sprintf("a secret carries at most %d stages", maxStages))
 		}
 		var err error
 		out, err = stageOf(sec, stage)
@@ -205,7 +205,7 @@ func (s *Service) DeleteStage(project, name, stage string) error {
 		return fail(BuiltInStage, stage+" is a built-in stage and cannot be deleted")
 	}
 	_, err := s.update(project, name, func(sec *Secret) error {
-		if _, ok := sec.StageHolder(stage); !ok {
+		if _, ok := sec.stageHolder(stage); !ok {
 			return fail(StageNotFound, "secret "+name+" has no stage "+stage)
 		}
 		sec.dropStage(stage)

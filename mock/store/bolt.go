@@ -64,7 +64,7 @@ func (t boltTx) Peek(bucket, key string) ([]byte, bool, error) {
 
 func (t boltTx) Put(bucket, key string, value []byte) error {
 	if !t.tx.Writable() {
-		return ErrReadOnly
+		return errReadOnly
 	}
 	b, err := t.tx.CreateBucketIfNotExists([]byte(bucket))
 	if err != nil {
@@ -78,7 +78,7 @@ func (t boltTx) Put(bucket, key string, value []byte) error {
 
 func (t boltTx) Delete(bucket, key string) error {
 	if !t.tx.Writable() {
-		return ErrReadOnly
+		return errReadOnly
 	}
 	b := t.tx.Bucket([]byte(bucket))
 	if b == nil {
@@ -121,7 +121,7 @@ func (t boltTx) Count(bucket string) (int, error) {
 
 func (t boltTx) DropBuckets(prefix string) error {
 	if !t.tx.Writable() {
-		return ErrReadOnly
+		return errReadOnly
 	}
 	var names [][]byte
 	err := t.tx.ForEach(func(name []byte, _ *bolt.Bucket) error {

@@ -108,7 +108,7 @@ type memTx struct {
 // as written (the reset path drops first, then writes nothing).
 func (t *memTx) DropBuckets(prefix string) error {
 	if t.readOnly {
-		return ErrReadOnly
+		return errReadOnly
 	}
 	t.drops = append(t.drops, prefix)
 	for name := range t.writes {
@@ -140,7 +140,7 @@ func (t *memTx) Peek(bucket, key string) ([]byte, bool, error) {
 
 func (t *memTx) Put(bucket, key string, value []byte) error {
 	if t.readOnly {
-		return ErrReadOnly
+		return errReadOnly
 	}
 	// A nil value marks a deletion in the stage, so an empty value is stored as non-nil.
 	t.stage(bucket)[key] = append([]byte{}, value...)
@@ -149,7 +149,7 @@ func (t *memTx) Put(bucket, key string, value []byte) error {
 
 func (t *memTx) Delete(bucket, key string) error {
 	if t.readOnly {
-		return ErrReadOnly
+		return errReadOnly
 	}
 	t.stage(bucket)[key] = nil
 	return nil

@@ -24,13 +24,13 @@ type Postgres struct {
 	timeout time.Duration
 }
 
-// Defaults of PostgresOptions.
+// Defaults of PostgresOptions and of the URL's connect_timeout.
 const (
 	// DefaultOpTimeout bounds one transaction, retries included: with the database down a
 	// request fails within it instead of waiting.
 	DefaultOpTimeout = 5 * time.Second
-	// DefaultConnectTimeout bounds dialling the database when the URL sets no connect_timeout.
-	DefaultConnectTimeout = 2 * time.Second
+	// defaultConnectTimeout bounds dialling the database when the URL sets no connect_timeout.
+	defaultConnectTimeout = 2 * time.Second
 )
 
 // PostgresOptions tune OpenPostgres; the zero value takes the defaults. The pool's size comes
@@ -74,7 +74,7 @@ func OpenPostgres(ctx context.Context, rawURL string, opts PostgresOptions) (*Po
 		return nil, fmt.Errorf("database %s: not a valid PostgreSQL URL: %s", shown, parseReason(err))
 	}
 	if cfg.ConnConfig.ConnectTimeout == 0 {
-		cfg.ConnConfig.ConnectTimeout = DefaultConnectTimeout
+		cfg.ConnConfig.ConnectTimeout = defaultConnectTimeout
 	}
 	// A server that went away is noticed when a connection is taken (pgxpool pings one idle
 	// for a second or more) and by the health check, so the pool heals when it comes back.
@@ -105,12 +105,6 @@ func parseReason(err error) string {
 	}
 	return "it does not parse"
 }
-
-// Pool is the connection pool, for what the Tx interface cannot say (the purge of due rows).
-func (p *Postgres) Pool() *pgxpool.Pool { return p.pool }
-
-// Timeout is the bound of one transaction.
-func (p *Postgres) Timeout() time.Duration { return p.timeout }
 
 // Close implements Store.
 func (p *Postgres) Close() error {
@@ -145,7 +139,7 @@ func (p *Postgres) View(fn func(Tx) error) error {
 func (p *Postgres) run(ctx context.Context, opts pgx.TxOptions, readOnly bool, fn func(Tx) error) error {
 	tx, err := p.pool.BeginTx(ctx, opts)
 	if err != nil {
-		return &Failure{fmt.Errorf("store: begin: %w", err)}
+		return &failure{fmt.Errorf("store: begin: %w", err)}
 	}
 	// Rollback after Commit does nothing; on any other way out it discards the writes.
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
@@ -159,24 +153,24 @@ func (p *Postgres) run(ctx context.Context, opts pgx.TxOptions, readOnly bool, f
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return &Failure{fmt.Errorf("store: commit: %w", err)}
+		return &failure{fmt.Errorf("store: commit: %w", err)}
 	}
 	return nil
 }
 
-// Failure is an error of the database itself (unreachable, timed out, refused a statement),
+// failure is an error of the database itself (unreachable, timed out, refused a statement),
 // as opposed to an error of the caller's fn: for a mock, the vendor's 500.
-type Failure struct{ Err error }
+type failure struct{ err error }
 
 // Error is the database's error.
-func (f *Failure) Error() string { return f.Err.Error() }
+func (f *failure) Error() string { return f.err.Error() }
 
 // Unwrap returns the database's error.
-func (f *Failure) Unwrap() error { return f.Err }
+func (f *failure) Unwrap() error { return f.err }
 
-// IsFailure reports whether err is, or wraps, a Failure.
+// IsFailure reports whether err is, or wraps, a failure of the database.
 func IsFailure(err error) bool {
-	var f *Failure
+	var f *failure
 	return errors.As(err, &f)
 }
 
@@ -216,7 +210,7 @@ func (t *pgTx) note(err error) error {
 	if err != nil && t.conflict == nil && retryable(err) {
 		t.conflict = err
 	}
-	return &Failure{err}
+	return &failure{err}
 }
 
 func (t *pgTx) Get(bucket, key string) ([]byte, bool, error) { return t.Peek(bucket, key) }
@@ -239,7 +233,7 @@ func (t *pgTx) Peek(bucket, key string) ([]byte, bool, error) {
 
 func (t *pgTx) Put(bucket, key string, value []byte) error {
 	if t.readOnly {
-		return ErrReadOnly
+		return errReadOnly
 	}
 	if value == nil {
 		value = []byte{} // pgx sends a nil slice as NULL
@@ -254,7 +248,7 @@ func (t *pgTx) Put(bucket, key string, value []byte) error {
 
 func (t *pgTx) Delete(bucket, key string) error {
 	if t.readOnly {
-		return ErrReadOnly
+		return errReadOnly
 	}
 	if _, err := t.tx.Exec(t.ctx, `DELETE FROM csms_kv WHERE bucket = $1 AND key = $2`, bucket, key); err != nil {
 		return fmt.Errorf("store: delete %q/%q: %w", bucket, key, t.note(err))
@@ -306,7 +300,7 @@ func (t *pgTx) Count(bucket string) (int, error) {
 
 func (t *pgTx) DropBuckets(prefix string) error {
 	if t.readOnly {
-		return ErrReadOnly
+		return errReadOnly
 	}
 	if _, err := t.tx.Exec(t.ctx, `DELETE FROM csms_kv WHERE starts_with(bucket, $1)`, prefix); err != nil {
 		return fmt.Errorf("store: drop %q: %w", prefix, t.note(err))

@@ -56,8 +56,8 @@ func loadMigrations() ([]migration, error) {
 	return out, nil
 }
 
-// SchemaVersion is the newest schema version this build knows.
-func SchemaVersion() int {
+// schemaVersion is the newest schema version this build knows.
+func schemaVersion() int {
 	ms, err := loadMigrations()
 	if err != nil || len(ms) == 0 {
 		return 0

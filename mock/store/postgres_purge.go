@@ -7,13 +7,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Due names a row PurgeDue deleted.
-type Due struct{ Bucket, Key string }
+var _ DuePurger = (*Postgres)(nil)
 
-// PurgeDue deletes up to limit rows, under the buckets whose names start with prefix, whose
-// value is a JSON object that holds marker (a literal piece of its encoding, to pass over the
-// other rows cheaply) and whose integer member field is at most now. It returns what it
-// deleted.
+// PurgeDue implements DuePurger.
 //
 // Every process sharing the database may call it at any time and each due row is deleted by
 // exactly one of them: a row is claimed with FOR UPDATE SKIP LOCKED, so a row another purge
@@ -32,7 +28,7 @@ func (p *Postgres) PurgeDue(prefix, marker, field string, now int64, limit int) 
 		DELETE FROM csms_kv k USING due WHERE k.bucket = due.bucket AND k.key = due.key
 		RETURNING k.bucket, k.key`, prefix, []byte(marker), field, now, limit)
 	if err != nil {
-		return nil, &Failure{fmt.Errorf("store: purge: %w", err)}
+		return nil, &failure{fmt.Errorf("store: purge: %w", err)}
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Due, error) {
 		var d Due
@@ -40,7 +36,7 @@ func (p *Postgres) PurgeDue(prefix, marker, field string, now int64, limit int) 
 		return d, err
 	})
 	if err != nil {
-		return nil, &Failure{fmt.Errorf("store: purge: %w", err)}
+		return nil, &failure{fmt.Errorf("store: purge: %w", err)}
 	}
 	return out, nil
 }

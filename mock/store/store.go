@@ -1,5 +1,6 @@
-// Package store keeps the mock's state as ordered key-value buckets behind transactions, in
-// memory or in a bbolt database file. It knows nothing of secrets: callers encode values.
+// Package store keeps the mock's state as ordered key-value buckets behind transactions: in
+// memory, in a bbolt database file, or in a PostgreSQL database that several mocks share. It
+// knows nothing of secrets: callers encode values.
 package store
 
 import "errors"
@@ -35,5 +36,20 @@ type Tx interface {
 	DropBuckets(prefix string) error
 }
 
-// ErrReadOnly is returned by writes inside View.
-var ErrReadOnly = errors.New("store: write in a read-only transaction")
+// DuePurger is what a store shared by several processes offers to remove expired records: one
+// statement on the server, which every process may run at any time, deletes each due record
+// exactly once. A store one process owns need not offer it: its readers treat a due record as
+// gone already, and removing it frees nothing another process waits for.
+type DuePurger interface {
+	// PurgeDue deletes up to limit records, under the buckets whose names start with prefix,
+	// whose value is a JSON object that holds marker (a literal piece of its encoding, to pass
+	// over the other records cheaply) and whose integer member field is at most now. It
+	// returns what it deleted.
+	PurgeDue(prefix, marker, field string, now int64, limit int) ([]Due, error)
+}
+
+// Due names a record PurgeDue deleted.
+type Due struct{ Bucket, Key string }
+
+// errReadOnly is returned by writes inside View.
+var errReadOnly = errors.New("store: write in a read-only transaction")

@@ -86,8 +86,8 @@ func (s *Rules) sharedAdd(r Rule, ensure bool) (Rule, error) {
 				return fmt.Errorf("%w: %q", ErrExists, r.ID)
 			}
 		}
-		if len(all) >= MaxRules {
-			return fmt.Errorf("at most %d rules", MaxRules)
+		if len(all) >= maxRules {
+			return fmt.Errorf("at most %d rules", maxRules)
 		}
 		raw, _, err := tx.Get(metaBucket, seqKey)
 		if err != nil {

@@ -2,11 +2,9 @@ package mock
 
 import (
 	"context"
-	"errors"
 
 	"github.com/csmskit/csmskit/generated/csmsapi"
 	"github.com/csmskit/csmskit/mock/password"
-	"github.com/csmskit/csmskit/openapi/apierror"
 )
 
 func (h *csmsHandlers) GenerateRandomPassword(_ context.Context, req csmsapi.GenerateRandomPasswordRequestObject) (csmsapi.GenerateRandomPasswordResponseObject, error) {
@@ -24,9 +22,6 @@ func (h *csmsHandlers) GenerateRandomPassword(_ context.Context, req csmsapi.Gen
 		}
 	}
 	p, err := password.Generate(o)
-	if errors.Is(err, password.ErrNothingToDrawFrom) {
-		return nil, apierror.New(apierror.InvalidParameter, err.Error())
-	}
 	if err != nil {
 		return nil, err
 	}

@@ -1,57 +1,14 @@
 package mock
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/csmskit/csmskit/generated/csmsapi"
 	"github.com/csmskit/csmskit/generated/iamapi"
-	"github.com/csmskit/csmskit/mock/secrets"
 	"github.com/csmskit/csmskit/openapi/apierror"
 )
-
-// domainCodes is where the secret service's failures become the vendor's codes: the one table
-// between the domain and HTTP.
-var domainCodes = map[secrets.Kind]apierror.Code{
-	secrets.NotFound:         apierror.SecretNotFound,
-	secrets.QuotaExceeded:    apierror.SecretQuotaExceeded,
-	secrets.PendingDeletion:  apierror.SecretPendingDeletion,
-	secrets.NotEnabled:       apierror.SecretNotEnabled,
-	secrets.AlreadyScheduled: apierror.SecretInScheduleDelete,
-	secrets.NotScheduled:     apierror.SecretNotInScheduleDelete,
-	secrets.VersionNotFound:  apierror.ResourceNotFound,
-	secrets.InvalidValue:     apierror.InvalidParameter,
-	secrets.StageNotFound:    apierror.ResourceNotFound,
-	secrets.BuiltInStage:     apierror.InvalidParameter,
-	secrets.TagNotAllowed:    apierror.InvalidParameter,
-	// The vendor documents no code for these four; the closest documented shapes are
-	// "the request is invalid" and, for a blob, "the value of parameter is invalid".
-	secrets.NameTaken:     apierror.InvalidRequest,
-	secrets.TooManyStages: apierror.InvalidRequest,
-	secrets.TooManyTags:   apierror.InvalidRequest,
-	secrets.InvalidBackup: apierror.InvalidParameter,
-}
-
-// apiError is the vendor error to answer err with. A failure that is neither a domain failure
-// nor already a vendor error is the mock's own: the client gets CSMS.0001 and the log the cause.
-func (s *Server) apiError(w http.ResponseWriter, err error) *apierror.Error {
-	var domain *secrets.Error
-	if errors.As(err, &domain) {
-		e := apierror.New(domainCodes[domain.Kind], domain.Detail)
-		if domain.Kind == secrets.NotFound {
-			e = e.WithStatus(s.cfg.UnknownSecretStatus)
-		}
-		return e
-	}
-	var apiErr *apierror.Error
-	if errors.As(err, &apiErr) {
-		return apiErr
-	}
-	s.logger.Error("internal error", "request_id", w.Header().Get(apierror.RequestIDHeader), "error", err)
-	return apierror.New(apierror.InternalError, "")
-}
 
 // operation is what the pipeline needs of one operation, worked out once at start.
 type operation struct {
@@ -96,27 +53,25 @@ func (s *Server) contractOperations() map[*openapi3.Operation]operation {
 
 // operationHandlers returns the generated handler of every operation, by "METHOD /path".
 func (s *Server) operationHandlers() map[string]http.Handler {
-	writeErr := func(w http.ResponseWriter, _ *http.Request, err error) {
-		apierror.Write(w, s.apiError(w, err))
-	}
-	badBody := func(w http.ResponseWriter, _ *http.Request, _ error) {
-		apierror.Write(w, apierror.New(apierror.MalformedBody, "the body cannot be decoded"))
+	writeErr := func(w http.ResponseWriter, _ *http.Request, err error) { s.writeError(w, err) }
+	undecodable := func(w http.ResponseWriter, _ *http.Request, _ error) {
+		s.writeError(w, refused(badBody, "the body cannot be decoded"))
 	}
 	// The contract checks have refused every value the spec forbids, so a parameter the
 	// generated code cannot bind is a last line of defence.
-	badParam := func(w http.ResponseWriter, _ *http.Request, _ error) {
-		apierror.Write(w, apierror.New(apierror.InvalidParameter, "a parameter cannot be read"))
+	unreadable := func(w http.ResponseWriter, _ *http.Request, _ error) {
+		s.writeError(w, refused(badParameter, "a parameter cannot be read"))
 	}
 	table := handlerTable{}
 	csmsapi.HandlerWithOptions(
 		csmsapi.NewStrictHandlerWithOptions(&csmsHandlers{svc: s.service}, nil,
-			csmsapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: badBody, ResponseErrorHandlerFunc: writeErr}),
-		csmsapi.StdHTTPServerOptions{BaseRouter: table, ErrorHandlerFunc: badParam},
+			csmsapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: undecodable, ResponseErrorHandlerFunc: writeErr}),
+		csmsapi.StdHTTPServerOptions{BaseRouter: table, ErrorHandlerFunc: unreadable},
 	)
 	iamapi.HandlerWithOptions(
 		iamapi.NewStrictHandlerWithOptions(&iamHandlers{auth: s.auth}, nil,
-			iamapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: badBody, ResponseErrorHandlerFunc: writeErr}),
-		iamapi.StdHTTPServerOptions{BaseRouter: table, ErrorHandlerFunc: badParam},
+			iamapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: undecodable, ResponseErrorHandlerFunc: writeErr}),
+		iamapi.StdHTTPServerOptions{BaseRouter: table, ErrorHandlerFunc: unreadable},
 	)
 	return table
 }
@@ -131,5 +86,5 @@ func (t handlerTable) HandleFunc(pattern string, h func(http.ResponseWriter, *ht
 
 // ServeHTTP implements it too; nothing is served through the table itself.
 func (t handlerTable) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
-	apierror.Write(w, apierror.New(apierror.APINotFound, ""))
+	apierror.Write(w, vendorError(refused(noOperation, ""), 0))
 }

@@ -1,8 +1,12 @@
 package mock
 
 import (
+	"errors"
 	"maps"
+	"net/http"
 	"slices"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/csmskit/csmskit/mock/auth"
 	"github.com/csmskit/csmskit/mock/fixtures"
@@ -10,12 +14,39 @@ import (
 	"github.com/csmskit/csmskit/recording"
 )
 
-// State returns the mock's whole state as a fixtures file: the projects with their secrets
+// errUnguardedValues refuses an export of values from an admin API anyone may call.
+var errUnguardedValues = errors.New("values are exported only when the admin API is guarded (--admin-token)")
+
+// stateExportRoutes: GET /__admin/state answers the state as a fixtures file; ?values=true adds the
+// secrets' values and the credentials, and needs a guarded admin API.
+func (s *Server) stateExportRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /__admin/state", func(w http.ResponseWriter, r *http.Request) {
+		values := r.URL.Query().Get("values") == "true"
+		if values && s.adminToken == "" {
+			s.writeError(w, refused(unguardedValues, errUnguardedValues.Error()))
+			return
+		}
+		fx, err := s.stateExport(values)
+		if err != nil {
+			s.adminFailed(w, "state export", err)
+			return
+		}
+		out, err := yaml.Marshal(fx)
+		if err != nil {
+			s.adminFailed(w, "state export", err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/yaml")
+		_, _ = w.Write(out)
+	})
+}
+
+// stateExport returns the mock's whole state as a fixtures file: the projects with their secrets
 // (versions, stages, tags, settings and states) and the fault rules. Loading it into a fresh mock
 // gives the same secrets. With values, it also holds the secrets' values and the credentials
 // and users the mock accepts; without, each value is recording.Redacted and the credentials,
 // which all carry a secret, are left out.
-func (s *Server) State(values bool) (*fixtures.Fixtures, error) {
+func (s *Server) stateExport(values bool) (*fixtures.Fixtures, error) {
 	all, err := s.service.Export()
 	if err != nil {
 		return nil, err

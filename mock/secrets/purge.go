@@ -1,0 +1,39 @@
+package secrets
+
+import (
+	"strings"
+
+	"github.com/csmskit/csmskit/mock/store"
+)
+
+// dueMarker is the piece of a stored secret's JSON that every secret pending deletion holds
+// (Secret's "state" member), and dueField the member that says when it is due: a store that
+// purges on its own side picks due secrets by them.
+const (
+	dueMarker = `"state":"` + StatePendingDelete + `"`
+	dueField  = "scheduled_delete_time"
+)
+
+// Purged names a secret PurgeDue removed.
+type Purged struct{ Project, Name string }
+
+// PurgeDue removes the secrets whose scheduled deletion is due, batch at a time, and returns
+// what it removed (also when a later batch fails). Only a store shared by several processes
+// does it (store.DuePurger), each due secret removed by exactly one of them; with another
+// store it removes nothing, since reads treat a due secret as deleted already.
+func (s *Service) PurgeDue(batch int) ([]Purged, error) {
+	p, ok := s.store.(store.DuePurger)
+	if !ok {
+		return nil, nil
+	}
+	var out []Purged
+	for {
+		done, err := p.PurgeDue(secretsPrefix, dueMarker, dueField, s.now(), batch)
+		for _, d := range done {
+			out = append(out, Purged{Project: strings.TrimPrefix(d.Bucket, secretsPrefix), Name: d.Key})
+		}
+		if err != nil || len(done) < batch {
+			return out, err
+		}
+	}
+}
