@@ -73,7 +73,7 @@ func Run(ctx context.Context, opts ...Option) (*Container, error) {
 	customizers := []testcontainers.ContainerCustomizer{
 		testcontainers.WithExposedPorts(servicePort),
 		testcontainers.WithHostConfigModifier(publishOnLoopback),
-		testcontainers.WithEnv(map[string]string{adminTokenEnv: adminToken}),
+		testcontainers.WithEnv(o.serveEnv(adminToken)),
 		testcontainers.WithCmd(o.serveArgs()...),
 		testcontainers.WithWaitStrategy(readiness{adminToken: adminToken, tls: o.tls}),
 	}

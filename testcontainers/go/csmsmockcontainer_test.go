@@ -189,6 +189,29 @@ func TestLifecycleOverTLS(t *testing.T) {
 	}
 	lifecycle(t, client)
 	adminGuarded(t, c, url, tr)
+	becomesHealthy(t, c)
+}
+
+// becomesHealthy: the image's own health check (csmsmock health in the container) finds the
+// mock ready, the way it serves.
+func becomesHealthy(t *testing.T, c *csmsmockcontainer.Container) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		st, err := c.State(context.Background())
+		must(t, "State", err)
+		if st.Health != nil && st.Health.Status == "healthy" {
+			return
+		}
+		if time.Now().After(deadline) {
+			status := "none"
+			if st.Health != nil {
+				status = string(st.Health.Status)
+			}
+			t.Fatalf("the container's health is %q after 30 s, want healthy", status)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
 }
 
 // TestFixtures: a secret from the fixtures file is there to read, with the token.

@@ -90,3 +90,15 @@ func (o options) serveArgs() []string {
 	}
 	return args
 }
+
+// serveEnv is the container's environment: the admin token, and what the image's health check
+// (csmsmock health, which reads serve's settings from the environment) needs to ask the mock
+// the way it serves.
+func (o options) serveEnv(adminToken string) map[string]string {
+	env := map[string]string{adminTokenEnv: adminToken}
+	if o.tls {
+		env["CSMSMOCK_TLS"] = "true"
+		env["CSMSMOCK_TLS_CERT_OUT"] = caPath
+	}
+	return env
+}

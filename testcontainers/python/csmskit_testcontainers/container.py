@@ -112,6 +112,10 @@ class CsmsMockContainer(DockerContainer):
             command += ["--fixtures", FIXTURES_PATH]
         if self._tls:
             command += ["--tls", "--tls-cert-out", CA_PATH]
+            # The image's health check (csmsmock health) reads serve's settings from the
+            # environment: it asks over HTTPS, trusting the same authority.
+            self.with_env("CSMSMOCK_TLS", "true")
+            self.with_env("CSMSMOCK_TLS_CERT_OUT", CA_PATH)
         self.with_command(command)
 
     def start(self) -> "CsmsMockContainer":
