@@ -213,7 +213,7 @@ dist: $(CYCLONEDX)
 	@echo "dist: $(VERSION) in $(DIST)/"
 
 ## check-dist: build dist twice at once, into two temporary directories, and fail unless every
-## file is byte for byte the same and the Linux binaries carry the version
+## file is byte for byte the same, the Linux binaries carry the version and SHA256SUMS verifies
 check-dist: $(CYCLONEDX)
 	$(require-version)
 	@a=$$(mktemp -d) && b=$$(mktemp -d) && trap 'rm -rf "$$a" "$$b"' EXIT && \
@@ -228,7 +228,8 @@ check-dist: $(CYCLONEDX)
 	for f in "$$a"/csmsmock_*_linux_amd64 "$$a"/csmsconform_*_linux_amd64; do \
 		if ! grep -qaF -- "$$v" "$$f"; then echo "check-dist: $${f##*/} does not carry its version" >&2; bad=1; fi; \
 	done && \
-	[ $$bad = 0 ] && echo "check-dist: $$(ls "$$a" | wc -l) files, each the same in two builds of $$v"
+	{ (cd "$$a" && sha256sum --check --quiet SHA256SUMS) || { echo "check-dist: SHA256SUMS does not verify" >&2; bad=1; }; } && \
+	[ $$bad = 0 ] && echo "check-dist: $$(ls "$$a" | wc -l) files, each the same in two builds of $$v; SHA256SUMS verifies them"
 
 ## image-tar: the csmsmock image for linux/<host arch> as dist/csmsmock_<version>_image_<arch>.tar
 ## (release/cmd/image: no base image, runs as 65532:65532, health check `csmsmock health`)
