@@ -36,14 +36,19 @@ func (l *logBuffer) String() string {
 	return l.buf.String()
 }
 
-// startProxy puts a proxy in front of upstream and returns its URL, its recorder and its log.
-func startProxy(t *testing.T, upstream *httptest.Server) (string, *recording.Recorder, *logBuffer) {
+// startProxy puts a proxy in front of upstream, its configuration edited by edit, and returns
+// its URL, its recorder and its log.
+func startProxy(t *testing.T, upstream *httptest.Server, edit ...func(*proxy.Config)) (string, *recording.Recorder, *logBuffer) {
 	t.Helper()
 	u, _ := url.Parse(upstream.URL)
 	rec := recording.NewRecorder(0, 0)
 	logs := &logBuffer{}
-	p, err := proxy.New(proxy.Config{Upstream: u, Recorder: rec, InsecureSkipVerify: true,
-		Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+	cfg := proxy.Config{Upstream: u, Recorder: rec, InsecureSkipVerify: true,
+		Logger: slog.New(slog.NewJSONHandler(logs, nil))}
+	for _, e := range edit {
+		e(&cfg)
+	}
+	p, err := proxy.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,17 +28,24 @@ type started struct {
 // start runs `csmsmock serve args…` until the test stops it, and waits for its banner.
 func start(t *testing.T, args ...string) *started {
 	t.Helper()
+	return startCommand(t, noEnv, io.Discard, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+}
+
+// startCommand runs `csmsmock args…` with env, logging to stderr, until the test stops it,
+// and waits for its banner.
+func startCommand(t *testing.T, env func(string) string, stderr io.Writer, args ...string) *started {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		err := run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), noEnv, pw, io.Discard)
+		err := run(ctx, args, env, pw, stderr)
 		pw.CloseWithError(errors.New("csmsmock stopped"))
 		done <- err
 	}()
 	sc := bufio.NewScanner(pr)
 	var banner strings.Builder
-	urlRE := regexp.MustCompile(`listening on (https?://\S+)`)
+	urlRE := regexp.MustCompile(`listening on (https?://[^\s,]+)`)
 	var url string
 	for sc.Scan() {
 		banner.WriteString(sc.Text() + "\n")
