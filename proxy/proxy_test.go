@@ -149,6 +149,47 @@ func TestProxyFlagsANonConformingUpstream(t *testing.T) {
 	}
 }
 
+// An upstream whose backups break the blob's documented format: each defect is one response
+// violation, and a well-formed blob none.
+func TestProxyFlagsEachBlobDefect(t *testing.T) {
+	const prefix = ")CloudSecretManagementBackupV1.com"
+	const jwe = "eyJhbGciOiJSU0EtT0FFUC0yNTYiLCJlbmMiOiJBMTI4Q0JDLUhTMjU2Iiwia2lkIjoiayJ9.Q3RyT2NGTVNlVw.VtA6Sg--jeA1QavYxY9z7Q.TXI2ZEx5b250bw.Xyey0XhnaYdB609N7MiQKQ"
+	for _, tt := range []struct {
+		name, blob string
+		violation  bool
+	}{
+		{"no prefix", jwe, true},
+		{"a wrong prefix", ")CloudSecretManagementBackupV2.com" + jwe, true},
+		{"four segments", prefix + jwe[:strings.LastIndexByte(jwe, '.')], true},
+		{"a segment with characters outside base64url", prefix + strings.Replace(jwe, "Q3RyT2NGTVNlVw", "Q3Ry+2NG/VNlVw", 1), true},
+		{"an empty blob", "", true},
+		{"a well-formed blob", prefix + jwe, false},
+	} {
+		broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(map[string]string{"secret_blob": tt.blob})
+		}))
+		url, rec, logs := startProxy(t, broken)
+		if status, _ := call(t, "POST", url+base+"/db-password/backup", mock.DemoToken, ""); status != 200 {
+			t.Errorf("%s: status %d", tt.name, status)
+		}
+		broken.Close()
+		violations, _ := rec.Violations.Snapshot()
+		switch {
+		case !tt.violation && len(violations) != 0:
+			t.Errorf("%s: violations %+v", tt.name, violations)
+		case tt.violation && (len(violations) != 1 || violations[0].Kind != recording.KindResponse || !strings.Contains(violations[0].Reason, "secret_blob")):
+			t.Errorf("%s: violations %+v, want one response violation about secret_blob", tt.name, violations)
+		}
+		if n := strings.Count(logs.String(), `"msg":"contract violation"`); n != len(violations) {
+			t.Errorf("%s: %d violations logged, %d recorded", tt.name, n, len(violations))
+		}
+		if len(tt.blob) > 40 && strings.Contains(logs.String(), tt.blob[len(tt.blob)-30:]) {
+			t.Errorf("%s: the log holds the blob", tt.name)
+		}
+	}
+}
+
 func TestProxyFlagsAnInvalidRequestAndStillForwardsIt(t *testing.T) {
 	var reached bool
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
