@@ -167,12 +167,12 @@ func (p *Proxy) forward(rp *httputil.ReverseProxy) http.Handler {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
+		// Verify, when it runs, reads the body and puts an unread equivalent back.
 		var ref *refusal
 		if x.signing, ref = p.admitSigned(r); ref != nil {
 			p.refuse(w, x, r, ref)
 			return
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
 		rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x)))
 	})
 }

@@ -45,11 +45,13 @@ type refusal struct {
 }
 
 // admitSigned decides what becomes of an AK/SK-signed request: forwarded as it is (both nil:
-// no signature, or no credentials and a signature the forwarding leaves intact), signed again
-// (a signing), or refused.
+// no signature, a token beside it, or no credentials and a signature the forwarding leaves
+// intact), signed again (a signing), or refused.
 func (p *Proxy) admitSigned(r *http.Request) (*signing, *refusal) {
-	if !aksk.Signed(r) {
-		return nil, nil // a token, or nothing: the upstream judges it
+	if !aksk.Signed(r) || r.Header.Get("X-Auth-Token") != "" {
+		// The upstream judges it: the service takes either credential that is valid, and a
+		// token passes any proxy intact.
+		return nil, nil
 	}
 	claim, err := aksk.ReadClaim(r)
 	if p.cfg.AK == "" {

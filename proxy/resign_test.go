@@ -213,6 +213,13 @@ func TestProxyWithoutCredentials(t *testing.T) {
 		t.Errorf("the Go SDK's signature was changed on the way: %+v", got)
 	}
 
+	// A token beside the signature: the service takes either, and the token passes intact.
+	status, body, _ = signedCall(t, "GET", base+secrets, "", mock.DemoAK, "wrong-secret-key", now, hostSigned,
+		func(r *http.Request) { r.Header.Set("X-Auth-Token", mock.DemoToken) })
+	if status != 200 {
+		t.Errorf("host signed with a token beside, no credentials: %d %s", status, body)
+	}
+
 	// Host signed for the upstream's own name (the application reaches the proxy under it):
 	// forwarding keeps the Host, so the signature passes as it is.
 	upstreamHost, _ := url.Parse(upstream.URL)
