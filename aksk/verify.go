@@ -25,26 +25,9 @@ func Verify(req *http.Request, lookup func(ak string) (sk string, ok bool), now 
 	if req == nil || req.URL == nil {
 		return "", fmt.Errorf("%w: nil request or URL", ErrMalformed)
 	}
-	authz := req.Header.Values(authorizationHeader)
-	switch len(authz) {
-	case 0:
-		return "", fmt.Errorf("%w: missing Authorization header", ErrMalformed)
-	case 1:
-	default:
-		return "", fmt.Errorf("%w: %d Authorization headers", ErrMalformed, len(authz))
-	}
-	a, err := parseAuthorization(authz[0])
+	a, err := authorizationOf(req)
 	if err != nil {
 		return "", err
-	}
-	// The SDK always signs its date header (signer.go Sign puts it in the
-	// header map before extractSignedHeaders) and never Authorization, which
-	// it only adds afterwards; anything else did not come from a signer.
-	if _, found := slices.BinarySearch(a.SignedHeaders, dateHeaderLower); !found {
-		return "", fmt.Errorf("%w: SignedHeaders does not include %s", ErrMalformed, dateHeaderLower)
-	}
-	if _, found := slices.BinarySearch(a.SignedHeaders, "authorization"); found {
-		return "", fmt.Errorf("%w: SignedHeaders includes authorization", ErrMalformed)
 	}
 	date, err := checkDate(req, now)
 	if err != nil {
@@ -84,28 +67,63 @@ func Verify(req *http.Request, lookup func(ak string) (sk string, ok bool), now 
 	return a.AccessKey, nil
 }
 
-// checkDate returns the X-Sdk-Date value once it is present, unique, in
-// dateFormat exactly (what the SDK writes, signer.go Sign) and within
-// MaxClockSkew of now.
+// authorizationOf parses req's one Authorization header and checks that its
+// signed headers could have come from a signer.
+func authorizationOf(req *http.Request) (authorization, error) {
+	authz := req.Header.Values(authorizationHeader)
+	switch len(authz) {
+	case 0:
+		return authorization{}, fmt.Errorf("%w: missing Authorization header", ErrMalformed)
+	case 1:
+	default:
+		return authorization{}, fmt.Errorf("%w: %d Authorization headers", ErrMalformed, len(authz))
+	}
+	a, err := parseAuthorization(authz[0])
+	if err != nil {
+		return authorization{}, err
+	}
+	// The SDK always signs its date header (signer.go Sign puts it in the
+	// header map before extractSignedHeaders) and never Authorization, which
+	// it only adds afterwards; anything else did not come from a signer.
+	if _, found := slices.BinarySearch(a.SignedHeaders, dateHeaderLower); !found {
+		return authorization{}, fmt.Errorf("%w: SignedHeaders does not include %s", ErrMalformed, dateHeaderLower)
+	}
+	if _, found := slices.BinarySearch(a.SignedHeaders, "authorization"); found {
+		return authorization{}, fmt.Errorf("%w: SignedHeaders includes authorization", ErrMalformed)
+	}
+	return a, nil
+}
+
+// checkDate returns the X-Sdk-Date value once it is well-formed (dateOf) and
+// within MaxClockSkew of now.
 func checkDate(req *http.Request, now time.Time) (string, error) {
-	vals := req.Header.Values(dateHeader)
-	if len(vals) == 0 || (len(vals) == 1 && vals[0] == "") {
-		return "", ErrNoDate
-	}
-	if len(vals) > 1 {
-		// Which one was signed is unknowable; refuse rather than guess.
-		return "", fmt.Errorf("%w: %d %s headers", ErrMalformed, len(vals), dateHeader)
-	}
-	v := vals[0]
-	t, ok := parseDate(v)
-	if !ok {
-		return "", fmt.Errorf("%w: %s is not in %s format", ErrMalformed, dateHeader, dateFormat)
+	v, t, err := dateOf(req)
+	if err != nil {
+		return "", err
 	}
 	if skew := now.Sub(t); skew > MaxClockSkew || skew < -MaxClockSkew {
 		return "", fmt.Errorf("%w: %s %s is %s from server time %s", ErrClockSkew, dateHeader, v,
 			skew.Abs().Truncate(time.Second), now.UTC().Format(dateFormat))
 	}
 	return v, nil
+}
+
+// dateOf returns the X-Sdk-Date value and its time once it is present, unique
+// and in dateFormat exactly (what the SDK writes, signer.go Sign).
+func dateOf(req *http.Request) (string, time.Time, error) {
+	vals := req.Header.Values(dateHeader)
+	if len(vals) == 0 || (len(vals) == 1 && vals[0] == "") {
+		return "", time.Time{}, ErrNoDate
+	}
+	if len(vals) > 1 {
+		// Which one was signed is unknowable; refuse rather than guess.
+		return "", time.Time{}, fmt.Errorf("%w: %d %s headers", ErrMalformed, len(vals), dateHeader)
+	}
+	t, ok := parseDate(vals[0])
+	if !ok {
+		return "", time.Time{}, fmt.Errorf("%w: %s is not in %s format", ErrMalformed, dateHeader, dateFormat)
+	}
+	return vals[0], t, nil
 }
 
 // parseDate reads a date in dateFormat exactly as the SDK writes it: the string to sign uses

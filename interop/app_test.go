@@ -74,8 +74,27 @@ type served struct {
 func serveMock(t *testing.T, args ...string) *served {
 	t.Helper()
 	caFile := filepath.Join(t.TempDir(), "csmsmock-ca.pem")
+	url := startProgram(t, nil, append([]string{"serve", "--addr", "127.0.0.1:0", "--tls", "--tls-cert-out", caFile}, args...)...)
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &served{url: url, caFile: caFile, admin: &http.Client{Transport: tr, Timeout: 10 * time.Second}}
+}
+
+// startProgram runs `csmsmock args…`, with env added to the test's environment, until the
+// test ends, and returns the address its banner names.
+func startProgram(t *testing.T, env []string, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, program(t, "csmsmock"), append([]string{"serve", "--addr", "127.0.0.1:0", "--tls", "--tls-cert-out", caFile}, args...)...)
+	cmd := exec.CommandContext(ctx, program(t, "csmsmock"), args...)
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 10 * time.Second
 	stdout, err := cmd.StdoutPipe()
@@ -92,14 +111,14 @@ func serveMock(t *testing.T, args ...string) *served {
 		if err := cmd.Wait(); err != nil && !errors.Is(err, context.Canceled) {
 			var exit *exec.ExitError
 			if !errors.As(err, &exit) || exit.ExitCode() != -1 {
-				t.Errorf("csmsmock: %v\n%s", err, logs.String())
+				t.Errorf("csmsmock %s: %v\n%s", args[0], err, logs.String())
 			}
 		}
 	})
 	sc := bufio.NewScanner(stdout)
 	url := ""
 	for sc.Scan() {
-		if m := regexp.MustCompile(`listening on (https://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
+		if m := regexp.MustCompile(`listening on (https?://[^\s,]+)`).FindStringSubmatch(sc.Text()); m != nil {
 			url = m[1]
 		}
 		if sc.Text() == "Stop with Ctrl-C." {
@@ -108,17 +127,9 @@ func serveMock(t *testing.T, args ...string) *served {
 	}
 	go func() { _, _ = io.Copy(io.Discard, stdout) }()
 	if url == "" {
-		t.Fatalf("csmsmock printed no https address")
+		t.Fatalf("csmsmock %s printed no address", args[0])
 	}
-	pem, err := os.ReadFile(caFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(pem)
-	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
-	t.Cleanup(tr.CloseIdleConnections)
-	return &served{url: url, caFile: caFile, admin: &http.Client{Transport: tr, Timeout: 10 * time.Second}}
+	return url
 }
 
 // appEnv is all an application is given: the SDK's region and IAM endpoint overrides, the

@@ -6,3 +6,6 @@ import "slices"
 var Parse = parse
 
 func IAMYAML() []byte { return slices.Clone(iamYAML) }
+
+// BlobDefects and BlobsWellFormed are answered blobs the SecretBlob format refuses and allows.
+var BlobDefects, BlobsWellFormed = blobDefects, blobsWellFormed

@@ -1,8 +1,10 @@
 // One file for one compiled subset of JSON Schema: the string, object and array checks, the raw
 // object check and the per-operation tables that use them must never accept what kin-openapi's
 // VisitJSON refuses, and the differential tests (TestQuickChecksAgreeWithVisitJSON,
-// TestRawChecksAgreeWithVisitJSON) and one fuzz target (FuzzQuickMatchesVisitJSON) hold them to
-// it together. Read in one place, the subset and its limits are seen whole.
+// TestRawChecksAgreeWithVisitJSON, TestBlobFormatQuickAndRawChecksAgree) and one fuzz target
+// (FuzzQuickMatchesVisitJSON) hold them to it together; TestSegmentedPatternsMatchAsRegexpDoes
+// holds the one-pass pattern check to regexp. Read in one place, the subset and its limits are
+// seen whole.
 
 package openapi
 
@@ -11,6 +13,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strconv"
 	"strings"
@@ -108,6 +111,9 @@ type stringCheck struct {
 	minLen, maxLen uint64
 	hasMax         bool
 	re             *regexp.Regexp
+	// segments is re's verdict made in one pass over the bytes, when re has that shape:
+	// regexp steps through a long value (a backup's blob) several times slower.
+	segments *segmentedPattern
 }
 
 func newStringCheck(s *openapi3.Schema) *stringCheck {
@@ -124,6 +130,7 @@ func newStringCheck(s *openapi3.Schema) *stringCheck {
 		if c.re, err = regexp.Compile(s.Pattern); err != nil {
 			return nil
 		}
+		c.segments = compileSegmented(s.Pattern)
 	}
 	for _, e := range s.Enum {
 		str, ok := e.(string)
@@ -138,14 +145,138 @@ func newStringCheck(s *openapi3.Schema) *stringCheck {
 func (c *stringCheck) str(s string) bool {
 	return (len(c.enum) == 0 || slices.Contains(c.enum, s)) &&
 		c.lengthOK(len(s), func() int { return utf8.RuneCountInString(s) }) &&
-		(c.re == nil || c.re.MatchString(s))
+		(c.re == nil || (c.segments != nil && matchSegments(c.segments, s)) || (c.segments == nil && c.re.MatchString(s)))
 }
 
 // bytes is str for the text of a JSON string without escapes, which is the string itself.
 func (c *stringCheck) bytes(b []byte) bool {
 	return (len(c.enum) == 0 || slices.Contains(c.enum, string(b))) &&
 		c.lengthOK(len(b), func() int { return utf8.RuneCount(b) }) &&
-		(c.re == nil || c.re.Match(b))
+		(c.re == nil || (c.segments != nil && matchSegments(c.segments, b)) || (c.segments == nil && c.re.Match(b)))
+}
+
+// segmentedPattern is a pattern of the shape ^LITERAL(?:[E]{k})?[C]+(S[C]*){n}$ (the optional
+// group may be left out, and the first run may be [C]*): a literal, perhaps k characters of
+// the ASCII class E, then n+1 runs of the ASCII class C separated by a byte S outside it. Such
+// a pattern accepts exactly the strings matchSegments does: regexp too reads an invalid or
+// non-ASCII byte as a rune outside both classes.
+type segmentedPattern struct {
+	prefix    string
+	skip      int // k, or 0 without the optional group
+	skipClass [256]bool
+	class     [256]bool
+	sep       byte
+	firstMin  int // 1 for [C]+, 0 for [C]*
+	separated int // n
+}
+
+// compileSegmented returns pattern as a segmentedPattern, or nil when it has another shape.
+func compileSegmented(pattern string) *segmentedPattern {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil || re.Op != syntax.OpConcat || len(re.Sub) < 5 || len(re.Sub) > 6 {
+		return nil
+	}
+	subs := re.Sub
+	begin, literal, end := subs[0], subs[1], subs[len(subs)-1]
+	if begin.Op != syntax.OpBeginText || end.Op != syntax.OpEndText || !asciiLiteral(literal) {
+		return nil
+	}
+	p := &segmentedPattern{prefix: string(literal.Rune)}
+	if len(subs) == 6 {
+		opt := subs[2]
+		if opt.Op != syntax.OpQuest || opt.Sub[0].Op != syntax.OpRepeat || opt.Sub[0].Min != opt.Sub[0].Max ||
+			opt.Sub[0].Min < 1 || !asciiClass(opt.Sub[0].Sub[0], &p.skipClass) {
+			return nil
+		}
+		p.skip = opt.Sub[0].Min
+	}
+	first, rest := subs[len(subs)-3], subs[len(subs)-2]
+	if (first.Op != syntax.OpPlus && first.Op != syntax.OpStar) || !asciiClass(first.Sub[0], &p.class) ||
+		rest.Op != syntax.OpRepeat || rest.Min != rest.Max || rest.Min < 1 {
+		return nil
+	}
+	if first.Op == syntax.OpPlus {
+		p.firstMin = 1
+	}
+	p.separated = rest.Min
+	segment := rest.Sub[0]
+	if segment.Op == syntax.OpCapture {
+		segment = segment.Sub[0]
+	}
+	var class [256]bool
+	if segment.Op != syntax.OpConcat || len(segment.Sub) != 2 || !asciiLiteral(segment.Sub[0]) ||
+		len(segment.Sub[0].Rune) != 1 || segment.Sub[1].Op != syntax.OpStar || !asciiClass(segment.Sub[1].Sub[0], &class) ||
+		class != p.class || p.class[segment.Sub[0].Rune[0]] {
+		return nil
+	}
+	p.sep = byte(segment.Sub[0].Rune[0])
+	return p
+}
+
+// asciiLiteral reports whether re is a case-sensitive literal of ASCII characters.
+func asciiLiteral(re *syntax.Regexp) bool {
+	if re.Op != syntax.OpLiteral || re.Flags&syntax.FoldCase != 0 {
+		return false
+	}
+	for _, r := range re.Rune {
+		if r >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiClass fills class with the bytes of a character class of ASCII ranges.
+func asciiClass(re *syntax.Regexp, class *[256]bool) bool {
+	if re.Op != syntax.OpCharClass {
+		return false
+	}
+	for i := 0; i < len(re.Rune); i += 2 {
+		if re.Rune[i+1] >= utf8.RuneSelf {
+			return false
+		}
+		for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+			class[r] = true
+		}
+	}
+	return true
+}
+
+// matchSegments reports whether s keeps the segmented pattern p, in one pass over its bytes,
+// or two when the optional group must be tried as well.
+func matchSegments[T string | []byte](p *segmentedPattern, s T) bool {
+	if len(s) < len(p.prefix) || string(s[:len(p.prefix)]) != p.prefix {
+		return false
+	}
+	s = s[len(p.prefix):]
+	if matchRuns(p, s) {
+		return true
+	}
+	if p.skip == 0 || len(s) < p.skip {
+		return false
+	}
+	for i := range p.skip {
+		if !p.skipClass[s[i]] {
+			return false
+		}
+	}
+	return matchRuns(p, s[p.skip:])
+}
+
+// matchRuns reports whether s is the n+1 runs of p's class, separated by its byte.
+func matchRuns[T string | []byte](p *segmentedPattern, s T) bool {
+	separators, run := 0, 0
+	for i := range len(s) {
+		switch c := s[i]; {
+		case p.class[c]:
+			run++
+		case c == p.sep && (separators > 0 || run >= p.firstMin):
+			separators++
+		default:
+			return false
+		}
+	}
+	return separators == p.separated // at least one, so the first run was judged at its end
 }
 
 // lengthOK checks minLength and maxLength for a string of size bytes, counting its characters

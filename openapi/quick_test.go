@@ -213,6 +213,7 @@ func TestQuickChecksCatchABrokenCheck(t *testing.T) {
 		forget       func(*openapi3.Schema)
 	}{
 		{"pattern", "schema SecretName", func(s *openapi3.Schema) { s.Pattern = "" }},
+		{"the blob's pattern", "schema SecretBlob", func(s *openapi3.Schema) { s.Pattern = "" }},
 		{"maxLength", "parameter ProjectId", func(s *openapi3.Schema) { s.MaxLength = nil }},
 		{"minLength", "parameter ProjectId", func(s *openapi3.Schema) { s.MinLength = 0 }},
 		{"required", "schema DownloadSecretBlobResponse", func(s *openapi3.Schema) { s.Required = nil }},
@@ -233,18 +234,19 @@ func TestQuickChecksCatchABrokenCheck(t *testing.T) {
 }
 
 // TestRawChecksCatchABrokenCheck: a raw check that forgets what is required, or a string's
-// bound, accepts answers VisitJSON refuses.
+// bound or pattern, accepts answers VisitJSON refuses.
 func TestRawChecksCatchABrokenCheck(t *testing.T) {
 	c := MustLoad()
 	schema := c.CSMS.Components.Schemas["DownloadSecretBlobResponse"].Value
 	for name, forget := range map[string]func(*rawObjectCheck){
 		"required":  func(rc *rawObjectCheck) { clear(rc.required) },
-		"maxLength": func(rc *rawObjectCheck) { rc.checks[0] = &stringCheck{} },
+		"maxLength": func(rc *rawObjectCheck) { rc.checks[0] = &stringCheck{re: rc.checks[0].re} },
+		"pattern":   func(rc *rawObjectCheck) { rc.checks[0] = &stringCheck{maxLen: rc.checks[0].maxLen, hasMax: true} },
 	} {
 		rc := compileRawObject(schema)
 		forget(rc)
 		caught := false
-		for _, text := range []string{`{}`, `{"other":"x"}`, `{"secret_blob":"` + strings.Repeat("a", 5242881) + `"}`} {
+		for _, text := range []string{`{}`, `{"other":"x"}`, `{"secret_blob":"` + blobPrefix + jweFive + strings.Repeat("a", 5242881) + `"}`, `{"secret_blob":"` + blobDefects["no prefix"] + `"}`} {
 			v, err := jsonvalue.Decode([]byte(text))
 			if err != nil {
 				t.Fatal(err)
@@ -279,7 +281,9 @@ func FuzzQuickMatchesVisitJSON(f *testing.F) {
 		}
 	}
 	for _, s := range []string{
-		`{"secret_blob":")CloudSecretManagementBackupV1.comeyJ"}`, `"db-password"`, `"a b"`, `{}`, `[]`,
+		`{"secret_blob":")CloudSecretManagementBackupV1.comeyJ"}`, `{"secret_blob":")CloudSecretManagementBackupV1.comeyJ.a.b.c.d"}`,
+		`{"secret_blob":")CloudSecretManagementBackupV1.comeyJ..b.c.d"}`, `{"secret_blob":")CloudSecretManagementBackupV1.comeyJ.a.b.c=.d"}`,
+		`"db-password"`, `"a b"`, `{}`, `[]`,
 		`{"name":"n","secret_string":"v"}`, `{"tags":[{"key":"k","value":"v"}]}`, `"\ud83d\ude00"`,
 		`{"secret_blob":"x","extra":1}`, `{"secret_blob":"a\u0062"}`, `{"secret_blob":"x","secret_blob":5}`, `"` + strings.Repeat("a", 65) + `"`, `true`, `null`, `1.5`,
 	} {

@@ -67,7 +67,8 @@ func BenchmarkValidateResponse(b *testing.B) {
 		n    int
 	}{{"DownloadSecretBlob/1KiB", 1 << 10}, {"DownloadSecretBlob/900KiB", 900 << 10}} {
 		b.Run(size.name, func(b *testing.B) {
-			body := `{"secret_blob":")CloudSecretManagementBackupV1.com` + strings.Repeat("A", size.n) + `"}`
+			// A blob of the documented layout: the prefix and five base64url segments.
+			body := `{"secret_blob":")CloudSecretManagementBackupV1.comeyJhbGciOiJSU0EtT0FFUC0yNTYifQ.` + strings.Repeat("A", size.n) + `.AAAAAAAAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA"}`
 			req := httptest.NewRequest(http.MethodPost, benchBackupPath, nil)
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()

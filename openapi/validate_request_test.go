@@ -52,6 +52,9 @@ func TestRequestValidator(t *testing.T) {
 		{name: "64-character project", method: "POST", path: "/v1/" + strings.Repeat("a", 64) + "/secrets/s/backup", headers: token, wantStatus: 200, wantOp: "DownloadSecretBlob"},
 		{name: "a secret named restore", method: "GET", path: base + "/restore", headers: token, wantStatus: 200, wantOp: "ShowSecret"},
 		{name: "restore from a blob", method: "POST", path: base + "/restore", headers: jsonBody, body: `{"secret_blob":"x"}`, wantStatus: 200, wantOp: "UploadSecretBlob"},
+		// The answered blob's format is not asked of a restore: the service judges the blob.
+		{name: "restore from the documented, truncated example", method: "POST", path: base + "/restore", headers: jsonBody,
+			body: `{"secret_blob":")CloudSecretManagementBackupV1.comeyJraWQiOiJhIn0.QUJD.REVG.R0hJ"}`, wantStatus: 200, wantOp: "UploadSecretBlob"},
 		{name: "create", method: "POST", path: base, headers: jsonBody, body: `{"name":"n","secret_string":"v"}`, wantStatus: 200, wantOp: "CreateSecret"},
 		{name: "list with a limit", method: "GET", path: base + "?limit=200", headers: token, wantStatus: 200, wantOp: "ListSecrets"},
 		{name: "token issuance needs no credentials", method: "POST", path: "/v3/auth/tokens", headers: map[string]string{"Content-Type": "application/json"},

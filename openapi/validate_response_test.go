@@ -2,6 +2,7 @@ package openapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -96,6 +97,27 @@ func TestValidateResponse(t *testing.T) {
 				t.Error("the response body was not put back")
 			}
 		})
+	}
+}
+
+// A backup's blob that is not the documented prefix and a five-segment JWE breaks the
+// contract, and the error names the field without repeating the blob.
+func TestValidateResponseBlobFormat(t *testing.T) {
+	c := openapi.MustLoad()
+	for want, blobs := range map[bool]map[string]string{false: openapi.BlobDefects, true: openapi.BlobsWellFormed} {
+		for name, blob := range blobs {
+			body, _ := json.Marshal(map[string]string{"secret_blob": blob})
+			req := httptest.NewRequest("POST", "http://csms.test"+base+"/db-password/backup", nil)
+			err := c.CheckResponse(context.Background(), req, 200, http.Header{"Content-Type": {"application/json"}}, body)
+			switch {
+			case want && err != nil:
+				t.Errorf("%s: a well-formed blob was refused: %v", name, err)
+			case !want && (err == nil || !strings.Contains(err.Error(), "secret_blob")):
+				t.Errorf("%s: %v, want a violation that names secret_blob", name, err)
+			case !want && len(blob) > 40 && strings.Contains(err.Error(), blob[len(blob)-20:]):
+				t.Errorf("%s: the error repeats the blob: %v", name, err)
+			}
+		}
 	}
 }
 

@@ -1,6 +1,8 @@
 // Package proxy is a validating reverse proxy: it forwards CSMS traffic to a real endpoint
 // and checks every request and response against the contract, recording violations in the
-// same journal and admin API as the mock, with credentials and blobs redacted.
+// same journal and admin API as the mock, with credentials and blobs redacted. Given the
+// applications' AK/SK it verifies their signatures and signs each request again for the
+// upstream's host (resign.go).
 package proxy
 
 import (
@@ -37,6 +39,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Timeout bounds one upstream exchange; 60 s when zero.
 	Timeout time.Duration
+	// AK and SK are the access key the applications sign with, both or neither. With them the
+	// proxy verifies each AK/SK signature and signs the request again for the upstream; it
+	// never logs or journals them.
+	AK, SK string
 }
 
 // Proxy is the running proxy.
@@ -52,6 +58,9 @@ type Proxy struct {
 func New(cfg Config) (*Proxy, error) {
 	if cfg.Upstream == nil || cfg.Upstream.Scheme == "" || cfg.Upstream.Host == "" {
 		return nil, errors.New("proxy: the upstream needs a scheme and a host, e.g. https://csms.example.com")
+	}
+	if (cfg.AK == "") != (cfg.SK == "") {
+		return nil, errors.New("proxy: give both the access key and the secret key, or neither")
 	}
 	contract, err := openapi.Load()
 	if err != nil {
@@ -80,16 +89,21 @@ func New(cfg Config) (*Proxy, error) {
 			pr.SetURL(cfg.Upstream)
 			pr.Out.Host = cfg.Upstream.Host
 		},
-		Transport: &http.Transport{
+		Transport: &signingTransport{ak: cfg.AK, sk: cfg.SK, next: &http.Transport{
 			Proxy:                 http.ProxyFromEnvironment,
 			DialContext:           (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
 			TLSClientConfig:       &tls.Config{InsecureSkipVerify: cfg.InsecureSkipVerify, MinVersion: tls.VersionTLS12}, //nolint:gosec // opt-in for test endpoints
 			TLSHandshakeTimeout:   10 * time.Second,
 			ResponseHeaderTimeout: cfg.Timeout,
 			MaxIdleConnsPerHost:   32,
-		},
+		}},
 		ModifyResponse: p.checkResponse,
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			if sa := (*signAgainError)(nil); errors.As(err, &sa) {
+				x := r.Context().Value(exchangeKey{}).(*exchange)
+				p.refuse(w, x, x.inbound, &refusal{answer: apierror.New(apierror.AuthenticationFailed, sa.Error())})
+				return
+			}
 			p.logger.Warn("upstream failed", "method", r.Method, "path", r.URL.Path, "error", err)
 			apierror.Write(w, apierror.New(apierror.BackendUnavailable, "the upstream did not answer"))
 		},
@@ -122,10 +136,12 @@ type exchange struct {
 	operation string
 	inbound   *http.Request // as the client sent it, for the response check
 	entry     recording.Entry
+	signing   *signing // how the request is signed again, or nil to send it as it came
 }
 
 // forward checks the request, journals it, and sends it upstream whatever the check found:
-// the proxy observes, the upstream answers.
+// the proxy observes, the upstream answers. Only a signature it cannot forward intact, or one
+// it verified and found wrong, is answered by the proxy itself.
 func (p *Proxy) forward(rp *httputil.ReverseProxy) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		x := &exchange{id: apierror.NewRequestID(), start: time.Now()}
@@ -138,7 +154,7 @@ func (p *Proxy) forward(rp *httputil.ReverseProxy) http.Handler {
 		x.inbound = recording.Arrival(r)
 		x.entry = recording.Entry{
 			Time: x.start.UTC(), RequestID: x.id, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-			Headers: recording.Headers(r.Header), Body: recording.Body(body),
+			Headers: p.journalHeaders(r.Header), Body: recording.Body(body),
 		}
 		check := r.Clone(r.Context())
 		check.Body = io.NopCloser(bytes.NewReader(body))
@@ -151,6 +167,12 @@ func (p *Proxy) forward(rp *httputil.ReverseProxy) http.Handler {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
+		// Verify, when it runs, reads the body and puts an unread equivalent back.
+		var ref *refusal
+		if x.signing, ref = p.admitSigned(r); ref != nil {
+			p.refuse(w, x, r, ref)
+			return
+		}
 		rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x)))
 	})
 }

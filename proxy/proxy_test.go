@@ -36,14 +36,19 @@ func (l *logBuffer) String() string {
 	return l.buf.String()
 }
 
-// startProxy puts a proxy in front of upstream and returns its URL, its recorder and its log.
-func startProxy(t *testing.T, upstream *httptest.Server) (string, *recording.Recorder, *logBuffer) {
+// startProxy puts a proxy in front of upstream, its configuration edited by edit, and returns
+// its URL, its recorder and its log.
+func startProxy(t *testing.T, upstream *httptest.Server, edit ...func(*proxy.Config)) (string, *recording.Recorder, *logBuffer) {
 	t.Helper()
 	u, _ := url.Parse(upstream.URL)
 	rec := recording.NewRecorder(0, 0)
 	logs := &logBuffer{}
-	p, err := proxy.New(proxy.Config{Upstream: u, Recorder: rec, InsecureSkipVerify: true,
-		Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+	cfg := proxy.Config{Upstream: u, Recorder: rec, InsecureSkipVerify: true,
+		Logger: slog.New(slog.NewJSONHandler(logs, nil))}
+	for _, e := range edit {
+		e(&cfg)
+	}
+	p, err := proxy.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,6 +145,47 @@ func TestProxyFlagsANonConformingUpstream(t *testing.T) {
 	for i, want := range []string{"secret_blob", "418"} {
 		if v := violations[i]; v.Kind != recording.KindResponse || !strings.Contains(v.Reason, want) {
 			t.Errorf("violation %d = %+v, want a response violation about %s", i, v, want)
+		}
+	}
+}
+
+// An upstream whose backups break the blob's documented format: each defect is one response
+// violation, and a well-formed blob none.
+func TestProxyFlagsEachBlobDefect(t *testing.T) {
+	const prefix = ")CloudSecretManagementBackupV1.com"
+	const jwe = "eyJhbGciOiJSU0EtT0FFUC0yNTYiLCJlbmMiOiJBMTI4Q0JDLUhTMjU2Iiwia2lkIjoiayJ9.Q3RyT2NGTVNlVw.VtA6Sg--jeA1QavYxY9z7Q.TXI2ZEx5b250bw.Xyey0XhnaYdB609N7MiQKQ"
+	for _, tt := range []struct {
+		name, blob string
+		violation  bool
+	}{
+		{"no prefix", jwe, true},
+		{"a wrong prefix", ")CloudSecretManagementBackupV2.com" + jwe, true},
+		{"four segments", prefix + jwe[:strings.LastIndexByte(jwe, '.')], true},
+		{"a segment with characters outside base64url", prefix + strings.Replace(jwe, "Q3RyT2NGTVNlVw", "Q3Ry+2NG/VNlVw", 1), true},
+		{"an empty blob", "", true},
+		{"a well-formed blob", prefix + jwe, false},
+	} {
+		broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(map[string]string{"secret_blob": tt.blob})
+		}))
+		url, rec, logs := startProxy(t, broken)
+		if status, _ := call(t, "POST", url+base+"/db-password/backup", mock.DemoToken, ""); status != 200 {
+			t.Errorf("%s: status %d", tt.name, status)
+		}
+		broken.Close()
+		violations, _ := rec.Violations.Snapshot()
+		switch {
+		case !tt.violation && len(violations) != 0:
+			t.Errorf("%s: violations %+v", tt.name, violations)
+		case tt.violation && (len(violations) != 1 || violations[0].Kind != recording.KindResponse || !strings.Contains(violations[0].Reason, "secret_blob")):
+			t.Errorf("%s: violations %+v, want one response violation about secret_blob", tt.name, violations)
+		}
+		if n := strings.Count(logs.String(), `"msg":"contract violation"`); n != len(violations) {
+			t.Errorf("%s: %d violations logged, %d recorded", tt.name, n, len(violations))
+		}
+		if len(tt.blob) > 40 && strings.Contains(logs.String(), tt.blob[len(tt.blob)-30:]) {
+			t.Errorf("%s: the log holds the blob", tt.name)
 		}
 	}
 }

@@ -12,6 +12,13 @@ import (
 	"github.com/csmskit/csmskit/recording"
 )
 
+// The access key the applications sign with may come from the environment, so that it stays
+// off command lines and out of CI logs.
+const (
+	proxyAKEnv = "CSMSMOCK_AK"
+	proxySKEnv = "CSMSMOCK_SK"
+)
+
 // runProxy serves the validating proxy in front of a real endpoint.
 func runProxy(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("csmsmock proxy", flag.ContinueOnError)
@@ -26,6 +33,8 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, st
 	keyFile := fs.String("key", "", "TLS private key `file` (PEM)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	ak := fs.String("ak", "", "the access key the applications sign with (or set "+proxyAKEnv+"); with --sk the proxy verifies AK/SK signatures and signs them again for the upstream")
+	sk := fs.String("sk", "", "the secret key of --ak (or set "+proxySKEnv+"; better: it stays off the command line)")
 	if helped, err := parseFlags(fs, args, stderr); helped || err != nil {
 		return err
 	}
@@ -39,6 +48,15 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, st
 	if *adminToken == "" {
 		*adminToken = getenv(adminTokenEnv)
 	}
+	if *ak == "" {
+		*ak = getenv(proxyAKEnv)
+	}
+	if *sk == "" {
+		*sk = getenv(proxySKEnv)
+	}
+	if (*ak == "") != (*sk == "") {
+		return fmt.Errorf("%w: give the access key and its secret key together (--ak and --sk, or %s and %s)", errUsage, proxyAKEnv, proxySKEnv)
+	}
 	if err := adminGuarded(*addr, *adminToken != "", "--admin-token or "+adminTokenEnv); err != nil {
 		return err
 	}
@@ -48,7 +66,7 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	p, err := proxy.New(proxy.Config{
 		Upstream: u, InsecureSkipVerify: *insecure, AdminToken: *adminToken, Logger: logger,
-		Recorder: recording.NewRecorder(*journalSize, *violationSize),
+		Recorder: recording.NewRecorder(*journalSize, *violationSize), AK: *ak, SK: *sk,
 	})
 	if err != nil {
 		return err
@@ -56,6 +74,11 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, st
 	tlsConfig := func() (*tls.Config, error) { return tlsSetup(*useTLS, *certFile, *keyFile, "") }
 	return listenAndServe(ctx, p, *addr, tlsConfig, logger, func(base string) {
 		fmt.Fprintf(stdout, "csmsmock proxy listening on %s, forwarding to %s\n", base, u.Redacted())
+		if *ak != "" {
+			fmt.Fprintf(stdout, "AK/SK signatures: verified, and signed again for %s\n", u.Host)
+		} else {
+			fmt.Fprintln(stdout, "AK/SK signatures that cover host: refused (give --ak/--sk to sign them again)")
+		}
 		fmt.Fprintf(stdout, "Violations: csmsmock verify --admin %s\n%s\n", base, bannerEnd)
 	})
 }

@@ -37,18 +37,25 @@ func start(t *testing.T, args ...string) *started {
 // and waits for its banner.
 func startWith(t *testing.T, getenv func(string) string, args ...string) *started {
 	t.Helper()
+	return startCommand(t, getenv, io.Discard, append([]string{"serve"}, args...)...)
+}
+
+// startCommand runs `csmsmock args…` with env, its log kept and also written to stderr, until
+// the test stops it, and waits for its banner.
+func startCommand(t *testing.T, env func(string) string, stderr io.Writer, args ...string) *started {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	log := new(lockedBuffer)
 	go func() {
-		err := run(ctx, append([]string{"serve"}, args...), getenv, pw, log)
+		err := run(ctx, args, env, pw, io.MultiWriter(log, stderr))
 		pw.CloseWithError(errors.New("csmsmock stopped"))
 		done <- err
 	}()
 	sc := bufio.NewScanner(pr)
 	var banner strings.Builder
-	urlRE := regexp.MustCompile(`listening on (https?://\S+)`)
+	urlRE := regexp.MustCompile(`listening on (https?://[^\s,]+)`)
 	var url string
 	for sc.Scan() {
 		banner.WriteString(sc.Text() + "\n")

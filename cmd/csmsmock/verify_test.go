@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"io"
-	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/csmskit/csmskit/mock"
 )
@@ -69,28 +66,8 @@ func TestVerifyUnreachable(t *testing.T) {
 // TestProxyCommand puts csmsmock proxy in front of csmsmock serve and checks both ends.
 func TestProxyCommand(t *testing.T) {
 	upstream := start(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"proxy", "--addr", "127.0.0.1:0", "--upstream", upstream.url}, noEnv, pw, io.Discard)
-		pw.Close()
-	}()
-	sc := bufio.NewScanner(pr)
-	var proxyURL string
-	for sc.Scan() {
-		if m := regexp.MustCompile(`listening on (\S+),`).FindStringSubmatch(sc.Text()); m != nil {
-			proxyURL = m[1]
-		}
-		if sc.Text() == bannerEnd {
-			break
-		}
-	}
-	go io.Copy(io.Discard, pr)
-	if proxyURL == "" {
-		t.Fatal("the proxy printed no address")
-	}
+	p, _ := startProxyCommand(t, noEnv, "--upstream", upstream.url)
+	proxyURL := p.url
 	backup := proxyURL + "/v1/" + mock.DemoProjectID + "/secrets/" + mock.DemoSecretName + "/backup"
 	if status, _, body := call(t, "POST", backup, mock.DemoToken, ""); status != 200 {
 		t.Fatalf("through the proxy: %d %s", status, body)
@@ -102,13 +79,7 @@ func TestProxyCommand(t *testing.T) {
 	if out, err := runVerify(t, "--admin", proxyURL); !errors.Is(err, errViolations) || !strings.Contains(out, "limit") {
 		t.Errorf("proxy gate after an invalid request: %v\n%s", err, out)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("proxy stop: %v", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Error("the proxy did not stop")
+	if err := p.stop(); err != nil {
+		t.Errorf("proxy stop: %v", err)
 	}
 }

@@ -116,7 +116,7 @@ final class Mock implements AutoCloseable {
     }
 
     /** csmsmock, built once per test run with {@code go build} from this repository. */
-    private static synchronized Path binary() throws Exception {
+    static synchronized Path binary() throws Exception {
         if (binary == null) {
             Path repo = Path.of(System.getProperty("csmskit.repository", "../..")).toAbsolutePath().normalize();
             Path out = Files.createTempDirectory("csmskit-java-bin-").resolve("csmsmock");
