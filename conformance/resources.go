@@ -168,6 +168,8 @@ func (c *check) subjectBackup() *exchange {
 	sub := c.subjectFor()
 	if c.s.backup == nil {
 		c.s.backup = c.downloadBackup("backup of an existing secret", sub.name)
+	} else {
+		c.touched = append(c.touched, c.s.backup)
 	}
 	return c.s.backup
 }
@@ -189,7 +191,7 @@ func (s *suite) cleanup() {
 	// The run's context may be over (interrupted, timed out); the cleanup still gets its turn.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), cleanupTimeout)
 	defer cancel()
-	s.settle(levelMust, s.attemptIn(ctx, func(c *check) {
+	s.settle(levelMust, s.attemptIn(ctx, "", func(c *check) {
 		for _, name := range names {
 			if ex, gone := c.deleteSecret(name); !gone {
 				c.blame(ex, "the suite could not delete the secret %s it created; delete it by hand", name)
