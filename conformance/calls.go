@@ -267,7 +267,7 @@ func describeTags(tags map[string]string) string {
 
 // hasCode reports an answer of the status with the error code.
 func hasCode(ex *exchange, status int, code string) bool {
-	return ex.status == status && errorCode(ex.body) == code
+	return ex.status == status && ex.errorCode() == code
 }
 
 // isUnknownResource reports an answer that says a resource below a secret (a version, a

@@ -149,6 +149,7 @@ func (c *check) mustAnswer(cl call) *exchange {
 // required, else a skip that says which operation.
 func (s *suite) exec(info CheckInfo, body func(*check)) {
 	c := s.attemptAs(info.Profile, body)
+	defer s.compact(c)
 	ginkgo.AddReportEntry(entryOperations, c.operations(), ginkgo.ReportEntryVisibilityNever)
 	if c.missing != nil {
 		s.notSupported(info.Profile, c)
@@ -168,6 +169,33 @@ func (s *suite) notSupported(profile string, c *check) {
 	}
 	ginkgo.AddReportEntry(entryUnsupported, c.missing.ex.operation(), ginkgo.ReportEntryVisibilityNever)
 	ginkgo.Skip(msg)
+}
+
+// maxKeptBody is the largest answer body the run keeps whole after the check that sent the
+// request has ended; a larger one is kept as a report would show it. A hostile target's
+// bodies of megabytes each would otherwise pile up in the run's log.
+const maxKeptBody = 64 << 10
+
+// compact replaces the large bodies of a finished check's own answers with their redacted
+// renderings. The answers checks share (the subject's backup, the provocations) stay whole.
+func (s *suite) compact(c *check) {
+	for _, ex := range c.sent {
+		if len(ex.body) <= maxKeptBody || ex == s.backup || s.isProvoked(ex) {
+			continue
+		}
+		ex.errorCode()
+		ex.rendered, ex.body = s.redact.body(ex.body), nil
+	}
+}
+
+// isProvoked reports whether ex is the answer to a provocation.
+func (s *suite) isProvoked(ex *exchange) bool {
+	for _, p := range s.provoked {
+		if p == ex {
+			return true
+		}
+	}
+	return false
 }
 
 // operations returns the operations the check sent requests to, sorted.

@@ -63,6 +63,20 @@ type exchange struct {
 	profile string
 	// op is the operationId of the contract's operation the request was routed to, if any.
 	op string
+	// code caches errorCode of the body once read (codeRead).
+	code     string
+	codeRead bool
+	// rendered is the body as a report shows it, kept in place of a large body once the
+	// check that sent it has ended (see suite.compact).
+	rendered string
+}
+
+// errorCode returns the error_code of the answer's body, "" when it has none.
+func (ex *exchange) errorCode() string {
+	if !ex.codeRead {
+		ex.code, ex.codeRead = errorCode(ex.body), true
+	}
+	return ex.code
 }
 
 // operation names the exchange's operation: its operationId, or what it was for.

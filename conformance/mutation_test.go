@@ -64,10 +64,12 @@ func TestMutations(t *testing.T) {
 				if bc.labels != "" {
 					env[EnvLabelFilter] = bc.labels
 				}
+				var srv *indie.Server
 				if bc.mock {
 					env[childMockEnv] = cmpOr(bc.ways, "both")
 				} else {
-					srv, err := indie.New(bc.defect)
+					var err error
+					srv, err = indie.New(bc.defect)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -86,6 +88,12 @@ func TestMutations(t *testing.T) {
 					}
 				}
 				specs := runChild(t, env)
+				if srv != nil && bc.defect == indie.DefectNone {
+					// Everything the suite created, it deleted.
+					if left := srv.Names(); len(left) > 0 {
+						t.Errorf("the suite left %d secrets behind: %v", len(left), left)
+					}
+				}
 				if !bc.mock && bc.defect == indie.DefectNone && bc.ways == "" && bc.name == "" {
 					checkDeclaredOperations(t, specs)
 				}

@@ -298,5 +298,5 @@ func statusIs(statuses ...int) func(*exchange) bool {
 // rejectedCredentials accepts the gateway's 401 and the error-code table's 400 CSMS.0301.
 func rejectedCredentials(ex *exchange) bool {
 	return ex.status == http.StatusUnauthorized ||
-		ex.status == http.StatusBadRequest && errorCode(ex.body) == "CSMS.0301"
+		ex.status == http.StatusBadRequest && ex.errorCode() == "CSMS.0301"
 }

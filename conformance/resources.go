@@ -25,14 +25,18 @@ func signatureOf(authorization string) string {
 }
 
 // notImplemented reports an answer that says the target has no such operation: the route is
-// unknown (404 without a CSMS error code), the method is not allowed, or it is not
-// implemented. A 404 with a CSMS.* code is the operation answering.
+// unknown (404 without a CSMS error code, or the gateway's APIGW.0101 "no such API" at any
+// status), the method is not allowed, or it is not implemented. A 404 with a CSMS.* code is
+// the operation answering.
 func notImplemented(ex *exchange) bool {
+	if ex.errorCode() == "APIGW.0101" {
+		return true
+	}
 	switch ex.status {
 	case http.StatusMethodNotAllowed, http.StatusNotImplemented:
 		return true
 	case http.StatusNotFound:
-		return !strings.HasPrefix(errorCode(ex.body), "CSMS.")
+		return !strings.HasPrefix(ex.errorCode(), "CSMS.")
 	}
 	return false
 }
@@ -207,6 +211,6 @@ func isUnknownSecret(ex *exchange) bool {
 	if ex.status == http.StatusNotFound {
 		return true
 	}
-	code := errorCode(ex.body)
+	code := ex.errorCode()
 	return ex.status == http.StatusBadRequest && (code == "CSMS.0106" || code == "CSMS.0005")
 }

@@ -245,3 +245,14 @@ func (s *Server) json(w http.ResponseWriter, status int, v any) {
 
 // lacks reports whether the server was told to lack an operation.
 func (s *Server) lacks(operation string) bool { return slices.Contains(s.lacking, operation) }
+
+// Names returns the names of the secrets the server holds, in no order.
+func (s *Server) Names() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for name := range s.secrets {
+		out = append(out, name)
+	}
+	return out
+}
