@@ -39,6 +39,8 @@ type walk struct {
 	// names are every item's name or ID in the order listed, repeats included.
 	names   []string
 	secrets map[string]secretFields
+	// stages are the listed versions' stages, by ID.
+	stages map[string][]string
 }
 
 // pageInfo is the paging part of a list answer.

@@ -70,7 +70,8 @@ func (c *check) expectStages(name, id string, with, without []string) {
 
 // walkVersions reads ListSecretVersions limit at a time, following next_marker.
 func (c *check) walkVersions(name string, limit int) *walk {
-	return c.walkList(&walk{}, opListSecretVersions, secretPath(c.s.projectID(), name, "versions"), limit, func(ex *exchange) ([]string, pageInfo) {
+	w := &walk{stages: map[string][]string{}}
+	return c.walkList(w, opListSecretVersions, secretPath(c.s.projectID(), name, "versions"), limit, func(ex *exchange) ([]string, pageInfo) {
 		var body struct {
 			Versions []versionFields `json:"version_metadatas"`
 			Info     pageInfo        `json:"page_info"`
@@ -79,6 +80,7 @@ func (c *check) walkVersions(name string, limit int) *walk {
 		var ids []string
 		for _, v := range body.Versions {
 			ids = append(ids, v.ID)
+			w.stages[v.ID] = v.Stages
 		}
 		return ids, body.Info
 	})
@@ -131,12 +133,22 @@ func (s *suite) versionsChecks() {
 				c.blame(ex, "latest answers version %q, not %s, the newest, with its value", v.meta.ID, h.ids[2])
 			}
 		})
-	s.must("ListSecretVersions walked one version a page names every version once, in creation order", ProfileVersions,
-		srcListVersions, ops(opListSecretVersions), func(c *check) {
+	s.must("ListSecretVersions walked one version a page names every version once, in creation order, with its stages", ProfileVersions,
+		srcListVersions+"; "+srcCreateVersion, ops(opListSecretVersions), func(c *check) {
 			w := c.walkVersions(h.name, 1)
 			c.checkRepeats(w, "version")
+			last := w.pages[len(w.pages)-1].ex
 			if !slices.Equal(w.names, h.ids) {
-				c.blame(w.pages[len(w.pages)-1].ex, "the walk lists versions %v, not %v, the versions in the order they were made", w.names, h.ids)
+				c.blame(last, "the walk lists versions %v, not %v, the versions in the order they were made", w.names, h.ids)
+			}
+			for i, id := range h.ids {
+				want := []string{"", stagePrevious, stageCurrent}[i]
+				for _, st := range []string{stageCurrent, stagePrevious} {
+					if slices.Contains(w.stages[id], st) != (st == want) {
+						c.blame(last, "version %s is listed with stages %v; of SYSCURRENT and SYSPREVIOUS it holds only %q", id, w.stages[id], want)
+						break
+					}
+				}
 			}
 		})
 	s.must("ListSecretVersions counts each page's versions in page_info.current_count, never more than limit", ProfileVersions,
