@@ -3,8 +3,6 @@ package conformance
 import (
 	"fmt"
 	"net/http"
-
-	"github.com/onsi/ginkgo/v2"
 )
 
 // Vendor sources the authentication checks rest on.
@@ -20,11 +18,11 @@ const (
 // and AK/SK both configured, the checks of each way run; a way the run lacks is skipped,
 // saying which setting would enable it.
 func (s *suite) authChecks() {
-	ginkgo.Describe("authentication", func() {
+	s.tree.describe("authentication", false, func() {
 		for _, name := range []string{wayToken, wayAKSK} {
 			s.must(fmt.Sprintf("answers 200 to an %s for an existing secret", name), areaAuth,
 				"the backup page: 200 with secret_blob; the token page (X-Auth-Token) and the AK/SK signing page",
-				func(c *check) {
+				opsBackup, func(c *check) {
 					w, ok := c.s.target.wayNamed(name)
 					if !ok {
 						c.skipf("%s", c.s.missingWay(name))
@@ -40,24 +38,27 @@ func (s *suite) authChecks() {
 				})
 		}
 		s.must("refuses a request without credentials with 401 or the documented 400 CSMS.0301", areaAuth,
-			"the backup page: 401 \"A username and password are required\"; "+srcRefusedCredentials, s.refuses(provokeNoCredentials))
+			"the backup page: 401 \"A username and password are required\"; "+srcRefusedCredentials, opsBackup, s.refuses(provokeNoCredentials))
 		s.must("refuses a garbage X-Auth-Token with 401 or the documented 400 CSMS.0301", areaAuth,
-			srcRefusedCredentials, s.refuses(provokeGarbageToken))
+			srcRefusedCredentials, opsBackup, s.refuses(provokeGarbageToken))
 		s.must("refuses a bad AK/SK signature with 401 or the documented 400 CSMS.0301", areaAuth,
-			srcSigning, s.refuses(provokeBadSignature))
+			srcSigning, opsBackup, s.refuses(provokeBadSignature))
 		for _, name := range []string{wayToken, wayAKSK} {
 			s.must("refuses another project's path to an "+name+" with 403 or 401", areaAuth,
 				"the backup page: 403 \"Authentication failed\" and 401; a token and an X-Project-Id are scoped to one project",
-				s.refuses(provokeOtherProject(name)))
+				opsBackup, s.refuses(provokeOtherProject(name)))
 		}
-		for _, p := range []struct{ text, what string }{
-			{"refuses an AK/SK signature whose X-Sdk-Date is 20 minutes old", provokeStaleDate},
-			{"refuses a body changed after signing", provokeBodyChanged},
-			{"refuses a path changed after signing", provokePathChanged},
-			{"refuses a query changed after signing", provokeQueryChanged},
-			{"refuses a signed header changed after signing", provokeHeaderChanged},
+		for _, p := range []struct {
+			text, what string
+			ops        []string
+		}{
+			{"refuses an AK/SK signature whose X-Sdk-Date is 20 minutes old", provokeStaleDate, opsBackup},
+			{"refuses a body changed after signing", provokeBodyChanged, ops(opCreateSecret)},
+			{"refuses a path changed after signing", provokePathChanged, opsBackup},
+			{"refuses a query changed after signing", provokeQueryChanged, opsBackup},
+			{"refuses a signed header changed after signing", provokeHeaderChanged, opsBackup},
 		} {
-			s.must(p.text+" with 401 or the documented 400 CSMS.0301", areaAuth, srcSigning, s.refuses(p.what))
+			s.must(p.text+" with 401 or the documented 400 CSMS.0301", areaAuth, srcSigning, p.ops, s.refuses(p.what))
 		}
 	})
 }

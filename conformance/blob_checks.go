@@ -1,28 +1,26 @@
 package conformance
 
-import "github.com/onsi/ginkgo/v2"
-
 // blobChecks: the backup is the documented prefix and a complete, well-sized JWE that reveals
 // nothing of the secret. Each check judges one concern of the same download, so that a broken
 // blob fails the check that names its fault.
 func (s *suite) blobChecks() {
-	ginkgo.Describe("secret_blob", func() {
+	s.tree.describe("secret_blob", false, func() {
 		s.must("starts with the documented prefix "+blobPrefix, areaBlob,
-			"the backup page's example answer", func(c *check) {
+			"the backup page's example answer", opsBackup, func(c *check) {
 				ex := c.subjectBackup()
 				if err := checkPrefix(c.blobOf(ex)); err != nil {
 					c.blame(ex, "%v", err)
 				}
 			})
 		s.must("continues with a complete JWE compact serialization: five base64url segments without padding", areaBlob,
-			"the backup page's example (a JWE protected header after the prefix) and RFC 7516 §7.1", func(c *check) {
+			"the backup page's example (a JWE protected header after the prefix) and RFC 7516 §7.1", opsBackup, func(c *check) {
 				ex := c.subjectBackup()
 				if _, err := parseJWE(splitBlob(c.blobOf(ex)).jwe); err != nil {
 					c.blame(ex, "%s", oneLine(err))
 				}
 			})
 		s.must("names alg, enc and kid in the JWE protected header", areaBlob,
-			"the backup page's example header {kid, enc A128CBC-HS256, alg RSA-OAEP-256}; RFC 7516 §4.1", func(c *check) {
+			"the backup page's example header {kid, enc A128CBC-HS256, alg RSA-OAEP-256}; RFC 7516 §4.1", opsBackup, func(c *check) {
 				ex := c.subjectBackup()
 				j, _ := parseJWE(splitBlob(c.blobOf(ex)).jwe)
 				if _, err := j.header(); err != nil {
@@ -30,7 +28,7 @@ func (s *suite) blobChecks() {
 				}
 			})
 		s.must("sizes each JWE segment as its alg and enc require", areaBlob,
-			"RFC 7518 §4.3 (RSA-OAEP: a key the modulus's size), §5.2 (AES-CBC-HMAC: 16-byte IV, whole blocks, tag half the key) and §5.3 (GCM: 12-byte IV)", func(c *check) {
+			"RFC 7518 §4.3 (RSA-OAEP: a key the modulus's size), §5.2 (AES-CBC-HMAC: 16-byte IV, whole blocks, tag half the key) and §5.3 (GCM: 12-byte IV)", opsBackup, func(c *check) {
 				ex := c.subjectBackup()
 				j, _ := parseJWE(splitBlob(c.blobOf(ex)).jwe)
 				if len(j.segments) != len(jweParts) || containsNil(j.decoded) {
@@ -45,14 +43,14 @@ func (s *suite) blobChecks() {
 				}
 			})
 		s.must("is at most 5,242,880 characters long", areaBlob,
-			"the vendor's published API definitions: secret_blob at most 5,242,880 characters", func(c *check) {
+			"the vendor's published API definitions: secret_blob at most 5,242,880 characters", opsBackup, func(c *check) {
 				ex := c.subjectBackup()
 				if n := len(c.blobOf(ex)); n > maxBlobChars {
 					c.blame(ex, "secret_blob is %d characters, more than the documented %d", n, maxBlobChars)
 				}
 			})
 		s.must("holds neither the secret's value nor a plain encoding of it", areaBlob,
-			"the backup page: \"The content is encrypted and cannot be read\"", func(c *check) {
+			"the backup page: \"The content is encrypted and cannot be read\"", opsBackup, func(c *check) {
 				sub := c.subjectFor()
 				switch {
 				case sub.value == "":
@@ -65,14 +63,14 @@ func (s *suite) blobChecks() {
 					c.blame(ex, "the blob is not encrypted: %s", where)
 				}
 			})
-		s.should("is fresh on every call", areaBlob, func(c *check) {
+		s.should("is fresh on every call", areaBlob, opsBackup, func(c *check) {
 			first := c.blobOf(c.subjectBackup())
 			ex := c.downloadBackup("a second backup of the same secret", c.subjectFor().name)
 			if c.blobOf(ex) == first {
 				c.blame(ex, "two backups of the same secret are the same string; a fresh content key and IV per backup make them differ")
 			}
 		})
-		s.should("starts with a length byte that matches the magic after it", areaBlob, func(c *check) {
+		s.should("starts with a length byte that matches the magic after it", areaBlob, opsBackup, func(c *check) {
 			ex := c.subjectBackup()
 			if err := checkLengthByte(c.blobOf(ex)); err != nil {
 				c.blame(ex, "%v", err)

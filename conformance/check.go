@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -16,7 +17,9 @@ const (
 	levelShould = "should"
 )
 
-// Areas group checks by concern; each check carries one as a label.
+// Areas group checks by concern within a profile; each check carries one as a label. The
+// checks of the profiles beyond backup and restore have their profile as their area, but for
+// their contract sweeps (schema) and the quota check.
 const (
 	areaAuth      = "auth"
 	areaErrors    = "errors"
@@ -24,6 +27,7 @@ const (
 	areaSchema    = "schema"
 	areaRoundTrip = "roundtrip"
 	areaInput     = "input"
+	areaQuota     = "quota"
 )
 
 // Report entry names the summary and the HTML report look for.
@@ -31,6 +35,10 @@ const (
 	entryFinding = "finding"
 	entryTraffic = "traffic"
 	entrySource  = "source"
+	// entryUnsupported marks a check that ended "not supported"; its value is the operation.
+	entryUnsupported = "unsupported"
+	// entryOperations lists the operations a check sent requests to, for the suite's tests.
+	entryOperations = "operations"
 )
 
 // maxProblemChars bounds one problem's text: a hostile target must not fill the report.
@@ -38,13 +46,36 @@ const maxProblemChars = 4000
 
 // check is what a check's body reports to: its problems and the exchanges behind them.
 type check struct {
-	s        *suite
-	ctx      context.Context
+	s   *suite
+	ctx context.Context
+	// profile is the check's profile; its requests are swept by that profile's contract check.
+	profile  string
 	problems []string
-	// sent is every exchange the check sent itself; blamed are those a problem points at.
-	sent, blamed []*exchange
-	// skip, when set, says why the check cannot be made: what the target or the run lacks.
+	// sent is every exchange the check sent itself; blamed are those a problem points at;
+	// touched are those it read, its own and those it shares (the subject's backup, provocations).
+	sent, blamed, touched []*exchange
+	// skip, when set, says why the check cannot be made: what the run lacks.
 	skip string
+	// missing, when set, is the answer that showed the target lacks an operation the check needs.
+	missing *lack
+	// stopped says the check ended early: fatalf, skipf or a missing operation.
+	stopped bool
+}
+
+// lack is an operation the target does not have, as an answer showed.
+type lack struct {
+	ex *exchange
+	// why says what the check needed the operation for; empty for the check itself.
+	why string
+}
+
+// String says which operation is missing and where.
+func (l *lack) String() string {
+	s := fmt.Sprintf("not supported: the target has no %s (%s %s → %d)", l.ex.operation(), l.ex.method, l.ex.path(), l.ex.status)
+	if l.why != "" {
+		s += ", " + l.why
+	}
+	return s
 }
 
 // stopCheck is the panic fatalf ends a check with; attempt recovers it.
@@ -87,10 +118,19 @@ func (c *check) skipf(format string, args ...any) {
 	panic(stopCheck{})
 }
 
+// lacks ends the check as not supported: ex shows the target has no such operation. why, if
+// not empty, says what the check needed it for.
+func (c *check) lacks(ex *exchange, why string) {
+	c.missing = &lack{ex: ex, why: why}
+	panic(stopCheck{})
+}
+
 // send sends a request on the check's behalf.
 func (c *check) send(cl call) *exchange {
+	cl.profile = c.profile
 	ex := c.s.client.do(c.ctx, cl)
 	c.sent = append(c.sent, ex)
+	c.touched = append(c.touched, ex)
 	return ex
 }
 
@@ -103,42 +143,91 @@ func (c *check) mustAnswer(cl call) *exchange {
 	return ex
 }
 
-// must declares a must-level check. source names the vendor document that makes it a must;
-// it goes into the check's report.
-func (s *suite) must(text, area, source string, body func(*check)) {
-	ginkgo.It(text, ginkgo.Label(levelMust, area), ginkgo.Offset(1), func() {
-		ginkgo.AddReportEntry(entrySource, source, ginkgo.ReportEntryVisibilityNever)
-		s.exec(levelMust, body)
-	})
-}
-
-// should declares a should-level check.
-func (s *suite) should(text, area string, body func(*check)) {
-	ginkgo.It(text, ginkgo.Label(levelShould, area), ginkgo.Offset(1), func() { s.exec(levelShould, body) })
-}
-
 // exec runs a check's body and settles its problems: a failure for a must-level check or a
-// strict run, a finding otherwise; either way with the traffic behind it in the report.
-func (s *suite) exec(level string, body func(*check)) {
-	c := s.attempt(body)
+// strict run, a finding otherwise; either way with the traffic behind it in the report. A
+// check that found an operation missing is not supported: a failure when its profile is
+// required, else a skip that says which operation.
+func (s *suite) exec(info CheckInfo, body func(*check)) {
+	c := s.attemptAs(info.Profile, body)
+	defer s.compact(c)
+	ginkgo.AddReportEntry(entryOperations, c.operations(), ginkgo.ReportEntryVisibilityNever)
+	if c.missing != nil {
+		s.notSupported(info.Profile, c)
+	}
 	if c.skip != "" {
 		ginkgo.Skip(c.skip)
 	}
-	s.settle(level, c)
+	s.settle(info.Level, c)
 }
 
-// attempt runs body until it ends or calls fatalf or skipf and returns what it found. A
-// panic from a bug goes on to Ginkgo.
-func (s *suite) attempt(body func(*check)) *check { return s.attemptIn(s.ctx, body) }
+// notSupported ends a check whose operation the target lacks.
+func (s *suite) notSupported(profile string, c *check) {
+	msg := c.s.redact.text(c.missing.String())
+	if s.required(profile) {
+		ginkgo.AddReportEntry(entryTraffic, s.redact.traffic(c.missing.ex), ginkgo.ReportEntryVisibilityFailureOrVerbose)
+		ginkgo.Fail(fmt.Sprintf("%s; the run requires the %s profile (%s)", msg, profile, EnvRequire), 2)
+	}
+	ginkgo.AddReportEntry(entryUnsupported, c.missing.ex.operation(), ginkgo.ReportEntryVisibilityNever)
+	ginkgo.Skip(msg)
+}
 
-// attemptIn is attempt with the check's requests bound to ctx instead of the run's.
-func (s *suite) attemptIn(ctx context.Context, body func(*check)) (c *check) {
-	c = &check{s: s, ctx: ctx}
+// maxKeptBody is the largest answer body the run keeps whole after the check that sent the
+// request has ended; a larger one is kept as a report would show it. A hostile target's
+// bodies of megabytes each would otherwise pile up in the run's log.
+const maxKeptBody = 64 << 10
+
+// compact replaces the large bodies of a finished check's own answers with their redacted
+// renderings. The answers checks share (the subject's backup, the provocations) stay whole.
+func (s *suite) compact(c *check) {
+	for _, ex := range c.sent {
+		if len(ex.body) <= maxKeptBody || ex == s.backup || s.isProvoked(ex) {
+			continue
+		}
+		ex.errorCode()
+		ex.rendered, ex.body = s.redact.body(ex.body), nil
+	}
+}
+
+// isProvoked reports whether ex is the answer to a provocation.
+func (s *suite) isProvoked(ex *exchange) bool {
+	for _, p := range s.provoked {
+		if p == ex {
+			return true
+		}
+	}
+	return false
+}
+
+// operations returns the operations the check sent requests to, sorted.
+func (c *check) operations() []string {
+	var out []string
+	for _, ex := range c.touched {
+		if op := ex.op; op != "" && !slices.Contains(out, op) {
+			out = append(out, op)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// attempt runs body for the backup profile; see attemptAs.
+func (s *suite) attempt(body func(*check)) *check { return s.attemptAs(ProfileBackup, body) }
+
+// attemptAs runs body until it ends or calls fatalf, skipf or lacks, and returns what it
+// found. A panic from a bug goes on to Ginkgo.
+func (s *suite) attemptAs(profile string, body func(*check)) *check {
+	return s.attemptIn(s.ctx, profile, body)
+}
+
+// attemptIn is attemptAs with the check's requests bound to ctx instead of the run's.
+func (s *suite) attemptIn(ctx context.Context, profile string, body func(*check)) (c *check) {
+	c = &check{s: s, ctx: ctx, profile: profile}
 	defer func() {
 		if r := recover(); r != nil {
 			if _, stopped := r.(stopCheck); !stopped {
 				panic(r)
 			}
+			c.stopped = true
 		}
 	}()
 	body(c)

@@ -23,8 +23,10 @@ const userAgent = "csmsconform (+https://github.com/csmskit/csmskit)"
 // call is one request the suite sends.
 type call struct {
 	// what the request is for, as reports show it, e.g. "backup without credentials".
-	what   string
-	method string
+	what string
+	// profile is the profile of the check that sends it, whose contract sweep judges the answer.
+	profile string
+	method  string
 	// path is the escaped path below the endpoint, e.g. /v1/{project_id}/secrets/x/backup.
 	path  string
 	body  any // sent as JSON when not nil
@@ -57,6 +59,32 @@ type exchange struct {
 	schemaErr error
 	// optional is the call's: see call.optional.
 	optional bool
+	// profile is the call's: see call.profile.
+	profile string
+	// op is the operationId of the contract's operation the request was routed to, if any.
+	op string
+	// code caches errorCode of the body once read (codeRead).
+	code     string
+	codeRead bool
+	// rendered is the body as a report shows it, kept in place of a large body once the
+	// check that sent it has ended (see suite.compact).
+	rendered string
+}
+
+// errorCode returns the error_code of the answer's body, "" when it has none.
+func (ex *exchange) errorCode() string {
+	if !ex.codeRead {
+		ex.code, ex.codeRead = errorCode(ex.body), true
+	}
+	return ex.code
+}
+
+// operation names the exchange's operation: its operationId, or what it was for.
+func (ex *exchange) operation() string {
+	if ex.op != "" {
+		return ex.op
+	}
+	return ex.what
 }
 
 // gap reports an answer that says an optional operation is absent.
@@ -132,7 +160,7 @@ func (cl *client) close() { cl.http.CloseIdleConnections() }
 
 // do sends c and returns the exchange; a failure to get an answer is in its err.
 func (cl *client) do(ctx context.Context, c call) *exchange {
-	ex := &exchange{what: c.what, method: c.method, url: cl.base.String() + c.path, optional: c.optional}
+	ex := &exchange{what: c.what, method: c.method, url: cl.base.String() + c.path, optional: c.optional, profile: c.profile}
 	defer func() {
 		if cl.record != nil {
 			cl.record(ex)
@@ -157,7 +185,7 @@ func (cl *client) do(ctx context.Context, c call) *exchange {
 	ex.body, ex.err = readLimited(resp.Body, cl.maxBody)
 	ex.elapsed = time.Since(start)
 	if ex.err == nil {
-		ex.schemaErr = cl.validate(ctx, req, ex)
+		ex.op, ex.schemaErr = cl.validate(ctx, req, ex)
 	}
 	return ex
 }
@@ -218,10 +246,11 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 	return b, nil
 }
 
-// validate checks an answer against the contract.
-func (cl *client) validate(ctx context.Context, req *http.Request, ex *exchange) error {
-	if err := cl.contract.check(ctx, req, ex.status, ex.header, ex.body); err != nil {
-		return fmt.Errorf("the answer breaks the contract: %w", err)
+// validate checks an answer against the contract and returns the operation it answers.
+func (cl *client) validate(ctx context.Context, req *http.Request, ex *exchange) (string, error) {
+	op, err := cl.contract.check(ctx, req, ex.status, ex.header, ex.body)
+	if err != nil {
+		return op, fmt.Errorf("the answer breaks the contract: %w", err)
 	}
-	return nil
+	return op, nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -71,6 +72,10 @@ type Config struct {
 	Focus string
 	// Verbose prints every check as it runs, with its traffic (CSMS_VERBOSE).
 	Verbose bool
+	// Require names the profiles the target must support (CSMS_REQUIRE, comma-separated):
+	// a check of one of them whose operation the target lacks fails the run; in any other
+	// profile it is reported as not supported. Default DefaultRequire.
+	Require []string
 }
 
 // NewConfig returns the defaults: every check, no report files; the target is still to set.
@@ -79,6 +84,7 @@ func NewConfig() Config {
 		RequestTimeout:   DefaultRequestTimeout,
 		Timeout:          DefaultTimeout,
 		MaxResponseBytes: DefaultMaxResponseBytes,
+		Require:          slices.Clone(DefaultRequire),
 	}
 }
 
@@ -106,6 +112,7 @@ const (
 	EnvLabelFilter        = "CSMS_LABEL_FILTER"
 	EnvFocus              = "CSMS_FOCUS"
 	EnvVerbose            = "CSMS_VERBOSE"
+	EnvRequire            = "CSMS_REQUIRE"
 )
 
 // ApplyEnv sets each field whose environment variable getenv reports non-empty.
@@ -142,7 +149,26 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 			*dst = d
 		}
 	}
+	if v := getenv(EnvRequire); v != "" {
+		if err := c.setRequire(v); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %w", EnvRequire, v, err))
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// setRequire sets Require from a comma-separated list; "none" requires no profile.
+func (c *Config) setRequire(v string) error {
+	if strings.TrimSpace(v) == "none" {
+		c.Require = []string{}
+		return nil
+	}
+	ps, err := parseProfiles(v)
+	if err != nil {
+		return err
+	}
+	c.Require = ps
+	return nil
 }
 
 // RegisterFlags binds a flag to each setting, with the field's current value as the default,
@@ -164,7 +190,20 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LabelFilter, "label-filter", c.LabelFilter, "run the checks matching this label filter, e.g. 'must && blob' ("+EnvLabelFilter+")")
 	fs.StringVar(&c.Focus, "focus", c.Focus, "run the checks whose text matches this regular expression ("+EnvFocus+")")
 	fs.BoolVar(&c.Verbose, "v", c.Verbose, "print every check and its traffic ("+EnvVerbose+")")
+	fs.Var((*requireFlag)(c), "require", "comma-separated `profiles` the target must support, or none: "+
+		strings.Join(Profiles(), ", ")+" ("+EnvRequire+")")
 }
+
+// requireFlag is the -require flag: Config.Require as a comma-separated list.
+type requireFlag Config
+
+func (r *requireFlag) String() string {
+	if r == nil {
+		return ""
+	}
+	return strings.Join(r.Require, ",")
+}
+func (r *requireFlag) Set(v string) error { return (*Config)(r).setRequire(v) }
 
 // hiddenString is a string flag whose value -help never prints.
 type hiddenString string
@@ -209,6 +248,11 @@ func (c Config) Validate() error {
 	}
 	if c.MaxResponseBytes < DefaultMaxResponseBytes {
 		errs = append(errs, fmt.Errorf("MaxResponseBytes must be at least %d, the largest documented body", DefaultMaxResponseBytes))
+	}
+	for _, p := range c.Require {
+		if !slices.Contains(Profiles(), p) {
+			errs = append(errs, fmt.Errorf("required profile %q: want some of %s", p, strings.Join(Profiles(), ", ")))
+		}
 	}
 	if strings.TrimSpace(c.LabelFilter) != "" {
 		if _, err := types.ParseLabelFilter(c.LabelFilter); err != nil {

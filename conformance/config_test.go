@@ -3,7 +3,9 @@ package conformance
 import (
 	"bytes"
 	"flag"
+	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -101,5 +103,27 @@ func TestValidate(t *testing.T) {
 				t.Fatalf("error %q does not say %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestRequireFromEnvAndFlag(t *testing.T) {
+	cfg := NewConfig()
+	if !slices.Equal(cfg.Require, []string{ProfileBackup}) {
+		t.Fatalf("default Require = %v, want [backup]", cfg.Require)
+	}
+	if err := cfg.ApplyEnv(func(k string) string { return map[string]string{EnvRequire: "secrets, tags,secrets"}[k] }); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(cfg.Require, []string{ProfileSecrets, ProfileTags}) {
+		t.Errorf("Require = %v from %s, want [secrets tags]", cfg.Require, EnvRequire)
+	}
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	cfg.RegisterFlags(fs)
+	if err := fs.Parse([]string{"-require", "none"}); err != nil || len(cfg.Require) != 0 {
+		t.Errorf("-require none: Require = %v, err %v", cfg.Require, err)
+	}
+	if err := fs.Parse([]string{"-require", "backup,vaults"}); err == nil || !strings.Contains(err.Error(), `unknown profile "vaults"`) {
+		t.Errorf("-require with an unknown profile: err %v", err)
 	}
 }

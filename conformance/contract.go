@@ -66,25 +66,30 @@ var loadContract = sync.OnceValues(func() (*contract, error) {
 	return c, nil
 })
 
-// check reports how an answer to req breaks the contract: an undocumented status or content
-// type, a body that is not exactly one JSON value in valid UTF-8 or does not fit its schema,
-// a missing declared header. An answer to a request no operation matches must be a 4xx with
-// the vendor's error body.
-func (c *contract) check(ctx context.Context, req *http.Request, status int, header http.Header, body []byte) error {
-	if isJSON(header) && len(bytes.TrimSpace(body)) > 0 {
-		// kin-openapi's decoding ignores data after the first value and replaces invalid
-		// UTF-8; RFC 8259 allows neither, and a client's decoder may choke on both.
-		if err := strictJSON(body); err != nil {
-			return err
-		}
-	}
+// check returns the operation the contract routes req to ("" for none) and reports how an
+// answer to req breaks the contract: an undocumented status or content type, a body that is
+// not exactly one JSON value in valid UTF-8 or does not fit its schema, a missing declared
+// header. An answer to a request no operation matches must be a 4xx with the vendor's error
+// body.
+func (c *contract) check(ctx context.Context, req *http.Request, status int, header http.Header, body []byte) (string, error) {
 	var route *routers.Route
 	var params map[string]string
 	if r := c.byMethod[req.Method]; r != nil {
 		route, params, _ = r.FindRoute(req)
 	}
+	op := ""
+	if route != nil {
+		op = route.Operation.OperationID
+	}
+	if isJSON(header) && len(bytes.TrimSpace(body)) > 0 {
+		// kin-openapi's decoding ignores data after the first value and replaces invalid
+		// UTF-8; RFC 8259 allows neither, and a client's decoder may choke on both.
+		if err := strictJSON(body); err != nil {
+			return op, err
+		}
+	}
 	if route == nil {
-		return c.checkUnrouted(req, status, header, body)
+		return op, c.checkUnrouted(req, status, header, body)
 	}
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
@@ -93,10 +98,7 @@ func (c *contract) check(ctx context.Context, req *http.Request, status int, hea
 		Body:                   io.NopCloser(bytes.NewReader(body)),
 		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
 	}
-	if err := openapi3filter.ValidateResponse(ctx, in); err != nil {
-		return err
-	}
-	return nil
+	return op, openapi3filter.ValidateResponse(ctx, in)
 }
 
 // checkUnrouted judges an answer to a request for which the contract has no operation.

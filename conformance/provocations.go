@@ -39,6 +39,14 @@ const (
 	provokeDottedName    = "a secret_name with a dot"
 )
 
+// opsBackup are the operations of the backup profile's checks: the backup itself (the secret
+// it backs up is made with CreateSecret as part of the setup).
+var opsBackup = ops(opDownloadSecretBlob)
+
+// opsProvocations are the operations the provocations are sent to: the backup, and
+// CreateSecret for a body changed after signing.
+var opsProvocations = ops(opCreateSecret, opDownloadSecretBlob)
+
 // provokeOtherProject names the request on another project's path made with a way in.
 func provokeOtherProject(wayName string) string {
 	return "a backup on another project's path with an " + wayName
@@ -222,6 +230,7 @@ func (s *suite) provocation(what string) (p provocation, ok bool) {
 // provoked returns the answer to the named provocation, sending it on first use.
 func (c *check) provoked(what string) *exchange {
 	if ex := c.s.provoked[what]; ex != nil {
+		c.touched = append(c.touched, ex)
 		return ex
 	}
 	p, ok := c.s.provocation(what)
@@ -229,9 +238,10 @@ func (c *check) provoked(what string) *exchange {
 		c.skipf("%s", c.s.missingWayFor(what))
 	}
 	cl := p.build(c)
-	cl.what = what
+	cl.what, cl.profile = what, c.profile
 	ex := c.s.client.do(c.ctx, cl)
 	c.s.provoked[what] = ex
+	c.touched = append(c.touched, ex)
 	return ex
 }
 
@@ -288,5 +298,5 @@ func statusIs(statuses ...int) func(*exchange) bool {
 // rejectedCredentials accepts the gateway's 401 and the error-code table's 400 CSMS.0301.
 func rejectedCredentials(ex *exchange) bool {
 	return ex.status == http.StatusUnauthorized ||
-		ex.status == http.StatusBadRequest && errorCode(ex.body) == "CSMS.0301"
+		ex.status == http.StatusBadRequest && ex.errorCode() == "CSMS.0301"
 }

@@ -41,6 +41,8 @@ const maxReportedBody = 16 << 10
 type redactor struct {
 	mu      sync.Mutex
 	secrets []string
+	// replacer replaces every secret in one pass; nil until text needs it after an add.
+	replacer *strings.Replacer
 }
 
 // add registers strings to hide wherever they appear.
@@ -50,20 +52,28 @@ func (r *redactor) add(secrets ...string) {
 	for _, s := range secrets {
 		if len(s) >= minRedactedChars && !slices.Contains(r.secrets, s) {
 			r.secrets = append(r.secrets, s)
+			r.replacer = nil
 		}
 	}
-	// Longest first, so that a secret containing another is replaced whole.
+	// Longest first, so that a secret containing another is replaced whole: the replacer
+	// tries its strings in this order at each place.
 	slices.SortFunc(r.secrets, func(a, b string) int { return len(b) - len(a) })
 }
 
-// text hides every known secret and every blob-like string in s.
+// text hides every known secret and every blob-like string in s. One pass replaces them all,
+// however many values the run has written: a hostile target's body may be megabytes long.
 func (r *redactor) text(s string) string {
 	r.mu.Lock()
-	secrets := slices.Clone(r.secrets)
-	r.mu.Unlock()
-	for _, secret := range secrets {
-		s = strings.ReplaceAll(s, secret, "[redacted]")
+	if r.replacer == nil {
+		pairs := make([]string, 0, 2*len(r.secrets))
+		for _, secret := range r.secrets {
+			pairs = append(pairs, secret, "[redacted]")
+		}
+		r.replacer = strings.NewReplacer(pairs...)
 	}
+	replacer := r.replacer
+	r.mu.Unlock()
+	s = replacer.Replace(s)
 	return blobText.ReplaceAllStringFunc(s, func(m string) string {
 		return fmt.Sprintf("[redacted blob, %d characters]", len(m))
 	})
@@ -160,7 +170,11 @@ func (r *redactor) traffic(ex *exchange) Traffic {
 		fmt.Fprintf(&resp, "no answer: %s\n", r.text(ex.err.Error()))
 	default:
 		fmt.Fprintf(&resp, "%d %s (after %s)\n%s", ex.status, http.StatusText(ex.status), ex.elapsed.Round(100*time.Microsecond), r.header(ex.header))
-		if body := r.body(ex.body); body != "" {
+		body := ex.rendered
+		if body == "" {
+			body = r.body(ex.body)
+		}
+		if body != "" {
 			resp.WriteString("\n" + body + "\n")
 		}
 		if ex.err != nil {

@@ -58,3 +58,15 @@ func TestRedactJSONReachesNestedMembers(t *testing.T) {
 		t.Errorf("nested secret members were not redacted, or too much was:\n%s", got)
 	}
 }
+
+func TestRedactorReplacesTheLongestSecretWholeAndLearnsNewOnes(t *testing.T) {
+	r := &redactor{}
+	r.add("secret-value")
+	if got := r.text("a secret-value here"); got != "a [redacted] here" {
+		t.Errorf("text = %q", got)
+	}
+	r.add("secret-value-longer")
+	if got := r.text("x secret-value-longer y secret-value"); got != "x [redacted] y [redacted]" {
+		t.Errorf("after a longer secret was added, text = %q", got)
+	}
+}

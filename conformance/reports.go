@@ -77,7 +77,7 @@ func writeHTML(path string, res Result) error {
 		Generated: time.Now().UTC().Format(time.RFC3339),
 		Verdict:   res.verdict(),
 		Levels:    []string{levelMust, levelShould},
-		Outcomes:  []Outcome{OutcomePassed, OutcomeFailed, OutcomeFinding, OutcomeSkipped, OutcomeNotSelected},
+		Outcomes:  []Outcome{OutcomePassed, OutcomeFailed, OutcomeFinding, OutcomeSkipped, OutcomeNotSupported, OutcomeNotSelected},
 	})
 	if cerr := f.Close(); err == nil {
 		err = cerr

@@ -25,14 +25,18 @@ func signatureOf(authorization string) string {
 }
 
 // notImplemented reports an answer that says the target has no such operation: the route is
-// unknown (404 without a CSMS error code), the method is not allowed, or it is not
-// implemented. A 404 with a CSMS.* code is the operation answering.
+// unknown (404 without a CSMS error code, or the gateway's APIGW.0101 "no such API" at any
+// status), the method is not allowed, or it is not implemented. A 404 with a CSMS.* code is
+// the operation answering.
 func notImplemented(ex *exchange) bool {
+	if ex.errorCode() == "APIGW.0101" {
+		return true
+	}
 	switch ex.status {
 	case http.StatusMethodNotAllowed, http.StatusNotImplemented:
 		return true
 	case http.StatusNotFound:
-		return !strings.HasPrefix(errorCode(ex.body), "CSMS.")
+		return !strings.HasPrefix(ex.errorCode(), "CSMS.")
 	}
 	return false
 }
@@ -168,6 +172,8 @@ func (c *check) subjectBackup() *exchange {
 	sub := c.subjectFor()
 	if c.s.backup == nil {
 		c.s.backup = c.downloadBackup("backup of an existing secret", sub.name)
+	} else {
+		c.touched = append(c.touched, c.s.backup)
 	}
 	return c.s.backup
 }
@@ -189,7 +195,7 @@ func (s *suite) cleanup() {
 	// The run's context may be over (interrupted, timed out); the cleanup still gets its turn.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), cleanupTimeout)
 	defer cancel()
-	s.settle(levelMust, s.attemptIn(ctx, func(c *check) {
+	s.settle(levelMust, s.attemptIn(ctx, "", func(c *check) {
 		for _, name := range names {
 			if ex, gone := c.deleteSecret(name); !gone {
 				c.blame(ex, "the suite could not delete the secret %s it created; delete it by hand", name)
@@ -205,6 +211,6 @@ func isUnknownSecret(ex *exchange) bool {
 	if ex.status == http.StatusNotFound {
 		return true
 	}
-	code := errorCode(ex.body)
+	code := ex.errorCode()
 	return ex.status == http.StatusBadRequest && (code == "CSMS.0106" || code == "CSMS.0005")
 }

@@ -22,8 +22,9 @@ type Result struct {
 	Checks []CheckResult
 	// Credentials says which ways in the run used, and for which checks.
 	Credentials string
-	// Gaps lists the optional operations the target answered as absent (405, 501, or 404
-	// without a CSMS code): capabilities it lacks, which are not violations.
+	// Gaps lists the operations the target answered as absent (405, 501, a 404 without a
+	// CSMS code, or APIGW.0101), each once with the route: capabilities it lacks, which are
+	// not violations unless a required profile needs them.
 	Gaps []string
 	// SuiteProblems are failures outside any check, such as a failed cleanup.
 	SuiteProblems []string
@@ -39,8 +40,10 @@ type CheckResult struct {
 	Text string
 	// Level is "must" or "should".
 	Level string
-	// Area is the check's concern: auth, errors, input, blob, roundtrip or schema.
+	// Area is the check's concern within its profile, e.g. auth, blob, roundtrip or schema.
 	Area string
+	// Profile is the profile the check belongs to (see Profiles).
+	Profile string
 	// Outcome says how the check ended.
 	Outcome Outcome
 	// Message is why it failed, what it found, or why it was skipped.
@@ -64,9 +67,12 @@ const (
 	OutcomeFailed Outcome = "failed"
 	// OutcomeFinding: a should-level check found a problem in a run that is not strict.
 	OutcomeFinding Outcome = "finding"
-	// OutcomeSkipped: something the check needs is missing, an operation of the target or a
-	// setting; the message says what.
+	// OutcomeSkipped: something the check needs is missing, a setting or a way in; the
+	// message says what.
 	OutcomeSkipped Outcome = "skipped"
+	// OutcomeNotSupported: the target lacks an operation the check needs, and the check's
+	// profile is not required; the message names the operation and its route.
+	OutcomeNotSupported Outcome = "not supported"
 	// OutcomeNotSelected: the label filter or focus left the check out.
 	OutcomeNotSelected Outcome = "not selected"
 )
@@ -96,13 +102,20 @@ func (s *suite) result(passed bool, d time.Duration) Result {
 func checkResult(sr types.SpecReport) CheckResult {
 	cr := CheckResult{Text: sr.FullText(), Duration: sr.RunTime}
 	for _, l := range sr.Labels() {
-		if l == levelMust || l == levelShould {
+		switch {
+		case l == levelMust || l == levelShould:
 			cr.Level = l
-		} else {
+		case slices.Contains(Profiles(), l):
+			cr.Profile = l
+		default:
 			cr.Area = l
 		}
 	}
+	if cr.Area == "" {
+		cr.Area = cr.Profile
+	}
 	var findings []string
+	unsupported := false
 	for _, e := range sr.ReportEntries {
 		switch e.Name {
 		case entryTraffic:
@@ -117,6 +130,8 @@ func checkResult(sr types.SpecReport) CheckResult {
 			if f, ok := e.GetRawValue().(finding); ok {
 				findings = append(findings, string(f))
 			}
+		case entryUnsupported:
+			unsupported = true
 		}
 	}
 	switch {
@@ -124,6 +139,8 @@ func checkResult(sr types.SpecReport) CheckResult {
 		cr.Outcome, cr.Message = OutcomeFailed, failureText(sr)
 	case sr.State == types.SpecStateSkipped && sr.Failure.Message == "":
 		cr.Outcome = OutcomeNotSelected
+	case sr.State == types.SpecStateSkipped && unsupported:
+		cr.Outcome, cr.Message = OutcomeNotSupported, sr.Failure.Message
 	case sr.State == types.SpecStateSkipped, sr.State == types.SpecStatePending:
 		cr.Outcome, cr.Message = OutcomeSkipped, sr.Failure.Message
 	case len(findings) > 0:
@@ -167,9 +184,9 @@ func (r Result) Summary() string {
 		fmt.Fprintf(&b, "Credentials: %s\n", r.Credentials)
 	}
 	for _, level := range []string{levelMust, levelShould} {
-		fmt.Fprintf(&b, "  %-6s  %3d passed  %3d failed  %3d findings  %3d skipped  %3d not selected\n", level,
+		fmt.Fprintf(&b, "  %-6s  %3d passed  %3d failed  %3d findings  %3d skipped  %3d not supported  %3d not selected\n", level,
 			r.count(level, OutcomePassed), r.count(level, OutcomeFailed), r.count(level, OutcomeFinding),
-			r.count(level, OutcomeSkipped), r.count(level, OutcomeNotSelected))
+			r.count(level, OutcomeSkipped), r.count(level, OutcomeNotSupported), r.count(level, OutcomeNotSelected))
 	}
 	sections := []struct {
 		outcome Outcome
@@ -178,6 +195,7 @@ func (r Result) Summary() string {
 		{OutcomeFailed, "Failed"},
 		{OutcomeFinding, "Findings (should-level; --strict makes them failures)"},
 		{OutcomeSkipped, "Skipped (what the check needs is missing)"},
+		{OutcomeNotSupported, "Not supported (the target lacks an operation of a profile the run does not require)"},
 	}
 	for _, sec := range sections {
 		i := slices.IndexFunc(r.Checks, func(c CheckResult) bool { return c.Outcome == sec.outcome })
@@ -189,14 +207,14 @@ func (r Result) Summary() string {
 			if c.Outcome != sec.outcome {
 				continue
 			}
-			fmt.Fprintf(&b, "  [%s, %s] %s\n", c.Level, c.Area, c.Text)
+			fmt.Fprintf(&b, "  [%s, %s] %s\n", c.Level, c.labels(), c.Text)
 			for line := range strings.SplitSeq(strings.TrimSpace(c.Message), "\n") {
 				fmt.Fprintf(&b, "      %s\n", line)
 			}
 		}
 	}
 	if len(r.Gaps) > 0 {
-		fmt.Fprintf(&b, "\nCapability gaps (optional operations the target lacks; not violations):\n")
+		fmt.Fprintf(&b, "\nCapability gaps (operations the target lacks; violations only in a required profile):\n")
 		for _, g := range r.Gaps {
 			fmt.Fprintf(&b, "  %s\n", g)
 		}
@@ -212,6 +230,14 @@ func (r Result) Summary() string {
 	}
 	fmt.Fprintf(&b, "\n%s\n", r.verdict())
 	return b.String()
+}
+
+// labels names a check's area and, when it differs, its profile.
+func (c CheckResult) labels() string {
+	if c.Profile == "" || c.Profile == c.Area {
+		return c.Area
+	}
+	return c.Area + ", " + c.Profile
 }
 
 // verdict is the summary's last line.

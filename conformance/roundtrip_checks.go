@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
-
-	"github.com/onsi/ginkgo/v2"
 )
 
 // Vendor sources of the round-trip checks.
@@ -21,51 +21,43 @@ const (
 )
 
 // roundTrip is the state the round-trip checks share: a secret of the suite's own with three
-// versions, its backup, and what it held when backed up.
+// versions and two tags, its backup, what the suite wrote to it and what it held when backed up.
 type roundTrip struct {
 	name string
 	blob string
-	// ids are the version IDs the target returned for the versions the suite added.
+	// ids are the version IDs the target returned for the versions the suite added; values
+	// maps them to the values the suite wrote, and first is the first version's value.
 	ids    []string
+	values map[string]string
+	first  string
 	before versions
 	// listed and shown say whether the target has ListSecretVersions and ShowSecret, which
 	// the round trip uses where they exist.
 	listed, shown bool
+	// tags are the tags the suite gave the secret; untagged is the answer that showed the
+	// target has no tag operations, when it has none.
+	tags     map[string]string
+	untagged *exchange
 }
 
 // roundTripChecks: DELETE deletes, a backup restores what it backed up, and only a genuine
 // backup restores. They need CreateSecret, CreateSecretVersion, ShowSecretVersion,
-// DeleteSecret and UploadSecretBlob; a target without one has them skipped, saying which.
+// DeleteSecret and UploadSecretBlob; a target without one has them not supported, saying which.
 func (s *suite) roundTripChecks() {
-	ginkgo.Describe("round trip through UploadSecretBlob", func() {
-		// The setup's problems become each check's, so that every check says why it could
-		// not run; a setup that finds an operation missing skips them all, saying which.
-		var (
-			rt    *roundTrip
-			setup *check
-		)
-		ginkgo.BeforeAll(func() {
-			setup = s.attempt(func(c *check) { rt = c.prepareRoundTrip() })
-		})
-		ginkgo.AfterAll(func() {
-			// Deleted now if possible; if not, the suite's cleanup retries and reports it.
-			if rt != nil {
-				s.attempt(func(c *check) { c.deleteSecret(rt.name) })
-			}
-		})
-		ginkgo.BeforeEach(func() {
-			switch {
-			case setup != nil && setup.skip != "":
-				ginkgo.Skip(setup.skip)
-			case rt == nil:
-				s.exec(levelMust, func(c *check) { c.inherit("the round trip's setup", setup) })
-			}
-		})
-		s.must("refuses to restore onto an existing secret with a 4xx", areaRoundTrip, srcRestore, func(c *check) {
-			ex := c.restore("restore onto the existing secret", rt.blob)
-			c.expectRefusal(ex, "a restore must not replace a secret that exists")
-		})
-		s.must("deletes a secret: after DeleteSecret answers 200, its backup and its versions are unknown", areaRoundTrip, srcDelete, func(c *check) {
+	var rt *roundTrip
+	s.setup(func(c *check) { rt = c.prepareRoundTrip() })
+	s.tree.afterAll(func() {
+		// Deleted now if possible; if not, the suite's cleanup retries and reports it.
+		if rt != nil {
+			s.attemptAs(ProfileRestore, func(c *check) { c.deleteSecret(rt.name) })
+		}
+	})
+	s.must("refuses to restore onto an existing secret with a 4xx", areaRoundTrip, srcRestore, ops(opUploadSecretBlob), func(c *check) {
+		ex := c.restore("restore onto the existing secret", rt.blob)
+		c.expectRefusal(ex, "a restore must not replace a secret that exists")
+	})
+	s.must("deletes a secret: after DeleteSecret answers 200, its backup and its versions are unknown", areaRoundTrip, srcDelete,
+		ops(opDeleteSecret, opDownloadSecretBlob, opShowSecretVersion, opShowSecret), func(c *check) {
 			ex, _ := c.deleteSecret(rt.name)
 			if ex.status != http.StatusOK {
 				c.fatalOn(ex, "want 200 from DeleteSecret of an existing secret")
@@ -84,21 +76,22 @@ func (s *suite) roundTripChecks() {
 				}
 			}
 		})
-		s.must("refuses a backup with one character of its ciphertext changed with a 4xx", areaRoundTrip, srcTamper, func(c *check) {
-			c.mustDelete(rt.name)
-			tampered, err := tamper(rt.blob)
-			if err != nil {
-				c.fatalf("cannot tamper with the round trip's backup: %v", err)
-			}
-			ex := c.restore("restore of a backup with one ciphertext character changed", tampered)
-			c.expectRefusal(ex, "the JWE's authentication tag no longer matches its ciphertext")
+	s.must("refuses a backup with one character of its ciphertext changed with a 4xx", areaRoundTrip, srcTamper, ops(opUploadSecretBlob), func(c *check) {
+		c.mustDelete(rt.name)
+		tampered, err := tamper(rt.blob)
+		if err != nil {
+			c.fatalf("cannot tamper with the round trip's backup: %v", err)
+		}
+		ex := c.restore("restore of a backup with one ciphertext character changed", tampered)
+		c.expectRefusal(ex, "the JWE's authentication tag no longer matches its ciphertext")
+	})
+	s.must("refuses the documented, truncated example blob with a 4xx", areaRoundTrip,
+		"the backup page's example blob has four JWE segments, not the five RFC 7516 §7.1 requires", ops(opUploadSecretBlob), func(c *check) {
+			ex := c.restore("restore of the documented, truncated example", c.s.contract.documentedBlob())
+			c.expectRefusal(ex, "the example has four JWE segments, not five")
 		})
-		s.must("refuses the documented, truncated example blob with a 4xx", areaRoundTrip,
-			"the backup page's example blob has four JWE segments, not the five RFC 7516 §7.1 requires", func(c *check) {
-				ex := c.restore("restore of the documented, truncated example", c.s.contract.documentedBlob())
-				c.expectRefusal(ex, "the example has four JWE segments, not five")
-			})
-		s.must("restores a deleted secret with the same versions, stages and values", areaRoundTrip, srcRestore, func(c *check) {
+	s.must("restores a deleted secret with the same versions, stages and values, each the value written to it", areaRoundTrip, srcRestore,
+		ops(opUploadSecretBlob, opShowSecretVersion, opListSecretVersions), func(c *check) {
 			c.mustDelete(rt.name)
 			ex := c.restore("restore of the backup", rt.blob)
 			if !is2xx(ex) {
@@ -109,47 +102,91 @@ func (s *suite) roundTripChecks() {
 			for _, d := range rt.before.diff(after) {
 				c.errorf("after the restore, %s", d)
 			}
+			for _, d := range rt.unwritten(after) {
+				c.errorf("after the restore, %s", d)
+			}
 		})
-	})
+	s.must("restores a deleted secret with all its tags and their values, or with none", areaRoundTrip,
+		"the backup page does not say whether a backup carries tags; a restore that carries some but not all, "+
+			"or other values, restores something that was never backed up", ops(opUploadSecretBlob, opListSecretTags), func(c *check) {
+			if rt.untagged != nil {
+				// Without tag operations the secret has no tags, and none is what a restore
+				// must bring back: the tags are used where the target has them, as the
+				// optional reads are.
+				return
+			}
+			c.mustDelete(rt.name)
+			ex := c.restore("restore of the tagged backup", rt.blob)
+			if !is2xx(ex) {
+				c.fatalOn(ex, "want 200: a genuine backup of a deleted secret restores")
+			}
+			c.trackRestored(ex)
+			id := secretOf(ex).ID
+			if id == "" {
+				c.fatalOn(ex, "the restore's answer names no secret.id to list the tags of")
+			}
+			got := c.tagsOf(id)
+			if len(got) > 0 && !maps.Equal(got, rt.tags) {
+				c.errorf("after the restore, the secret's tags are %s, not all of %s nor none", describeTags(got), describeTags(rt.tags))
+			}
+		})
+	s.sweepChecks(ops(opCreateSecret, opCreateSecretVersion, opShowSecretVersion, opUploadSecretBlob, opDownloadSecretBlob,
+		opDeleteSecret, opListSecretVersions, opShowSecret, opCreateSecretTag, opListSecretTags))
 }
 
-// prepareRoundTrip creates the round trip's secret and adds two versions, checks that the
-// target implements restoring, learns which optional reads it has, and backs the secret up.
+// prepareRoundTrip creates the round trip's secret, adds two versions and two tags, checks
+// that the target implements restoring, learns which optional reads it has, and backs the
+// secret up.
 func (c *check) prepareRoundTrip() *roundTrip {
-	rt := &roundTrip{name: newName("roundtrip")}
-	ex, implemented := c.createSecret(rt.name, newValue())
+	rt := &roundTrip{name: newName("roundtrip"), values: map[string]string{}, first: newValue()}
+	ex, implemented := c.createSecret(rt.name, rt.first)
 	if !implemented {
-		c.skipf("the target has no CreateSecret (%s), so the round trip has no secret of its own to back up, delete and restore", ex)
+		c.lacks(ex, "so the round trip has no secret of its own to back up, delete and restore")
 	}
 	if !is2xx(ex) {
 		c.fatalOn(ex, "cannot create the round trip's secret")
 	}
+	id := secretOf(ex).ID
 	for range 2 {
-		ex := c.addVersion(rt.name, newValue())
+		value := newValue()
+		ex := c.addVersion(rt.name, value)
 		if notImplemented(ex) {
-			c.skipf("the target has no CreateSecretVersion (%s), so the round trip cannot give its secret more than one version", ex)
+			c.lacks(ex, "so the round trip cannot give its secret more than one version")
 		}
-		id := versionIDOf(ex)
-		if !is2xx(ex) || id == "" {
+		vid := versionIDOf(ex)
+		if !is2xx(ex) || vid == "" {
 			c.fatalOn(ex, "cannot add a version to the round trip's secret: want 200 with version_metadata.id")
 		}
-		rt.ids = append(rt.ids, id)
+		rt.ids = append(rt.ids, vid)
+		rt.values[vid] = "string:" + value
 	}
 	if rt.ids[0] == rt.ids[1] {
 		c.fatalf("CreateSecretVersion returned the version ID %s twice", rt.ids[0])
 	}
 	if ex := c.showVersion(rt.name, rt.ids[0]); notImplemented(ex) {
-		c.skipf("the target has no ShowSecretVersion (%s), so the round trip cannot read a version back", ex)
+		c.lacks(ex, "so the round trip cannot read a version back")
 	}
 	// A string that is no backup tells whether UploadSecretBlob is there without restoring anything.
 	if ex = c.restore("UploadSecretBlob probe with a string that is no backup", namePrefix+"not-a-backup"); notImplemented(ex) {
-		c.skipf("the target has no UploadSecretBlob (%s), so no backup can be restored", ex)
+		c.lacks(ex, "so no backup can be restored")
 	} else if is2xx(ex) {
 		c.trackRestored(ex)
 		c.fatalOn(ex, "UploadSecretBlob accepted a string that is no backup")
 	}
 	rt.listed = !c.listVersions(rt.name).gap()
 	rt.shown = !c.showSecret(rt.name).gap()
+	rt.tags = map[string]string{namePrefix + "team": "payments", namePrefix + "env": "prod"}
+	for _, k := range slices.Sorted(maps.Keys(rt.tags)) {
+		ex := c.send(call{what: opCreateSecretTag, method: http.MethodPost, path: tagsPath(c.s.projectID(), id),
+			body: map[string]any{"tag": map[string]string{"key": k, "value": rt.tags[k]}}, creds: c.s.creds(), optional: true})
+		if ex.gap() {
+			rt.untagged = ex
+			break
+		}
+		if !is2xx(ex) {
+			c.fatalOn(ex, "cannot tag the round trip's secret")
+		}
+	}
 	rt.blob = c.blobOf(c.downloadBackup("backup of the round trip's secret", rt.name))
 	rt.before = c.versionsOf(rt)
 	for _, id := range rt.ids {
@@ -158,6 +195,23 @@ func (c *check) prepareRoundTrip() *roundTrip {
 		}
 	}
 	return rt
+}
+
+// unwritten describes the versions of vs that do not hold what the suite wrote to them: the
+// versions it added, by the IDs the target returned, and the first, by the one other ID
+// ListSecretVersions names.
+func (rt *roundTrip) unwritten(vs versions) []string {
+	var out []string
+	for _, id := range slices.Sorted(maps.Keys(vs)) {
+		want, ok := rt.values[id]
+		if !ok {
+			want = "string:" + rt.first
+		}
+		if vs[id].value != want {
+			out = append(out, fmt.Sprintf("version %s holds another value than the suite wrote to it", id))
+		}
+	}
+	return out
 }
 
 // versionIDOf returns version_metadata.id of a CreateSecretVersion answer.

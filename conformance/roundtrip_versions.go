@@ -74,25 +74,11 @@ func (c *check) versionsOf(rt *roundTrip) versions {
 		if isUnknownSecret(ex) {
 			continue // missing: diff says so
 		}
-		var show struct {
-			Version struct {
-				Meta struct {
-					Stages []string `json:"version_stages"`
-				} `json:"version_metadata"`
-				String *string `json:"secret_string"`
-				Binary *string `json:"secret_binary"`
-			} `json:"version"`
-		}
-		if !is2xx(ex) || json.Unmarshal(ex.body, &show) != nil {
+		read, err := readVersionAnswer(ex)
+		if !is2xx(ex) || err != nil {
 			c.fatalOn(ex, "cannot read version %s of %s", id, rt.name)
 		}
-		v := version{stages: strings.Join(slices.Sorted(slices.Values(show.Version.Meta.Stages)), ",")}
-		switch {
-		case show.Version.String != nil:
-			v.value = "string:" + *show.Version.String
-		case show.Version.Binary != nil:
-			v.value = "binary:" + *show.Version.Binary
-		}
+		v := version{stages: strings.Join(slices.Sorted(slices.Values(read.meta.Stages)), ","), value: read.value}
 		vs[id] = v
 	}
 	return vs

@@ -99,6 +99,9 @@ func withoutCSMS(env []string) []string {
 	return slices.DeleteFunc(slices.Clone(env), func(kv string) bool { return strings.HasPrefix(kv, "CSMS_") })
 }
 
-func hasFinding(sr types.SpecReport) bool {
-	return slices.ContainsFunc(sr.ReportEntries, func(e types.ReportEntry) bool { return e.Name == entryFinding })
+func hasFinding(sr types.SpecReport) bool { return hasEntry(sr, entryFinding) }
+
+// hasEntry reports whether a check's report has an entry of that name.
+func hasEntry(sr types.SpecReport, name string) bool {
+	return slices.ContainsFunc(sr.ReportEntries, func(e types.ReportEntry) bool { return e.Name == name })
 }

@@ -21,6 +21,10 @@ type suite struct {
 	contract *contract
 	redact   *redactor
 	ctx      context.Context
+	// tree is where register declares the checks; profile is the profile of the group being
+	// declared.
+	tree    tree
+	profile string
 
 	// startErr says why the target could not be reached; every check fails with it.
 	startOnce sync.Once
@@ -37,6 +41,8 @@ type suite struct {
 	subject  *subject
 	backup   *exchange
 	provoked map[string]*exchange
+	// listing is the walk through ListSecrets the listing checks share.
+	listing *walk
 	// provocations are the requests the target must refuse.
 	provocations []provocation
 
@@ -63,6 +69,7 @@ func newSuite(ctx context.Context, cfg Config) (*suite, error) {
 		contract: c,
 		redact:   &redactor{},
 		ctx:      ctx,
+		tree:     ginkgoTree{},
 		created:  map[string]bool{},
 		provoked: map[string]*exchange{},
 	}, nil
@@ -107,23 +114,34 @@ func (s *suite) record(ex *exchange) {
 	s.log = append(s.log, ex)
 }
 
-// register declares every check with Ginkgo, in one ordered container: the schema sweep must
-// run last, and the secrets the suite made are deleted when the container ends. A failed check
-// does not stop the others.
+// register declares every check with Ginkgo, in one ordered container of one group per
+// profile: each group ends with the check that sweeps its answers for contract violations, and
+// the secrets the suite made are deleted when the container ends. A failed check does not
+// stop the others.
 func (s *suite) register() {
-	ginkgo.Describe("Download Secret Backup", ginkgo.Ordered, ginkgo.ContinueOnFailure, func() {
-		ginkgo.BeforeAll(func() {
+	s.tree.describe("", true, func() {
+		s.tree.beforeAll(func() {
 			if err := s.start(); err != nil {
 				ginkgo.Fail(fmt.Sprintf("the suite cannot start: %v", err))
 			}
 		})
-		ginkgo.AfterAll(s.finish)
-		s.authChecks()
-		s.errorChecks()
-		s.inputChecks()
-		s.blobChecks()
-		s.roundTripChecks()
-		s.schemaChecks()
+		s.tree.afterAll(s.finish)
+		s.group("Download Secret Backup", ProfileBackup, func() {
+			s.authChecks()
+			s.errorChecks()
+			s.inputChecks()
+			s.blobChecks()
+			s.group("round trip through UploadSecretBlob", ProfileRestore, s.roundTripChecks)
+			s.schemaChecks()
+		})
+		s.group("secrets", ProfileSecrets, s.secretsChecks)
+		s.group("versions", ProfileVersions, s.versionsChecks)
+		s.group("stages", ProfileStages, s.stagesChecks)
+		s.group("listing", ProfileListing, s.listingChecks)
+		s.group("scheduled deletion", ProfileDeletion, s.deletionChecks)
+		s.group("tags", ProfileTags, s.tagsChecks)
+		s.group("random passwords", ProfilePassword, s.passwordChecks)
+		s.group("quota", ProfileSecrets, s.quotaChecks)
 	})
 }
 

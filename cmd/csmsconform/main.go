@@ -4,7 +4,8 @@
 // reports, and exits 1 when a must-level check fails (or, with -strict, a should-level one).
 //
 // Settings come from CSMS_* environment variables, overridden by flags; see -help and
-// conformance/README.md.
+// conformance/README.md. -list prints every check (-list -json as JSON) with its level,
+// labels and the operations it exercises, and runs nothing.
 package main
 
 import (
@@ -45,11 +46,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs := flag.NewFlagSet("csmsconform", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: csmsconform [flags]\n\nChecks a CSMS endpoint (or, without one, csmskit's mock) against the contract.\nEvery flag but -version has a CSMS_* environment variable; flags win.\n\nflags:")
+		fmt.Fprintln(stderr, "usage: csmsconform [flags]\n       csmsconform -list [-json]\n\nChecks a CSMS endpoint (or, without one, csmskit's mock) against the contract.\nEvery flag but -version, -list and -json has a CSMS_* environment variable; flags win.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	cfg.RegisterFlags(fs)
 	showVersion := fs.Bool("version", false, "print the version, the commit and the Go release, and exit")
+	list := fs.Bool("list", false, "print every check with its level, labels and operations, and exit without running any")
+	asJSON := fs.Bool("json", false, "with -list, print the checks as a JSON array")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitPass
@@ -62,6 +65,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if *showVersion {
 		fmt.Fprintln(stdout, version.Line("csmsconform"))
+		return exitPass
+	}
+	if *asJSON && !*list {
+		fmt.Fprintln(stderr, "csmsconform: -json goes with -list")
+		return exitUsage
+	}
+	if *list {
+		if err := printChecks(stdout, *asJSON); err != nil {
+			fmt.Fprintln(stderr, "csmsconform:", err)
+			return exitUsage
+		}
 		return exitPass
 	}
 	if cfg.Endpoint == "" {

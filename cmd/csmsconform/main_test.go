@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/csmskit/csmskit/conformance"
 )
 
 func noEnv(string) string { return "" }
@@ -25,6 +29,8 @@ func TestUsageErrors(t *testing.T) {
 		{"a stray argument", []string{"extra"}, nil, exitUsage, "unexpected arguments"},
 		{"a malformed variable", nil, map[string]string{"CSMS_STRICT": "maybe"}, exitUsage, "CSMS_STRICT"},
 		{"an endpoint without credentials", []string{"-endpoint", "https://csms.example.com", "-project-id", "p"}, nil, exitUsage, "credentials are required"},
+		{"-json without -list", []string{"-json"}, nil, exitUsage, "-json goes with -list"},
+		{"an unknown required profile", []string{"-require", "vaults"}, nil, exitUsage, `unknown profile "vaults"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,6 +53,49 @@ func TestVersion(t *testing.T) {
 	}
 	if !regexp.MustCompile(`^csmsconform \S+ \(commit \S+, go\S+, \w+/\w+\)\n$`).MatchString(stdout.String()) {
 		t.Errorf("-version printed %q", stdout.String())
+	}
+}
+
+// -list -json prints every check, each with a level, a profile among its labels and the
+// operations of the contract it exercises, and reaches no target.
+func TestListJSON(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	env := map[string]string{"CSMS_ENDPOINT": "http://127.0.0.1:1"} // nothing listens there
+	if code := run(context.Background(), []string{"-list", "-json"}, func(k string) string { return env[k] }, &stdout, &stderr); code != exitPass {
+		t.Fatalf("exit code %d; stderr:\n%s", code, stderr.String())
+	}
+	var checks []conformance.CheckInfo
+	if err := json.Unmarshal(stdout.Bytes(), &checks); err != nil {
+		t.Fatalf("-list -json printed no JSON array of checks: %v\n%s", err, stdout.String())
+	}
+	operations := map[string]bool{}
+	profiles := map[string]bool{}
+	for _, c := range checks {
+		if c.Level != "must" && c.Level != "should" || !slices.Contains(c.Labels, c.Level) || !slices.Contains(c.Labels, c.Profile) {
+			t.Errorf("%q: level %q, profile %q, labels %v", c.Text, c.Level, c.Profile, c.Labels)
+		}
+		profiles[c.Profile] = true
+		for _, op := range c.Operations {
+			operations[op] = true
+		}
+	}
+	for _, p := range conformance.Profiles() {
+		if !profiles[p] {
+			t.Errorf("no check of the %s profile", p)
+		}
+	}
+	// Every operation of the contract is exercised by some check.
+	spec, err := os.ReadFile("../../openapi/csms.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile(`operationId: (\w+)`).FindAllStringSubmatch(string(spec), -1) {
+		if !operations[m[1]] {
+			t.Errorf("no check exercises %s", m[1])
+		}
+	}
+	if len(operations) == 0 {
+		t.Error("no check names an operation")
 	}
 }
 

@@ -17,10 +17,16 @@ const (
 	prefix = ")" + magic
 )
 
-// snapshot is what a backup holds: the secret's name and every version.
+// snapshot is what a backup holds: the secret's name, metadata, every version and its tags.
 type snapshot struct {
-	Name     string    `json:"name"`
-	Versions []version `json:"versions"`
+	Name        string                     `json:"name"`
+	Description *string                    `json:"description,omitempty"`
+	SecretType  string                     `json:"secret_type"`
+	KMSKeyID    string                     `json:"kms_key_id"`
+	Extra       map[string]json.RawMessage `json:"extra,omitempty"`
+	Versions    []version                  `json:"versions"`
+	Next        int                        `json:"next_version"`
+	Tags        []tag                      `json:"tags,omitempty"`
 }
 
 // seal encrypts a snapshot to the server's key: RSA-OAEP-256 wraps a fresh A128CBC-HS256

@@ -52,6 +52,68 @@ const (
 	DefectRestoreAnyString  Defect = "any string restored as an empty secret"
 	DefectDeleteKeeps       Defect = "DeleteSecret answers 200 and keeps the secret"
 	DefectDeleteKeepsVer    Defect = "DeleteSecret leaves the versions readable"
+	DefectRestoreForgetsTag Defect = "restore forgets one of the secret's tags"
+	// Secrets.
+	DefectCreateNoDescription Defect = "CreateSecret answers without the description it keeps"
+	DefectNoQuota             Defect = "no quota of 500 secrets"
+	DefectNameInUseReplaces   Defect = "CreateSecret on a name in use replaces the secret"
+	DefectBothValuesAccepted  Defect = "CreateSecret takes both secret_string and secret_binary"
+	DefectBinaryAsString      Defect = "secret_binary answered as secret_string"
+	DefectShowSecretValue     Defect = "ShowSecret carries the value"
+	DefectUpdateAddsVersion   Defect = "UpdateSecret makes a new version"
+	// Listing.
+	DefectListRepeats          Defect = "ListSecrets repeats a page's last secret on the next page"
+	DefectListNextOnLast       Defect = "ListSecrets names next_marker on the last page"
+	DefectListSkips            Defect = "ListSecrets skips the first secret after the marker"
+	DefectListLimitUnbounded   Defect = "ListSecrets takes a limit of 1,001"
+	DefectListStaleDescription Defect = "ListSecrets shows the description a secret was created with"
+	DefectListCountAll         Defect = "ListSecrets counts the project's secrets in current_count"
+	DefectEmptyMarkerRefused   Defect = "ListSecrets refuses an empty marker"
+	// Versions.
+	DefectPreviousOnOldest     Defect = "a new version puts SYSPREVIOUS on the oldest version"
+	DefectNoRetention          Defect = "a secret keeps every version"
+	DefectRetiresStaged        Defect = "the 21st version retires the oldest, stage or not"
+	DefectVersionStagesIgnored Defect = "CreateSecretVersion ignores version_stages"
+	DefectAnyVersionCurrent    Defect = "ShowSecretVersion answers any version ID with the current version"
+	DefectLatestIsFirst        Defect = "latest answers the first version"
+	DefectVersionsNextOnLast   Defect = "ListSecretVersions names next_marker on the last page"
+	DefectVersionsNewestFirst  Defect = "ListSecretVersions lists the newest version first"
+	DefectVersionsLimitZero    Defect = "ListSecretVersions takes a limit of 0"
+	DefectExpireNotKept        Defect = "UpdateVersion answers expire_time but does not keep it"
+	DefectUpdateUnknownVersion Defect = "UpdateVersion of an unknown version answers 200"
+	// Stages.
+	DefectPreviousShowsCurrent  Defect = "ShowSecretStage of SYSPREVIOUS names the current version"
+	DefectStageCopied           Defect = "UpdateSecretStage copies a stage, leaving it on the version it left"
+	DefectCurrentMoveNoPrevious Defect = "moving SYSCURRENT leaves no SYSPREVIOUS"
+	DefectDeleteCurrentStage    Defect = "DeleteSecretStage deletes SYSCURRENT"
+	DefectDeleteStageKeeps      Defect = "DeleteSecretStage answers 200 and keeps the stage"
+	// Scheduled deletion.
+	DefectDueNow          Defect = "scheduled_delete_time is the time of scheduling"
+	DefectWindowUnchecked Defect = "a recovery window of 6 or 31 days accepted"
+	DefectScheduleTwice   Defect = "a second schedule answered 200"
+	DefectPendingReadable Defect = "a secret pending deletion still reads and takes versions"
+	DefectPendingBackup   Defect = "a secret pending deletion is backed up"
+	DefectCancelKeepsTime Defect = "cancelling keeps scheduled_delete_time"
+	DefectCancelAnything  Defect = "RestoreSecret of a secret not pending answers 200"
+	// Tags.
+	DefectTagsCapped10        Defect = "ListSecretTags lists at most 10 tags"
+	DefectTagsUnknownEmpty    Defect = "ListSecretTags of an unknown secret id answers no tags"
+	DefectRetagDuplicates     Defect = "CreateSecretTag on a key the secret has adds a second tag"
+	DefectTwentyFirstTag      Defect = "a 21st tag accepted"
+	DefectSysKeyAccepted      Defect = "a _sys_ tag key accepted"
+	DefectUntagAbsentFails    Defect = "DeleteSecretTag of a key the secret lacks answers 404"
+	DefectBatchPartial        Defect = "a batch past 20 tags adds what fits"
+	DefectBatchDeleteAnyValue Defect = "a batch delete ignores the value"
+	DefectProjectTagsOneValue Defect = "ListProjectSecretsTags names one value per key"
+	DefectFilterIgnoresValues Defect = "ListResourceInstances filter ignores the values"
+	DefectCountAll            Defect = "ListResourceInstances count answers every secret"
+	DefectMatchIgnored        Defect = "ListResourceInstances ignores the resource_name match"
+	// Passwords.
+	DefectDefaultLength16 Defect = "a password of 16 characters by default"
+	DefectExcludeIgnored  Defect = "exclude_characters ignored"
+	DefectRequireIgnored  Defect = "require_each_included_type ignored"
+	DefectLength256       Defect = "a password length of 256 accepted"
+	DefectSamePassword    Defect = "the same password every time"
 )
 
 // Defects lists every defect but DefectNone.
@@ -65,7 +127,21 @@ var Defects = []Defect{
 	DefectNoPrefix, DefectTruncatedJWE, DefectPaddedJWE, DefectNoKid, DefectWrongIV, DefectValueInHeader,
 	DefectBase64Value, DefectSameBlob, DefectHugeBlob,
 	DefectRestoreTampered, DefectRestoreOverwrites, DefectRestoreNewestOnly, DefectRestoreLosesStage,
-	DefectRestoreAnyString, DefectDeleteKeeps, DefectDeleteKeepsVer,
+	DefectRestoreAnyString, DefectDeleteKeeps, DefectDeleteKeepsVer, DefectRestoreForgetsTag,
+	DefectCreateNoDescription, DefectNoQuota, DefectNameInUseReplaces, DefectBothValuesAccepted, DefectBinaryAsString,
+	DefectShowSecretValue, DefectUpdateAddsVersion,
+	DefectListRepeats, DefectListNextOnLast, DefectListSkips, DefectListLimitUnbounded, DefectListStaleDescription,
+	DefectListCountAll, DefectEmptyMarkerRefused,
+	DefectPreviousOnOldest, DefectNoRetention, DefectRetiresStaged, DefectVersionStagesIgnored, DefectAnyVersionCurrent,
+	DefectLatestIsFirst, DefectVersionsNextOnLast, DefectVersionsNewestFirst, DefectVersionsLimitZero, DefectExpireNotKept,
+	DefectUpdateUnknownVersion,
+	DefectPreviousShowsCurrent, DefectStageCopied, DefectCurrentMoveNoPrevious, DefectDeleteCurrentStage, DefectDeleteStageKeeps,
+	DefectDueNow, DefectWindowUnchecked, DefectScheduleTwice, DefectPendingReadable, DefectPendingBackup, DefectCancelKeepsTime,
+	DefectCancelAnything,
+	DefectTagsCapped10, DefectTagsUnknownEmpty, DefectRetagDuplicates, DefectTwentyFirstTag, DefectSysKeyAccepted,
+	DefectUntagAbsentFails, DefectBatchPartial, DefectBatchDeleteAnyValue, DefectProjectTagsOneValue, DefectFilterIgnoresValues,
+	DefectCountAll, DefectMatchIgnored,
+	DefectDefaultLength16, DefectExcludeIgnored, DefectRequireIgnored, DefectLength256, DefectSamePassword,
 }
 
 // formatDefect reports a defect that breaks the blob's format but not what it holds: the

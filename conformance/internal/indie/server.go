@@ -1,11 +1,15 @@
-// Package indie is a second CSMS server, written from the vendor's documents rather than from
-// csmskit's mock, for testing the conformance suite: a suite that passes only the mock it was
-// written with proves little. Where the documents disagree it takes the side the mock does not:
-// 400 CSMS.0106 for an unknown secret, 400 CSMS.0301 for refused credentials, null for an
-// unscheduled deletion, a gateway's 403 for a project its credentials do not cover, no
-// ListSecrets, ListSecretVersions or ShowSecret (405), and a backup magic that its length byte
-// announces. It uses the standard library and go-jose only, and can be broken on purpose, one
-// Defect at a time.
+// Package indie is a second CSMS server, written from the vendor's documents and the
+// contract's operation descriptions rather than from csmskit's mock, for testing the
+// conformance suite: a suite that passes only the mock it was written with proves little. It
+// serves every operation of the contract. Where the documents disagree it takes the side the
+// mock does not: 400 CSMS.0106 for an unknown secret, 404 CSMS.0005 for an unknown version
+// or stage, 400 CSMS.0301 for refused credentials, null for an unscheduled deletion, a
+// gateway's 403 for a project its credentials do not cover, 403 CSMS.0109 for reading a
+// secret pending deletion, 200 from DeleteSecretStage (the older edition), a new version
+// that always becomes SYSCURRENT (the API reference's reading), a narrower punctuation set
+// for passwords, and a backup magic that its length byte announces. It uses the standard
+// library and go-jose only, can lack operations on request, and can be broken on purpose,
+// one Defect at a time.
 package indie
 
 import (
@@ -18,6 +22,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -43,6 +48,8 @@ type Server struct {
 	names  *regexp.Regexp
 	key    *rsa.PrivateKey
 	kid    string
+	// lacking are the operations the server answers 405, as a service without them would.
+	lacking []string
 
 	mu      sync.Mutex
 	secrets map[string]*secret
@@ -53,6 +60,8 @@ type Server struct {
 	ghosts []ghost
 	// headerCache is DefectHeadersUnsigned's memory of signed header values.
 	headerCache map[string]string
+	// passwords are those answered, by request body, for DefectSamePassword.
+	passwords map[string]string
 }
 
 type ghost struct {
@@ -60,22 +69,13 @@ type ghost struct {
 	sec  *secret
 }
 
-type secret struct {
-	id       string
-	created  int64
-	versions []version
-}
-
-type version struct {
-	ID      string   `json:"id"`
-	Value   string   `json:"value"`
-	Stages  []string `json:"stages"`
-	Created int64    `json:"created"`
-}
-
 // AcceptDots makes the server take the other side of the secret_name conflict: names may hold
 // a '.', as one regional page and the console allow. It is not a defect.
 func (s *Server) AcceptDots() { s.names = dottedNamePattern }
+
+// Lack makes the server answer the named operations (operationIds of the contract) 405, as a
+// service that does not offer them. It is not a defect.
+func (s *Server) Lack(operations ...string) { s.lacking = append(s.lacking, operations...) }
 
 // New returns a server with one defect (DefectNone for none) and a fresh RSA-2048 key.
 func New(d Defect) (*Server, error) {
@@ -86,6 +86,7 @@ func New(d Defect) (*Server, error) {
 	return &Server{
 		defect: d, names: namePattern, key: key, kid: "indie-" + randomHex(8),
 		headerCache: map[string]string{}, secrets: map[string]*secret{}, issued: map[string]snapshot{}, last: map[string]string{},
+		passwords: map[string]string{},
 	}, nil
 }
 
@@ -111,12 +112,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	segs := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
-	if len(segs) < 3 || segs[0] != "v1" || segs[2] != "secrets" {
+	if len(segs) < 3 || segs[0] != "v1" || (segs[2] != "secrets" && segs[2] != "csms") {
 		if s.defect == DefectUnknownRoute200 {
 			s.json(w, http.StatusOK, map[string]any{})
 			return
 		}
-		s.fail(w, http.StatusNotFound, "APIGW.0101", "No API matches this method and path.")
+		s.noAPI(w)
 		return
 	}
 	project := segs[1]
@@ -128,7 +129,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusForbidden, "APIGW.0302", "These credentials do not cover the project in the path.")
 		return
 	}
-	s.route(w, r, segs[3:], body)
+	s.route(w, &request{r: r, body: body, segs: segs[2:]})
 }
 
 // authenticate returns a refusal (status not 0) unless the request carries the server's token
@@ -164,85 +165,51 @@ func (s *Server) authenticate(r *http.Request, body []byte) (code string, status
 	return "", 0, ""
 }
 
-// route dispatches what follows /v1/{project_id}/secrets.
-func (s *Server) route(w http.ResponseWriter, r *http.Request, rest []string, body []byte) {
-	m := r.Method
-	switch {
-	case len(rest) == 0 && m == http.MethodPost:
-		s.create(w, body)
-		return
-	case len(rest) == 0 && m == http.MethodGet:
-		s.notAllowed(w, "POST")
-		return
-	case len(rest) == 1 && rest[0] == "restore" && m == http.MethodPost:
-		s.restore(w, body)
-		return
-	}
-	if len(rest) == 0 || len(rest) > 3 {
-		s.fail(w, http.StatusNotFound, "APIGW.0101", "No API matches this method and path.")
-		return
-	}
-	name := rest[0]
-	if !s.names.MatchString(name) {
-		switch {
-		case s.defect == DefectBadName500 && strings.Contains(name, "."):
-			s.fail(w, http.StatusInternalServerError, "CSMS.0001", "Something went wrong on our side.")
-			return
-		case s.defect == DefectLongName200 && len(name) == 65 && r.Method == http.MethodPost:
-			s.backup(w, name, &secret{})
-			return
-		default:
-			s.fail(w, http.StatusBadRequest, "CSMS.0002", "secret_name must match ^[a-zA-Z0-9_-]{1,64}$.")
-			return
-		}
-	}
-	op := m + " " + strings.Join(append([]string{"{name}"}, rest[1:]...), "/")
-	if len(rest) == 3 && rest[1] == "versions" {
-		op = m + " {name}/versions/{id}"
-	}
-	switch op {
-	case "DELETE {name}", "POST {name}/backup", "POST {name}/versions", "GET {name}/versions/{id}":
-	case "GET {name}":
-		s.notAllowed(w, "DELETE")
-		return
-	case "GET {name}/versions":
-		s.notAllowed(w, "POST")
-		return
-	default:
-		s.fail(w, http.StatusNotFound, "APIGW.0101", "No API matches this method and path.")
-		return
-	}
-	sec := s.secrets[name]
-	if sec == nil && op == "GET {name}/versions/{id}" {
-		for _, g := range s.ghosts {
-			if g.name == name {
-				sec = g.sec
-			}
-		}
-	}
-	if sec == nil {
-		status := http.StatusBadRequest
-		if s.defect == DefectUnknownSecret410 {
-			status = http.StatusGone
-		}
-		s.fail(w, status, "CSMS.0106", "No secret of that name in this project.")
-		return
-	}
-	switch op {
-	case "DELETE {name}":
-		s.remove(w, name)
-	case "POST {name}/backup":
-		s.backup(w, name, sec)
-	case "POST {name}/versions":
-		s.addVersion(w, name, sec, body)
-	default:
-		s.showVersion(w, name, sec, rest[2])
-	}
+// request is one request to an operation: the HTTP request, its body, the path's segments
+// from "secrets" or "csms" on, and the values of the route's wildcards.
+type request struct {
+	r      *http.Request
+	body   []byte
+	segs   []string
+	params map[string]string
 }
 
-func (s *Server) notAllowed(w http.ResponseWriter, allow string) {
-	w.Header().Set("Allow", allow)
+// decode reads the body into v; it reports false (having answered 400) when it cannot.
+func (s *Server) decode(w http.ResponseWriter, q *request, v any) bool {
+	if err := json.Unmarshal(q.body, v); err != nil {
+		s.fail(w, http.StatusBadRequest, "CSMS.0004", "The body is not the JSON this operation takes.")
+		return false
+	}
+	return true
+}
+
+// noAPI is the gateway's answer to a path and method it publishes no API for.
+func (s *Server) noAPI(w http.ResponseWriter) {
+	s.fail(w, http.StatusNotFound, "APIGW.0101", "No API matches this method and path.")
+}
+
+func (s *Server) notAllowed(w http.ResponseWriter, allow []string) {
+	w.Header().Set("Allow", strings.Join(allow, ", "))
 	s.fail(w, http.StatusMethodNotAllowed, "APIGW.0102", "This server does not offer that operation.")
+}
+
+// unknownSecret answers a request for a secret that does not exist.
+func (s *Server) unknownSecret(w http.ResponseWriter) {
+	status := http.StatusBadRequest
+	if s.defect == DefectUnknownSecret410 {
+		status = http.StatusGone
+	}
+	s.fail(w, status, "CSMS.0106", "No secret of that name in this project.")
+}
+
+// unknownResource answers a request for a version or stage that does not exist.
+func (s *Server) unknownResource(w http.ResponseWriter, what string) {
+	s.fail(w, http.StatusNotFound, "CSMS.0005", "No "+what+" of that name.")
+}
+
+// invalid answers a request that breaks a documented rule.
+func (s *Server) invalid(w http.ResponseWriter, msg string) {
+	s.fail(w, http.StatusBadRequest, "CSMS.0002", msg)
 }
 
 // fail writes the vendor's error body, or a broken one under an error-body defect.
@@ -274,4 +241,18 @@ func (s *Server) json(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(b.Bytes())
+}
+
+// lacks reports whether the server was told to lack an operation.
+func (s *Server) lacks(operation string) bool { return slices.Contains(s.lacking, operation) }
+
+// Names returns the names of the secrets the server holds, in no order.
+func (s *Server) Names() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for name := range s.secrets {
+		out = append(out, name)
+	}
+	return out
 }

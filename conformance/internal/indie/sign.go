@@ -104,13 +104,13 @@ func headerValue(r *http.Request, name string) string {
 
 // stringToSign builds the string the signature covers, from the headers the request says it
 // signed.
-func stringToSign(r *http.Request, signed []string, body []byte, d Defect) string {
-	return stringToSignWith(r, signed, body, d, nil)
+func stringToSign(r *http.Request, signed []string, body []byte) string {
+	return stringToSignWith(r, r.URL.Path, signed, body, nil)
 }
 
-// stringToSignWith is stringToSign with header values taken from cached where it has them
-// (DefectHeadersUnsigned's header cache).
-func stringToSignWith(r *http.Request, signed []string, body []byte, d Defect, cached map[string]string) string {
+// stringToSignWith is stringToSign for the decoded path given, with header values taken from
+// cached where it has them (DefectHeadersUnsigned's header cache).
+func stringToSignWith(r *http.Request, path string, signed []string, body []byte, cached map[string]string) string {
 	var headers strings.Builder
 	for _, h := range signed {
 		v, ok := cached[h]
@@ -123,10 +123,6 @@ func stringToSignWith(r *http.Request, signed []string, body []byte, d Defect, c
 	if hash == "" {
 		sum := sha256.Sum256(body)
 		hash = hex.EncodeToString(sum[:])
-	}
-	path := r.URL.Path
-	if d == DefectPathUnsigned {
-		path = strings.ToLower(path) // a case-folding canonicaliser: two paths, one signature
 	}
 	uri, query := canonicalURI(path), canonicalQuery(r.URL.Query())
 	cr := strings.Join([]string{r.Method, uri, query, headers.String(), strings.Join(signed, ";"), hash}, "\n")
@@ -167,9 +163,16 @@ func verifySignature(r *http.Request, a authorization, sk string, body []byte, n
 		}
 		cached = cache
 	}
-	want := sign(sk, stringToSignWith(r, a.signed, body, d, cached))
-	if !hmac.Equal([]byte(want), []byte(strings.ToLower(a.signature))) {
-		return errors.New("signature mismatch")
+	paths := []string{r.URL.Path}
+	if d == DefectPathUnsigned {
+		// A case-folding canonicaliser: a path and its lower case share a signature.
+		paths = append(paths, strings.ToLower(r.URL.Path))
 	}
-	return nil
+	for _, p := range paths {
+		want := sign(sk, stringToSignWith(r, p, a.signed, body, cached))
+		if hmac.Equal([]byte(want), []byte(strings.ToLower(a.signature))) {
+			return nil
+		}
+	}
+	return errors.New("signature mismatch")
 }
