@@ -17,18 +17,8 @@ import (
 // access log, journal, request validation with real authentication, faults, the response
 // check), driven through httptest without a network. Every backup seals a fresh blob.
 
-// newBenchMock returns a mock with the demo configuration and key benchKey.
-func newBenchMock(b *testing.B) *mock.Server {
-	b.Helper()
-	cfg := mock.DefaultConfig()
-	cfg.BackupKey = testKey()
-	srv, err := mock.New(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { srv.Close() })
-	return srv
-}
+// newBenchMock returns a mock with the demo configuration and key testKey, in memory.
+func newBenchMock(b *testing.B) *mock.Server { return newBenchMockIn(b, "") }
 
 // benchDo serves one request through h and fails unless it is answered 200.
 func benchDo(b *testing.B, h http.Handler, method, path, body string, header http.Header) *httptest.ResponseRecorder {
@@ -118,6 +108,23 @@ func BenchmarkHandler(b *testing.B) {
 			name := "bench-" + strings.Repeat("x", i%7)
 			benchDo(b, h, http.MethodPost, base, `{"name":"`+name+`","secret_string":"`+value+`"}`, jsonToken())
 			benchDo(b, h, http.MethodDelete, base+"/"+name, "", jsonToken())
+		}
+	})
+	b.Run("token-show-version", func(b *testing.B) {
+		h := newBenchMock(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			benchDo(b, h, http.MethodGet, base+"/"+mock.DemoSecretName+"/versions/latest", "", token)
+		}
+	})
+	b.Run("token-list-50-of-500", func(b *testing.B) {
+		// A page of the default size in a project at its quota: against token-show-version,
+		// what a list answer costs beside a single read.
+		h := newBenchMock(b)
+		fillProject(b, h, 500, 1, 16)
+		b.ReportAllocs()
+		for b.Loop() {
+			benchDo(b, h, http.MethodGet, base+"?limit=50", "", token)
 		}
 	})
 	b.Run("reference-floor", func(b *testing.B) {

@@ -2,8 +2,6 @@ package secrets
 
 import (
 	"encoding/base64"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -56,20 +54,25 @@ func (s *Service) get(tx store.Tx, project, name string) (*Secret, error) {
 	if !ok {
 		return nil, notFound(name)
 	}
-	var sec Secret
-	if err := json.Unmarshal(raw, &sec); err != nil {
+	sec, err := decodeRecord(raw)
+	if err != nil {
 		return nil, fmt.Errorf("decode secret %s: %w", name, err)
 	}
 	if s.deleted(sec.State, sec.ScheduledDeleteTime) {
 		return nil, notFound(name)
 	}
-	return &sec, nil
+	return sec, nil
 }
 
 // deleted reports whether a secret pending deletion has reached its deletion time: from then
 // on it no longer exists, whether or not its record has been removed yet.
 func (s *Service) deleted(state string, scheduledDeleteTime int64) bool {
-	return state == StatePendingDelete && scheduledDeleteTime > 0 && s.now() >= scheduledDeleteTime
+	return deletedAt(s.now(), state, scheduledDeleteTime)
+}
+
+// deletedAt is deleted at the time now.
+func deletedAt(now int64, state string, scheduledDeleteTime int64) bool {
+	return state == StatePendingDelete && scheduledDeleteTime > 0 && now >= scheduledDeleteTime
 }
 
 // updateByID runs fn on the secret with the given id in a write transaction and stores it.
@@ -208,19 +211,16 @@ type Page[T any] struct {
 	NextMarker string
 }
 
-// List returns up to limit secrets (all of them when limit is 0) after marker, in name order;
-// with eventName, only those subscribed to that event.
+// List returns the metadata (the secrets without their versions) of up to limit secrets (all
+// of them when limit is 0) after marker, in name order; with eventName, only of those
+// subscribed to that event. It reads the metadata records alone, so a page costs the same
+// whatever the secrets' versions hold.
 func (s *Service) List(project string, limit int, marker, eventName string) (Page[*Secret], error) {
 	var page Page[*Secret]
 	now := s.now()
 	err := s.store.View(func(tx store.Tx) error {
-		var decodeErr error
-		err := tx.Scan(bucket(project), marker, func(name string, raw []byte) bool {
-			var sec Secret
-			if decodeErr = json.Unmarshal(raw, &sec); decodeErr != nil {
-				return false
-			}
-			if sec.State == StatePendingDelete && sec.ScheduledDeleteTime > 0 && now >= sec.ScheduledDeleteTime {
+		return scanDecoded(tx, metaBucket(project), marker, decodeRecord, func(sec *Secret) bool {
+			if deletedAt(now, sec.State, sec.ScheduledDeleteTime) {
 				return true
 			}
 			if eventName != "" && !slices.Contains(sec.EventSubscriptions, eventName) {
@@ -230,10 +230,9 @@ func (s *Service) List(project string, limit int, marker, eventName string) (Pag
 				page.NextMarker = page.Items[limit-1].Name
 				return false
 			}
-			page.Items = append(page.Items, &sec)
+			page.Items = append(page.Items, sec)
 			return true
 		})
-		return errors.Join(err, decodeErr)
 	})
 	return page, err
 }
@@ -245,10 +244,7 @@ func (s *Service) Delete(project, name string) error {
 		if err != nil {
 			return err
 		}
-		if err := tx.Delete(idBucket(project), sec.ID); err != nil {
-			return err
-		}
-		return tx.Delete(bucket(project), name)
+		return remove(tx, project, sec)
 	})
 }
 
