@@ -219,7 +219,7 @@ func (s *Service) List(project string, limit int, marker, eventName string) (Pag
 	var page Page[*Secret]
 	now := s.now()
 	err := s.store.View(func(tx store.Tx) error {
-		return scanDecoded(tx, metaBucket(project), marker, decodeRecord, func(sec *Secret) bool {
+		return scanDecoded(tx, metaBucket(project), marker, decodeMeta, func(sec *Secret) bool {
 			if deletedAt(now, sec.State, sec.ScheduledDeleteTime) {
 				return true
 			}

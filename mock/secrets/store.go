@@ -50,17 +50,6 @@ func put(tx store.Tx, project string, sec *Secret) error {
 	return tx.Put(metaBucket(project), sec.Name, meta)
 }
 
-// encodeMeta returns a secret's metadata record: its JSON without the versions.
-func encodeMeta(sec *Secret) ([]byte, error) {
-	meta := *sec
-	meta.Versions = nil
-	raw, err := json.Marshal(&meta)
-	if err != nil {
-		return nil, fmt.Errorf("encode metadata of secret %s: %w", sec.Name, err)
-	}
-	return raw, nil
-}
-
 // remove deletes a secret's record, its metadata and its entry in the index by id.
 func remove(tx store.Tx, project string, sec *Secret) error {
 	if err := tx.Delete(idBucket(project), sec.ID); err != nil {
@@ -202,7 +191,7 @@ func scanDecoded(tx store.Tx, bucket, after string, decode func([]byte) (*Secret
 	return decodeErr
 }
 
-// decodeRecord decodes a secret's record or metadata record.
+// decodeRecord decodes a secret's record.
 func decodeRecord(raw []byte) (*Secret, error) {
 	var sec Secret
 	if err := json.Unmarshal(raw, &sec); err != nil {
