@@ -178,7 +178,7 @@ func (t *memTx) Scan(bucket, after string, fn func(string, []byte) bool) error {
 		if k == after {
 			continue
 		}
-		v, ok, _ := t.Get(bucket, k)
+		v, ok, _ := t.Peek(bucket, k)
 		if !ok {
 			continue
 		}
@@ -190,7 +190,7 @@ func (t *memTx) Scan(bucket, after string, fn func(string, []byte) bool) error {
 }
 
 // mergeKeys returns keys with the staged ones added, sorted; staged deletions are skipped
-// later by Get.
+// later by Peek.
 func mergeKeys(keys []string, staged map[string][]byte) []string {
 	out := slices.Clone(keys)
 	for k := range staged {
