@@ -84,6 +84,9 @@ type decoder struct {
 	discard  bool
 	rawNames []string
 	raw      [][]byte
+	// escaped says whether the last string read held an escape; without one, its characters
+	// are the input's bytes between its quotes.
+	escaped bool
 }
 
 func (d *decoder) fail(msg string) error { return &syntaxError{offset: d.pos, msg: msg} }
@@ -289,21 +292,17 @@ func (d *decoder) digits() int {
 
 // rawKey reads an object key whose opening quote is at d.pos, checked as any string is, and
 // returns its text: a slice of the input when it holds no escape, so that a key RawMembers
-// only compares costs no allocation.
+// only compares costs no allocation. (A Reader reads every string so.)
 func (d *decoder) rawKey() ([]byte, error) {
 	start := d.pos
-	if _, err := d.string(); err != nil { // discarding: checked, not built
+	s, err := d.string()
+	if err != nil {
 		return nil, err
 	}
-	raw := d.data[start+1 : d.pos-1]
-	if bytes.IndexByte(raw, '\\') < 0 {
-		return raw, nil
+	if !d.escaped {
+		return d.data[start+1 : d.pos-1], nil
 	}
-	d.pos = start
-	d.discard = false
-	s, err := d.string()
-	d.discard = true
-	return []byte(s), err
+	return []byte(s), nil
 }
 
 // string reads a string whose opening quote is at d.pos. A string without escapes is found
@@ -312,6 +311,7 @@ func (d *decoder) rawKey() ([]byte, error) {
 func (d *decoder) string() (string, error) {
 	d.pos++ // "
 	start := d.pos
+	d.escaped = false
 	// A short ASCII string without escapes (a key, a state, an id: most of a record) is read
 	// in one loop; setting up the searches below would cost more than it.
 	for i := start; i < len(d.data) && i-start < shortString; i++ {
@@ -345,6 +345,7 @@ func (d *decoder) string() (string, error) {
 	}
 	if escape >= 0 {
 		d.pos = start + escape
+		d.escaped = true
 		return d.unescape(start)
 	}
 	if start+end == len(d.data) {
