@@ -86,10 +86,7 @@ func BenchmarkList(b *testing.B) {
 				b.Run(name, func(b *testing.B) {
 					h := newBenchMockIn(b, st.dataDir(b))
 					fillProject(b, h, secrets, versions, size)
-					b.ReportAllocs()
-					for b.Loop() {
-						benchDo(b, h, http.MethodGet, base+"?limit=5", "", token)
-					}
+					loop(b, func() { benchDo(b, h, http.MethodGet, base+"?limit=5", "", token) })
 				})
 			}
 		}
