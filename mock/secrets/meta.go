@@ -8,15 +8,15 @@ import (
 	"github.com/csmskit/csmskit/internal/jsonvalue"
 )
 
-// A secret's metadata record is its JSON without the versions, which a list reads for every
+// A secret's metadata record is its JSON without what belongs to its versions (the versions,
+// the times their stages moved, the next version's number), which a list reads for every
 // secret on its page. It is written with encoding/json and read here member by member, with
-// jsonvalue.Reader: encoding/json's reflection costs several times as much per record, most of
-// a page's cost (BENCHMARKS.md).
+// jsonvalue.Reader: encoding/json's reflection costs several times as much per record, most
+// of a page's cost (BENCHMARKS.md).
 
 // encodeMeta returns a secret's metadata record.
 func encodeMeta(sec *Secret) ([]byte, error) {
-	meta := *sec
-	meta.Versions = nil
+	meta := metaOf(sec)
 	raw, err := json.Marshal(&meta)
 	if err != nil {
 		return nil, fmt.Errorf("encode metadata of secret %s: %w", sec.Name, err)
@@ -24,10 +24,18 @@ func encodeMeta(sec *Secret) ([]byte, error) {
 	return raw, nil
 }
 
-// decodeMeta reads a metadata record into a Secret without versions, as json.Unmarshal would
-// (TestDecodeMetaIsUnmarshal). A member it does not know is passed over, versions included.
-func decodeMeta(raw []byte) (*Secret, error) {
-	sec := &Secret{}
+// metaOf returns what a secret's metadata record holds of it.
+func metaOf(sec *Secret) Secret {
+	meta := *sec
+	meta.Versions, meta.StageTimes, meta.NextVersion = nil, nil, 0
+	return meta
+}
+
+// decodeMeta reads a metadata record into sec, a zero Secret, as json.Unmarshal would
+// (TestDecodeMetaIsUnmarshal), passing over any member it does not know. A string equal to the
+// same member of prev, the secret read before it (nil for none), is prev's: the secrets of a
+// page mostly share their state, type and key, and so share one copy of each.
+func decodeMeta(sec *Secret, raw []byte, prev *Secret) error {
 	r := jsonvalue.NewReader(raw)
 	more, err := r.Object()
 	for more && err == nil {
@@ -35,14 +43,26 @@ func decodeMeta(raw []byte) (*Secret, error) {
 		if key, err = r.Key(); err != nil {
 			break
 		}
-		if r.Kind() == jsonvalue.Null {
+		switch m := memberOf(key); {
+		case r.Kind() == jsonvalue.Null:
 			err = r.Null() // as encoding/json: the member keeps its zero value
-		} else if field := metaStrings(sec, key); field != nil {
-			*field, err = readString(&r)
-		} else if field := metaInts(sec, key); field != nil {
-			*field, err = readInt(&r)
-		} else {
-			err = decodeMetaOther(&r, sec, key)
+		case m.isString():
+			same := ""
+			if prev != nil {
+				same = *prev.stringMember(m)
+			}
+			*sec.stringMember(m), err = readStringLike(&r, same)
+		case m.isInt():
+			*sec.intMember(m), err = readInt(&r)
+		case m == memberAutoRotation:
+			sec.AutoRotation, err = r.Bool()
+		case m == memberEventSubscriptions:
+			sec.EventSubscriptions, err = readList(&r, readString)
+		case m == memberTags:
+			sec.Tags = map[string]string{}
+			err = readMap(&r, sec.Tags)
+		default:
+			err = r.Skip()
 		}
 		if err == nil {
 			more, err = r.NextMember()
@@ -51,74 +71,109 @@ func decodeMeta(raw []byte) (*Secret, error) {
 	if err == nil {
 		err = r.End()
 	}
-	if err != nil {
-		return nil, err
-	}
-	return sec, nil
+	return err
 }
 
-// metaStrings returns the string field of sec a member names, or nil.
-func metaStrings(sec *Secret, key []byte) *string {
+// member is a member of a metadata record: the strings first, then the integers, then the
+// others.
+type member int
+
+const (
+	memberUnknown member = iota
+	memberID
+	memberName
+	memberState
+	memberKMSKeyID
+	memberDescription
+	memberSecretType
+	memberEnterpriseProjectID
+	memberRotationPeriod
+	memberRotationConfig
+	memberRotationFuncURN
+	memberCreateTime
+	memberUpdateTime
+	memberScheduledDeleteTime
+	memberAutoRotation
+	memberEventSubscriptions
+	memberTags
+)
+
+func (m member) isString() bool { return memberID <= m && m <= memberRotationFuncURN }
+func (m member) isInt() bool    { return memberCreateTime <= m && m <= memberScheduledDeleteTime }
+
+// memberOf returns the member a key names, as Secret's JSON names it.
+func memberOf(key []byte) member {
 	switch string(key) {
 	case "id":
-		return &sec.ID
+		return memberID
 	case "name":
-		return &sec.Name
+		return memberName
 	case "state":
-		return &sec.State
+		return memberState
 	case "kms_key_id":
-		return &sec.KMSKeyID
+		return memberKMSKeyID
 	case "description":
-		return &sec.Description
+		return memberDescription
 	case "secret_type":
-		return &sec.SecretType
+		return memberSecretType
 	case "enterprise_project_id":
-		return &sec.EnterpriseProjectID
+		return memberEnterpriseProjectID
 	case "rotation_period":
-		return &sec.RotationPeriod
+		return memberRotationPeriod
 	case "rotation_config":
-		return &sec.RotationConfig
+		return memberRotationConfig
 	case "rotation_func_urn":
-		return &sec.RotationFuncURN
-	}
-	return nil
-}
-
-// metaInts returns the integer field of sec a member names, or nil.
-func metaInts(sec *Secret, key []byte) *int64 {
-	switch string(key) {
+		return memberRotationFuncURN
 	case "create_time":
-		return &sec.CreateTime
+		return memberCreateTime
 	case "update_time":
-		return &sec.UpdateTime
+		return memberUpdateTime
 	case "scheduled_delete_time":
-		return &sec.ScheduledDeleteTime
+		return memberScheduledDeleteTime
+	case "auto_rotation":
+		return memberAutoRotation
+	case "event_subscriptions":
+		return memberEventSubscriptions
+	case "tags":
+		return memberTags
 	}
-	return nil
+	return memberUnknown
 }
 
-// decodeMetaOther reads the members of other types, and passes over those it does not know.
-func decodeMetaOther(r *jsonvalue.Reader, sec *Secret, key []byte) error {
-	var err error
-	switch string(key) {
-	case "next_version":
-		var n int64
-		n, err = readInt(r)
-		sec.NextVersion = int(n)
-	case "auto_rotation":
-		sec.AutoRotation, err = r.Bool()
-	case "event_subscriptions":
-		sec.EventSubscriptions, err = readList(r, readString)
-	case "tags":
-		sec.Tags = map[string]string{}
-		return readMap(r, sec.Tags, readString)
-	case "stage_times":
-		sec.StageTimes = map[string]int64{}
-		return readMap(r, sec.StageTimes, readInt)
-	default:
-		err = r.Skip()
+// stringMember returns the field of a string member.
+func (sec *Secret) stringMember(m member) *string {
+	switch m {
+	case memberID:
+		return &sec.ID
+	case memberName:
+		return &sec.Name
+	case memberState:
+		return &sec.State
+	case memberKMSKeyID:
+		return &sec.KMSKeyID
+	case memberDescription:
+		return &sec.Description
+	case memberSecretType:
+		return &sec.SecretType
+	case memberEnterpriseProjectID:
+		return &sec.EnterpriseProjectID
+	case memberRotationPeriod:
+		return &sec.RotationPeriod
+	case memberRotationConfig:
+		return &sec.RotationConfig
 	}
-	return err
+	return &sec.RotationFuncURN
+}
+
+// intMember returns the field of an integer member.
+func (sec *Secret) intMember(m member) *int64 {
+	switch m {
+	case memberCreateTime:
+		return &sec.CreateTime
+	case memberUpdateTime:
+		return &sec.UpdateTime
+	}
+	return &sec.ScheduledDeleteTime
 }
 
 // readList reads an array, each element with read.
@@ -136,26 +191,30 @@ func readList[V any](r *jsonvalue.Reader, read func(*jsonvalue.Reader) (V, error
 	return out, err
 }
 
-// readMap reads an object's members into m, each value with read.
-func readMap[V any](r *jsonvalue.Reader, m map[string]V, read func(*jsonvalue.Reader) (V, error)) error {
+// readMap reads an object's members into m.
+func readMap(r *jsonvalue.Reader, m map[string]string) error {
 	more, err := r.Object()
 	for more && err == nil {
 		var key []byte
 		if key, err = r.Key(); err != nil {
 			return err
 		}
-		var v V
-		if v, err = read(r); err != nil {
+		if m[string(key)], err = readString(r); err != nil {
 			return err
 		}
-		m[string(key)] = v
 		more, err = r.NextMember()
 	}
 	return err
 }
 
-func readString(r *jsonvalue.Reader) (string, error) {
+func readString(r *jsonvalue.Reader) (string, error) { return readStringLike(r, "") }
+
+// readStringLike reads a string, returning same rather than a copy when they are equal.
+func readStringLike(r *jsonvalue.Reader, same string) (string, error) {
 	s, err := r.String()
+	if string(s) == same {
+		return same, err
+	}
 	return string(s), err
 }
 

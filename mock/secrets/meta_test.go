@@ -24,12 +24,22 @@ func metaSamples() []Secret {
 }
 
 func TestDecodeMetaIsUnmarshal(t *testing.T) {
-	for _, sec := range metaSamples() {
+	samples := metaSamples()
+	for _, sec := range samples {
 		raw, err := encodeMeta(&sec)
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkDecodeMeta(t, raw)
+		// Read alone, and after each sample: sharing a string with the secret before changes
+		// nothing of either.
+		checkDecodeMeta(t, raw, nil)
+		for _, prev := range samples {
+			before := prev
+			checkDecodeMeta(t, raw, &prev)
+			if !reflect.DeepEqual(prev, before) {
+				t.Fatalf("reading after %v changed it", before)
+			}
+		}
 	}
 	// What encodeMeta never writes is still read as encoding/json reads it, or refused.
 	for _, raw := range []string{
@@ -37,18 +47,19 @@ func TestDecodeMetaIsUnmarshal(t *testing.T) {
 		`{"name":"a","versions":[{"id":"v1","value":{"string":"x"}}],"unknown":{"a":[1]}}`,
 		`{"name":"a","name":"b"}`, `{"create_time":1.5}`, `{"name":1}`, `{"tags":{"a":1}}`, `[]`, `{"name":"a"} x`, `{`,
 	} {
-		checkDecodeMeta(t, []byte(raw))
+		checkDecodeMeta(t, []byte(raw), nil)
 	}
 }
 
-// checkDecodeMeta fails t unless decodeMeta reads raw as json.Unmarshal reads it into a Secret
-// (with its versions dropped), or both refuse it.
-func checkDecodeMeta(t *testing.T, raw []byte) {
+// checkDecodeMeta fails t unless decodeMeta (after prev) reads raw as json.Unmarshal reads it
+// into a Secret (with its versions and stage times dropped), or both refuse it.
+func checkDecodeMeta(t *testing.T, raw []byte, prev *Secret) {
 	t.Helper()
 	var want Secret
 	wantErr := json.Unmarshal(raw, &want)
-	want.Versions = nil
-	got, err := decodeMeta(raw)
+	want = metaOf(&want)
+	got := &Secret{}
+	err := decodeMeta(got, raw, prev)
 	switch {
 	case err == nil && wantErr != nil:
 		t.Fatalf("decodeMeta accepts %s, which json.Unmarshal refuses: %v", raw, wantErr)
@@ -78,6 +89,36 @@ func FuzzDecodeMetaIsUnmarshal(f *testing.F) {
 		if err != nil {
 			return
 		}
-		checkDecodeMeta(t, raw)
+		checkDecodeMeta(t, raw, nil)
+		prev := metaOf(&sec)
+		checkDecodeMeta(t, raw, &prev)
+	})
+}
+
+// BenchmarkDecodeMeta reads a list's metadata record: decodeMeta against encoding/json.
+func BenchmarkDecodeMeta(b *testing.B) {
+	sec := Secret{ID: "5ad79b4f-1605-4105-a5b3-ae0da51454e1", Name: "bench-0001", State: "ENABLED", KMSKeyID: "default-kms-key",
+		SecretType: "COMMON", CreateTime: 1764417600000, UpdateTime: 1764417600000,
+		StageTimes: map[string]int64{StageCurrent: 1764417600000}, NextVersion: 2}
+	raw, err := encodeMeta(&sec)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("reader-after-another", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := decodeMeta(&Secret{}, raw, &sec); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var s Secret
+			if err := json.Unmarshal(raw, &s); err != nil {
+				b.Fatal(err)
+			}
+		}
 	})
 }

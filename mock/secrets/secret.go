@@ -30,8 +30,9 @@ const (
 // defaultSecretType is the type of a secret created without one.
 const defaultSecretType = "COMMON"
 
-// Secret is a secret with all its versions, or only its metadata (no versions) where a list
-// returns it. Times are epoch milliseconds.
+// Secret is a secret with all its versions, or only its metadata where a list returns it:
+// nothing that belongs to the versions (Versions, StageTimes, NextVersion). Times are epoch
+// milliseconds.
 type Secret struct {
 	ID                  string `json:"id"`
 	Name                string `json:"name"`

@@ -211,15 +211,32 @@ type Page[T any] struct {
 	NextMarker string
 }
 
-// List returns the metadata (the secrets without their versions) of up to limit secrets (all
-// of them when limit is 0) after marker, in name order; with eventName, only of those
-// subscribed to that event. It reads the metadata records alone, so a page costs the same
-// whatever the secrets' versions hold.
+// List returns the metadata (the secrets without what belongs to their versions: metaOf) of
+// up to limit secrets (all of them when limit is 0) after marker, in name order; with
+// eventName, only of those subscribed to that event. It reads the metadata records alone, so
+// a page costs the same whatever the secrets' versions hold.
 func (s *Service) List(project string, limit int, marker, eventName string) (Page[*Secret], error) {
 	var page Page[*Secret]
 	now := s.now()
+	// The page's secrets are read into blocks of a few, rather than allocated one by one.
+	var block []Secret
+	blockSize := metaBlock
+	if limit > 0 && limit < metaBlock {
+		blockSize = limit + 1 // the page, and the secret after it that says there is another
+	}
+	var prev *Secret
+	decode := func(raw []byte) (*Secret, error) {
+		if len(block) == cap(block) {
+			block = make([]Secret, 0, blockSize)
+		}
+		block = append(block, Secret{})
+		sec := &block[len(block)-1]
+		err := decodeMeta(sec, raw, prev)
+		prev = sec
+		return sec, err
+	}
 	err := s.store.View(func(tx store.Tx) error {
-		return scanDecoded(tx, metaBucket(project), marker, decodeMeta, func(sec *Secret) bool {
+		return scanDecoded(tx, metaBucket(project), marker, decode, func(sec *Secret) bool {
 			if deletedAt(now, sec.State, sec.ScheduledDeleteTime) {
 				return true
 			}
@@ -236,6 +253,9 @@ func (s *Service) List(project string, limit int, marker, eventName string) (Pag
 	})
 	return page, err
 }
+
+// metaBlock is how many secrets a list reads into one allocation at most.
+const metaBlock = 64
 
 // Delete removes a secret and all its versions at once.
 func (s *Service) Delete(project, name string) error {
