@@ -8,10 +8,13 @@
 package openapi
 
 import (
+	"maps"
 	"math"
 	"net/http"
 	"reflect"
 	"regexp"
+	"regexp/syntax"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -42,9 +45,10 @@ type quick struct {
 	nullable bool
 	str      *stringCheck
 	integer  *integerCheck
-	// An object's properties, the names it requires, whether it refuses other members
-	// (closed) or checks them (extra, when set).
-	props    map[string]*quick
+	// An object's properties in name order and their places in it by name, the names it
+	// requires, whether it refuses other members (closed) or checks them (extra, when set).
+	props    []property
+	places   map[string]int
 	required []string
 	closed   bool
 	extra    *quick
@@ -117,14 +121,18 @@ func (q *quick) compileObject(s *openapi3.Schema, depth int) bool {
 	if len(s.Required) > maxQuickRequired {
 		return false
 	}
-	q.props = make(map[string]*quick, len(s.Properties))
-	for name, ref := range s.Properties {
+	q.places = make(map[string]int, len(s.Properties))
+	for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
+		ref := s.Properties[name]
 		if ref == nil {
 			return false
 		}
-		if q.props[name] = compileQuickAt(ref.Value, depth+1); q.props[name] == nil {
+		check := compileQuickAt(ref.Value, depth+1)
+		if check == nil {
 			return false
 		}
+		q.places[name] = len(q.props)
+		q.props = append(q.props, property{name, check})
 	}
 	q.closed = s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has
 	if ref := s.AdditionalProperties.Schema; ref != nil && !q.closed {
@@ -192,16 +200,38 @@ func (q *quick) read(r *jsonvalue.Reader) bool {
 	}
 }
 
+// property is an object's property and its check.
+type property struct {
+	name  string
+	check *quick
+}
+
+// property returns the check of the object's property named key, or nil. Members mostly come
+// in name order (encoding/json writes a struct's fields in order, and the generated structs'
+// fields are sorted), so the one after the last found, next, is tried before the map.
+func (q *quick) property(key []byte, next *int) *quick {
+	i := *next
+	if i >= len(q.props) || q.props[i].name != string(key) {
+		var known bool
+		if i, known = q.places[string(key)]; !known {
+			return nil
+		}
+	}
+	*next = i + 1
+	return q.props[i].check
+}
+
 func (q *quick) readObject(r *jsonvalue.Reader) bool {
 	more, err := r.Object()
 	var present uint64 // bit i: required[i] is present
+	next := 0
 	for more && err == nil {
 		var key []byte
 		if key, err = r.Key(); err != nil {
 			return false
 		}
-		switch p, known := q.props[string(key)]; {
-		case known:
+		switch p := q.property(key, &next); {
+		case p != nil:
 			if !p.read(r) {
 				return false
 			}
@@ -250,7 +280,9 @@ type stringCheck struct {
 	enum           []string
 	minLen, maxLen uint64
 	hasMax         bool
-	re             *regexp.Regexp
+	// The pattern: a run of one class (run), or any other (re).
+	run *classRun
+	re  *regexp.Regexp
 }
 
 func newStringCheck(s *openapi3.Schema) *stringCheck {
@@ -263,9 +295,11 @@ func newStringCheck(s *openapi3.Schema) *stringCheck {
 		if strings.Contains(s.Pattern, `\u`) {
 			return nil
 		}
-		var err error
-		if c.re, err = regexp.Compile(s.Pattern); err != nil {
-			return nil
+		if c.run = compileClassRun(s.Pattern); c.run == nil {
+			var err error
+			if c.re, err = regexp.Compile(s.Pattern); err != nil {
+				return nil
+			}
 		}
 	}
 	for _, e := range s.Enum {
@@ -278,25 +312,91 @@ func newStringCheck(s *openapi3.Schema) *stringCheck {
 	return c
 }
 
-func (c *stringCheck) str(s string) bool {
-	return c.inEnum(s) && c.lengthOK(len(s), func() int { return utf8.RuneCountInString(s) }) &&
-		(c.re == nil || c.re.MatchString(s))
-}
+func (c *stringCheck) str(s string) bool { return checkString(c, s) }
 
 // bytes is str for a string's characters, read from the JSON text.
-func (c *stringCheck) bytes(b []byte) bool {
-	return c.inEnum(string(b)) && c.lengthOK(len(b), func() int { return utf8.RuneCount(b) }) &&
-		(c.re == nil || c.re.Match(b))
+func (c *stringCheck) bytes(b []byte) bool { return checkString(c, b) }
+
+func checkString[T string | []byte](c *stringCheck, s T) bool {
+	if !inEnum(c.enum, s) || !c.lengthOK(len(s), func() int { return utf8.RuneCountInString(string(s)) }) {
+		return false
+	}
+	switch {
+	case c.run != nil:
+		return matchRun(c.run, s)
+	case c.re != nil:
+		if b, ok := any(s).([]byte); ok {
+			return c.re.Match(b)
+		}
+		return c.re.MatchString(string(s))
+	}
+	return true
 }
 
-// inEnum reports whether s is one of the enum's strings, or there is no enum.
-func (c *stringCheck) inEnum(s string) bool {
-	for _, e := range c.enum {
-		if e == s {
+// inEnum reports whether s is one of the enum's strings, or there is no enum. (Compared, not
+// converted: a string made of bytes would cost an allocation.)
+func inEnum[T string | []byte](enum []string, s T) bool {
+	for _, e := range enum {
+		if e == string(s) {
 			return true
 		}
 	}
-	return len(c.enum) == 0
+	return len(enum) == 0
+}
+
+// classRun is a pattern that is one class of ASCII characters repeated over the whole string,
+// as ^[a-zA-Z0-9_-]{1,64}$, matched with a table of the class's bytes and a count instead of
+// the regexp engine (TestClassRunIsRegexp). The string's characters are then its bytes: a
+// byte above 0x7f, part of a longer character or invalid UTF-8, is in no such class.
+type classRun struct {
+	in       [256]bool
+	min, max int // max -1: no bound
+}
+
+// compileClassRun returns the classRun of a pattern of that form, or nil.
+func compileClassRun(pattern string) *classRun {
+	re, err := syntax.Parse(pattern, syntax.Perl) // as regexp.Compile parses it
+	if err != nil || re.Op != syntax.OpConcat || len(re.Sub) != 3 ||
+		re.Sub[0].Op != syntax.OpBeginText || re.Sub[2].Op != syntax.OpEndText {
+		return nil
+	}
+	c := &classRun{}
+	switch rep := re.Sub[1]; rep.Op {
+	case syntax.OpRepeat:
+		c.min, c.max = rep.Min, rep.Max
+	case syntax.OpPlus:
+		c.min, c.max = 1, -1
+	case syntax.OpStar:
+		c.min, c.max = 0, -1
+	default:
+		return nil
+	}
+	class := re.Sub[1].Sub[0]
+	if class.Op != syntax.OpCharClass || class.Flags&syntax.FoldCase != 0 {
+		return nil
+	}
+	for i := 0; i+1 < len(class.Rune); i += 2 {
+		if class.Rune[i+1] > utf8.RuneSelf-1 {
+			return nil
+		}
+		for r := class.Rune[i]; r <= class.Rune[i+1]; r++ {
+			c.in[r] = true
+		}
+	}
+	return c
+}
+
+// matchRun reports whether c's pattern matches s.
+func matchRun[T string | []byte](c *classRun, s T) bool {
+	if len(s) < c.min || c.max >= 0 && len(s) > c.max {
+		return false
+	}
+	for i := range len(s) {
+		if !c.in[s[i]] {
+			return false
+		}
+	}
+	return true
 }
 
 // lengthOK checks minLength and maxLength for a string of size bytes, counting its characters

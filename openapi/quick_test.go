@@ -7,6 +7,8 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,17 +74,25 @@ func contractSchemas(t testing.TB) []quickSchema {
 
 // agree fails t when the quick check and VisitJSON (as a response, as the answer check runs
 // it) give v different verdicts: the quick check reads v's JSON text, written with and without
-// encoding/json's escapes of <, > and &, and VisitJSON judges what that text decodes to.
+// encoding/json's escapes of <, > and &, and with every object's members in reverse order, and
+// VisitJSON judges what that text decodes to.
 func agree(t testing.TB, name string, s *openapi3.Schema, q *quick, v any) (accepted bool) {
 	t.Helper()
-	for _, escapeHTML := range []bool{true, false} {
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(escapeHTML)
-		if err := enc.Encode(v); err != nil {
+	for _, write := range []func(any) ([]byte, error){
+		func(v any) ([]byte, error) { return json.Marshal(v) },
+		func(v any) ([]byte, error) {
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			err := enc.Encode(v)
+			return bytes.TrimSpace(buf.Bytes()), err
+		},
+		reversed,
+	} {
+		text, err := write(v)
+		if err != nil {
 			t.Fatalf("%s: encode %#v: %v", name, v, err)
 		}
-		text := bytes.TrimSpace(buf.Bytes())
 		decoded, err := jsonvalue.Decode(text)
 		if err != nil {
 			t.Fatalf("%s: %.200s does not decode: %v", name, text, err)
@@ -98,6 +108,34 @@ func agree(t testing.TB, name string, s *openapi3.Schema, q *quick, v any) (acce
 		accepted = kin == nil
 	}
 	return accepted
+}
+
+// reversed writes v as JSON with every object's members in reverse name order.
+func reversed(v any) ([]byte, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		if arr, ok := v.([]any); ok {
+			parts := make([][]byte, len(arr))
+			for i, x := range arr {
+				var err error
+				if parts[i], err = reversed(x); err != nil {
+					return nil, err
+				}
+			}
+			return append(append([]byte{'['}, bytes.Join(parts, []byte{','})...), ']'), nil
+		}
+		return json.Marshal(v)
+	}
+	var parts [][]byte
+	for _, k := range slices.Backward(slices.Sorted(maps.Keys(m))) {
+		key, _ := json.Marshal(k)
+		val, err := reversed(m[k])
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, append(append(key, ':'), val...))
+	}
+	return append(append([]byte{'{'}, bytes.Join(parts, []byte{','})...), '}'), nil
 }
 
 func TestQuickChecksAgreeWithVisitJSON(t *testing.T) {
@@ -282,9 +320,9 @@ func TestQuickChecksCatchABrokenCompiledCheck(t *testing.T) {
 	}{
 		{"required", blob, func(q *quick) { q.required = nil },
 			[]string{`{}`, `{"other":"x"}`}},
-		{"maxLength", blob, func(q *quick) { q.props["secret_blob"].str = &stringCheck{} },
+		{"maxLength", blob, func(q *quick) { q.props[q.places["secret_blob"]].check.str = &stringCheck{} },
 			[]string{`{"secret_blob":"` + strings.Repeat("a", 5242881) + `"}`}},
-		{"items", list, func(q *quick) { q.props["secrets"].items = nil },
+		{"items", list, func(q *quick) { q.props[q.places["secrets"]].check.items = nil },
 			[]string{`{"secrets":[{"name":"a"},{"state":"GONE"}]}`, `{"secrets":[{"create_time":-1}]}`, `{"secrets":[1]}`}},
 	} {
 		q := compileQuick(tt.schema)
@@ -505,5 +543,41 @@ func TestJSONAnswerFindsWhatJSONSchemaOfFinds(t *testing.T) {
 	}
 	if checked < 50 {
 		t.Fatalf("only %d answers found: the test no longer covers jsonAnswer", checked)
+	}
+}
+
+// TestClassRunIsRegexp: a pattern matched as a run of one class matches exactly what the
+// regexp engine matches, and the contract's name patterns are matched so.
+func TestClassRunIsRegexp(t *testing.T) {
+	inputs := []string{"", "a", "A", "0", "_", "-", "ab", "a b", " a", "a\n", "\na", "é", "a\xff", "\xff",
+		"😀", "aaa", "aaaa", "db-password", "SYSCURRENT", strings.Repeat("a", 64), strings.Repeat("a", 65),
+		strings.Repeat("Z", 63) + "!", "a.b", "[", "]", "^", "$", "\x00", "\x7f", "ſ", "K"}
+	compiled := 0
+	for _, pattern := range []string{
+		`^[a-zA-Z0-9_-]{1,64}$`, `^[a-z]+$`, `^[0-9]*$`, `^[a-c]{2,3}$`, `^[a-z]{2}$`, `^[a-z]{2,}$`,
+		`^[\x00-\x7f]{0,2}$`, `^[^a]{1,3}$`, `(?i)^[a-z]{1,3}$`, `^[0-9]+[dhms]$`, `^a+$`, `[a-z]+`,
+		`^[a-z]+`, `[a-z]+$`, `^[\p{L}]+$`, `^[a-z]+?$`, `^(?:[a-z])+$`, `^[a-z]{0}$`,
+	} {
+		run := compileClassRun(pattern)
+		if run == nil {
+			continue
+		}
+		compiled++
+		re := regexp.MustCompile(pattern)
+		for _, in := range inputs {
+			if got, want := matchRun(run, in), re.MatchString(in); got != want {
+				t.Errorf("%s on %q: the run says %v, the regexp %v", pattern, in, got, want)
+			}
+			if got, want := matchRun(run, []byte(in)), re.Match([]byte(in)); got != want {
+				t.Errorf("%s on %q as bytes: the run says %v, the regexp %v", pattern, in, got, want)
+			}
+		}
+	}
+	if compiled < 8 {
+		t.Errorf("only %d patterns compiled as runs", compiled)
+	}
+	c := MustLoad()
+	if compileClassRun(c.CSMS.Components.Schemas["SecretName"].Value.Pattern) == nil {
+		t.Error("a secret's name is not matched as a run")
 	}
 }
