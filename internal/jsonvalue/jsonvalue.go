@@ -92,7 +92,8 @@ type decoder struct {
 func (d *decoder) fail(msg string) error { return &syntaxError{offset: d.pos, msg: msg} }
 
 func (d *decoder) skipSpace() {
-	for d.pos < len(d.data) {
+	// Nothing above the space character is white space: most calls end at the first test.
+	for d.pos < len(d.data) && d.data[d.pos] <= ' ' {
 		switch d.data[d.pos] {
 		case ' ', '\t', '\n', '\r':
 			d.pos++
@@ -316,6 +317,9 @@ func (d *decoder) string() (string, error) {
 	// in one loop; setting up the searches below would cost more than it.
 	for i := start; i < len(d.data) && i-start < shortString; i++ {
 		c := d.data[i]
+		if plain[c] {
+			continue
+		}
 		if c == '"' {
 			d.pos = i + 1
 			if d.discard {
@@ -323,9 +327,7 @@ func (d *decoder) string() (string, error) {
 			}
 			return string(d.data[start:i]), nil
 		}
-		if c < 0x20 || c == '\\' || c >= utf8.RuneSelf {
-			break
-		}
+		break
 	}
 	end := bytes.IndexByte(d.data[start:], '"')
 	if end < 0 {
@@ -364,6 +366,15 @@ func (d *decoder) string() (string, error) {
 
 // shortString is how many bytes string reads one by one before it searches.
 const shortString = 32
+
+// plain holds the bytes a string holds as they are: ASCII but for control characters, the
+// quote and the backslash.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // indexControl returns the index of the first byte below 0x20 in b, or -1. It tests eight
 // bytes at a time.

@@ -46,22 +46,17 @@ func (r *Reader) Kind() Kind {
 	if r.d.pos >= len(r.d.data) {
 		return Invalid
 	}
-	switch c := r.d.data[r.d.pos]; {
-	case c == '{':
-		return Object
-	case c == '[':
-		return Array
-	case c == '"':
-		return String
-	case c == '-' || ('0' <= c && c <= '9'):
-		return Number
-	case c == 't' || c == 'f':
-		return Bool
-	case c == 'n':
-		return Null
-	}
-	return Invalid
+	return kinds[r.d.data[r.d.pos]]
 }
+
+// kinds is the kind of value each byte starts (small enough a table that Kind inlines).
+var kinds = func() (t [256]Kind) {
+	t['{'], t['['], t['"'], t['-'], t['t'], t['f'], t['n'] = Object, Array, String, Number, Bool, Bool, Null
+	for c := '0'; c <= '9'; c++ {
+		t[c] = Number
+	}
+	return t
+}()
 
 // want fails unless the next value is of kind k.
 func (r *Reader) want(k Kind) error {
