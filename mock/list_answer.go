@@ -68,9 +68,9 @@ func (a listAnswer) appendJSON(b []byte) []byte {
 func appendSecret(b []byte, s *secrets.Secret) []byte {
 	b = append(b, `{"auto_rotation":`...)
 	b = strconv.AppendBool(b, s.AutoRotation)
-	b = appendInt(b, "create_time", s.CreateTime)
-	b = appendMember(b, "description", s.Description)
-	b = appendOptional(b, "enterprise_project_id", s.EnterpriseProjectID)
+	b = appendInt(b, `,"create_time":`, s.CreateTime)
+	b = appendMember(b, `,"description":`, s.Description)
+	b = appendOptional(b, `,"enterprise_project_id":`, s.EnterpriseProjectID)
 	if len(s.EventSubscriptions) > 0 {
 		b = append(b, `,"event_subscriptions":[`...)
 		for i, e := range s.EventSubscriptions {
@@ -81,25 +81,25 @@ func appendSecret(b []byte, s *secrets.Secret) []byte {
 		}
 		b = append(b, ']')
 	}
-	b = appendMember(b, "id", s.ID)
-	b = appendOptional(b, "kms_key_id", s.KMSKeyID)
-	b = appendMember(b, "name", s.Name)
-	b = appendOptional(b, "rotation_config", s.RotationConfig)
-	b = appendOptional(b, "rotation_func_urn", s.RotationFuncURN)
-	b = appendOptional(b, "rotation_period", s.RotationPeriod)
+	b = appendMember(b, `,"id":`, s.ID)
+	b = appendOptional(b, `,"kms_key_id":`, s.KMSKeyID)
+	b = appendMember(b, `,"name":`, s.Name)
+	b = appendOptional(b, `,"rotation_config":`, s.RotationConfig)
+	b = appendOptional(b, `,"rotation_func_urn":`, s.RotationFuncURN)
+	b = appendOptional(b, `,"rotation_period":`, s.RotationPeriod)
 	if s.ScheduledDeleteTime != 0 {
-		b = appendInt(b, "scheduled_delete_time", s.ScheduledDeleteTime)
+		b = appendInt(b, `,"scheduled_delete_time":`, s.ScheduledDeleteTime)
 	}
-	b = appendMember(b, "secret_type", s.SecretType)
-	b = appendMember(b, "state", s.State)
-	b = appendInt(b, "update_time", s.UpdateTime)
+	b = appendMember(b, `,"secret_type":`, s.SecretType)
+	b = appendMember(b, `,"state":`, s.State)
+	b = appendInt(b, `,"update_time":`, s.UpdateTime)
 	return append(b, '}')
 }
 
-// appendMember appends a string member after another member.
+// appendMember appends a string member after another member; name is the text before the
+// value (a comma, the quoted name, a colon).
 func appendMember(b []byte, name, value string) []byte {
-	b = append(append(append(b, `,"`...), name...), `":`...)
-	return appendString(b, value)
+	return appendString(append(b, name...), value)
 }
 
 // appendOptional appends a string member unless its value is empty.
@@ -110,10 +110,9 @@ func appendOptional(b []byte, name, value string) []byte {
 	return appendMember(b, name, value)
 }
 
-// appendInt appends an integer member after another member.
+// appendInt appends an integer member after another member, as appendMember does.
 func appendInt(b []byte, name string, value int64) []byte {
-	b = append(append(append(b, `,"`...), name...), `":`...)
-	return strconv.AppendInt(b, value, 10)
+	return strconv.AppendInt(append(b, name...), value, 10)
 }
 
 // appendString appends s as encoding/json writes it: between quotes as it is when it needs no
