@@ -34,8 +34,13 @@ func metaOf(sec *Secret) Secret {
 // decodeMeta reads a metadata record into sec, a zero Secret, as json.Unmarshal would
 // (TestDecodeMetaIsUnmarshal), passing over any member it does not know. A string equal to the
 // same member of prev, the secret read before it (nil for none), is prev's: the secrets of a
-// page mostly share their state, type and key, and so share one copy of each.
+// page mostly share their state, type and key, and so share one copy of each. The others are
+// gathered into one string, which their fields slice: one allocation for the record.
 func decodeMeta(sec *Secret, raw []byte, prev *Secret) error {
+	var scratch [256]byte // room for a record's strings, but for a long description
+	gathered := scratch[:0]
+	var pending [maxGathered]gatheredString
+	n := 0
 	r := jsonvalue.NewReader(raw)
 	more, err := r.Object()
 	for more && err == nil {
@@ -47,17 +52,26 @@ func decodeMeta(sec *Secret, raw []byte, prev *Secret) error {
 		case r.Kind() == jsonvalue.Null:
 			err = r.Null() // as encoding/json: the member keeps its zero value
 		case m.isString():
-			same := ""
-			if prev != nil {
-				same = *prev.stringMember(m)
+			var s []byte
+			if s, err = r.String(); err != nil {
+				break
 			}
-			*sec.stringMember(m), err = readStringLike(&r, same)
+			switch {
+			case prev != nil && *prev.stringMember(m) == string(s):
+				*sec.stringMember(m) = *prev.stringMember(m)
+			case n < maxGathered:
+				pending[n] = gatheredString{sec.stringMember(m), len(gathered), len(gathered) + len(s)}
+				gathered = append(gathered, s...)
+				n++
+			default:
+				*sec.stringMember(m) = string(s)
+			}
 		case m.isInt():
 			*sec.intMember(m), err = readInt(&r)
 		case m == memberAutoRotation:
 			sec.AutoRotation, err = r.Bool()
 		case m == memberEventSubscriptions:
-			sec.EventSubscriptions, err = readList(&r, readString)
+			sec.EventSubscriptions, err = readStrings(&r)
 		case m == memberTags:
 			sec.Tags = map[string]string{}
 			err = readMap(&r, sec.Tags)
@@ -71,8 +85,22 @@ func decodeMeta(sec *Secret, raw []byte, prev *Secret) error {
 	if err == nil {
 		err = r.End()
 	}
+	all := string(gathered)
+	for _, p := range pending[:n] {
+		*p.field = all[p.from:p.to]
+	}
 	return err
 }
+
+// gatheredString is a string of a record read into the one string its strings make: its
+// field and its place there.
+type gatheredString struct {
+	field    *string
+	from, to int
+}
+
+// maxGathered is how many strings of a record are gathered; any more get a copy each.
+const maxGathered = 8
 
 // member is a member of a metadata record: the strings first, then the integers, then the
 // others.
@@ -176,16 +204,16 @@ func (sec *Secret) intMember(m member) *int64 {
 	return &sec.ScheduledDeleteTime
 }
 
-// readList reads an array, each element with read.
-func readList[V any](r *jsonvalue.Reader, read func(*jsonvalue.Reader) (V, error)) ([]V, error) {
-	out := []V{}
+// readStrings reads an array of strings.
+func readStrings(r *jsonvalue.Reader) ([]string, error) {
+	out := []string{}
 	more, err := r.Array()
 	for more && err == nil {
-		var v V
-		if v, err = read(r); err != nil {
+		var s string
+		if s, err = readString(r); err != nil {
 			return nil, err
 		}
-		out = append(out, v)
+		out = append(out, s)
 		more, err = r.NextElement()
 	}
 	return out, err
@@ -207,22 +235,31 @@ func readMap(r *jsonvalue.Reader, m map[string]string) error {
 	return err
 }
 
-func readString(r *jsonvalue.Reader) (string, error) { return readStringLike(r, "") }
-
-// readStringLike reads a string, returning same rather than a copy when they are equal.
-func readStringLike(r *jsonvalue.Reader, same string) (string, error) {
+func readString(r *jsonvalue.Reader) (string, error) {
 	s, err := r.String()
-	if string(s) == same {
-		return same, err
-	}
 	return string(s), err
 }
 
-// readInt reads a number that is an integer, as encoding/json reads one into an int64.
+// readInt reads a number that is an integer, as encoding/json reads one into an int64
+// (strconv.ParseInt); one of up to 18 digits, which cannot overflow, is read without it.
 func readInt(r *jsonvalue.Reader) (int64, error) {
-	n, err := r.Number()
+	text, err := r.Number()
 	if err != nil {
 		return 0, err
 	}
-	return strconv.ParseInt(string(n), 10, 64)
+	digits := text
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	var n int64
+	for _, d := range digits {
+		if d < '0' || d > '9' || len(digits) > 18 {
+			return strconv.ParseInt(string(text), 10, 64)
+		}
+		n = n*10 + int64(d-'0')
+	}
+	if len(digits) < len(text) {
+		n = -n
+	}
+	return n, nil
 }
