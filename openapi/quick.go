@@ -40,7 +40,7 @@ import (
 // object that repeats a member name has every occurrence checked, where the decoded value
 // keeps the last.
 type quick struct {
-	typ string
+	kind quickKind
 	// nullable accepts null (integers only).
 	nullable bool
 	str      *stringCheck
@@ -56,6 +56,23 @@ type quick struct {
 	items    *quick
 	minItems uint64
 	maxItems *uint64
+}
+
+// quickKind is the one type a quick check allows.
+type quickKind int
+
+const (
+	kindString quickKind = iota
+	kindInteger
+	kindBoolean
+	kindObject
+	kindArray
+)
+
+// quickKinds are the kinds by the names of their types in a schema.
+var quickKinds = map[string]quickKind{
+	openapi3.TypeString: kindString, openapi3.TypeInteger: kindInteger, openapi3.TypeBoolean: kindBoolean,
+	openapi3.TypeObject: kindObject, openapi3.TypeArray: kindArray,
 }
 
 // quickIgnored are the schema fields that never change VisitJSON's verdict.
@@ -94,7 +111,7 @@ func compileQuickAt(s *openapi3.Schema, depth int) *quick {
 	if !ok || depth > maxQuickDepth {
 		return nil
 	}
-	q := &quick{typ: typ, nullable: s.Nullable}
+	q := &quick{kind: quickKinds[typ], nullable: s.Nullable}
 	switch typ {
 	case openapi3.TypeString:
 		if q.str = newStringCheck(s); q.str == nil {
@@ -183,17 +200,17 @@ func (q *quick) read(r *jsonvalue.Reader) bool {
 		// refuses it otherwise: no type of the subset is null.
 		return q.nullable && r.Null() == nil
 	}
-	switch q.typ {
-	case openapi3.TypeString:
+	switch q.kind {
+	case kindString:
 		s, err := r.String()
 		return err == nil && q.str.bytes(s)
-	case openapi3.TypeInteger:
+	case kindInteger:
 		n, err := r.Number()
 		return err == nil && q.integer.number(n)
-	case openapi3.TypeBoolean:
+	case kindBoolean:
 		_, err := r.Bool()
 		return err == nil
-	case openapi3.TypeArray:
+	case kindArray:
 		return q.readArray(r)
 	default:
 		return q.readObject(r)
