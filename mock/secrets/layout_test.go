@@ -2,6 +2,7 @@ package secrets_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -179,6 +180,17 @@ func TestListKeepsInStepWithShow(t *testing.T) {
 				{"import", func() error {
 					_, err := svc.Import(project, secrets.Secret{Name: "imported", State: "DISABLED", Tags: map[string]string{"k": "v"},
 						Versions: []secrets.Version{{ID: "v1", Stages: []string{secrets.StageCurrent}, Value: str("v")}}})
+					return err
+				}},
+				{"import many at once", func() error {
+					n, err := svc.ImportAll(otherProject, []secrets.Secret{
+						{Name: "m1", Versions: []secrets.Version{{ID: "v1", Stages: []string{secrets.StageCurrent}, Value: str("1")}}},
+						{Name: "m2", Description: "second", Versions: []secrets.Version{{ID: "v1", Stages: []string{secrets.StageCurrent}, Value: str("2")}}},
+						{Name: "m1", Description: "a name already given", Versions: []secrets.Version{{ID: "v1", Value: str("x")}}},
+					})
+					if err == nil && n != 2 {
+						err = fmt.Errorf("stored %d of three, two of one name; want 2", n)
+					}
 					return err
 				}},
 				{"import over an existing name, which keeps it", func() error {

@@ -229,21 +229,37 @@ func (s *Service) getByID(tx store.Tx, project, id string) (*Secret, error) {
 // Import stores a secret as given (fixtures), unless one of its name exists; it reports
 // whether it stored it.
 func (s *Service) Import(project string, sec Secret) (bool, error) {
-	if sec.ID == "" {
-		sec.ID = uuid.NewString()
-	}
-	if sec.KMSKeyID == "" {
-		sec.KMSKeyID = s.opts.DefaultKMSKeyID
-	}
-	sec.SecretType = or(sec.SecretType, defaultSecretType)
-	sec.State = or(sec.State, stateEnabled)
-	stored := false
+	n, err := s.ImportAll(project, []Secret{sec})
+	return n == 1, err
+}
+
+// ImportAll is Import for many secrets of one project, in one transaction: a store that
+// writes every transaction to disk (bbolt) then commits a large state once, not once per
+// secret. It returns how many it stored.
+func (s *Service) ImportAll(project string, secs []Secret) (int, error) {
+	stored := 0
 	err := s.store.Update(func(tx store.Tx) error {
-		if _, ok, err := tx.Get(bucket(project), sec.Name); err != nil || ok {
-			return err
+		stored = 0 // a shared store may run the transaction again
+		for _, sec := range secs {
+			if sec.ID == "" {
+				sec.ID = uuid.NewString()
+			}
+			if sec.KMSKeyID == "" {
+				sec.KMSKeyID = s.opts.DefaultKMSKeyID
+			}
+			sec.SecretType = or(sec.SecretType, defaultSecretType)
+			sec.State = or(sec.State, stateEnabled)
+			if _, ok, err := tx.Get(bucket(project), sec.Name); err != nil {
+				return err
+			} else if ok {
+				continue
+			}
+			if err := putNew(tx, project, &sec); err != nil {
+				return err
+			}
+			stored++
 		}
-		stored = true
-		return putNew(tx, project, &sec)
+		return nil
 	})
 	return stored, err
 }
