@@ -129,14 +129,7 @@ func (h *csmsHandlers) ListSecrets(_ context.Context, req csmsapi.ListSecretsReq
 	if err != nil {
 		return nil, err
 	}
-	list := make([]csmsapi.Secret, len(page.Items))
-	for i, s := range page.Items {
-		list[i] = toAPISecret(s)
-	}
-	return csmsapi.ListSecrets200JSONResponse{Body: csmsapi.ListSecretsResponse{
-		Secrets:  &list,
-		PageInfo: pageInfo(len(list), page.NextMarker),
-	}}, nil
+	return listAnswer(page), nil
 }
 
 func (h *csmsHandlers) ShowSecret(_ context.Context, req csmsapi.ShowSecretRequestObject) (csmsapi.ShowSecretResponseObject, error) {

@@ -120,6 +120,9 @@ func (s *Server) setUp(cfg Config, fresh <-chan keyOrErr) error {
 		DefaultKMSKeyID: defaultKMSKeyID,
 		Now:             s.clock.now,
 	})
+	if err := s.service.Migrate(); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
 	s.auth = auth.New(auth.Options{Store: s.store, Now: s.clock.now})
 	if err := s.addIdentity(cfg); err != nil {
 		return err

@@ -1,15 +1,16 @@
-// One file for one compiled subset of JSON Schema: the string, object and array checks, the raw
-// object check and the per-operation tables that use them must never accept what kin-openapi's
-// VisitJSON refuses, and the differential tests (TestQuickChecksAgreeWithVisitJSON,
-// TestRawChecksAgreeWithVisitJSON, TestBlobFormatQuickAndRawChecksAgree) and one fuzz target
-// (FuzzQuickMatchesVisitJSON) hold them to it together; TestSegmentedPatternsMatchAsRegexpDoes
-// holds the one-pass pattern check to regexp. Read in one place, the subset and its limits are
-// seen whole.
+// One file for one compiled subset of JSON Schema: the checks of strings, integers, booleans,
+// objects and arrays, read from an answer's JSON text, and the per-operation tables that use
+// them must never accept what kin-openapi's VisitJSON refuses of the decoded answer. The
+// differential tests (TestQuickChecksAgreeWithVisitJSON, TestQuickChecksCatchABrokenCheck) and
+// one fuzz target (FuzzQuickMatchesVisitJSON) hold them to it together; TestClassRunIsRegexp and
+// TestSegmentedPatternsMatchAsRegexpDoes hold the one-pass pattern checks to regexp. Read in one
+// place, the subset and its limits are seen whole.
 
 package openapi
 
 import (
-	"bytes"
+	"maps"
+	"math"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -26,13 +27,54 @@ import (
 )
 
 // A quick check is a schema compiled ahead of time for the values nearly every request and
-// answer carry. It answers true only for a value kin-openapi's VisitJSON accepts; false means
-// "not sure", and the caller then asks kin-openapi, which gives the verdict and words the
-// refusal. A value that keeps the contract is so checked without kin-openapi's per-call
-// set-up (its settings, its visited-schema list, a decoded copy of each parameter), while
-// every refusal still reads exactly as kin-openapi words it. A differential test and a fuzz
-// target hold every quick check to VisitJSON.
-type quick func(v any) bool
+// answer carry. An answer's body is checked on its JSON text, in one pass that builds nothing
+// (jsonvalue.Reader): a list of fifty secrets costs no map, string or number of its own. It
+// answers true only for a body that decodes (jsonvalue.Decode) to a value kin-openapi's
+// VisitJSON accepts; false means "not sure", and the caller then asks kin-openapi, which
+// gives the verdict and words the refusal. A value that keeps the contract is so checked
+// without kin-openapi's per-call set-up (its settings, its visited-schema list, a decoded
+// copy of the body or of each parameter), while every refusal still reads exactly as
+// kin-openapi words it. A differential test and a fuzz target hold every quick check to
+// VisitJSON.
+//
+// It is stricter than VisitJSON in one way only, which costs nothing but the fast path: an
+// object that repeats a member name has every occurrence checked, where the decoded value
+// keeps the last.
+type quick struct {
+	kind quickKind
+	// nullable accepts null (integers only).
+	nullable bool
+	str      *stringCheck
+	integer  *integerCheck
+	// An object's properties in name order and their places in it by name, the names it
+	// requires, whether it refuses other members (closed) or checks them (extra, when set).
+	props    []property
+	places   map[string]int
+	required []string
+	closed   bool
+	extra    *quick
+	// An array's items (any when nil) and their count.
+	items    *quick
+	minItems uint64
+	maxItems *uint64
+}
+
+// quickKind is the one type a quick check allows.
+type quickKind int
+
+const (
+	kindString quickKind = iota
+	kindInteger
+	kindBoolean
+	kindObject
+	kindArray
+)
+
+// quickKinds are the kinds by the names of their types in a schema.
+var quickKinds = map[string]quickKind{
+	openapi3.TypeString: kindString, openapi3.TypeInteger: kindInteger, openapi3.TypeBoolean: kindBoolean,
+	openapi3.TypeObject: kindObject, openapi3.TypeArray: kindArray,
+}
 
 // quickIgnored are the schema fields that never change VisitJSON's verdict.
 var quickIgnored = map[string]bool{
@@ -44,6 +86,7 @@ var quickIgnored = map[string]bool{
 // quickKeywords are the keywords a quick check handles, by the one type it allows.
 var quickKeywords = map[string]map[string]bool{
 	openapi3.TypeString:  {"Type": true, "MinLength": true, "MaxLength": true, "Pattern": true, "Enum": true},
+	openapi3.TypeInteger: {"Type": true, "Format": true, "Min": true, "Max": true, "Nullable": true},
 	openapi3.TypeObject:  {"Type": true, "Properties": true, "Required": true, "AdditionalProperties": true},
 	openapi3.TypeArray:   {"Type": true, "Items": true, "MinItems": true, "MaxItems": true},
 	openapi3.TypeBoolean: {"Type": true},
@@ -53,31 +96,70 @@ var quickKeywords = map[string]map[string]bool{
 // kin-openapi.
 const maxQuickDepth = 16
 
-// compileQuick returns s's quick check, or nil when s uses anything beyond the subset: one
-// type of string (lengths, a pattern, an enum), object (properties, required, additional
-// properties), array (items, item counts) or boolean, and nothing else that constrains a value
-// (no format, nullable, readOnly, writeOnly, allOf, anyOf, oneOf, not, numbers, ...).
-func compileQuick(s *openapi3.Schema) quick { return compileQuickAt(s, 0) }
+// maxQuickRequired bounds the required members of an object, whose presence a check notes in
+// the bits of one word.
+const maxQuickRequired = 64
 
-func compileQuickAt(s *openapi3.Schema, depth int) quick {
+// compileQuick returns s's quick check, or nil when s uses anything beyond the subset: one
+// type of string (lengths, a pattern, an enum), integer (a format, minimum, maximum,
+// nullable), object (properties, required, additional properties), array (items, item
+// counts) or boolean, and nothing else that constrains a value (no string format, readOnly,
+// writeOnly, allOf, anyOf, oneOf, not, exclusive bounds, multipleOf, numbers, ...).
+func compileQuick(s *openapi3.Schema) *quick { return compileQuickAt(s, 0) }
+
+func compileQuickAt(s *openapi3.Schema, depth int) *quick {
 	typ, ok := quickType(s)
 	if !ok || depth > maxQuickDepth {
 		return nil
 	}
+	q := &quick{kind: quickKinds[typ], nullable: s.Nullable}
 	switch typ {
 	case openapi3.TypeString:
-		check := newStringCheck(s)
-		if check == nil {
+		if q.str = newStringCheck(s); q.str == nil {
 			return nil
 		}
-		return func(v any) bool { str, ok := v.(string); return ok && check.str(str) }
+	case openapi3.TypeInteger:
+		q.integer = &integerCheck{format: s.Format, min: s.Min, max: s.Max}
 	case openapi3.TypeObject:
-		return compileQuickObject(s, depth)
+		if !q.compileObject(s, depth) {
+			return nil
+		}
 	case openapi3.TypeArray:
-		return compileQuickArray(s, depth)
-	default: // boolean
-		return func(v any) bool { _, ok := v.(bool); return ok }
+		if s.Items != nil {
+			if q.items = compileQuickAt(s.Items.Value, depth+1); q.items == nil {
+				return nil
+			}
+		}
+		q.minItems, q.maxItems = s.MinItems, s.MaxItems
 	}
+	return q
+}
+
+func (q *quick) compileObject(s *openapi3.Schema, depth int) bool {
+	if len(s.Required) > maxQuickRequired {
+		return false
+	}
+	q.places = make(map[string]int, len(s.Properties))
+	for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
+		ref := s.Properties[name]
+		if ref == nil {
+			return false
+		}
+		check := compileQuickAt(ref.Value, depth+1)
+		if check == nil {
+			return false
+		}
+		q.places[name] = len(q.props)
+		q.props = append(q.props, property{name, check})
+	}
+	q.closed = s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has
+	if ref := s.AdditionalProperties.Schema; ref != nil && !q.closed {
+		if q.extra = compileQuickAt(ref.Value, depth+1); q.extra == nil {
+			return false
+		}
+	}
+	q.required = s.Required
+	return true
 }
 
 // quickType returns the one type of s when s keeps to the keywords a quick check of that type
@@ -105,15 +187,123 @@ func onlyKeywords(s *openapi3.Schema, handled map[string]bool) bool {
 	return true
 }
 
+// check reports whether body is certainly one JSON value that keeps the schema.
+func (q *quick) check(body []byte) bool {
+	r := jsonvalue.NewReader(body)
+	return q.read(&r) && r.End() == nil
+}
+
+// read reads one value and reports whether it certainly keeps the schema; on false the
+// reader is left where it stopped.
+func (q *quick) read(r *jsonvalue.Reader) bool {
+	if r.Kind() == jsonvalue.Null {
+		// VisitJSON accepts null before anything else when the schema allows it, and
+		// refuses it otherwise: no type of the subset is null.
+		return q.nullable && r.Null() == nil
+	}
+	switch q.kind {
+	case kindString:
+		s, err := r.String()
+		return err == nil && q.str.bytes(s)
+	case kindInteger:
+		n, err := r.Number()
+		return err == nil && q.integer.number(n)
+	case kindBoolean:
+		_, err := r.Bool()
+		return err == nil
+	case kindArray:
+		return q.readArray(r)
+	default:
+		return q.readObject(r)
+	}
+}
+
+// property is an object's property and its check.
+type property struct {
+	name  string
+	check *quick
+}
+
+// property returns the check of the object's property named key, or nil. Members mostly come
+// in name order (encoding/json writes a struct's fields in order, and the generated structs'
+// fields are sorted), so the one after the last found, next, is tried before the map.
+func (q *quick) property(key []byte, next *int) *quick {
+	i := *next
+	if i >= len(q.props) || q.props[i].name != string(key) {
+		var known bool
+		if i, known = q.places[string(key)]; !known {
+			return nil
+		}
+	}
+	*next = i + 1
+	return q.props[i].check
+}
+
+func (q *quick) readObject(r *jsonvalue.Reader) bool {
+	more, err := r.Object()
+	var present uint64 // bit i: required[i] is present
+	next := 0
+	for more && err == nil {
+		var key []byte
+		if key, err = r.Key(); err != nil {
+			return false
+		}
+		switch p := q.property(key, &next); {
+		case p != nil:
+			if !p.read(r) {
+				return false
+			}
+		case q.closed:
+			return false
+		case q.extra != nil:
+			if !q.extra.read(r) {
+				return false
+			}
+		default:
+			if r.Skip() != nil {
+				return false
+			}
+		}
+		for i, name := range q.required {
+			if name == string(key) {
+				present |= 1 << i
+			}
+		}
+		more, err = r.NextMember()
+	}
+	return err == nil && present == 1<<len(q.required)-1
+}
+
+func (q *quick) readArray(r *jsonvalue.Reader) bool {
+	more, err := r.Array()
+	var n int64
+	for more && err == nil {
+		if q.items == nil {
+			err = r.Skip()
+		} else if !q.items.read(r) {
+			return false
+		}
+		if err != nil {
+			return false
+		}
+		n++
+		more, err = r.NextElement()
+	}
+	// As VisitJSON compares them.
+	return err == nil && (q.minItems == 0 || n >= int64(q.minItems)) && (q.maxItems == nil || n <= int64(*q.maxItems))
+}
+
 // stringCheck holds what a string schema asks of a value.
 type stringCheck struct {
 	enum           []string
 	minLen, maxLen uint64
 	hasMax         bool
-	re             *regexp.Regexp
-	// segments is re's verdict made in one pass over the bytes, when re has that shape:
-	// regexp steps through a long value (a backup's blob) several times slower.
+	// The pattern: a run of one class (run), a prefix and separated runs of one class
+	// (segments: a backup's blob, which regexp steps through several times slower), or any
+	// other (re).
+	run      *classRun
 	segments *segmentedPattern
+	re       *regexp.Regexp
 }
 
 func newStringCheck(s *openapi3.Schema) *stringCheck {
@@ -126,11 +316,15 @@ func newStringCheck(s *openapi3.Schema) *stringCheck {
 		if strings.Contains(s.Pattern, `\u`) {
 			return nil
 		}
-		var err error
-		if c.re, err = regexp.Compile(s.Pattern); err != nil {
-			return nil
+		if c.run = compileClassRun(s.Pattern); c.run == nil {
+			c.segments = compileSegmented(s.Pattern)
 		}
-		c.segments = compileSegmented(s.Pattern)
+		if c.run == nil && c.segments == nil {
+			var err error
+			if c.re, err = regexp.Compile(s.Pattern); err != nil {
+				return nil
+			}
+		}
 	}
 	for _, e := range s.Enum {
 		str, ok := e.(string)
@@ -142,17 +336,38 @@ func newStringCheck(s *openapi3.Schema) *stringCheck {
 	return c
 }
 
-func (c *stringCheck) str(s string) bool {
-	return (len(c.enum) == 0 || slices.Contains(c.enum, s)) &&
-		c.lengthOK(len(s), func() int { return utf8.RuneCountInString(s) }) &&
-		(c.re == nil || (c.segments != nil && matchSegments(c.segments, s)) || (c.segments == nil && c.re.MatchString(s)))
+func (c *stringCheck) str(s string) bool { return checkString(c, s) }
+
+// bytes is str for a string's characters, read from the JSON text.
+func (c *stringCheck) bytes(b []byte) bool { return checkString(c, b) }
+
+func checkString[T string | []byte](c *stringCheck, s T) bool {
+	if !inEnum(c.enum, s) || !c.lengthOK(len(s), func() int { return utf8.RuneCountInString(string(s)) }) {
+		return false
+	}
+	switch {
+	case c.run != nil:
+		return matchRun(c.run, s)
+	case c.segments != nil:
+		return matchSegments(c.segments, s)
+	case c.re != nil:
+		if b, ok := any(s).([]byte); ok {
+			return c.re.Match(b)
+		}
+		return c.re.MatchString(string(s))
+	}
+	return true
 }
 
-// bytes is str for the text of a JSON string without escapes, which is the string itself.
-func (c *stringCheck) bytes(b []byte) bool {
-	return (len(c.enum) == 0 || slices.Contains(c.enum, string(b))) &&
-		c.lengthOK(len(b), func() int { return utf8.RuneCount(b) }) &&
-		(c.re == nil || (c.segments != nil && matchSegments(c.segments, b)) || (c.segments == nil && c.re.Match(b)))
+// inEnum reports whether s is one of the enum's strings, or there is no enum. (Compared, not
+// converted: a string made of bytes would cost an allocation.)
+func inEnum[T string | []byte](enum []string, s T) bool {
+	for _, e := range enum {
+		if e == string(s) {
+			return true
+		}
+	}
+	return len(enum) == 0
 }
 
 // segmentedPattern is a pattern of the shape ^LITERAL(?:[E]{k})?[C]+(S[C]*){n}$ (the optional
@@ -279,6 +494,61 @@ func matchRuns[T string | []byte](p *segmentedPattern, s T) bool {
 	return separators == p.separated // at least one, so the first run was judged at its end
 }
 
+// classRun is a pattern that is one class of ASCII characters repeated over the whole string,
+// as ^[a-zA-Z0-9_-]{1,64}$, matched with a table of the class's bytes and a count instead of
+// the regexp engine (TestClassRunIsRegexp). The string's characters are then its bytes: a
+// byte above 0x7f, part of a longer character or invalid UTF-8, is in no such class.
+type classRun struct {
+	in       [256]bool
+	min, max int // max -1: no bound
+}
+
+// compileClassRun returns the classRun of a pattern of that form, or nil.
+func compileClassRun(pattern string) *classRun {
+	re, err := syntax.Parse(pattern, syntax.Perl) // as regexp.Compile parses it
+	if err != nil || re.Op != syntax.OpConcat || len(re.Sub) != 3 ||
+		re.Sub[0].Op != syntax.OpBeginText || re.Sub[2].Op != syntax.OpEndText {
+		return nil
+	}
+	c := &classRun{}
+	switch rep := re.Sub[1]; rep.Op {
+	case syntax.OpRepeat:
+		c.min, c.max = rep.Min, rep.Max
+	case syntax.OpPlus:
+		c.min, c.max = 1, -1
+	case syntax.OpStar:
+		c.min, c.max = 0, -1
+	default:
+		return nil
+	}
+	class := re.Sub[1].Sub[0]
+	if class.Op != syntax.OpCharClass || class.Flags&syntax.FoldCase != 0 {
+		return nil
+	}
+	for i := 0; i+1 < len(class.Rune); i += 2 {
+		if class.Rune[i+1] > utf8.RuneSelf-1 {
+			return nil
+		}
+		for r := class.Rune[i]; r <= class.Rune[i+1]; r++ {
+			c.in[r] = true
+		}
+	}
+	return c
+}
+
+// matchRun reports whether c's pattern matches s.
+func matchRun[T string | []byte](c *classRun, s T) bool {
+	if len(s) < c.min || c.max >= 0 && len(s) > c.max {
+		return false
+	}
+	for i := range len(s) {
+		if !c.in[s[i]] {
+			return false
+		}
+	}
+	return true
+}
+
 // lengthOK checks minLength and maxLength for a string of size bytes, counting its characters
 // only when the size leaves the answer open (a character is 1 to 4 bytes). The count is
 // kin-openapi's: one per rune as Go ranges over a string, an invalid byte being one (its
@@ -291,132 +561,64 @@ func (c *stringCheck) lengthOK(size int, count func() int) bool {
 	return n >= c.minLen && (!c.hasMax || n <= c.maxLen)
 }
 
-func compileQuickObject(s *openapi3.Schema, depth int) quick {
-	props := make(map[string]quick, len(s.Properties))
-	for name, ref := range s.Properties {
-		if ref == nil {
-			return nil
-		}
-		q := compileQuickAt(ref.Value, depth+1)
-		if q == nil {
-			return nil
-		}
-		props[name] = q
-	}
-	closed := s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has
-	var extra quick
-	if ref := s.AdditionalProperties.Schema; ref != nil && !closed {
-		if extra = compileQuickAt(ref.Value, depth+1); extra == nil {
-			return nil
-		}
-	}
-	required := s.Required
-	return func(v any) bool {
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return false
-		}
-		for k, x := range obj {
-			if q, ok := props[k]; ok {
-				if !q(x) {
-					return false
-				}
-				continue
-			}
-			if closed || (extra != nil && !extra(x)) {
-				return false
-			}
-		}
-		for _, k := range required {
-			if _, ok := obj[k]; !ok {
-				return false
-			}
-		}
-		return true
-	}
+// integerCheck holds what an integer schema asks of a value. VisitJSON judges a number by its
+// float64 value (json.Number.Float64), and so does the check.
+type integerCheck struct {
+	format   string
+	min, max *float64
 }
 
-func compileQuickArray(s *openapi3.Schema, depth int) quick {
-	var item quick
-	if s.Items != nil {
-		if item = compileQuickAt(s.Items.Value, depth+1); item == nil {
-			return nil
-		}
-	}
-	minItems, maxItems := s.MinItems, s.MaxItems
-	return func(v any) bool {
-		arr, ok := v.([]any)
-		if !ok || uint64(len(arr)) < minItems || (maxItems != nil && uint64(len(arr)) > *maxItems) {
-			return false
-		}
-		if item != nil {
-			for _, x := range arr {
-				if !item(x) {
-					return false
-				}
-			}
-		}
-		return true
-	}
-}
-
-// rawObjectCheck is the quick check of an open object whose members are all strings (the
-// backup's answer), made on the JSON text itself: the members are found in place, and
-// nothing is built or copied.
-type rawObjectCheck struct {
-	names    []string
-	checks   []*stringCheck
-	required []bool
-}
-
-// maxRawMembers bounds the members a raw check reads, so that their places fit on the stack.
-const maxRawMembers = 8
-
-// compileRawObject returns the raw check of s, or nil unless s is an object with at most
-// maxRawMembers properties, each a string schema with a quick check, and no word on other
-// members (any is allowed then, unchecked).
-func compileRawObject(s *openapi3.Schema) *rawObjectCheck {
-	if typ, ok := quickType(s); !ok || typ != openapi3.TypeObject || len(s.Properties) > maxRawMembers ||
-		s.AdditionalProperties.Has != nil || s.AdditionalProperties.Schema != nil {
-		return nil
-	}
-	rc := &rawObjectCheck{}
-	for name, ref := range s.Properties {
-		check := quickStringCheck(ref.Value)
-		if check == nil {
-			return nil
-		}
-		rc.names = append(rc.names, name)
-		rc.checks = append(rc.checks, check)
-		rc.required = append(rc.required, slices.Contains(s.Required, name))
-	}
-	for _, name := range s.Required {
-		if _, ok := s.Properties[name]; !ok {
-			return nil // required without a schema: left to the other checks
-		}
-	}
-	return rc
-}
-
-// check reports whether body is certainly one JSON object that keeps the schema. A member
-// whose text holds an escape is not judged here.
-func (rc *rawObjectCheck) check(body []byte) bool {
-	var places [maxRawMembers][]byte
-	raw := places[:len(rc.names)]
-	if jsonvalue.RawMembers(body, rc.names, raw) != nil {
+// number checks the text of a JSON number.
+func (c *integerCheck) number(text []byte) bool {
+	f, ok := parseFloat(text)
+	if !ok || f != math.Trunc(f) {
 		return false
 	}
-	for i, r := range raw {
-		switch {
-		case r == nil:
-			if rc.required[i] {
-				return false
-			}
-		case len(r) < 2 || r[0] != '"' || bytes.IndexByte(r, '\\') >= 0 || !rc.checks[i].bytes(r[1:len(r)-1]):
+	// The format's validator is looked up as VisitJSON looks it up, when it checks.
+	if c.format != "" {
+		if v, ok := openapi3.SchemaIntegerFormats[c.format]; ok && !integerFormatOK(v, f) {
 			return false
 		}
 	}
-	return true
+	return (c.min == nil || *c.min <= f) && (c.max == nil || *c.max >= f)
+}
+
+// parseFloat is strconv.ParseFloat(text, 64), which json.Number.Float64 calls, refusing what
+// it refuses; an integer of up to 15 digits, exact in a float64, is read without it.
+func parseFloat(text []byte) (float64, bool) {
+	digits := text
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 15 {
+		f, err := strconv.ParseFloat(string(text), 64)
+		return f, err == nil
+	}
+	var n int64
+	for _, d := range digits {
+		if d < '0' || d > '9' {
+			f, err := strconv.ParseFloat(string(text), 64)
+			return f, err == nil
+		}
+		n = n*10 + int64(d-'0')
+	}
+	f := float64(n)
+	if len(digits) < len(text) {
+		f = -f
+	}
+	return f, true
+}
+
+// integerFormatOK is kin-openapi's validateIntegerFormat: the value as an int64, math.MaxInt64
+// for the float64 it rounds to.
+func integerFormatOK(v openapi3.IntegerFormatValidator, f float64) bool {
+	switch {
+	case f == float64(math.MaxInt64):
+		return v.Validate(math.MaxInt64) == nil
+	case f >= float64(math.MinInt64) && f < float64(math.MaxInt64):
+		return v.Validate(int64(f)) == nil
+	}
+	return false
 }
 
 // quickParam is a parameter whose value, as kin-openapi decodes it, is its raw text.
@@ -433,11 +635,9 @@ type quickChecks struct {
 	path map[*openapi3.Operation][]quickParam
 	// restless marks operations without other parameters or a body: nothing for CheckRest.
 	restless map[*openapi3.Operation]bool
-	// schemas holds the quick check of each response's JSON body schema, raw those that can
-	// be made on the body's text, headers those of response headers kin-openapi decodes to
-	// their raw text.
-	schemas map[*openapi3.Schema]quick
-	raw     map[*openapi3.Schema]*rawObjectCheck
+	// schemas holds the quick check of each response's JSON body schema, headers those of
+	// response headers kin-openapi decodes to their raw text.
+	schemas map[*openapi3.Schema]*quick
 	headers map[*openapi3.Schema]func(string) bool
 	// json holds each operation's responses documented by status code with an
 	// application/json body, as checkResponse would find them for that exact content type.
@@ -458,8 +658,7 @@ func newQuickChecks(docs ...*openapi3.T) *quickChecks {
 	qc := &quickChecks{
 		path:     map[*openapi3.Operation][]quickParam{},
 		restless: map[*openapi3.Operation]bool{},
-		schemas:  map[*openapi3.Schema]quick{},
-		raw:      map[*openapi3.Schema]*rawObjectCheck{},
+		schemas:  map[*openapi3.Schema]*quick{},
 		headers:  map[*openapi3.Schema]func(string) bool{},
 		json:     map[responseKey]jsonResponse{},
 	}
@@ -531,9 +730,6 @@ func (qc *quickChecks) addSchema(s *openapi3.Schema) {
 		return
 	}
 	qc.schemas[s] = compileQuick(s) // nil records "no quick check"
-	if rc := compileRawObject(s); rc != nil {
-		qc.raw[s] = rc
-	}
 }
 
 // quickRawParam returns the quick check of a path parameter that kin-openapi decodes to its
@@ -608,15 +804,8 @@ func (qc *quickChecks) responseKept(response *openapi3.Response, schema *openapi
 			return false
 		}
 	}
-	if rc := qc.raw[schema]; rc != nil && rc.check(body) {
-		return true
-	}
 	check := qc.schemas[schema]
-	if check == nil {
-		return false
-	}
-	value, err := jsonvalue.Decode(body)
-	return err == nil && check(value)
+	return check != nil && check.check(body)
 }
 
 // jsonAnswer returns the documented response and body schema of an answer sent as exactly

@@ -84,12 +84,16 @@ type decoder struct {
 	discard  bool
 	rawNames []string
 	raw      [][]byte
+	// escaped says whether the last string read held an escape; without one, its characters
+	// are the input's bytes between its quotes.
+	escaped bool
 }
 
 func (d *decoder) fail(msg string) error { return &syntaxError{offset: d.pos, msg: msg} }
 
 func (d *decoder) skipSpace() {
-	for d.pos < len(d.data) {
+	// Nothing above the space character is white space: most calls end at the first test.
+	for d.pos < len(d.data) && d.data[d.pos] <= ' ' {
 		switch d.data[d.pos] {
 		case ' ', '\t', '\n', '\r':
 			d.pos++
@@ -289,21 +293,17 @@ func (d *decoder) digits() int {
 
 // rawKey reads an object key whose opening quote is at d.pos, checked as any string is, and
 // returns its text: a slice of the input when it holds no escape, so that a key RawMembers
-// only compares costs no allocation.
+// only compares costs no allocation. (A Reader reads every string so.)
 func (d *decoder) rawKey() ([]byte, error) {
 	start := d.pos
-	if _, err := d.string(); err != nil { // discarding: checked, not built
+	s, err := d.string()
+	if err != nil {
 		return nil, err
 	}
-	raw := d.data[start+1 : d.pos-1]
-	if bytes.IndexByte(raw, '\\') < 0 {
-		return raw, nil
+	if !d.escaped {
+		return d.data[start+1 : d.pos-1], nil
 	}
-	d.pos = start
-	d.discard = false
-	s, err := d.string()
-	d.discard = true
-	return []byte(s), err
+	return []byte(s), nil
 }
 
 // string reads a string whose opening quote is at d.pos. A string without escapes is found
@@ -312,10 +312,14 @@ func (d *decoder) rawKey() ([]byte, error) {
 func (d *decoder) string() (string, error) {
 	d.pos++ // "
 	start := d.pos
+	d.escaped = false
 	// A short ASCII string without escapes (a key, a state, an id: most of a record) is read
 	// in one loop; setting up the searches below would cost more than it.
 	for i := start; i < len(d.data) && i-start < shortString; i++ {
 		c := d.data[i]
+		if plain[c] {
+			continue
+		}
 		if c == '"' {
 			d.pos = i + 1
 			if d.discard {
@@ -323,9 +327,7 @@ func (d *decoder) string() (string, error) {
 			}
 			return string(d.data[start:i]), nil
 		}
-		if c < 0x20 || c == '\\' || c >= utf8.RuneSelf {
-			break
-		}
+		break
 	}
 	end := bytes.IndexByte(d.data[start:], '"')
 	if end < 0 {
@@ -345,6 +347,7 @@ func (d *decoder) string() (string, error) {
 	}
 	if escape >= 0 {
 		d.pos = start + escape
+		d.escaped = true
 		return d.unescape(start)
 	}
 	if start+end == len(d.data) {
@@ -363,6 +366,15 @@ func (d *decoder) string() (string, error) {
 
 // shortString is how many bytes string reads one by one before it searches.
 const shortString = 32
+
+// plain holds the bytes a string holds as they are: ASCII but for control characters, the
+// quote and the backslash.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // indexControl returns the index of the first byte below 0x20 in b, or -1. It tests eight
 // bytes at a time.

@@ -100,7 +100,8 @@ func TestDecodeAcceptsTheDeepestNesting(t *testing.T) {
 
 // FuzzDecodeMatchesEncodingJSON: whatever Decode accepts, encoding/json accepts with an
 // equal value; whatever encoding/json accepts and Decode refuses holds invalid UTF-8 or an
-// unpaired surrogate escape, which encoding/json silently replaces.
+// unpaired surrogate escape, which encoding/json silently replaces. RawMembers and the
+// Reader are held to Decode on the same documents.
 func FuzzDecodeMatchesEncodingJSON(f *testing.F) {
 	for _, s := range []string{
 		`{"secret_blob":")CloudSecretManagementBackupV1.comeyJ.a.b.c.d"}`,
@@ -114,6 +115,7 @@ func FuzzDecodeMatchesEncodingJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := Decode(data)
 		checkMembers(t, data, got, err)
+		checkReader(t, data, got, err)
 		want, stdErr := stdDecode(data)
 		switch {
 		case err == nil && stdErr != nil:

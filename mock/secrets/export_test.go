@@ -10,3 +10,6 @@ func (s *Secret) Version(id string) (*Version, bool) { return s.version(id) }
 
 // HasStage is hasStage, for the tests.
 func (v *Version) HasStage(stage string) bool { return v.hasStage(stage) }
+
+// MetaBucket is metaBucket, for the tests.
+var MetaBucket = metaBucket

@@ -92,8 +92,8 @@ func TestPurgeDueRemovesOnlyDueSecrets(t *testing.T) {
 	if !slices.Equal(purged, want) {
 		t.Errorf("purged %v, want %v", purged, want)
 	}
-	if st.calls != 3 {
-		t.Errorf("%d batches of 2 for 4 due secrets, want 3 (the last one short)", st.calls)
+	if st.calls != 6 {
+		t.Errorf("%d batches of 2 for 4 due secrets, want 3 (the last one short) for their records and 3 for their metadata", st.calls)
 	}
 	if again, err := svc.PurgeDue(2); len(again) != 0 || err != nil {
 		t.Errorf("a second pass purged %v (%v)", again, err)
@@ -109,6 +109,22 @@ func TestPurgeDueRemovesOnlyDueSecrets(t *testing.T) {
 	}
 	if !slices.Equal(names, []string{"kept", "later"}) {
 		t.Errorf("left %v, want kept and later", names)
+	}
+	// Their metadata went with them.
+	for _, p := range st.projects {
+		var left []string
+		err := st.View(func(tx store.Tx) error {
+			return tx.Scan(secrets.MetaBucket(p), "", func(name string, _ []byte) bool {
+				left = append(left, name)
+				return true
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[string][]string{project: {"kept", "later"}}[p]; !slices.Equal(left, want) {
+			t.Errorf("metadata left in %s: %v, want %v", p, left, want)
+		}
 	}
 }
 

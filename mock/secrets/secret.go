@@ -30,7 +30,9 @@ const (
 // defaultSecretType is the type of a secret created without one.
 const defaultSecretType = "COMMON"
 
-// Secret is a secret with all its versions. Times are epoch milliseconds.
+// Secret is a secret with all its versions, or only its metadata where a list returns it:
+// nothing that belongs to the versions (Versions, StageTimes, NextVersion). Times are epoch
+// milliseconds.
 type Secret struct {
 	ID                  string `json:"id"`
 	Name                string `json:"name"`
@@ -48,7 +50,7 @@ type Secret struct {
 	// StageTimes says when each stage last moved, in epoch milliseconds.
 	StageTimes  map[string]int64 `json:"stage_times,omitempty"`
 	NextVersion int              `json:"next_version"`
-	Versions    []Version        `json:"versions"`
+	Versions    []Version        `json:"versions,omitempty"`
 }
 
 // Settings are a secret's rotation and event settings: kept and returned as the client sent

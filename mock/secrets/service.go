@@ -2,8 +2,6 @@ package secrets
 
 import (
 	"encoding/base64"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -56,20 +54,25 @@ func (s *Service) get(tx store.Tx, project, name string) (*Secret, error) {
 	if !ok {
 		return nil, notFound(name)
 	}
-	var sec Secret
-	if err := json.Unmarshal(raw, &sec); err != nil {
+	sec, err := decodeRecord(raw)
+	if err != nil {
 		return nil, fmt.Errorf("decode secret %s: %w", name, err)
 	}
 	if s.deleted(sec.State, sec.ScheduledDeleteTime) {
 		return nil, notFound(name)
 	}
-	return &sec, nil
+	return sec, nil
 }
 
 // deleted reports whether a secret pending deletion has reached its deletion time: from then
 // on it no longer exists, whether or not its record has been removed yet.
 func (s *Service) deleted(state string, scheduledDeleteTime int64) bool {
-	return state == StatePendingDelete && scheduledDeleteTime > 0 && s.now() >= scheduledDeleteTime
+	return deletedAt(s.now(), state, scheduledDeleteTime)
+}
+
+// deletedAt is deleted at the time now.
+func deletedAt(now int64, state string, scheduledDeleteTime int64) bool {
+	return state == StatePendingDelete && scheduledDeleteTime > 0 && now >= scheduledDeleteTime
 }
 
 // updateByID runs fn on the secret with the given id in a write transaction and stores it.
@@ -208,19 +211,33 @@ type Page[T any] struct {
 	NextMarker string
 }
 
-// List returns up to limit secrets (all of them when limit is 0) after marker, in name order;
-// with eventName, only those subscribed to that event.
+// List returns the metadata (the secrets without what belongs to their versions: metaOf) of
+// up to limit secrets (all of them when limit is 0) after marker, in name order; with
+// eventName, only of those subscribed to that event. It reads the metadata records alone, so
+// a page costs the same whatever the secrets' versions hold.
 func (s *Service) List(project string, limit int, marker, eventName string) (Page[*Secret], error) {
 	var page Page[*Secret]
 	now := s.now()
+	// The page's secrets are read into blocks of a few, rather than allocated one by one.
+	var block []Secret
+	blockSize := metaBlock
+	if limit > 0 && limit < metaBlock {
+		blockSize = limit + 1 // the page, and the secret after it that says there is another
+	}
+	var prev *Secret
+	decode := func(raw []byte) (*Secret, error) {
+		if len(block) == cap(block) {
+			block = make([]Secret, 0, blockSize)
+		}
+		block = append(block, Secret{})
+		sec := &block[len(block)-1]
+		err := decodeMeta(sec, raw, prev)
+		prev = sec
+		return sec, err
+	}
 	err := s.store.View(func(tx store.Tx) error {
-		var decodeErr error
-		err := tx.Scan(bucket(project), marker, func(name string, raw []byte) bool {
-			var sec Secret
-			if decodeErr = json.Unmarshal(raw, &sec); decodeErr != nil {
-				return false
-			}
-			if sec.State == StatePendingDelete && sec.ScheduledDeleteTime > 0 && now >= sec.ScheduledDeleteTime {
+		return scanDecoded(tx, metaBucket(project), marker, decode, func(sec *Secret) bool {
+			if deletedAt(now, sec.State, sec.ScheduledDeleteTime) {
 				return true
 			}
 			if eventName != "" && !slices.Contains(sec.EventSubscriptions, eventName) {
@@ -230,13 +247,15 @@ func (s *Service) List(project string, limit int, marker, eventName string) (Pag
 				page.NextMarker = page.Items[limit-1].Name
 				return false
 			}
-			page.Items = append(page.Items, &sec)
+			page.Items = append(page.Items, sec)
 			return true
 		})
-		return errors.Join(err, decodeErr)
 	})
 	return page, err
 }
+
+// metaBlock is how many secrets a list reads into one allocation at most.
+const metaBlock = 64
 
 // Delete removes a secret and all its versions at once.
 func (s *Service) Delete(project, name string) error {
@@ -245,10 +264,7 @@ func (s *Service) Delete(project, name string) error {
 		if err != nil {
 			return err
 		}
-		if err := tx.Delete(idBucket(project), sec.ID); err != nil {
-			return err
-		}
-		return tx.Delete(bucket(project), name)
+		return remove(tx, project, sec)
 	})
 }
 

@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 
@@ -8,27 +9,56 @@ import (
 	"github.com/google/uuid"
 )
 
-// How secrets sit in the store: a project's secrets by name, the index of their names by id,
-// the projects that have held one; writing, reading by id, exporting, importing and dropping.
+// How secrets sit in the store: a project's secrets by name, their metadata by name, the index
+// of their names by id, the projects that have held one; writing, reading by id, exporting,
+// importing and dropping.
 
-// The store's buckets: a project's secrets by name, and the index of their names by id (the
-// tag operations address a secret by its id).
+// The store's buckets: a project's secrets by name (the record: the secret with every
+// version), their metadata by name (the record without its versions, which a list reads, so
+// that a page costs what it answers and not every value of every version), and the index of
+// their names by id (the tag operations address a secret by its id). A secret's record and
+// metadata are written and removed in one transaction.
 const (
 	secretsPrefix = "secrets/"
+	metaPrefix    = "secret-meta/"
 	idsPrefix     = "secret-ids/"
 	// projectsBucket lists the projects that have held a secret, for the state export.
 	projectsBucket = "projects"
+	// layoutBucket notes the changes of layout a store has been given (Migrate).
+	layoutBucket = "secrets-layout"
+	// metadataLayout marks a store whose every secret has its metadata record.
+	metadataLayout = "metadata"
 )
 
-func bucket(project string) string   { return secretsPrefix + project }
-func idBucket(project string) string { return idsPrefix + project }
+func bucket(project string) string     { return secretsPrefix + project }
+func metaBucket(project string) string { return metaPrefix + project }
+func idBucket(project string) string   { return idsPrefix + project }
 
+// put stores a secret's record and its metadata.
 func put(tx store.Tx, project string, sec *Secret) error {
 	raw, err := json.Marshal(sec)
 	if err != nil {
 		return fmt.Errorf("encode secret %s: %w", sec.Name, err)
 	}
-	return tx.Put(bucket(project), sec.Name, raw)
+	meta, err := encodeMeta(sec)
+	if err != nil {
+		return err
+	}
+	if err := tx.Put(bucket(project), sec.Name, raw); err != nil {
+		return err
+	}
+	return tx.Put(metaBucket(project), sec.Name, meta)
+}
+
+// remove deletes a secret's record, its metadata and its entry in the index by id.
+func remove(tx store.Tx, project string, sec *Secret) error {
+	if err := tx.Delete(idBucket(project), sec.ID); err != nil {
+		return err
+	}
+	if err := tx.Delete(metaBucket(project), sec.Name); err != nil {
+		return err
+	}
+	return tx.Delete(bucket(project), sec.Name)
 }
 
 // putNew stores a secret under a name that is free, replacing the record of a secret whose
@@ -53,29 +83,121 @@ func putNew(tx store.Tx, project string, sec *Secret) error {
 	return put(tx, project, sec)
 }
 
-// Export returns every project's secrets that exist, in name order, by project.
-func (s *Service) Export() (map[string][]*Secret, error) {
-	var projects []string
+// Migrate brings a store written by an earlier version to this one's layout: every secret
+// without a metadata record is given one, a transaction per project (a shared database bounds
+// each transaction's time). A mark in the store then says it is done, and Migrate only reads
+// it. A store this version has written must not be written by an earlier one again, which
+// would leave the metadata behind.
+func (s *Service) Migrate() error {
+	var (
+		done     bool
+		projects []string
+	)
 	err := s.store.View(func(tx store.Tx) error {
-		return tx.Scan(projectsBucket, "", func(project string, _ []byte) bool {
-			projects = append(projects, project)
-			return true
-		})
+		var err error
+		if _, done, err = tx.Get(layoutBucket, metadataLayout); err != nil || done {
+			return err
+		}
+		projects, err = allProjects(tx)
+		return err
+	})
+	if err != nil || done {
+		return err
+	}
+	for _, p := range projects {
+		if err := s.store.Update(func(tx store.Tx) error { return addMissingMeta(tx, p) }); err != nil {
+			return fmt.Errorf("add the metadata of project %s: %w", p, err)
+		}
+	}
+	return s.store.Update(func(tx store.Tx) error { return tx.Put(layoutBucket, metadataLayout, []byte{}) })
+}
+
+// addMissingMeta writes the metadata record of each of a project's secrets that has none. The
+// records are all read before any metadata is written, so that no store has a bucket written
+// while it scans another.
+func addMissingMeta(tx store.Tx, project string) error {
+	missing := map[string][]byte{}
+	var failed error
+	err := scanDecoded(tx, bucket(project), "", decodeRecord, func(sec *Secret) bool {
+		_, ok, err := tx.Get(metaBucket(project), sec.Name)
+		if err == nil && !ok {
+			missing[sec.Name], err = encodeMeta(sec)
+		}
+		failed = err
+		return err == nil
+	})
+	if err = cmp.Or(err, failed); err != nil {
+		return err
+	}
+	for name, meta := range missing {
+		if err := tx.Put(metaBucket(project), name, meta); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Export returns every project's secrets that exist, with their versions, in name order, by
+// project.
+func (s *Service) Export() (map[string][]*Secret, error) {
+	out := map[string][]*Secret{}
+	now := s.now()
+	err := s.store.View(func(tx store.Tx) error {
+		projects, err := allProjects(tx)
+		if err != nil {
+			return err
+		}
+		for _, p := range projects {
+			err := scanDecoded(tx, bucket(p), "", decodeRecord, func(sec *Secret) bool {
+				if !deletedAt(now, sec.State, sec.ScheduledDeleteTime) {
+					out[p] = append(out[p], sec)
+				}
+				return true
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// allProjects returns the projects that have held a secret.
+func allProjects(tx store.Tx) ([]string, error) {
+	var projects []string
+	err := tx.Scan(projectsBucket, "", func(project string, _ []byte) bool {
+		projects = append(projects, project)
+		return true
+	})
+	return projects, err
+}
+
+// scanDecoded calls fn with each record of a bucket after `after`, decoded by decode, until
+// fn returns false.
+func scanDecoded(tx store.Tx, bucket, after string, decode func([]byte) (*Secret, error), fn func(*Secret) bool) error {
+	var decodeErr error
+	err := tx.Scan(bucket, after, func(name string, raw []byte) bool {
+		sec, err := decode(raw)
+		if err != nil {
+			decodeErr = fmt.Errorf("decode secret %s: %w", name, err)
+			return false
+		}
+		return fn(sec)
 	})
 	if err != nil {
+		return err
+	}
+	return decodeErr
+}
+
+// decodeRecord decodes a secret's record.
+func decodeRecord(raw []byte) (*Secret, error) {
+	var sec Secret
+	if err := json.Unmarshal(raw, &sec); err != nil {
 		return nil, err
 	}
-	out := map[string][]*Secret{}
-	for _, p := range projects {
-		page, err := s.List(p, 0, "", "")
-		if err != nil {
-			return nil, err
-		}
-		if len(page.Items) > 0 {
-			out[p] = page.Items
-		}
-	}
-	return out, nil
+	return &sec, nil
 }
 
 // nameOf returns the name of the secret with the given id.
@@ -107,21 +229,37 @@ func (s *Service) getByID(tx store.Tx, project, id string) (*Secret, error) {
 // Import stores a secret as given (fixtures), unless one of its name exists; it reports
 // whether it stored it.
 func (s *Service) Import(project string, sec Secret) (bool, error) {
-	if sec.ID == "" {
-		sec.ID = uuid.NewString()
-	}
-	if sec.KMSKeyID == "" {
-		sec.KMSKeyID = s.opts.DefaultKMSKeyID
-	}
-	sec.SecretType = or(sec.SecretType, defaultSecretType)
-	sec.State = or(sec.State, stateEnabled)
-	stored := false
+	n, err := s.ImportAll(project, []Secret{sec})
+	return n == 1, err
+}
+
+// ImportAll is Import for many secrets of one project, in one transaction: a store that
+// writes every transaction to disk (bbolt) then commits a large state once, not once per
+// secret. It returns how many it stored.
+func (s *Service) ImportAll(project string, secs []Secret) (int, error) {
+	stored := 0
 	err := s.store.Update(func(tx store.Tx) error {
-		if _, ok, err := tx.Get(bucket(project), sec.Name); err != nil || ok {
-			return err
+		stored = 0 // a shared store may run the transaction again
+		for _, sec := range secs {
+			if sec.ID == "" {
+				sec.ID = uuid.NewString()
+			}
+			if sec.KMSKeyID == "" {
+				sec.KMSKeyID = s.opts.DefaultKMSKeyID
+			}
+			sec.SecretType = or(sec.SecretType, defaultSecretType)
+			sec.State = or(sec.State, stateEnabled)
+			if _, ok, err := tx.Get(bucket(project), sec.Name); err != nil {
+				return err
+			} else if ok {
+				continue
+			}
+			if err := putNew(tx, project, &sec); err != nil {
+				return err
+			}
+			stored++
 		}
-		stored = true
-		return putNew(tx, project, &sec)
+		return nil
 	})
 	return stored, err
 }
@@ -129,12 +267,11 @@ func (s *Service) Import(project string, sec Secret) (bool, error) {
 // DropAll deletes every secret of every project.
 func (s *Service) DropAll() error {
 	return s.store.Update(func(tx store.Tx) error {
-		if err := tx.DropBuckets(idsPrefix); err != nil {
-			return err
+		for _, prefix := range []string{idsPrefix, projectsBucket, metaPrefix, secretsPrefix} {
+			if err := tx.DropBuckets(prefix); err != nil {
+				return err
+			}
 		}
-		if err := tx.DropBuckets(projectsBucket); err != nil {
-			return err
-		}
-		return tx.DropBuckets(secretsPrefix)
+		return nil
 	})
 }

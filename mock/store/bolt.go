@@ -98,7 +98,7 @@ func (t boltTx) Scan(bucket, after string, fn func(string, []byte) bool) error {
 		k, v = c.Next()
 	}
 	for ; k != nil; k, v = c.Next() {
-		if !fn(string(k), bytes.Clone(v)) {
+		if !fn(string(k), v) { // bbolt's own slice, as Peek's
 			return nil
 		}
 	}

@@ -166,8 +166,9 @@ func (t *memTx) stage(bucket string) map[string][]byte {
 
 func (t *memTx) Scan(bucket, after string, fn func(string, []byte) bool) error {
 	var keys []string
+	var values map[string][]byte
 	if b := t.m.bucket(bucket, false); b != nil {
-		keys = b.sortedKeys()
+		keys, values = b.sortedKeys(), b.values
 	}
 	staged := t.writes[bucket]
 	if len(staged) > 0 {
@@ -178,7 +179,10 @@ func (t *memTx) Scan(bucket, after string, fn func(string, []byte) bool) error {
 		if k == after {
 			continue
 		}
-		v, ok, _ := t.Get(bucket, k)
+		v, ok := values[k]
+		if w, isStaged := staged[k]; isStaged {
+			v, ok = w, w != nil
+		}
 		if !ok {
 			continue
 		}
@@ -190,7 +194,7 @@ func (t *memTx) Scan(bucket, after string, fn func(string, []byte) bool) error {
 }
 
 // mergeKeys returns keys with the staged ones added, sorted; staged deletions are skipped
-// later by Get.
+// later by Scan.
 func mergeKeys(keys []string, staged map[string][]byte) []string {
 	out := slices.Clone(keys)
 	for k := range staged {

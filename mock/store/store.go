@@ -16,7 +16,7 @@ type Store interface {
 }
 
 // Tx reads and writes within one transaction. Values returned are the caller's to keep, but
-// for Peek's.
+// for Peek's and those Scan hands its fn.
 type Tx interface {
 	// Get returns the value under key, and whether there is one.
 	Get(bucket, key string) ([]byte, bool, error)
@@ -28,7 +28,8 @@ type Tx interface {
 	// Delete removes key; removing a missing key is not an error.
 	Delete(bucket, key string) error
 	// Scan calls fn for each key after `after` (all keys when empty) in byte order, until fn
-	// returns false.
+	// returns false. As Peek's, the value is valid only while fn runs and must not be changed:
+	// a scan decodes what it reads, and a copy of each value would cost as much again.
 	Scan(bucket, after string, fn func(key string, value []byte) bool) error
 	// Count returns the number of keys in bucket.
 	Count(bucket string) (int, error)

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -9,30 +8,13 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/csmskit/csmskit/internal/pgtest"
 	"github.com/csmskit/csmskit/mock/store"
+	"github.com/csmskit/csmskit/mock/store/storetest"
 )
 
 // stores runs each test against every implementation, so they keep one contract.
-func stores(t *testing.T) map[string]store.Store {
-	t.Helper()
-	b, err := store.OpenBolt(filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	all := map[string]store.Store{"memory": store.NewMemory(), "bolt": b}
-	// PostgreSQL joins when a test database is configured (TestPostgres* say how otherwise).
-	if base := pgtest.Available(t); base != "" {
-		p, err := store.OpenPostgres(context.Background(), pgtest.NewSchema(t, base), store.PostgresOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { p.Close() })
-		all["postgres"] = p
-	}
-	return all
-}
+// PostgreSQL joins when a test database is configured (TestPostgres* say how otherwise).
+func stores(t *testing.T) map[string]store.Store { return storetest.All(t) }
 
 func scanAll(t *testing.T, s store.Store, bucket, after string) []string {
 	t.Helper()

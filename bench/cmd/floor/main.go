@@ -6,7 +6,10 @@
 // answers {"secret_blob": …}. No routing beyond the pattern, no authentication, no validation,
 // no journal, no log. The mock can come close to it but not pass it.
 //
-//	floor [-addr 127.0.0.1:0] [-size N]
+//	floor [-addr 127.0.0.1:0] [-size N] [-ops]
+//
+// With -ops it serves instead every CSMS operation of the operations benchmark, each doing its
+// store work and nothing else (ops.go), the backup included.
 //
 // It prints "floor listening on http://ADDR" once it listens and stops on SIGINT or SIGTERM.
 package main
@@ -33,11 +36,15 @@ func main() {
 func run() error {
 	addr := flag.String("addr", "127.0.0.1:0", "listen `address`")
 	size := flag.Int("size", 400, "bytes of plaintext to seal per backup (the load benchmark passes the mock's)")
+	ops := flag.Bool("ops", false, "serve every operation over a store (bench/cmd/ops)")
 	flag.Parse()
 
 	key, err := blob.GenerateKey()
 	if err != nil {
 		return err
+	}
+	if *ops {
+		return baseline.Serve("floor", *addr, opsHandler(key))
 	}
 	// JSON-shaped, as the mock's plaintext is; its content does not change the cost.
 	plaintext := []byte(`{"secret":"` + strings.Repeat("p", max(*size-13, 0)) + `"}`)

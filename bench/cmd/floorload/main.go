@@ -18,17 +18,15 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,6 +34,7 @@ import (
 
 	"github.com/csmskit/csmskit/aksk"
 	"github.com/csmskit/csmskit/bench/internal/harness"
+	"github.com/csmskit/csmskit/bench/internal/wrk"
 	"github.com/csmskit/csmskit/mock"
 )
 
@@ -79,8 +78,8 @@ func run() error {
 	if *smoke {
 		o.rounds, o.duration, o.warmup = 1, time.Second, 200*time.Millisecond
 	}
-	if _, err := exec.LookPath("wrk"); err != nil {
-		return errors.New("wrk is not installed (make bench installs it from Debian's packages)")
+	if err := wrk.Installed(); err != nil {
+		return err
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
@@ -131,39 +130,39 @@ func run() error {
 				if err != nil {
 					return fmt.Errorf("%s %s: %w", mode, name, err)
 				}
-				if r.non2xx > 0 || r.socketErrors > 0 {
-					return fmt.Errorf("%s %s: %d non-2xx answers, %d socket errors", mode, name, r.non2xx, r.socketErrors)
+				if r.Non2xx > 0 || r.SocketErrors > 0 {
+					return fmt.Errorf("%s %s: %d non-2xx answers, %d socket errors", mode, name, r.Non2xx, r.SocketErrors)
 				}
 				runs[name] = append(runs[name], r)
 				round = append(round, r)
 			}
-			ratios = append(ratios, round[1].throughput/((round[0].throughput+round[2].throughput)/2))
+			ratios = append(ratios, round[1].Throughput/((round[0].Throughput+round[2].Throughput)/2))
 		}
 		fmt.Fprintf(w, "### %s\n\n| server | req/s | p50 | p99 | server CPU/req | wrk CPU/req |\n|---|---:|---:|---:|---:|---:|\n", mode)
 		for _, name := range []string{"bare", "floor", "mock"} {
 			r := median(runs[name])
-			fmt.Fprintf(w, "| %s | %.0f | %s | %s | %s | %s |\n", name, r.throughput, harness.Ms(r.p50), harness.Ms(r.p99), us(r.serverCPU), us(r.clientCPU))
+			fmt.Fprintf(w, "| %s | %.0f | %s | %s | %s | %s |\n", name, r.Throughput, harness.Ms(r.P50), harness.Ms(r.P99), harness.Us(r.serverCPU), harness.Us(r.ClientCPU))
 		}
-		ratio := medianOf(ratios)
+		ratio := harness.Median(ratios)
 		target := tokenTarget
 		if mode == "aksk" {
 			target = akskTarget
 		}
 		bare, floor, mck := median(runs["bare"]), median(runs["floor"]), median(runs["mock"])
 		fmt.Fprintf(w, "\n- mock/floor throughput **%.3f** (rounds %s; target ≥ %.2f: %s); mock/bare %.2f; floor/bare %.2f\n",
-			ratio, formatRatios(ratios), target, harness.Verdict(ratio >= target), mck.throughput/bare.throughput, floor.throughput/bare.throughput)
-		fmt.Fprintf(w, "- CPU per backup beyond the floor's: %s (mock %s, floor %s)\n\n", us(mck.serverCPU-floor.serverCPU), us(mck.serverCPU), us(floor.serverCPU))
+			ratio, harness.FormatRatios(ratios), target, harness.Verdict(ratio >= target), mck.Throughput/bare.Throughput, floor.Throughput/bare.Throughput)
+		fmt.Fprintf(w, "- CPU per backup beyond the floor's: %s (mock %s, floor %s)\n\n", harness.Us(mck.serverCPU-floor.serverCPU), harness.Us(mck.serverCPU), harness.Us(floor.serverCPU))
 		if ratio < target {
 			missed = append(missed, fmt.Sprintf("%s mock/floor %.3f < %.2f", mode, ratio, target))
 		}
 		if mode == "token" {
-			pf, pm, err := paced(ctx, servers, floor.throughput/2, o)
+			pf, pm, err := paced(ctx, servers, floor.Throughput/2, o)
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(w, "### token, paced at half the floor's throughput (%.0f req/s)\n\n| server | p50 | p99 |\n|---|---:|---:|\n| floor | %s | %s |\n| mock | %s | %s |\n\n",
-				floor.throughput/2, harness.Ms(pf.p50), harness.Ms(pf.p99), harness.Ms(pm.p50), harness.Ms(pm.p99))
-			pr := float64(pm.p99) / float64(pf.p99)
+				floor.Throughput/2, harness.Ms(pf.P50), harness.Ms(pf.P99), harness.Ms(pm.P50), harness.Ms(pm.P99))
+			pr := float64(pm.P99) / float64(pf.P99)
 			fmt.Fprintf(w, "- mock p99 / floor p99 **%.2f** (target ≤ %.1f: %s)\n\n", pr, p99Target, harness.Verdict(pr <= p99Target))
 			if pr > p99Target {
 				missed = append(missed, fmt.Sprintf("paced p99 ratio %.2f > %.1f", pr, p99Target))
@@ -186,13 +185,11 @@ type server struct {
 	args      []string
 }
 
+// result is a run of wrk against a server, with the server's CPU time per request.
 type result struct {
-	throughput           float64
-	p50, p99             time.Duration
-	serverCPU, clientCPU time.Duration
-	requests             int
-	non2xx, socketErrors int
-	firstError           string
+	wrk.Result
+	serverCPU  time.Duration
+	firstError string
 }
 
 // load starts the server, warms it up, and runs wrk against it once.
@@ -203,80 +200,14 @@ func (s server) load(o options, script string) (result, error) {
 	}
 	defer p.Stop()
 	url := p.URL + backupPath
+	wo := wrk.Options{Threads: o.threads, Connections: o.connections}
 	if o.warmup > 0 {
-		if _, err := wrk(o, script, url, o.warmup); err != nil {
+		if _, err := wrk.Run(wo, script, url, o.warmup); err != nil {
 			return result{}, err
 		}
 	}
-	cpu0, err := p.CPUTime()
-	if err != nil {
-		return result{}, err
-	}
-	r, err := wrk(o, script, url, o.duration)
-	if err != nil {
-		return result{}, err
-	}
-	cpu1, err := p.CPUTime()
-	if err != nil {
-		return result{}, err
-	}
-	if r.requests > 0 {
-		r.serverCPU = (cpu1 - cpu0) / time.Duration(r.requests)
-	}
-	return r, nil
-}
-
-var (
-	reqsPerSec = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
-	total      = regexp.MustCompile(`([0-9]+) requests in`)
-	non2xx     = regexp.MustCompile(`Non-2xx or 3xx responses:\s+([0-9]+)`)
-	sockErrs   = regexp.MustCompile(`Socket errors: connect ([0-9]+), read ([0-9]+), write ([0-9]+), timeout ([0-9]+)`)
-	percentile = regexp.MustCompile(`(?m)^\s+(50|99)%\s+([0-9.]+)(us|ms|s)`)
-)
-
-// wrk runs wrk once and reads its report; the client's CPU per request comes from its own
-// process times.
-func wrk(o options, script, url string, d time.Duration) (result, error) {
-	cmd := exec.Command("wrk", "-t"+strconv.Itoa(o.threads), "-c"+strconv.Itoa(o.connections),
-		"-d"+strconv.Itoa(max(1, int(d.Seconds())))+"s", "--latency", "-s", script, url)
-	out, err := cmd.Output()
-	if err != nil {
-		return result{}, fmt.Errorf("wrk: %w: %s", err, out)
-	}
-	text := string(out)
-	var r result
-	if m := reqsPerSec.FindStringSubmatch(text); m != nil {
-		r.throughput, _ = strconv.ParseFloat(m[1], 64)
-	}
-	if m := total.FindStringSubmatch(text); m != nil {
-		r.requests, _ = strconv.Atoi(m[1])
-	}
-	if m := non2xx.FindStringSubmatch(text); m != nil {
-		r.non2xx, _ = strconv.Atoi(m[1])
-	}
-	if m := sockErrs.FindStringSubmatch(text); m != nil {
-		for _, n := range m[1:] {
-			v, _ := strconv.Atoi(n)
-			r.socketErrors += v
-		}
-	}
-	for _, m := range percentile.FindAllStringSubmatch(text, -1) {
-		v, _ := strconv.ParseFloat(m[2], 64)
-		unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[m[3]]
-		d := time.Duration(v * float64(unit))
-		if m[1] == "50" {
-			r.p50 = d
-		} else {
-			r.p99 = d
-		}
-	}
-	if r.requests == 0 || r.throughput == 0 {
-		return result{}, fmt.Errorf("wrk reported no requests:\n%s", text)
-	}
-	if st := cmd.ProcessState; st != nil {
-		r.clientCPU = (st.UserTime() + st.SystemTime()) / time.Duration(r.requests)
-	}
-	return r, nil
+	r, cpu, err := harness.Measure(p, func() (wrk.Result, error) { return wrk.Run(wo, script, url, o.duration) })
+	return result{Result: r, serverCPU: cpu}, err
 }
 
 // wrkScript writes the Lua script that makes each request a backup of the demo secret, with
@@ -344,22 +275,6 @@ func mockAnswer(mockBin string) ([]byte, int, error) {
 
 func median(rs []result) result {
 	s := slices.Clone(rs)
-	slices.SortFunc(s, func(a, b result) int { return int(a.throughput - b.throughput) })
+	slices.SortFunc(s, func(a, b result) int { return cmp.Compare(a.Throughput, b.Throughput) })
 	return s[len(s)/2]
 }
-
-func medianOf(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	return s[len(s)/2]
-}
-
-func formatRatios(rs []float64) string {
-	parts := make([]string, len(rs))
-	for i, r := range rs {
-		parts[i] = fmt.Sprintf("%.3f", r) // three places: a median of 0.897 is not 0.90
-	}
-	return strings.Join(parts, ", ")
-}
-
-func us(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond)) }

@@ -59,22 +59,22 @@ func (s server) pacedRun(rate float64, o options) (result, error) {
 	var latencies []time.Duration
 	var r result
 	for res := range attacker().Attack(target, pace, o.duration, "paced") {
-		r.requests++
+		r.Requests++
 		if res.Code != http.StatusOK {
-			r.non2xx++
-			if r.non2xx == 1 {
+			r.Non2xx++
+			if r.Non2xx == 1 {
 				r.firstError = res.Error
 			}
 			continue
 		}
 		latencies = append(latencies, res.Latency)
 	}
-	if r.non2xx > 0 {
-		return r, fmt.Errorf("%s paced: %d of %d requests failed, the first: %s", s.name, r.non2xx, r.requests, r.firstError)
+	if r.Non2xx > 0 {
+		return r, fmt.Errorf("%s paced: %d of %d requests failed, the first: %s", s.name, r.Non2xx, r.Requests, r.firstError)
 	}
 	slices.Sort(latencies)
 	if n := len(latencies); n > 0 {
-		r.p50, r.p99 = latencies[n/2], latencies[min(n-1, n*99/100)]
+		r.P50, r.P99 = latencies[n/2], latencies[min(n-1, n*99/100)]
 	}
 	return r, nil
 }

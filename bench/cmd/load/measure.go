@@ -4,7 +4,6 @@ package main
 // result, the requests it is sent, and its start-up.
 
 import (
-	"encoding/json"
 	"fmt"
 	"hash/maphash"
 	"io"
@@ -135,7 +134,7 @@ func (s server) load(mode string, o options, rate vegeta.Rate) (result, error) {
 		return result{}, err
 	}
 	if res.isMock {
-		if res.violations, err = violations(p.URL); err != nil {
+		if res.violations, err = harness.Violations(p.URL); err != nil {
 			return result{}, err
 		}
 	}
@@ -213,23 +212,6 @@ func captureBackupBody(mockBin, file string) error {
 		return fmt.Errorf("backup: status %d: %s", res.StatusCode, body)
 	}
 	return os.WriteFile(file, body, 0o600)
-}
-
-// violations returns how many contract violations the mock recorded.
-func violations(base string) (int, error) {
-	res, err := http.Get(base + "/__admin/violations")
-	if err != nil {
-		return 0, err
-	}
-	defer res.Body.Close()
-	var v struct {
-		Violations []json.RawMessage `json:"violations"`
-		Dropped    int               `json:"dropped"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&v); err != nil {
-		return 0, fmt.Errorf("violations: %w", err)
-	}
-	return len(v.Violations) + v.Dropped, nil
 }
 
 // startupStats summarises start-up measurements.

@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,10 +17,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/csmskit/csmskit/bench/internal/wrk"
 )
 
 // Packages the benchmarks build into binaries: the mock from the main module exactly as a
@@ -258,6 +262,60 @@ func Machine() string {
 	return fmt.Sprintf("%d CPUs (%s), GOMAXPROCS %d, %s %s/%s%s",
 		runtime.NumCPU(), model, runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH, load)
 }
+
+// Measure runs run, a load of wrk on the process p, and returns its result with the CPU time
+// p spent per request meanwhile.
+func Measure(p *Proc, run func() (wrk.Result, error)) (wrk.Result, time.Duration, error) {
+	cpu0, err := p.CPUTime()
+	if err != nil {
+		return wrk.Result{}, 0, err
+	}
+	r, err := run()
+	if err != nil {
+		return wrk.Result{}, 0, err
+	}
+	cpu1, err := p.CPUTime()
+	if err != nil {
+		return wrk.Result{}, 0, err
+	}
+	return r, (cpu1 - cpu0) / time.Duration(r.Requests), nil
+}
+
+// Violations returns how many contract violations the mock at base has recorded.
+func Violations(base string) (int, error) {
+	res, err := http.Get(base + "/__admin/violations")
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	var v struct {
+		Violations []json.RawMessage `json:"violations"`
+		Dropped    int               `json:"dropped"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&v); err != nil {
+		return 0, fmt.Errorf("violations: %w", err)
+	}
+	return len(v.Violations) + v.Dropped, nil
+}
+
+// Median returns the median of v (the upper one of an even count).
+func Median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// FormatRatios lists ratios with three places: a median of 0.897 is not 0.90.
+func FormatRatios(rs []float64) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = fmt.Sprintf("%.3f", r)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Us formats a duration in whole microseconds.
+func Us(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond)) }
 
 // MiB formats bytes as mebibytes.
 func MiB(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
