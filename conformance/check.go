@@ -210,9 +210,6 @@ func (c *check) operations() []string {
 	return out
 }
 
-// attempt runs body for the backup profile; see attemptAs.
-func (s *suite) attempt(body func(*check)) *check { return s.attemptAs(ProfileBackup, body) }
-
 // attemptAs runs body until it ends or calls fatalf, skipf or lacks, and returns what it
 // found. A panic from a bug goes on to Ginkgo.
 func (s *suite) attemptAs(profile string, body func(*check)) *check {

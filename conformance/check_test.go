@@ -8,7 +8,7 @@ import (
 func TestAttemptStopsAtFatalAndKeepsEveryProblem(t *testing.T) {
 	s := &suite{redact: &redactor{}}
 	reached := false
-	c := s.attempt(func(c *check) {
+	c := s.attemptAs(ProfileBackup, func(c *check) {
 		c.errorf("first")
 		c.fatalf("second")
 		reached = true
@@ -27,14 +27,14 @@ func TestAttemptLetsOtherPanicsThrough(t *testing.T) {
 			t.Errorf("recovered %v, want the body's own panic", r)
 		}
 	}()
-	(&suite{redact: &redactor{}}).attempt(func(*check) { panic("a bug") })
+	(&suite{redact: &redactor{}}).attemptAs(ProfileBackup, func(*check) { panic("a bug") })
 	t.Error("a panic in a check's body was swallowed")
 }
 
 func TestProblemsAreRedactedAndBounded(t *testing.T) {
 	s := &suite{redact: &redactor{}}
 	s.redact.add("MIIsecret-token")
-	c := s.attempt(func(c *check) {
+	c := s.attemptAs(ProfileBackup, func(c *check) {
 		c.errorf("echoed MIIsecret-token")
 		c.errorf("%s", make([]byte, 2*maxProblemChars))
 	})
