@@ -323,7 +323,9 @@ func TestQuickChecksCatchABrokenCompiledCheck(t *testing.T) {
 			[]string{`{}`, `{"other":"x"}`}},
 		{"maxLength", blob, func(q *quick) { q.props[q.places["secret_blob"]].check.str = &stringCheck{} },
 			[]string{`{"secret_blob":"` + strings.Repeat("a", 5242881) + `"}`}},
-		{"pattern", blob, func(q *quick) { q.props[q.places["secret_blob"]].check.str = &stringCheck{maxLen: 5242880, hasMax: true} },
+		{"pattern", blob, func(q *quick) {
+			q.props[q.places["secret_blob"]].check.str = &stringCheck{maxLen: 5242880, hasMax: true}
+		},
 			[]string{`{"secret_blob":"` + blobDefects["no prefix"] + `"}`}},
 		{"items", list, func(q *quick) { q.props[q.places["secrets"]].check.items = nil },
 			[]string{`{"secrets":[{"name":"a"},{"state":"GONE"}]}`, `{"secrets":[{"create_time":-1}]}`, `{"secrets":[1]}`}},
