@@ -14,6 +14,11 @@ import (
 	"sync"
 )
 
+// NotDeliveredHeader is a header that says the call reached no server: a front that could not
+// connect to the server behind it answers with it. Such a call took no effect and is left out
+// of the history, where a call whose outcome is unknown weighs on the checker.
+const NotDeliveredHeader = "X-Call-Not-Delivered"
+
 // Client calls the API for a project with a token, and keeps the blobs backups returned.
 type Client struct {
 	HTTP    *http.Client
@@ -90,7 +95,7 @@ func (c *Client) Do(ctx context.Context, base string, in Input) Output {
 	// An answer that does not decode leaves the fields empty, and the model refuses it.
 	_ = json.Unmarshal(data, &answer)
 	if res.StatusCode >= 500 {
-		return Output{Note: fmt.Sprintf("%d %s", res.StatusCode, answer.ErrorCode)}
+		return Output{Note: fmt.Sprintf("%d %s", res.StatusCode, answer.ErrorCode), NotDelivered: res.Header.Get(NotDeliveredHeader) != ""}
 	}
 	out := Output{Status: res.StatusCode, Code: answer.ErrorCode}
 	if res.StatusCode != http.StatusOK {

@@ -22,10 +22,11 @@ type History struct {
 	ops     []porcupine.Operation
 	clients int
 	counts  map[Kind]*Counts
+	events  []porcupine.Annotation
 }
 
 // Counts are how a kind of call ended.
-type Counts struct{ OK, Refused, Unknown int }
+type Counts struct{ OK, Refused, Unknown, NotDelivered int }
 
 // NewHistory starts an empty history; its clock starts now.
 func NewHistory() *History { return &History{start: time.Now(), counts: map[Kind]*Counts{}} }
@@ -44,7 +45,8 @@ func (h *History) NewClient() int {
 // Add records a call that client invoked at call (History.Now) and that returned out just
 // now. A call whose outcome is unknown never returns (its return time is infinite): the checker
 // may place it anywhere after its invocation, at the end too, which is as if it never took
-// effect. A read whose answer was lost says nothing and is not recorded.
+// effect. A read whose answer was lost says nothing and is not recorded, nor is a call that
+// reached no server.
 func (h *History) Add(client int, in Input, call int64, out Output) {
 	ret := h.Now()
 	h.mu.Lock()
@@ -55,6 +57,9 @@ func (h *History) Add(client int, in Input, call int64, out Output) {
 		h.counts[in.Kind] = c
 	}
 	switch {
+	case out.NotDelivered:
+		c.NotDelivered++
+		return
 	case out.Unknown():
 		c.Unknown++
 		if in.Kind.readOnly() {
@@ -67,6 +72,14 @@ func (h *History) Add(client int, in Input, call int64, out Output) {
 		c.Refused++
 	}
 	h.ops = append(h.ops, porcupine.Operation{ClientId: client, Input: in, Call: call, Output: out, Return: ret})
+}
+
+// Event notes something that happened from start to end (History.Now), such as a fault, for
+// the visualisation.
+func (h *History) Event(what string, start, end int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.events = append(h.events, porcupine.Annotation{Tag: "faults", Start: start, End: end, Description: what})
 }
 
 // Len is how many calls the history holds.
@@ -88,9 +101,9 @@ func (h *History) Summary() string {
 	var parts []string
 	for _, k := range kinds {
 		c := h.counts[k]
-		parts = append(parts, fmt.Sprintf("%s %d/%d/%d", k, c.OK, c.Refused, c.Unknown))
+		parts = append(parts, fmt.Sprintf("%s %d/%d/%d/%d", k, c.OK, c.Refused, c.Unknown, c.NotDelivered))
 	}
-	return "calls (ok/refused/unknown): " + strings.Join(parts, ", ")
+	return "calls (ok/refused/unknown/not delivered): " + strings.Join(parts, ", ")
 }
 
 // Result is the checker's verdict on a history.
@@ -98,6 +111,7 @@ type Result struct {
 	porcupine.CheckResult
 	// Took is how long the check took.
 	Took time.Duration
+	ops  []porcupine.Operation
 	info porcupine.LinearizationInfo
 }
 
@@ -105,11 +119,49 @@ type Result struct {
 // timeout (the verdict is then porcupine.Unknown).
 func (h *History) Check(timeout time.Duration) Result {
 	h.mu.Lock()
-	ops := slices.Clone(h.ops)
+	ops, events := slices.Clone(h.ops), slices.Clone(h.events)
 	h.mu.Unlock()
 	began := time.Now()
 	res, info := porcupine.CheckOperationsVerbose(Model, ops, timeout)
-	return Result{CheckResult: res, Took: time.Since(began), info: info}
+	info.AddAnnotations(events)
+	return Result{CheckResult: res, Took: time.Since(began), ops: ops, info: info}
+}
+
+// Explain says, for each name whose calls no order justifies, how far the longest order got
+// and which call none could take next: of the calls left out, the first to return.
+func (r Result) Explain() []string {
+	var out []string
+	partials := r.info.PartialLinearizationsOperations()
+	for i, calls := range Model.Partition(r.ops) {
+		longest := []porcupine.Operation{}
+		for _, p := range partials[i] {
+			if len(p) > len(longest) {
+				longest = p
+			}
+		}
+		if len(longest) == len(calls) {
+			continue
+		}
+		var st any = Model.Init()
+		for _, op := range longest {
+			_, st = Model.Step(st, op.Input, op.Output)
+		}
+		in := func(op porcupine.Operation) bool {
+			return slices.ContainsFunc(longest, func(l porcupine.Operation) bool {
+				return l.Call == op.Call && l.ClientId == op.ClientId
+			})
+		}
+		var stuck *porcupine.Operation
+		for j, op := range calls {
+			if !in(op) && (stuck == nil || op.Return < stuck.Return) {
+				stuck = &calls[j]
+			}
+		}
+		out = append(out, fmt.Sprintf("%s: %d of %d calls ordered, leaving %s; no order takes next %s",
+			calls[0].Input.(Input).Name, len(longest), len(calls), Model.DescribeState(st),
+			Model.DescribeOperation(stuck.Input, stuck.Output)))
+	}
+	return out
 }
 
 // Visualize writes porcupine's visualisation of the checked history, an HTML page, to path:

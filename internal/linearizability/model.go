@@ -86,17 +86,19 @@ type Output struct {
 	Code   string // error_code of a refusal
 	// Version is the version id AddVersion made, ShowVersion read, or MoveStage's stage holds.
 	Version string
-	// Value is the value ShowVersion read, and the description ShowSecret and Describe return.
+	// Value is the value ShowVersion read, or the description in an answer that holds the
+	// secret's metadata (Create, ShowSecret, Describe, the deletion calls, Restore).
 	Value string
 	// Stages are the version's stages (AddVersion, ShowVersion), sorted and comma-separated.
 	Stages string
-	// State is the secret's state in Create's, ShowSecret's, the deletion calls' and
-	// Restore's answers.
+	// State is the secret's state in an answer that holds its metadata.
 	State string
 	// Blob numbers the backup Backup returned, for Restore's Input.
 	Blob int
 	// Note says, for a reader, why the outcome is unknown.
 	Note string
+	// NotDelivered says the call reached no server (NotDeliveredHeader): it took no effect.
+	NotDelivered bool
 }
 
 // Unknown reports whether the call's outcome is unknown: it may have taken effect or not.
@@ -238,6 +240,15 @@ func taken(o Output) bool { return o.Status == 400 && o.Code != codeNotFound }
 // documents no code for these.
 func refused(o Output) bool { return o.Status >= 400 && o.Status < 500 && o.Code != codeNotFound }
 
+// answers expects the secret's metadata as it is after the call: its state and description.
+func answers(sec secret) expect {
+	state := "ENABLED"
+	if sec.pending {
+		state = "PENDING_DELETE"
+	}
+	return ok(func(o Output) bool { return o.State == state && o.Value == sec.description })
+}
+
 // call returns what the model expects in is answer to in, and the state after that answer.
 // out is read only for what the call itself makes (the blob of a backup).
 func (s state) call(in Input, out Output) (expect, state) {
@@ -252,7 +263,7 @@ func (s state) call(in Input, out Output) (expect, state) {
 			return taken, s
 		}
 		next.secret = secret{exists: true, next: 2, versions: []version{{1, in.Value}}, current: 1}
-		return ok(func(o Output) bool { return o.State == "ENABLED" }), next
+		return answers(next.secret), next
 
 	case AddVersion:
 		if sec.pending {
@@ -291,11 +302,7 @@ func (s state) call(in Input, out Output) (expect, state) {
 		}), s
 
 	case ShowSecret:
-		st := "ENABLED"
-		if sec.pending {
-			st = "PENDING_DELETE"
-		}
-		return ok(func(o Output) bool { return o.State == st && o.Value == sec.description }), s
+		return answers(sec), s
 
 	case MoveStage:
 		// Only an ENABLED secret's versions can be changed (UpdateVersion, CreateSecretVersion).
@@ -325,7 +332,7 @@ func (s state) call(in Input, out Output) (expect, state) {
 		}
 		sec.description = in.Value
 		next.secret = sec
-		return ok(func(o Output) bool { return o.Value == in.Value }), next
+		return answers(sec), next
 
 	case Delete:
 		next.secret = secret{}
@@ -337,7 +344,7 @@ func (s state) call(in Input, out Output) (expect, state) {
 		}
 		sec.pending = true
 		next.secret = sec
-		return ok(func(o Output) bool { return o.State == "PENDING_DELETE" }), next
+		return answers(sec), next
 
 	case CancelDeletion:
 		if !sec.pending {
@@ -345,7 +352,7 @@ func (s state) call(in Input, out Output) (expect, state) {
 		}
 		sec.pending = false
 		next.secret = sec
-		return ok(func(o Output) bool { return o.State == "ENABLED" }), next
+		return answers(sec), next
 
 	case Backup:
 		if sec.pending {
@@ -371,7 +378,7 @@ func (s state) call(in Input, out Output) (expect, state) {
 			return taken, s
 		}
 		next.secret = b.secret
-		return ok(func(o Output) bool { return o.State == "ENABLED" }), next
+		return answers(next.secret), next
 	}
 	panic(fmt.Sprintf("linearizability: no model of operation %d", in.Kind))
 }

@@ -54,7 +54,6 @@ func in(k Kind, args ...string) Input {
 var (
 	done       = Output{Status: 200}
 	enabled    = Output{Status: 200, State: "ENABLED"}
-	pendingDel = Output{Status: 200, State: "PENDING_DELETE"}
 	notFound   = Output{Status: 404, Code: codeNotFound}
 	isPending  = Output{Status: 400, Code: codePending}
 	badRequest = Output{Status: 400, Code: "CSMS.0003"}
@@ -81,9 +80,9 @@ func lifeOfASecret() []call {
 		call{in: in(ShowVersion, "v2"), out: read("v2", "b", StagePrevious)},
 		call{in: in(ShowVersion, "latest"), out: read("v1", "a", "LINEAR,SYSCURRENT")},
 		call{in: in(ShowVersion, "v3"), out: badRequest},
-		call{in: in(Describe, "d"), out: Output{Status: 200, Value: "d"}},
+		call{in: in(Describe, "d"), out: Output{Status: 200, State: "ENABLED", Value: "d"}},
 		call{in: in(Backup), out: Output{Status: 200, Blob: 1}},
-		call{in: in(ScheduleDeletion), out: pendingDel},
+		call{in: in(ScheduleDeletion), out: Output{Status: 200, State: "PENDING_DELETE", Value: "d"}},
 		call{in: in(ShowSecret), out: Output{Status: 200, State: "PENDING_DELETE", Value: "d"}},
 		call{in: in(ShowVersion, "latest"), out: isPending},
 		call{in: in(Backup), out: isPending},
@@ -91,13 +90,13 @@ func lifeOfASecret() []call {
 		call{in: in(Describe, "e"), out: isPending},
 		call{in: in(Create, "c"), out: badRequest},
 		call{in: in(ScheduleDeletion), out: Output{Status: 400, Code: "CSMS.0107"}},
-		call{in: in(CancelDeletion), out: enabled},
+		call{in: in(CancelDeletion), out: Output{Status: 200, State: "ENABLED", Value: "d"}},
 		call{in: in(CancelDeletion), out: Output{Status: 400, Code: "CSMS.0108"}},
 		call{in: in(Restore, "1"), out: badRequest}, // the name exists
 		call{in: in(Delete), out: done},
 		call{in: in(ShowVersion, "latest"), out: Output{Status: 400, Code: codeNotFound}},
 		call{in: in(Delete), out: notFound},
-		call{in: in(Restore, "1"), out: enabled},
+		call{in: in(Restore, "1"), out: Output{Status: 200, State: "ENABLED", Value: "d"}},
 		call{in: in(ShowVersion, "latest"), out: read("v1", "a", "LINEAR,SYSCURRENT")},
 		call{in: in(ShowSecret), out: Output{Status: 200, State: "ENABLED", Value: "d"}},
 		call{in: in(AddVersion, "f"), out: added("v3")},
@@ -132,6 +131,8 @@ func TestModelRefusesWrongAnswers(t *testing.T) {
 		{"a secret pending deletion gives its value", 16, read("v1", "a", "LINEAR,SYSCURRENT")},
 		{"a secret pending deletion is backed up", 17, Output{Status: 200, Blob: 2}},
 		{"a restore replaces an existing secret", 24, enabled},
+		{"a restore loses the description", 28, enabled},
+		{"a cancelled deletion loses the description", 22, enabled},
 		{"a deleted secret is read", 26, read("v1", "a", "LINEAR,SYSCURRENT")},
 		{"a restore brings back something else", 29, read("v2", "b", StageCurrent)},
 		{"a restored secret numbers versions anew", 31, added("v2")},

@@ -23,10 +23,14 @@ type Workload struct {
 	highest map[string]int // the highest version number seen of each name
 }
 
-// pauseAfterUnknown is how long a client waits after a call whose outcome is unknown, as a
-// client backing off would; it also keeps the number of such calls, which the checker must
-// try at every later point, small while a fault lasts.
-const pauseAfterUnknown = 150 * time.Millisecond
+// After a call that failed (its outcome unknown, or not delivered) a client waits, as a client
+// backing off would: the first pause, doubled after each failure in a row up to the last. This
+// also keeps down the calls whose outcome is unknown while a fault lasts, which the checker
+// must try to place at every later point.
+const (
+	firstPause = 100 * time.Millisecond
+	lastPause  = 1600 * time.Millisecond
+)
 
 // mix is how often each operation is called, relative to the others.
 var mix = []struct {
@@ -50,17 +54,24 @@ func (w *Workload) Run(ctx context.Context) {
 func (w *Workload) client(ctx context.Context, i int) {
 	rng := rand.New(rand.NewPCG(w.Seed, uint64(i)))
 	id := w.History.NewClient()
+	pause := firstPause
 	for seq := 0; ctx.Err() == nil; seq++ {
 		in := w.pick(rng, fmt.Sprintf("c%d-%d", i, seq))
 		endpoints := w.Endpoints()
-		if w.call(context.WithoutCancel(ctx), id, endpoints[rng.IntN(len(endpoints))], in).Unknown() {
+		out := w.call(context.WithoutCancel(ctx), id, endpoints[rng.IntN(len(endpoints))], in)
+		if !out.Unknown() {
+			pause = firstPause
+			continue
+		}
+		if !out.NotDelivered && !in.Kind.readOnly() {
 			// The call never returns in the history, so the client goes on as a new one.
 			id = w.History.NewClient()
-			select {
-			case <-ctx.Done():
-			case <-time.After(pauseAfterUnknown):
-			}
 		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, lastPause)
 	}
 }
 
