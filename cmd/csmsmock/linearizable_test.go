@@ -29,15 +29,15 @@ import (
 // every replica goes into the history, so acknowledged writes that were lost fail the check.
 //
 // CSMS_LINEARIZABLE_DURATION sets how long the clients run (10 s by default; make
-// test-linearizable runs longer). A long run is cut into epochs of at most 20 s, each on names
-// of its own: the checker's work grows fast with the calls on one name whose outcome is
-// unknown, and names are checked apart. The final reads still read every name of every epoch,
-// so what a later fault loses is found all the same.
+// test-linearizable runs longer). The run is cut into epochs of 5 s, each on names of its
+// own: the checker's work grows fast with the calls on one name whose outcome is unknown, and
+// names are checked apart. The final reads still read every name of every epoch, so what a
+// later fault loses is found all the same.
 
 const (
 	linearizableClients  = 8
 	linearizableReplicas = 3
-	epochLength          = 20 * time.Second
+	epochLength          = 5 * time.Second
 )
 
 // epochNames are the secrets the clients share in an epoch: few, so that calls meet often.

@@ -397,7 +397,13 @@ func versionNumber(id string) int {
 // Model is the sequential model of the secret store, for porcupine, partitioned by secret
 // name: calls on different names never touch the same state, so each name's history is
 // checked on its own (P-compositionality).
-var Model = porcupine.Model{
+//
+// A call whose outcome is unknown never returns: the checker may place it anywhere after its
+// invocation. Where it is placed, the model goes on both with its effect and without it (a
+// nondeterministic step, which porcupine turns into steps on sets of states), so that the
+// checker, which places calls as early as it can, need not move it to the end to find that it
+// never took effect.
+var Model = (&porcupine.NondeterministicModel{
 	Partition: func(history []porcupine.Operation) [][]porcupine.Operation {
 		byName := map[string][]porcupine.Operation{}
 		var names []string
@@ -414,14 +420,17 @@ var Model = porcupine.Model{
 		}
 		return out
 	},
-	Init: func() any { return state{} },
-	Step: func(st, in, out any) (bool, any) {
-		o := out.(Output)
-		want, next := st.(state).call(in.(Input), o)
+	Init: func() []any { return []any{state{}} },
+	Step: func(st, in, out any) []any {
+		s, o := st.(state), out.(Output)
+		want, next := s.call(in.(Input), o)
 		if o.Unknown() {
-			return true, next // it took effect at some point, or (placed last) never did
+			return []any{s, next}
 		}
-		return want(o), next
+		if want(o) {
+			return []any{next}
+		}
+		return nil
 	},
 	Equal: func(a, b any) bool { return equalStates(a.(state), b.(state)) },
 	Hash:  func(s any) uint64 { return hashState(s.(state)) },
@@ -436,7 +445,7 @@ var Model = porcupine.Model{
 		}
 		return d
 	},
-}
+}).ToModel()
 
 func describeCall(in Input, o Output) string {
 	var args []string

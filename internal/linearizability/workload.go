@@ -20,7 +20,8 @@ type Workload struct {
 	History   *History
 
 	mu      sync.Mutex
-	highest map[string]int // the highest version number seen of each name
+	highest map[string]int           // the highest version number seen of each name
+	alone   map[string]*sync.RWMutex // held to back up a name alone (see call)
 }
 
 // After a call that failed (its outcome unknown, or not delivered) a client waits, as a client
@@ -75,7 +76,21 @@ func (w *Workload) client(ctx context.Context, i int) {
 	}
 }
 
+// call makes one call and records it.
+//
+// A backup runs alone on its name: it waits for the calls on the name in flight and holds
+// back new ones until it returns. What a backup saw shows only when it is restored, maybe
+// much later; had it run alongside other calls, the checker would learn only then in which
+// order they took effect, and would have that far to go back to try another order.
 func (w *Workload) call(ctx context.Context, client int, base string, in Input) Output {
+	alone := w.lockOf(in.Name)
+	if in.Kind == Backup {
+		alone.Lock()
+		defer alone.Unlock()
+	} else {
+		alone.RLock()
+		defer alone.RUnlock()
+	}
 	call := w.History.Now()
 	out := w.Client.Do(ctx, base, in)
 	w.History.Add(client, in, call, out)
@@ -88,6 +103,20 @@ func (w *Workload) call(ctx context.Context, client int, base string, in Input) 
 		w.mu.Unlock()
 	}
 	return out
+}
+
+func (w *Workload) lockOf(name string) *sync.RWMutex {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.alone == nil {
+		w.alone = map[string]*sync.RWMutex{}
+	}
+	l := w.alone[name]
+	if l == nil {
+		l = &sync.RWMutex{}
+		w.alone[name] = l
+	}
+	return l
 }
 
 // someVersion is a version of name that was seen, or the one after the highest seen.
