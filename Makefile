@@ -310,3 +310,17 @@ test-containers-python: $(TC_VENV)/.installed
 
 test-containers-java:
 	cd testcontainers/java && $(TC_ENV) $(MVN) -B -ntp -Dmaven.repo.local=$(M2_REPO) test
+
+# --- linearizability (TESTING.md, "Linearizability of replicas") ------------------------------
+LINEARIZABLE_DURATION ?= 5m
+
+.PHONY: test-linearizable
+
+## test-linearizable: the linearizability check of replicas on one PostgreSQL database
+## (TestLinearizable*) with LINEARIZABLE_DURATION (5m) of calls under faults instead of make
+## test's 10 s; starts scripts/test-postgres.sh's server when CSMS_TEST_POSTGRES_URL is not set.
+## A history that is not linearizable is drawn in reports/linearizability/.
+test-linearizable:
+	@if [ -z "$$CSMS_TEST_POSTGRES_URL" ]; then eval "$$(bash scripts/test-postgres.sh start)"; fi; \
+	CSMS_LINEARIZABLE_DURATION=$(LINEARIZABLE_DURATION) $(GO) test -race -count=1 -timeout 60m \
+		-run '^TestLinearizable|^TestModel|^TestHistory' -v ./internal/linearizability/ ./cmd/csmsmock/

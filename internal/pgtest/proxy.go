@@ -5,17 +5,20 @@ import (
 	"net/url"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Proxy stands between mocks and their database and fails like a network or a server does:
 // Down refuses and cuts every connection, Hang swallows everything sent either way (a black
-// hole), Up forwards again. Mocks connect to it through the URL NewProxy returns.
+// hole), Up forwards again; Cut drops the open connections and Delay slows what it forwards.
+// Mocks connect to it through the URL NewProxy returns.
 type Proxy struct {
 	ln     net.Listener
 	target string
 
 	mu    sync.Mutex
 	mode  proxyMode
+	delay time.Duration
 	conns map[net.Conn]struct{}
 	wake  chan struct{} // closed when a hung connection should give up
 }
@@ -55,6 +58,21 @@ func (p *Proxy) Hang() { p.set(hang) }
 // Up forwards again; connections open while the proxy was down or hung are cut.
 func (p *Proxy) Up() { p.set(up) }
 
+// Cut closes every open connection, as a network reset does; new ones are made as before.
+func (p *Proxy) Cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cut()
+}
+
+// Delay holds each piece of data for d before forwarding it, either way, as a slow network
+// does; 0 forwards at once again.
+func (p *Proxy) Delay(d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.delay = d
+}
+
 func (p *Proxy) set(m proxyMode) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -62,6 +80,11 @@ func (p *Proxy) set(m proxyMode) {
 	if m == hang {
 		return // open connections stay open, and silent
 	}
+	p.cut()
+}
+
+// cut closes the open connections and wakes the hung ones; p.mu is held.
+func (p *Proxy) cut() {
 	for c := range p.conns {
 		c.Close()
 	}
@@ -112,7 +135,8 @@ func (p *Proxy) handle(c net.Conn) {
 	p.pipe(c, u)
 }
 
-// pipe copies src to dst until either closes, dropping what it reads while the proxy hangs.
+// pipe copies src to dst until either closes, dropping what it reads while the proxy hangs
+// and holding each piece for the delay.
 func (p *Proxy) pipe(dst, src net.Conn) {
 	defer dst.Close()
 	defer src.Close()
@@ -123,11 +147,12 @@ func (p *Proxy) pipe(dst, src net.Conn) {
 			return
 		}
 		p.mu.Lock()
-		hung := p.mode == hang
+		hung, delay := p.mode == hang, p.delay
 		p.mu.Unlock()
 		if hung {
 			continue
 		}
+		time.Sleep(delay)
 		if _, err := dst.Write(buf[:n]); err != nil {
 			return
 		}
