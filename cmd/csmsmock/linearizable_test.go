@@ -64,7 +64,7 @@ func TestLinearizableReplicasUnderFaults(t *testing.T) {
 	c := startCluster(t, db.url, 0)
 	history := linearizability.NewHistory()
 
-	ctx, stop := context.WithTimeout(context.Background(), duration)
+	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	var runs []*linearizability.Workload
 	clientsDone := make(chan struct{})
@@ -87,13 +87,11 @@ func TestLinearizableReplicasUnderFaults(t *testing.T) {
 		{"cut every database connection, twice", func(*testing.T, int) { db.cut() }},
 		{db.restartName(), func(t *testing.T, _ int) { db.restart(t) }},
 	}
-	applied := 0
+	// A fault a second, each at least once: on a slow machine the run lasts longer than asked.
+	deadline := time.Now().Add(duration)
 	for i := 0; ; i++ {
-		select {
-		case <-ctx.Done():
-		case <-time.After(time.Second):
-		}
-		if ctx.Err() != nil {
+		time.Sleep(time.Second)
+		if i >= len(faults) && !time.Now().Before(deadline) {
 			break
 		}
 		f := faults[i%len(faults)]
@@ -101,12 +99,9 @@ func TestLinearizableReplicasUnderFaults(t *testing.T) {
 		f.do(t, i/len(faults))
 		history.Event(f.name, start, history.Now())
 		t.Logf("%5.1fs %s", time.Duration(start).Seconds(), f.name)
-		applied++
 	}
+	stop()
 	<-clientsDone
-	if applied < len(faults) {
-		t.Errorf("only %d faults in %s; a run must see each of the %d at least once", applied, duration, len(faults))
-	}
 	c.finish(t, history, runs, max(2*time.Minute, 2*duration), true)
 }
 
