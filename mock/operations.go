@@ -53,7 +53,15 @@ func (s *Server) contractOperations() map[*openapi3.Operation]operation {
 
 // operationHandlers returns the generated handler of every operation, by "METHOD /path".
 func (s *Server) operationHandlers() map[string]http.Handler {
-	writeErr := func(w http.ResponseWriter, _ *http.Request, err error) { s.writeError(w, err) }
+	writeErr := func(w http.ResponseWriter, _ *http.Request, err error) {
+		// An answer that failed as it was written (the client went away mid-answer, as a load
+		// generator's connections do when it stops) has begun: another answer would only follow
+		// it, and break the contract.
+		if rc, ok := w.(*responseCapture); ok && rc.wroteHeader {
+			return
+		}
+		s.writeError(w, err)
+	}
 	undecodable := func(w http.ResponseWriter, _ *http.Request, _ error) {
 		s.writeError(w, refused(badBody, "the body cannot be decoded"))
 	}
