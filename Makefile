@@ -137,7 +137,7 @@ BENCH_PKGS := ./openapi ./aksk ./mock/blob ./mock ./internal/jsonvalue
 
 .PHONY: bench bench-micro bench-programs bench-smoke wrk
 
-## bench: micro-benchmarks with allocations, then floor, operations, load + start-up, memory, curve, stores, conformance time
+## bench: micro-benchmarks with allocations, then floor, operations, load + start-up, memory, curve, scale, stores, conformance time
 bench: bench-micro bench-programs
 
 bench-micro:
@@ -154,6 +154,7 @@ bench-programs: wrk
 	cd bench && $(GO) run ./cmd/memory
 	cd bench && GOMEMLIMIT=600MiB $(GO) run ./cmd/memory
 	cd bench && $(GO) run ./cmd/curve
+	cd bench && $(GO) run ./cmd/scale
 	cd bench && $(GO) run ./cmd/stores
 	cd bench && $(GO) run ./cmd/timeit -n 3 -max 5s -name "make conformance" -- $(MAKE) -s -C .. conformance
 
@@ -165,6 +166,7 @@ bench-smoke: wrk
 	cd bench && $(GO) run ./cmd/load -smoke
 	cd bench && $(GO) run ./cmd/memory -smoke
 	cd bench && $(GO) run ./cmd/curve -smoke
+	cd bench && $(GO) run ./cmd/scale -smoke
 	cd bench && $(GO) run ./cmd/stores -smoke
 
 # --- release: binaries, SBOMs and the container image (release/ is a nested module) ----------
