@@ -94,7 +94,7 @@ func run() error {
 		return err
 	}
 	fixtures := filepath.Join(tmp, "fixtures.yaml")
-	if err := os.WriteFile(fixtures, []byte(fixturesYAML), 0o600); err != nil {
+	if err := os.WriteFile(fixtures, []byte(harness.CredentialFixtures), 0o600); err != nil {
 		return err
 	}
 	servers := []server{

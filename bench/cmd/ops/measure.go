@@ -15,16 +15,6 @@ import (
 	"github.com/csmskit/csmskit/bench/internal/wrk"
 )
 
-// benchToken is the credential of the fixtures the mock starts with: every action on every
-// project, so that creates may spread over projects beyond one project's quota.
-const benchToken = "csmskit-bench-ops-token-0123456789abcdef"
-
-const fixturesYAML = `credentials:
-  - name: bench
-    token: ` + benchToken + `
-    projects: ["*"]
-`
-
 type server struct {
 	name, bin string
 	args      []string
@@ -143,7 +133,7 @@ func (c *client) call(method, path, body string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("X-Auth-Token", benchToken)
+	req.Header.Set("X-Auth-Token", harness.Token)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}

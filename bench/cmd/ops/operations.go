@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/csmskit/csmskit/bench/internal/harness"
 	"github.com/csmskit/csmskit/mock"
 )
 
@@ -246,7 +247,7 @@ function request()
   local method, path, body = step(k - 1)
   return wrk.format(method, path, headers, body)
 end
-`, benchToken)
+`, harness.Token)
 	b.WriteString(step)
 	b.WriteString("\n")
 	return b.String()

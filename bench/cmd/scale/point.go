@@ -20,15 +20,6 @@ import (
 	"github.com/csmskit/csmskit/mock/store"
 )
 
-// token is the credential every request carries: every project, every action.
-const token = "csmskit-bench-scale-token-0123456789abcdef"
-
-const credentialYAML = `credentials:
-  - name: bench
-    token: ` + token + `
-    projects: ["*"]
-`
-
 // perProject is how many secrets a project holds: the quota.
 const perProject = 500
 
@@ -68,7 +59,7 @@ func measurePoint(ctx context.Context, st string, n int, o options, mockBin, dir
 			return p, err
 		}
 		credentials := filepath.Join(dir, "credentials.yaml")
-		if err := os.WriteFile(credentials, []byte(credentialYAML), 0o600); err != nil {
+		if err := os.WriteFile(credentials, []byte(harness.CredentialFixtures), 0o600); err != nil {
 			return p, err
 		}
 		args = append(args, "--data", data, "--fixtures", credentials)
@@ -151,7 +142,7 @@ func startOnce(bin string, args []string, n int) (started, error) {
 	at, err := harness.WaitOK(client, func() (*http.Request, error) {
 		req, err := http.NewRequest(http.MethodGet, p.URL+secretPath(n-1)+"/versions/latest", nil)
 		if err == nil {
-			req.Header.Set("X-Auth-Token", token)
+			req.Header.Set("X-Auth-Token", harness.Token)
 		}
 		return req, err
 	}, 500*time.Microsecond, time.Minute)
@@ -176,7 +167,7 @@ func loads(base string, n int, o options, dir string) (reads, lists, backups flo
 	out := map[string]float64{}
 	for name, step := range steps {
 		script := filepath.Join(dir, name+".lua")
-		lua := fmt.Sprintf("N, PROJECTS = %d, %d\nlocal headers = {[\"X-Auth-Token\"] = %q}\nfunction request()\n  %s\nend\n", n, projects, token, step)
+		lua := fmt.Sprintf("N, PROJECTS = %d, %d\nlocal headers = {[\"X-Auth-Token\"] = %q}\nfunction request()\n  %s\nend\n", n, projects, harness.Token, step)
 		if err := os.WriteFile(script, []byte(lua), 0o600); err != nil {
 			return 0, 0, 0, err
 		}
@@ -207,7 +198,7 @@ func heapOf(cfg mock.Config) (uint64, error) {
 // emptyHeap is heapOf a mock with no secrets but the demo's.
 func emptyHeap(dir string) (uint64, error) {
 	credentials := filepath.Join(dir, "credentials.yaml")
-	if err := os.WriteFile(credentials, []byte(credentialYAML), 0o600); err != nil {
+	if err := os.WriteFile(credentials, []byte(harness.CredentialFixtures), 0o600); err != nil {
 		return 0, err
 	}
 	cfg := mock.DefaultConfig()
@@ -239,7 +230,7 @@ func valueMaker(size int) func() string {
 // writeFixtures writes a fixtures file of the credential and n secrets.
 func writeFixtures(path string, n int, value func() string) error {
 	var b strings.Builder
-	b.WriteString(credentialYAML + "projects:\n")
+	b.WriteString(harness.CredentialFixtures + "projects:\n")
 	for j := range n {
 		if j%perProject == 0 {
 			fmt.Fprintf(&b, "  - id: %s\n    secrets:\n", projectOf(j))

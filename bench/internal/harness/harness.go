@@ -33,6 +33,17 @@ const (
 	barePackage = "./cmd/bare"
 )
 
+// Token is the credential of CredentialFixtures: every action on every project, so that a
+// benchmark may spread its secrets over projects beyond one project's quota.
+const Token = "csmskit-bench-credential-0123456789abcdef"
+
+// CredentialFixtures is a fixtures file (csmsmock serve --fixtures) that adds Token.
+const CredentialFixtures = `credentials:
+  - name: bench
+    token: ` + Token + `
+    projects: ["*"]
+`
+
 // Build compiles the main package pkg of the module in moduleDir into dir, as a binary named
 // after the package's last path element, and returns its path.
 func Build(ctx context.Context, moduleDir, pkg, dir string) (string, error) {
