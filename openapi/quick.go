@@ -226,14 +226,18 @@ type property struct {
 
 // property returns the check of the object's property named key, or nil. Members mostly come
 // in name order (encoding/json writes a struct's fields in order, and the generated structs'
-// fields are sorted), so the one after the last found, next, is tried before the map.
+// fields are sorted), some left out, so the properties from the one after the last found,
+// next, are tried in order, up to the first whose name sorts after key, before the map.
 func (q *quick) property(key []byte, next *int) *quick {
-	i := *next
-	if i >= len(q.props) || q.props[i].name != string(key) {
-		var known bool
-		if i, known = q.places[string(key)]; !known {
-			return nil
+	for i := *next; i < len(q.props) && q.props[i].name <= string(key); i++ {
+		if q.props[i].name == string(key) {
+			*next = i + 1
+			return q.props[i].check
 		}
+	}
+	i, known := q.places[string(key)]
+	if !known {
+		return nil
 	}
 	*next = i + 1
 	return q.props[i].check

@@ -364,8 +364,9 @@ func (d *decoder) string() (string, error) {
 	return string(raw), nil
 }
 
-// shortString is how many bytes string reads one by one before it searches.
-const shortString = 32
+// shortString is how many bytes string reads one by one before it searches: a name, an id, a
+// time's digits are shorter.
+const shortString = 64
 
 // plain holds the bytes a string holds as they are: ASCII but for control characters, the
 // quote and the backslash.

@@ -43,12 +43,13 @@ func decodeMeta(sec *Secret, raw []byte, prev *Secret) error {
 	n := 0
 	r := jsonvalue.NewReader(raw)
 	more, err := r.Object()
+	next := 0
 	for more && err == nil {
 		var key []byte
 		if key, err = r.Key(); err != nil {
 			break
 		}
-		switch m := memberOf(key); {
+		switch m := memberOf(key, &next); {
 		case r.Kind() == jsonvalue.Null:
 			err = r.Null() // as encoding/json: the member keeps its zero value
 		case m.isString():
@@ -129,41 +130,32 @@ const (
 func (m member) isString() bool { return memberID <= m && m <= memberRotationFuncURN }
 func (m member) isInt() bool    { return memberCreateTime <= m && m <= memberScheduledDeleteTime }
 
-// memberOf returns the member a key names, as Secret's JSON names it.
-func memberOf(key []byte) member {
-	switch string(key) {
-	case "id":
-		return memberID
-	case "name":
-		return memberName
-	case "state":
-		return memberState
-	case "kms_key_id":
-		return memberKMSKeyID
-	case "description":
-		return memberDescription
-	case "secret_type":
-		return memberSecretType
-	case "enterprise_project_id":
-		return memberEnterpriseProjectID
-	case "rotation_period":
-		return memberRotationPeriod
-	case "rotation_config":
-		return memberRotationConfig
-	case "rotation_func_urn":
-		return memberRotationFuncURN
-	case "create_time":
-		return memberCreateTime
-	case "update_time":
-		return memberUpdateTime
-	case "scheduled_delete_time":
-		return memberScheduledDeleteTime
-	case "auto_rotation":
-		return memberAutoRotation
-	case "event_subscriptions":
-		return memberEventSubscriptions
-	case "tags":
-		return memberTags
+// metaMembers are a metadata record's members in the order encoding/json writes them (Secret's
+// fields), with their names (TestMetaMembersInRecordOrder).
+var metaMembers = []struct {
+	name string
+	m    member
+}{
+	{"id", memberID}, {"name", memberName}, {"state", memberState}, {"kms_key_id", memberKMSKeyID},
+	{"description", memberDescription}, {"secret_type", memberSecretType},
+	{"enterprise_project_id", memberEnterpriseProjectID}, {"create_time", memberCreateTime},
+	{"update_time", memberUpdateTime}, {"scheduled_delete_time", memberScheduledDeleteTime},
+	{"auto_rotation", memberAutoRotation}, {"rotation_period", memberRotationPeriod},
+	{"rotation_config", memberRotationConfig}, {"rotation_func_urn", memberRotationFuncURN},
+	{"event_subscriptions", memberEventSubscriptions}, {"tags", memberTags},
+}
+
+// memberOf returns the member a key names. A record's members come in metaMembers' order, those
+// left empty left out, so they are tried in that order from next, the place after the last one
+// found, and only then from the start.
+func memberOf(key []byte, next *int) member {
+	for _, from := range [2]int{*next, 0} {
+		for i := from; i < len(metaMembers); i++ {
+			if metaMembers[i].name == string(key) {
+				*next = i + 1
+				return metaMembers[i].m
+			}
+		}
 	}
 	return memberUnknown
 }

@@ -3,7 +3,10 @@ package secrets
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"testing"
+
+	"github.com/csmskit/csmskit/internal/jsonvalue"
 )
 
 // metaSamples are secrets whose metadata records cover every member and the text encoding
@@ -48,6 +51,38 @@ func TestDecodeMetaIsUnmarshal(t *testing.T) {
 		`{"name":"a","name":"b"}`, `{"create_time":1.5}`, `{"name":1}`, `{"tags":{"a":1}}`, `[]`, `{"name":"a"} x`, `{`,
 	} {
 		checkDecodeMeta(t, []byte(raw), nil)
+	}
+}
+
+// The members of a metadata record come as metaMembers lists them.
+func TestMetaMembersInRecordOrder(t *testing.T) {
+	full := metaSamples()[2]
+	raw, err := encodeMeta(&full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	r := jsonvalue.NewReader(raw)
+	more, err := r.Object()
+	for more && err == nil {
+		var key []byte
+		if key, err = r.Key(); err == nil {
+			keys = append(keys, string(key))
+			err = r.Skip()
+		}
+		if err == nil {
+			more, err = r.NextMember()
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, m := range metaMembers {
+		want = append(want, m.name)
+	}
+	if !slices.Equal(keys, want) {
+		t.Errorf("a record's members are %v, metaMembers %v", keys, want)
 	}
 }
 

@@ -49,7 +49,7 @@ type Secret struct {
 	Tags map[string]string `json:"tags,omitempty"`
 	// StageTimes says when each stage last moved, in epoch milliseconds.
 	StageTimes  map[string]int64 `json:"stage_times,omitempty"`
-	NextVersion int              `json:"next_version"`
+	NextVersion int              `json:"next_version,omitempty"`
 	Versions    []Version        `json:"versions,omitempty"`
 }
 
