@@ -137,7 +137,7 @@ BENCH_PKGS := ./openapi ./aksk ./mock/blob ./mock ./internal/jsonvalue
 
 .PHONY: bench bench-micro bench-programs bench-smoke wrk
 
-## bench: micro-benchmarks with allocations, then floor, operations, load + start-up, memory, curve, scale, stores, conformance time
+## bench: micro-benchmarks with allocations, then floor, operations, flat lists, load + start-up, memory, curve, scale, stores, conformance time
 bench: bench-micro bench-programs
 
 bench-micro:
@@ -150,6 +150,7 @@ wrk:
 bench-programs: wrk
 	cd bench && $(GO) run ./cmd/floorload
 	cd bench && $(GO) run ./cmd/ops
+	cd bench && $(GO) run ./cmd/flat
 	cd bench && $(GO) run ./cmd/load
 	cd bench && $(GO) run ./cmd/memory
 	cd bench && GOMEMLIMIT=600MiB $(GO) run ./cmd/memory
@@ -163,6 +164,7 @@ bench-smoke: wrk
 	$(GO) test -run '^$$' -bench . -benchtime 1x $(BENCH_PKGS)
 	cd bench && $(GO) run ./cmd/floorload -smoke
 	cd bench && $(GO) run ./cmd/ops -smoke
+	cd bench && $(GO) run ./cmd/flat -smoke
 	cd bench && $(GO) run ./cmd/load -smoke
 	cd bench && $(GO) run ./cmd/memory -smoke
 	cd bench && $(GO) run ./cmd/curve -smoke

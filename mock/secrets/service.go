@@ -235,8 +235,12 @@ func (s *Service) List(project string, limit int, marker, eventName string) (Pag
 		prev = sec
 		return sec, err
 	}
+	want := 0
+	if limit > 0 {
+		want = limit + 1
+	}
 	err := s.store.View(func(tx store.Tx) error {
-		return scanDecoded(tx, metaBucket(project), marker, decode, func(sec *Secret) bool {
+		return scanDecodedFirst(tx, metaBucket(project), marker, want, decode, func(sec *Secret) bool {
 			if deletedAt(now, sec.State, sec.ScheduledDeleteTime) {
 				return true
 			}

@@ -176,8 +176,20 @@ func allProjects(tx store.Tx) ([]string, error) {
 // scanDecoded calls fn with each record of a bucket after `after`, decoded by decode, until
 // fn returns false.
 func scanDecoded(tx store.Tx, bucket, after string, decode func([]byte) (*Secret, error), fn func(*Secret) bool) error {
+	return scanDecodedFirst(tx, bucket, after, 0, decode, fn)
+}
+
+// scanDecodedFirst is scanDecoded that expects to stop after about want secrets (none: 0), which a
+// store that reads in batches reads first.
+func scanDecodedFirst(tx store.Tx, bucket, after string, want int, decode func([]byte) (*Secret, error), fn func(*Secret) bool) error {
 	var decodeErr error
-	err := tx.Scan(bucket, after, func(name string, raw []byte) bool {
+	scan := tx.Scan
+	if b, ok := tx.(store.BatchScanner); ok && want > 0 {
+		scan = func(bucket, after string, fn func(string, []byte) bool) error {
+			return b.ScanFirst(bucket, after, want, fn)
+		}
+	}
+	err := scan(bucket, after, func(name string, raw []byte) bool {
 		sec, err := decode(raw)
 		if err != nil {
 			decodeErr = fmt.Errorf("decode secret %s: %w", name, err)

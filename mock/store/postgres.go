@@ -257,13 +257,20 @@ func (t *pgTx) Delete(bucket, key string) error {
 }
 
 func (t *pgTx) Scan(bucket, after string, fn func(string, []byte) bool) error {
+	return t.ScanFirst(bucket, after, scanBatch, fn)
+}
+
+// ScanFirst implements BatchScanner: the first query reads first rows, the later ones
+// scanBatch.
+func (t *pgTx) ScanFirst(bucket, after string, first int, fn func(string, []byte) bool) error {
 	type row struct {
 		key   string
 		value []byte
 	}
+	batchSize := max(first, 1)
 	for {
 		rows, err := t.tx.Query(t.ctx, `SELECT key, value FROM csms_kv WHERE bucket = $1 AND key > $2
-			ORDER BY key LIMIT $3`, bucket, after, scanBatch)
+			ORDER BY key LIMIT $3`, bucket, after, batchSize)
 		if err != nil {
 			return fmt.Errorf("store: scan %q: %w", bucket, t.note(err))
 		}
@@ -283,10 +290,11 @@ func (t *pgTx) Scan(bucket, after string, fn func(string, []byte) bool) error {
 				return nil
 			}
 		}
-		if len(batch) < scanBatch {
+		if len(batch) < batchSize {
 			return nil
 		}
 		after = batch[len(batch)-1].key
+		batchSize = scanBatch
 	}
 }
 

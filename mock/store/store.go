@@ -49,6 +49,13 @@ type DuePurger interface {
 	PurgeDue(prefix, marker, field string, now int64, limit int) ([]Due, error)
 }
 
+// BatchScanner is a Tx that reads a scan from its storage a batch at a time. ScanFirst is Scan
+// with a first batch of first entries: a caller that wants a page of n reads n, not a fixed
+// batch of more, so that a page's cost does not depend on how many entries follow it.
+type BatchScanner interface {
+	ScanFirst(bucket, after string, first int, fn func(key string, value []byte) bool) error
+}
+
 // Due names a record PurgeDue deleted.
 type Due struct{ Bucket, Key string }
 

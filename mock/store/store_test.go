@@ -209,3 +209,54 @@ func TestDropBuckets(t *testing.T) {
 		})
 	}
 }
+
+// TestScanFirst: a store that reads a scan in batches finds the same keys, in the same order,
+// whatever the first batch's size, across the later batches' bounds too.
+func TestScanFirst(t *testing.T) {
+	var want []string
+	for i := range 150 {
+		want = append(want, fmt.Sprintf("k%03d", i))
+	}
+	for name, s := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			if err := s.Update(func(tx store.Tx) error {
+				for _, k := range want {
+					if err := tx.Put("first", k, []byte(k)); err != nil {
+						return err
+					}
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			for _, first := range []int{0, 1, 6, 64, 65, 149, 150, 151, 1000} {
+				for _, after := range []string{"", "k000", "k063", "k148", "k149"} {
+					start, _ := slices.BinarySearch(want, after)
+					if start < len(want) && want[start] == after {
+						start++
+					}
+					var got []string
+					err := s.View(func(tx store.Tx) error {
+						b, ok := tx.(store.BatchScanner)
+						if !ok {
+							t.Skip("the store reads a scan at once")
+						}
+						return b.ScanFirst("first", after, first, func(k string, v []byte) bool {
+							if string(v) != k {
+								t.Errorf("value of %s = %q", k, v)
+							}
+							got = append(got, k)
+							return true
+						})
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !slices.Equal(got, want[start:]) {
+						t.Errorf("ScanFirst(after %q, first %d) = %d keys from %v, want %d", after, first, len(got), got[:min(1, len(got))], len(want)-start)
+					}
+				}
+			}
+		})
+	}
+}

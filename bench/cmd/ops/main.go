@@ -36,6 +36,9 @@ import (
 // why those below it are).
 const floorTarget = 0.5
 
+// listTarget is the least throughput of a list page of 50 over that of a single read.
+const listTarget = 0.25
+
 type options struct {
 	rounds          int
 	duration        time.Duration
@@ -112,6 +115,7 @@ func run() error {
 		harness.Machine(), o.wrk.Threads, o.wrk.Connections, o.duration, o.warmup, o.rounds, runs)
 	fmt.Fprintf(w, "| operation | kind | mock req/s | floor req/s | mock/floor | mock CPU/req | floor CPU/req | rounds |\n|---|---|---:|---:|---:|---:|---:|---|\n")
 	var below []string
+	mockThroughput := map[string]float64{}
 	for _, op := range operations() {
 		if o.only != nil && !o.only[op.name] {
 			continue
@@ -124,6 +128,7 @@ func run() error {
 			return fmt.Errorf("%s: %w", op.name, err)
 		}
 		ratio := harness.Median(m.ratios)
+		mockThroughput[op.name] = m.mock.Throughput
 		fmt.Fprintf(w, "| %s | %s | %.0f | %.0f | **%.2f** | %s | %s | %s |\n", op.name, op.kind, m.mock.Throughput, m.floor.Throughput,
 			ratio, harness.Us(m.mock.cpu), harness.Us(m.floor.cpu), harness.FormatRatios(m.ratios))
 		if ratio < floorTarget {
@@ -131,6 +136,13 @@ func run() error {
 		}
 	}
 	fmt.Fprintf(w, "\nBelow %.1f of the floor: %s.\n", floorTarget, orNone(below))
+	if list, read := mockThroughput["ListSecrets"], mockThroughput["ShowSecretVersion"]; list > 0 && read > 0 {
+		fmt.Fprintf(w, "\nA list page of 50 against a read (ListSecrets over ShowSecretVersion, the mock's): **%.2f** (target ≥ %.2f: %s).\n",
+			list/read, listTarget, harness.Verdict(list/read >= listTarget))
+		if o.check && list/read < listTarget {
+			below = append(below, fmt.Sprintf("ListSecrets %.2f of a read", list/read))
+		}
+	}
 	if o.out != "" {
 		if err := os.WriteFile(o.out, []byte(rep.String()), 0o644); err != nil {
 			return err

@@ -1,4 +1,5 @@
-// Command scale measures the mock as its store grows: for each store (memory, bbolt) and each
+// Command scale measures the mock as its store grows: for each store (memory, bbolt, and
+// PostgreSQL with one replica and with three) and each
 // number of secrets (1k, 10k, 100k by default, spread over projects of 500, the quota, each
 // secret one version of -size characters) it reports
 //
@@ -6,16 +7,23 @@
 //     memory store this loads the secrets from a fixtures file; for bbolt it opens a database
 //     written before (in one transaction per project, secrets.ImportAll);
 //   - resident memory (VmRSS) of that process once started, and after the loads below;
-//   - memory per secret beyond its value: the heap in use after a full collection of a mock
-//     holding the secrets, in this process (mock.New, as cmd/memory measures), less an empty
-//     mock's, less the values' bytes, per secret; for bbolt, whose records the operating
-//     system maps rather than the heap holding them, also the database file per secret;
+//   - memory per secret beyond its value: the live heap (the objects still reachable) after a
+//     full collection of a mock holding the secrets, in this process (mock.New), less an empty
+//     mock's, less the values' bytes, per secret; beside it the same of the heap's spans in use
+//     (HeapInuse, as cmd/memory measures), which is more by the gaps the garbage of the load
+//     leaves among them; for bbolt, whose records the operating system maps rather than the
+//     heap holding them, also the database file per secret;
 //   - the throughput of a read (ShowSecretVersion), a list page (ListSecrets, 50 of a project
-//     of 500) and a backup (DownloadSecretBlob) of secrets drawn at random, with wrk -t2 -c32.
+//     of 500) and a backup (DownloadSecretBlob) of secrets drawn at random, with wrk -t2 -c32;
+//     three replicas are driven together, each by a wrk with a third of the connections, and
+//     their throughputs added, to set against one replica's.
+//
+// The PostgreSQL database is CSMS_BENCH_POSTGRES_URL, else CSMS_TEST_POSTGRES_URL (each point a
+// fresh schema); without either, the PostgreSQL points are left out and said to be.
 //
 // A run fails on any answer but a 200 and on any contract violation the mock recorded.
 //
-//	go run ./cmd/scale [-secrets 1000,10000,100000] [-stores memory,bolt] [-size 64] [-duration 5s] [-starts 3] [-smoke] [-out FILE]
+//	go run ./cmd/scale [-secrets 1000,10000,100000] [-stores memory,bolt,postgres] [-size 64] [-duration 5s] [-starts 3] [-smoke] [-out FILE]
 package main
 
 import (
@@ -30,6 +38,7 @@ import (
 	"time"
 
 	"github.com/csmskit/csmskit/bench/internal/harness"
+	"github.com/csmskit/csmskit/bench/internal/pgschema"
 	"github.com/csmskit/csmskit/bench/internal/wrk"
 )
 
@@ -47,6 +56,7 @@ type options struct {
 	starts   int
 	wrk      wrk.Options
 	out      string
+	postgres string // the database's URL; empty leaves PostgreSQL out
 }
 
 func main() {
@@ -59,7 +69,7 @@ func main() {
 func run() error {
 	o := options{wrk: wrk.Options{Threads: 2, Connections: 32}}
 	sizes := flag.String("secrets", "1000,10000,100000", "comma-separated numbers of secrets")
-	stores := flag.String("stores", "memory,bolt", "comma-separated stores: memory, bolt")
+	stores := flag.String("stores", "memory,bolt,postgres", "comma-separated stores: memory, bolt, postgres")
 	flag.IntVar(&o.size, "size", 64, "characters of each secret's value")
 	flag.DurationVar(&o.duration, "duration", 5*time.Second, "measured time of each load")
 	flag.IntVar(&o.starts, "starts", 3, "starts measured per point")
@@ -76,11 +86,21 @@ func run() error {
 		}
 		o.sizes = append(o.sizes, n)
 	}
+	o.postgres = pgschema.BaseURL()
+	var left []string
 	for s := range strings.SplitSeq(*stores, ",") {
-		if s = strings.TrimSpace(s); s != "memory" && s != "bolt" {
-			return fmt.Errorf("-stores: %q is neither memory nor bolt", s)
+		switch s = strings.TrimSpace(s); s {
+		case "memory", "bolt":
+			o.stores = append(o.stores, s)
+		case "postgres":
+			if o.postgres == "" {
+				left = append(left, "PostgreSQL left out: set CSMS_BENCH_POSTGRES_URL or CSMS_TEST_POSTGRES_URL")
+				continue
+			}
+			o.stores = append(o.stores, s)
+		default:
+			return fmt.Errorf("-stores: %q is none of memory, bolt, postgres", s)
 		}
-		o.stores = append(o.stores, s)
 	}
 	if err := wrk.Installed(); err != nil {
 		return err
@@ -106,32 +126,55 @@ func run() error {
 	w := io.MultiWriter(os.Stdout, &rep)
 	fmt.Fprintf(w, "## The mock as its store grows\n\nMachine: %s. Secrets of one version of %d characters, in projects of 500; wrk -t%d -c%d, %s per load of secrets drawn at random; start-up the median of %d.\n\n",
 		harness.Machine(), o.size, o.wrk.Threads, o.wrk.Connections, o.duration, o.starts)
-	fmt.Fprintf(w, "| store | secrets | start-up | resident, started / after the loads | heap per secret beyond its value | file per secret | reads/s | list pages/s | backups/s |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-	var missed []string
+	fmt.Fprintf(w, "| store | secrets | start-up | resident, started / after the loads | live heap per secret beyond its value | heap in use per secret beyond its value | file per secret | reads/s | list pages/s | backups/s |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	var missed, together []string
 	for _, st := range o.stores {
-		for _, n := range o.sizes {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			p, err := measurePoint(ctx, st, n, o, mockBin, tmp, empty)
-			if err != nil {
-				return fmt.Errorf("%s, %d secrets: %w", st, n, err)
-			}
-			file := "—"
-			if p.fileBytes > 0 {
-				file = strconv.FormatInt(p.fileBytes/int64(n), 10) + " B"
-			}
-			fmt.Fprintf(w, "| %s | %d | %s | %s / %s | %d B | %s | %.0f | %.0f | %.0f |\n", st, n, harness.Ms(p.startup),
-				harness.MiB(p.rssStarted), harness.MiB(p.rssAfter), p.perSecret, file, p.reads, p.lists, p.backups)
-			if p.perSecret > perSecretTarget {
-				missed = append(missed, fmt.Sprintf("%s %d: %d B per secret beyond its value", st, n, p.perSecret))
-			}
-			if st == "bolt" && n == o.sizes[len(o.sizes)-1] && n >= 100000 && p.startup > startTarget {
-				missed = append(missed, fmt.Sprintf("bolt %d: start-up %s", n, harness.Ms(p.startup)))
+		replicaCounts := []int{1}
+		if st == "postgres" {
+			replicaCounts = []int{1, 3}
+		}
+		alone := map[int]point{}
+		for _, replicas := range replicaCounts {
+			for _, n := range o.sizes {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				p, err := measurePoint(ctx, st, replicas, n, o, mockBin, tmp, empty)
+				if err != nil {
+					return fmt.Errorf("%s, %d replica(s), %d secrets: %w", st, replicas, n, err)
+				}
+				label := st
+				if st == "postgres" {
+					label = fmt.Sprintf("postgres ×%d", replicas)
+				}
+				if replicas == 1 {
+					alone[n] = p
+				} else {
+					one := alone[n]
+					together = append(together, fmt.Sprintf("%d secrets: reads %.2f, list pages %.2f, backups %.2f", n, p.reads/one.reads, p.lists/one.lists, p.backups/one.backups))
+				}
+				file := "—"
+				if p.fileBytes > 0 {
+					file = strconv.FormatInt(p.fileBytes/int64(n), 10) + " B"
+				}
+				fmt.Fprintf(w, "| %s | %d | %s | %s / %s | %d B | %d B | %s | %.0f | %.0f | %.0f |\n", label, n, harness.Ms(p.startup),
+					harness.MiB(p.rssStarted), harness.MiB(p.rssAfter), p.perSecret, p.inUsePerSecret, file, p.reads, p.lists, p.backups)
+				if p.perSecret > perSecretTarget {
+					missed = append(missed, fmt.Sprintf("%s %d: %d B per secret beyond its value", st, n, p.perSecret))
+				}
+				if st == "bolt" && n == o.sizes[len(o.sizes)-1] && n >= 100000 && p.startup > startTarget {
+					missed = append(missed, fmt.Sprintf("bolt %d: start-up %s", n, harness.Ms(p.startup)))
+				}
 			}
 		}
 	}
-	fmt.Fprintf(w, "\nTargets (heap per secret beyond its value ≤ %d B; 100,000 secrets start from bbolt in under %s): %s.\n", perSecretTarget, startTarget, missedOrMet(missed))
+	if len(together) > 0 {
+		fmt.Fprintf(w, "\nThree replicas on PostgreSQL against one, throughput of the three together: %s.\n", strings.Join(together, "; "))
+	}
+	for _, l := range left {
+		fmt.Fprintf(w, "\n%s.\n", l)
+	}
+	fmt.Fprintf(w, "\nTargets (live heap per secret beyond its value ≤ %d B; 100,000 secrets start from bbolt in under %s): %s.\n", perSecretTarget, startTarget, missedOrMet(missed))
 	if o.out != "" {
 		return os.WriteFile(o.out, []byte(rep.String()), 0o644)
 	}

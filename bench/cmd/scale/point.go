@@ -2,64 +2,86 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"slices"
-	"strings"
+	"sync"
 	"time"
 
 	"github.com/csmskit/csmskit/bench/internal/harness"
+	"github.com/csmskit/csmskit/bench/internal/pgschema"
+	"github.com/csmskit/csmskit/bench/internal/seed"
 	"github.com/csmskit/csmskit/bench/internal/wrk"
 	"github.com/csmskit/csmskit/mock"
-	"github.com/csmskit/csmskit/mock/secrets"
-	"github.com/csmskit/csmskit/mock/store"
 )
 
 // perProject is how many secrets a project holds: the quota.
 const perProject = 500
 
-// The j-th secret's name, its project and its path; the Lua scripts of the loads name them
-// alike.
-func secretName(j int) string { return fmt.Sprintf("s%06d", j) }
+// The j-th secret's project and path; the Lua scripts of the loads name them alike.
 func projectOf(j int) string  { return fmt.Sprintf("q%031d", j/perProject) }
-func secretPath(j int) string { return "/v1/" + projectOf(j) + "/secrets/" + secretName(j) }
+func secretPath(j int) string { return "/v1/" + projectOf(j) + "/secrets/" + seed.SecretName(j) }
+
+// projects spreads n secrets of one version of size characters over projects of perProject.
+func projects(n, size int) []seed.Project {
+	var ps []seed.Project
+	for first := 0; first < n; first += perProject {
+		ps = append(ps, seed.Project{ID: projectOf(first), First: first, Count: min(perProject, n-first), Versions: 1, Size: size})
+	}
+	return ps
+}
 
 // point is what one store with n secrets measures.
 type point struct {
 	startup              time.Duration
 	rssStarted, rssAfter int64
-	perSecret            int64 // heap bytes per secret beyond its value (memory) or at all (bolt)
+	perSecret            int64 // live heap bytes per secret beyond its value (memory) or at all (bolt, postgres)
+	inUsePerSecret       int64 // the same of the heap's spans in use
 	fileBytes            int64
 	reads, lists         float64
 	backups              float64
 }
 
-func measurePoint(ctx context.Context, st string, n int, o options, mockBin, dir string, empty uint64) (point, error) {
+// measurePoint measures store st with n secrets, served by replicas processes (more than one
+// only on PostgreSQL).
+func measurePoint(ctx context.Context, st string, replicas, n int, o options, mockBin, dir string, empty heap) (point, error) {
 	var p point
-	values := valueMaker(o.size)
+	ps := projects(n, o.size)
 	args := []string{"serve", "--addr", "127.0.0.1:0"}
 	cfg := mock.DefaultConfig()
 	cfg.MaxSecrets = perProject
+	credentials := filepath.Join(dir, "credentials.yaml")
+	if err := os.WriteFile(credentials, []byte(harness.CredentialFixtures), 0o600); err != nil {
+		return p, err
+	}
 	switch st {
 	case "memory":
 		fixtures := filepath.Join(dir, fmt.Sprintf("fixtures-%d.yaml", n))
-		if err := writeFixtures(fixtures, n, values); err != nil {
+		if err := seed.Fixtures(fixtures, ps); err != nil {
 			return p, err
 		}
 		args = append(args, "--fixtures", fixtures)
 		cfg.FixturesFile = fixtures
-	default:
-		data := filepath.Join(dir, fmt.Sprintf("bolt-%d", n))
-		if err := writeBolt(data, n, values); err != nil {
+	case "postgres":
+		db, drop, err := pgschema.Fresh(o.postgres, 0)
+		if err != nil {
 			return p, err
 		}
-		credentials := filepath.Join(dir, "credentials.yaml")
-		if err := os.WriteFile(credentials, []byte(harness.CredentialFixtures), 0o600); err != nil {
+		defer drop()
+		if err := seed.Postgres(ctx, db, ps); err != nil {
+			return p, err
+		}
+		args = append(args, "--data", db, "--fixtures", credentials)
+		cfg.DataDir, cfg.FixturesFile = db, credentials
+	default:
+		data := filepath.Join(dir, fmt.Sprintf("bolt-%d", n))
+		if err := seed.Bolt(data, ps); err != nil {
 			return p, err
 		}
 		args = append(args, "--data", data, "--fixtures", credentials)
@@ -94,35 +116,58 @@ func measurePoint(ctx context.Context, st string, n int, o options, mockBin, dir
 	}
 	slices.Sort(starts)
 	p.startup = starts[len(starts)/2]
-	if err := p.load(proc, n, o, dir); err != nil {
+	procs := []*harness.Proc{proc}
+	for range replicas - 1 {
+		more, err := startOnce(mockBin, args, n)
+		if err != nil {
+			for _, p := range procs {
+				p.Stop()
+			}
+			return p, err
+		}
+		procs = append(procs, more.Proc)
+	}
+	if err := p.load(procs, n, o, dir); err != nil {
 		return p, err
 	}
-	heap, err := heapOf(cfg)
+	h, err := heapOf(cfg)
 	if err != nil {
 		return p, err
 	}
-	p.perSecret = (int64(heap) - int64(empty)) / int64(n)
+	p.perSecret = (h.live - empty.live) / int64(n)
+	p.inUsePerSecret = (h.inUse - empty.inUse) / int64(n)
 	if st == "memory" {
 		p.perSecret -= int64(o.size)
+		p.inUsePerSecret -= int64(o.size)
 	}
 	return p, nil
 }
 
-// load reads the started process's memory, drives it with the loads, reads it again and
-// stops it.
-func (p *point) load(proc *harness.Proc, n int, o options, dir string) error {
-	defer proc.Stop()
+// load reads the first started process's memory, drives the processes together with the
+// loads, reads it again and stops them.
+func (p *point) load(procs []*harness.Proc, n int, o options, dir string) error {
+	defer func() {
+		for _, proc := range procs {
+			proc.Stop()
+		}
+	}()
 	var err error
-	if p.rssStarted, err = proc.Status("VmRSS"); err != nil {
+	if p.rssStarted, err = procs[0].Status("VmRSS"); err != nil {
 		return err
 	}
-	if p.reads, p.lists, p.backups, err = loads(proc.URL, n, o, dir); err != nil {
+	var urls []string
+	for _, proc := range procs {
+		urls = append(urls, proc.URL)
+	}
+	if p.reads, p.lists, p.backups, err = loads(urls, n, o, dir); err != nil {
 		return err
 	}
-	if v, err := harness.Violations(proc.URL); err != nil || v > 0 {
-		return fmt.Errorf("%d %w (%v)", v, errViolations, err)
+	for _, u := range urls {
+		if v, err := harness.Violations(u); err != nil || v > 0 {
+			return fmt.Errorf("%d %w (%v)", v, errViolations, err)
+		}
 	}
-	p.rssAfter, err = proc.Status("VmRSS")
+	p.rssAfter, err = procs[0].Status("VmRSS")
 	return err
 }
 
@@ -153,9 +198,10 @@ func startOnce(bin string, args []string, n int) (started, error) {
 	return started{Proc: p, firstOK: at.Sub(p.Started)}, nil
 }
 
-// loads drives the server with reads, list pages and backups of secrets drawn at random and
-// returns their throughputs.
-func loads(base string, n int, o options, dir string) (reads, lists, backups float64, err error) {
+// loads drives the servers with reads, list pages and backups of secrets drawn at random and
+// returns their throughputs. Several servers are driven at once, each by a wrk of its own with
+// a share of the connections, and their throughputs added.
+func loads(bases []string, n int, o options, dir string) (reads, lists, backups float64, err error) {
 	projects := (n + perProject - 1) / perProject
 	steps := map[string]string{
 		"read": `local j = math.random(0, N - 1)
@@ -171,111 +217,78 @@ func loads(base string, n int, o options, dir string) (reads, lists, backups flo
 		if err := os.WriteFile(script, []byte(lua), 0o600); err != nil {
 			return 0, 0, 0, err
 		}
-		r, err := wrk.Run(o.wrk, script, base, o.duration)
+		results, err := wrkTogether(o, script, bases)
 		if err != nil {
-			return 0, 0, 0, err
+			return 0, 0, 0, fmt.Errorf("%s: %w", name, err)
 		}
-		if r.Non2xx > 0 || r.SocketErrors > 0 {
-			return 0, 0, 0, fmt.Errorf("%s: %d answers not 2xx, %d socket errors of %d requests", name, r.Non2xx, r.SocketErrors, r.Requests)
+		for _, r := range results {
+			if r.Non2xx > 0 || r.SocketErrors > 0 {
+				return 0, 0, 0, fmt.Errorf("%s: %d answers not 2xx, %d socket errors of %d requests", name, r.Non2xx, r.SocketErrors, r.Requests)
+			}
+			out[name] += r.Throughput
 		}
-		out[name] = r.Throughput
 	}
 	return out["read"], out["list"], out["backup"], nil
 }
 
-// heapOf makes a mock of cfg in this process and returns its heap in use after a full
-// collection (the whole process's: emptyHeap is what it holds without one).
-func heapOf(cfg mock.Config) (uint64, error) {
+// wrkTogether runs one wrk per server at the same time, the threads and connections of
+// o.wrk shared among them.
+func wrkTogether(o options, script string, bases []string) ([]wrk.Result, error) {
+	results := make([]wrk.Result, len(bases))
+	errs := make([]error, len(bases))
+	var wg sync.WaitGroup
+	for i, base := range bases {
+		share := wrk.Options{
+			Threads:     max(1, o.wrk.Threads/len(bases)),
+			Connections: o.wrk.Connections / len(bases),
+		}
+		if i < o.wrk.Connections%len(bases) {
+			share.Connections++
+		}
+		wg.Go(func() { results[i], errs[i] = wrk.Run(share, script, base, o.duration) })
+	}
+	wg.Wait()
+	return results, errors.Join(errs...)
+}
+
+// heap is what a process's heap holds after a full collection.
+type heap struct {
+	// live is the bytes of the objects still reachable: what the mock keeps.
+	live int64
+	// inUse is the bytes of the spans that hold them, which is more by the gaps that the
+	// garbage of a bulk load leaves among them until those spans are reused.
+	inUse int64
+}
+
+// heapOf makes a mock of cfg in this process and returns its heap after a full collection
+// (the whole process's: emptyHeap is what it holds without one).
+func heapOf(cfg mock.Config) (heap, error) {
 	srv, err := mock.New(cfg)
 	if err != nil {
-		return 0, err
+		return heap{}, err
 	}
-	heap := heapInUse()
+	h := heapNow()
 	runtime.KeepAlive(srv)
-	return heap, srv.Close()
+	return h, srv.Close()
 }
 
 // emptyHeap is heapOf a mock with no secrets but the demo's.
-func emptyHeap(dir string) (uint64, error) {
+func emptyHeap(dir string) (heap, error) {
 	credentials := filepath.Join(dir, "credentials.yaml")
 	if err := os.WriteFile(credentials, []byte(harness.CredentialFixtures), 0o600); err != nil {
-		return 0, err
+		return heap{}, err
 	}
 	cfg := mock.DefaultConfig()
 	cfg.FixturesFile = credentials
 	return heapOf(cfg)
 }
 
-func heapInUse() uint64 {
+func heapNow() heap {
 	runtime.GC()
 	debug.FreeOSMemory()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	return ms.HeapInuse
-}
-
-// valueMaker returns a function that makes values of size random letters and digits.
-func valueMaker(size int) func() string {
-	rng := rand.New(rand.NewPCG(5, 6))
-	b := make([]byte, size)
-	const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-	return func() string {
-		for i := range b {
-			b[i] = letters[rng.IntN(len(letters))]
-		}
-		return string(b)
-	}
-}
-
-// writeFixtures writes a fixtures file of the credential and n secrets.
-func writeFixtures(path string, n int, value func() string) error {
-	var b strings.Builder
-	b.WriteString(harness.CredentialFixtures + "projects:\n")
-	for j := range n {
-		if j%perProject == 0 {
-			fmt.Fprintf(&b, "  - id: %s\n    secrets:\n", projectOf(j))
-		}
-		fmt.Fprintf(&b, "      - name: %s\n        versions:\n          - value: %s\n", secretName(j), value())
-	}
-	return os.WriteFile(path, []byte(b.String()), 0o600)
-}
-
-// writeBolt writes a bbolt database of n secrets in data, a transaction per project, as the
-// mock's fixtures would store them.
-func writeBolt(data string, n int, value func() string) error {
-	if err := os.MkdirAll(data, 0o700); err != nil {
-		return err
-	}
-	st, err := store.OpenBolt(filepath.Join(data, mock.DatabaseFile))
-	if err != nil {
-		return err
-	}
-	if err := importSecrets(st, n, value); err != nil {
-		_ = st.Close()
-		return err
-	}
-	return st.Close()
-}
-
-func importSecrets(st store.Store, n int, value func() string) error {
-	now := time.Now().UnixMilli()
-	svc := secrets.NewService(st, nil, secrets.Options{DefaultKMSKeyID: "0d0466b0-e727-4d9c-b35d-f84bb474a37f"})
-	if err := svc.Migrate(); err != nil {
-		return err
-	}
-	for first := 0; first < n; first += perProject {
-		var secs []secrets.Secret
-		for j := first; j < min(first+perProject, n); j++ {
-			v := value()
-			secs = append(secs, secrets.Secret{
-				Name: secretName(j), CreateTime: now, UpdateTime: now, NextVersion: 2,
-				StageTimes: map[string]int64{secrets.StageCurrent: now},
-				Versions:   []secrets.Version{{ID: "v1", CreateTime: now, Stages: []string{secrets.StageCurrent}, Value: secrets.Value{String: &v}}},
-			})
-		}
-		if _, err := svc.ImportAll(projectOf(first), secs); err != nil {
-			return err
-		}
-	}
-	return nil
+	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(live)
+	return heap{live: int64(live[0].Value.Uint64()), inUse: int64(ms.HeapInuse)}
 }

@@ -15,22 +15,19 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/csmskit/csmskit/bench/internal/harness"
+	"github.com/csmskit/csmskit/bench/internal/pgschema"
 	"github.com/csmskit/csmskit/mock"
 )
 
@@ -87,16 +84,13 @@ func run() error {
 	if err := measure(o, bin, "bbolt", 1, []string{"--data", dir + "/bolt"}); err != nil {
 		return err
 	}
-	base := os.Getenv("CSMS_BENCH_POSTGRES_URL")
-	if base == "" {
-		base = os.Getenv("CSMS_TEST_POSTGRES_URL")
-	}
+	base := pgschema.BaseURL()
 	if base == "" {
 		fmt.Println("postgres: left out (set CSMS_BENCH_POSTGRES_URL or CSMS_TEST_POSTGRES_URL)")
 		return nil
 	}
 	for _, n := range o.replicas {
-		db, drop, err := schema(base, 0)
+		db, drop, err := pgschema.Fresh(base, 0)
 		if err != nil {
 			return err
 		}
@@ -107,7 +101,7 @@ func run() error {
 		}
 	}
 	for _, size := range o.pools {
-		db, drop, err := schema(base, size)
+		db, drop, err := pgschema.Fresh(base, size)
 		if err != nil {
 			return err
 		}
@@ -148,7 +142,7 @@ func measure(o options, bin, name string, n int, args []string) error {
 	}
 	for range atk().Attack(tr, vegeta.Rate{}, o.warmup, "warmup") {
 	}
-	mockCPU0, dbCPU0 := cpuOf(procs), postgresCPU()
+	mockCPU0, dbCPU0 := cpuOf(procs), pgschema.ServerCPU()
 	var m vegeta.Metrics
 	for r := range atk().Attack(tr, vegeta.Rate{}, o.duration, name) {
 		m.Add(r)
@@ -160,7 +154,7 @@ func measure(o options, bin, name string, n int, args []string) error {
 		}
 		return fmt.Sprintf("%.0f µs", float64(d.Microseconds())/float64(m.Requests))
 	}
-	mockCPU, dbCPU := perBackup(cpuOf(procs)-mockCPU0), perBackup(postgresCPU()-dbCPU0)
+	mockCPU, dbCPU := perBackup(cpuOf(procs)-mockCPU0), perBackup(pgschema.ServerCPU()-dbCPU0)
 	if m.Success < 1 {
 		return fmt.Errorf("%s: %d of %d backups failed: %v", name, int(float64(m.Requests)*(1-m.Success)), m.Requests, m.Errors)
 	}
@@ -176,57 +170,6 @@ func cpuOf(procs []*harness.Proc) time.Duration {
 		total += d
 	}
 	return total
-}
-
-// postgresCPU is the CPU time every process named postgres on this machine has used so far:
-// the server's share of the work, when the database runs here (0 otherwise).
-func postgresCPU() time.Duration {
-	entries, _ := os.ReadDir("/proc")
-	var total time.Duration
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if comm, _ := os.ReadFile("/proc/" + e.Name() + "/comm"); strings.TrimSpace(string(comm)) != "postgres" {
-			continue
-		}
-		d, _ := harness.ProcCPUTime(pid)
-		total += d
-	}
-	return total
-}
-
-// schema makes a fresh schema in the database at base and returns a URL that uses it (with
-// pool_max_conns when pool > 0) and a function that drops it.
-func schema(base string, pool int) (string, func(), error) {
-	ctx := context.Background()
-	var raw [6]byte
-	_, _ = rand.Read(raw[:])
-	name := "csmsbench_" + hex.EncodeToString(raw[:])
-	exec := func(sql string) error {
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			return err
-		}
-		defer conn.Close(ctx)
-		_, err = conn.Exec(ctx, sql)
-		return err
-	}
-	if err := exec("CREATE SCHEMA " + name); err != nil {
-		return "", nil, fmt.Errorf("bench schema: %w", err)
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		return "", nil, err
-	}
-	q := u.Query()
-	q.Set("search_path", name)
-	if pool > 0 {
-		q.Set("pool_max_conns", strconv.Itoa(pool))
-	}
-	u.RawQuery = q.Encode()
-	return u.String(), func() { _ = exec("DROP SCHEMA " + name + " CASCADE") }, nil
 }
 
 func ints(s string) ([]int, error) {
