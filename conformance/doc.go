@@ -5,7 +5,7 @@
 // It is a Ginkgo v2 suite and a Go library. Each check is a spec whose text reads as
 // behaviour, labelled with its level (must, should), its area (auth, errors, input, blob,
 // roundtrip, schema, quota, …) and its profile (backup, restore, secrets, versions, stages,
-// listing, deletion, tags, password): a vendor selects the profiles its service claims with a
+// listing, deletion, tags, password, account): a vendor selects the profiles its service claims with a
 // label filter. A must-level failure fails the run; a should-level one is reported as a
 // finding and fails the run only with Config.Strict. A check whose operation the target
 // lacks is "not supported", which fails the run only when Config.Require names its profile.

@@ -20,6 +20,7 @@ const (
 	ProfileDeletion = "deletion"
 	ProfileTags     = "tags"
 	ProfilePassword = "password"
+	ProfileAccount  = "account"
 )
 
 // profiles lists every profile in the order the suite runs them, with what each covers.
@@ -33,6 +34,7 @@ var profiles = []struct{ name, covers string }{
 	{ProfileDeletion, "DeleteSecretForSchedule, RestoreSecret: scheduled deletion and its cancellation"},
 	{ProfileTags, "the tag operations, ListProjectSecretsTags and ListResourceInstances"},
 	{ProfilePassword, "GenerateRandomPassword"},
+	{ProfileAccount, "ShowSecretFunctionTemplates, CreateAgency, ShowAgency, ListUsers, ShowUserDetail, UpdateUserPassword: the operations on the account"},
 }
 
 // Profiles returns the names of every profile.

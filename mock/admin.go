@@ -100,13 +100,20 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
-// reset returns the mock to how it started: the secrets, journal, violations and fault rules
-// are dropped, then the configured fixtures (or the demo secret) are loaded again. Credentials
-// and the backup key stay.
+// reset returns the mock to how it started: the secrets, the account's agencies, journal,
+// violations and fault rules are dropped, users get back the passwords they were given, then
+// the configured fixtures (or the demo secret) are loaded again. Credentials and the backup
+// key stay.
 // The mock is not ready while it resets. The clock stays where it is.
 func (s *Server) reset() error {
 	s.ready.Store(false)
 	if err := s.service.DropAll(); err != nil {
+		return err
+	}
+	if err := s.account.DropAll(); err != nil {
+		return err
+	}
+	if err := s.auth.ForgetChangedPasswords(); err != nil {
 		return err
 	}
 	s.recorder.Clear()

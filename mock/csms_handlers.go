@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"github.com/csmskit/csmskit/generated/csmsapi"
+	"github.com/csmskit/csmskit/mock/account"
+	"github.com/csmskit/csmskit/mock/auth"
 	"github.com/csmskit/csmskit/mock/secrets"
 )
 
@@ -13,6 +15,9 @@ import (
 // table (errors.go), which answers them.
 type csmsHandlers struct {
 	svc *secrets.Service
+	// account keeps the agencies, auth the users the account's user operations answer with.
+	account *account.Service
+	auth    *auth.Authenticator
 }
 
 var _ csmsapi.StrictServerInterface = (*csmsHandlers)(nil)

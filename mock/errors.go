@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/csmskit/csmskit/mock/account"
 	"github.com/csmskit/csmskit/mock/auth"
 	"github.com/csmskit/csmskit/mock/fault"
 	"github.com/csmskit/csmskit/mock/password"
@@ -14,7 +15,8 @@ import (
 
 // This file is the one place where a refusal becomes the vendor's error (code, status and
 // message), whoever refuses: the secret service (domainCodes), authentication and
-// authorisation (authCodes), the password generator (sentinelCodes), injected faults and a
+// authorisation and the account's users (authCodes), agencies and function templates
+// (accountCodes), the password generator (sentinelCodes), injected faults and a
 // fault header that does not parse, and the mock's own refusals of parameters, bodies and
 // admin calls (refusalCodes). Only the contract layer makes vendor errors of its own: the
 // *apierror.Error that openapi's checks return (Match, CheckPath, ReadBody, CheckRest,
@@ -42,10 +44,19 @@ var domainCodes = map[secrets.Kind]apierror.Code{
 	secrets.InvalidBackup: apierror.InvalidParameter,
 }
 
-// authCodes maps the refusals of callers to the gateway's codes, as the service answers them.
+// accountCodes maps the account service's failures (agencies, function templates).
+var accountCodes = map[account.Kind]apierror.Code{
+	account.InvalidValue: apierror.InvalidParameter,
+}
+
+// authCodes maps the refusals of callers to the gateway's codes, as the service answers them,
+// and the failures of the account's user operations to the codes of their 400 answer, the one
+// error status their pages document (an unknown user is "the resource does not exist").
 var authCodes = map[auth.Kind]apierror.Code{
 	auth.Unauthenticated: apierror.AuthenticationFailed,
 	auth.Forbidden:       apierror.AccessDenied,
+	auth.UnknownUser:     apierror.ResourceNotFound,
+	auth.BadPassword:     apierror.InvalidParameter,
 }
 
 // sentinelCodes maps the failures a package names by a sentinel error; the error's text is
@@ -120,6 +131,7 @@ func (s *Server) apiError(w http.ResponseWriter, err error) *apierror.Error {
 func vendorError(err error, unknownSecretStatus int) *apierror.Error {
 	var (
 		domain   *secrets.Error
+		acct     *account.Error
 		caller   *auth.Error
 		own      *refusal
 		injected *injectedFault
@@ -133,6 +145,8 @@ func vendorError(err error, unknownSecretStatus int) *apierror.Error {
 			e = e.WithStatus(unknownSecretStatus)
 		}
 		return e
+	case errors.As(err, &acct):
+		return apierror.New(accountCodes[acct.Kind], acct.Detail)
 	case errors.As(err, &vendor):
 		return vendor
 	case errors.As(err, &caller):

@@ -74,13 +74,7 @@ func (h *iamHandlers) KeystoneListProjects(ctx context.Context, req iamapi.Keyst
 
 func listProjects(found []auth.Project, domain auth.Domain, q iamapi.KeystoneListProjectsParams) iamapi.KeystoneListProjects200JSONResponse {
 	if q.Page != nil {
-		// Compared before multiplying: a page far past the end must not overflow.
-		if skip, per := *q.Page-1, *q.PerPage; skip > len(found)/per {
-			found = nil
-		} else {
-			from := min(len(found), skip*per)
-			found = found[from:min(len(found), from+per)]
-		}
+		found = pageOf(found, *q.Page-1, *q.PerPage)
 	}
 	body := iamapi.ProjectList{Projects: []iamapi.Project{}, Links: iamapi.Links{Self: "/v3/projects"}}
 	if q.Name != nil {
@@ -108,4 +102,14 @@ func (h *iamHandlers) KeystoneListAuthDomains(context.Context, iamapi.KeystoneLi
 			Links: &iamapi.LinksSelf{Self: "/v3/domains/" + d.ID},
 		}},
 	}}, nil
+}
+
+// pageOf returns page number page (from 0) of per items; a page past the end is empty.
+// Compared before multiplying, a page far past the end cannot overflow.
+func pageOf[T any](items []T, page, per int) []T {
+	if page > len(items)/per {
+		return nil
+	}
+	from := min(len(items), page*per)
+	return items[from:min(len(items), from+per)]
 }

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -21,8 +22,11 @@ type operation struct {
 	// of it that the vendor still honours.
 	action  string
 	aliases []string
-	// byCaller marks IAM's operations, whose handlers answer by who asks: the principal
-	// goes into their request's context. The secrets API's take everything from the path.
+	// byCaller marks the operations on the account rather than a project, whose paths name
+	// none (IAM's, and the secrets API's agencies, function templates and users): their
+	// handlers answer by who asks, so the principal goes into their request's context, and
+	// any credential of the account reaches them (authorize). The operations on a project
+	// take everything from the path.
 	byCaller bool
 }
 
@@ -35,7 +39,7 @@ func (s *Server) contractOperations() map[*openapi3.Operation]operation {
 		for path, item := range doc.Paths.Map() {
 			for method, op := range item.Operations() {
 				key := method + " " + path
-				o := operation{key: key, handler: handlers[key], byCaller: doc == s.contract.IAM}
+				o := operation{key: key, handler: handlers[key], byCaller: !strings.Contains(path, "{project_id}")}
 				o.action, _ = op.Extensions["x-iam-action"].(string)
 				if list, ok := op.Extensions["x-iam-action-aliases"].([]any); ok {
 					for _, a := range list {
@@ -72,7 +76,7 @@ func (s *Server) operationHandlers() map[string]http.Handler {
 	}
 	table := handlerTable{}
 	csmsapi.HandlerWithOptions(
-		csmsapi.NewStrictHandlerWithOptions(&csmsHandlers{svc: s.service}, nil,
+		csmsapi.NewStrictHandlerWithOptions(&csmsHandlers{svc: s.service, account: s.account, auth: s.auth}, nil,
 			csmsapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: undecodable, ResponseErrorHandlerFunc: writeErr}),
 		csmsapi.StdHTTPServerOptions{BaseRouter: table, ErrorHandlerFunc: unreadable},
 	)

@@ -98,9 +98,9 @@ func (s *Server) authenticate(c *call) error {
 	c.principal = p
 	c.authenticated = true
 	if c.req.byCaller {
-		// Handlers of operations on the account rather than a project (IAM's lookups)
-		// answer by who asks. The matched request becomes this one too, so the body read
-		// later is the handler's.
+		// Handlers of operations on the account rather than a project (IAM's lookups, the
+		// agencies, function templates and users) answer by who asks. The matched request
+		// becomes this one too, so the body read later is the handler's.
 		c.r = c.r.WithContext(auth.NewContext(c.r.Context(), p))
 		c.req.HTTP = c.r
 	}
@@ -108,7 +108,9 @@ func (s *Server) authenticate(c *call) error {
 }
 
 // authorize checks that the principal may perform the operation's IAM action on the path's
-// project.
+// project. An operation on the account names no project: every credential of the account,
+// whichever projects it is for, reaches it, as a token scoped to any of the account's
+// projects does the service's; only its IAM action, if it has one, is weighed.
 func (s *Server) authorize(c *call) error {
 	if !c.authenticated {
 		return nil

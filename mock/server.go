@@ -14,6 +14,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/csmskit/csmskit/mock/account"
 	"github.com/csmskit/csmskit/mock/auth"
 	"github.com/csmskit/csmskit/mock/blob"
 	"github.com/csmskit/csmskit/mock/fault"
@@ -39,6 +40,7 @@ type Server struct {
 	admin      http.Handler
 	store      store.Store
 	service    *secrets.Service
+	account    *account.Service
 	auth       *auth.Authenticator
 	key        *blob.Key
 	logger     *slog.Logger
@@ -124,6 +126,7 @@ func (s *Server) setUp(cfg Config, fresh <-chan keyOrErr) error {
 		return fmt.Errorf("store: %w", err)
 	}
 	s.auth = auth.New(auth.Options{Store: s.store, Now: s.clock.now})
+	s.account = account.New(s.store, s.clock.now)
 	if err := s.addIdentity(cfg); err != nil {
 		return err
 	}
@@ -219,6 +222,11 @@ func (s *Server) addIdentity(cfg Config) error {
 		return fmt.Errorf("default project: %w", err)
 	}
 	all := auth.Principal{Name: "default", Projects: []string{cfg.ProjectID}, Actions: []string{auth.AnyAction}}
+	if cfg.User != "" {
+		// The configured token and AK/SK are the configured user's, as IAM's credentials
+		// always belong to a user: UpdateUserPassword with them changes that user's password.
+		all.UserID = auth.UserID(cfg.User, cfg.Domain)
+	}
 	if cfg.Token != "" || cfg.AK != "" {
 		if err := s.auth.AddCredential(auth.Credential{Principal: all, Token: cfg.Token, AK: cfg.AK, SK: cfg.SK}); err != nil {
 			return fmt.Errorf("default identity: %w", err)

@@ -144,10 +144,11 @@ func (s *Server) checkCredentials(w http.ResponseWriter, r *http.Request) *apier
 	return apierror.New(apierror.AuthenticationFailed, "")
 }
 
-// authorize lets through a request for the server's project, the one its credentials cover.
+// authorize lets through a request for the server's project, the one its credentials cover,
+// and one on the account, whose path names no project.
 func (s *Server) authorize(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.PathValue("project_id") != s.cfg.ProjectID {
+		if p := r.PathValue("project_id"); p != "" && p != s.cfg.ProjectID {
 			apierror.Write(w, apierror.New(apierror.AccessDenied, "the credentials do not cover this project"))
 			return
 		}

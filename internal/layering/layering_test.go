@@ -39,6 +39,8 @@ func TestLayering(t *testing.T) {
 			"the domain knows nothing of HTTP or the contract; the mock's error table maps its failures"},
 		{"mock/auth", []string{"github.com/getkin/kin-openapi/", module + "openapi", module + "openapi/"},
 			"authentication is called by the pipeline, not from inside the contract checks, and the mock's error table maps its refusals"},
+		{"mock/account", []string{"net/http", module + "openapi", module + "openapi/", module + "generated/"},
+			"the account's domain knows nothing of HTTP or the contract; the mock's error table maps its failures"},
 		{"mock/password", []string{module + "openapi", module + "openapi/"},
 			"the mock's error table maps the generator's failures"},
 		{"openapi", []string{module + "mock", module + "mock/", module + "aksk"},

@@ -22,7 +22,7 @@ var headers = []string{
 }
 
 // fields are JSON members whose values are secrets: a version's value, a backup, a password.
-var fields = []string{"secret_string", "secret_binary", "secret_blob", "password"}
+var fields = []string{"secret_string", "secret_binary", "secret_blob", "password", "old_password"}
 
 // Headers returns the canonical names of the headers hidden whole, Authorization included.
 func Headers() []string {

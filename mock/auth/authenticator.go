@@ -181,7 +181,8 @@ func signatureProblem(err error) string {
 }
 
 // Authorize checks that the principal may perform action on project. An empty project is an
-// operation on the account (IAM's lookups), which every accepted credential may reach; an
+// operation on the account (IAM's lookups, the secrets API's agencies, function templates and
+// users), which every accepted credential may reach, whatever projects it is for; an
 // empty action is one that needs no IAM action; an action's aliases (older names the vendor
 // still honours) grant it as well as the action itself.
 func Authorize(p Principal, project, action string, aliases ...string) error {

@@ -10,6 +10,10 @@ const (
 	Unauthenticated Kind = iota + 1
 	// Forbidden: the credentials are valid but may not do this, here.
 	Forbidden
+	// UnknownUser: no user of the account has the ID asked for.
+	UnknownUser
+	// BadPassword: a password change with a wrong current password or an empty new one.
+	BadPassword
 )
 
 // Error is a refusal: its kind and what, in words, was wrong.

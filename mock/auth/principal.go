@@ -23,6 +23,9 @@ type Principal struct {
 	// Actions are IAM actions such as csms:secret:get; "csms:*", "csms:secret:*" and
 	// AnyAction match several.
 	Actions []string `json:"actions"`
+	// UserID is the IAM user a token the mock's IAM issued speaks for (UserID); empty for the
+	// configured tokens and AK/SK, which speak for no user.
+	UserID string `json:"user_id,omitempty"`
 }
 
 // canUse reports whether the principal may call the project.

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/csmskit/csmskit/mock/store"
@@ -54,7 +53,8 @@ func (a *Authenticator) Issue(req TokenRequest) (string, IssuedToken, error) {
 	token := "MII" + base64.RawURLEncoding.EncodeToString(raw[:])
 	now := a.opts.Now().UTC()
 	issued := IssuedToken{
-		Principal: Principal{Name: "user:" + user.Name, Projects: []string{user.ProjectID}, Actions: user.Actions},
+		Principal: Principal{Name: "user:" + user.Name, Projects: []string{user.ProjectID}, Actions: user.Actions,
+			UserID: UserID(user.Name, user.Domain)},
 		User:      user.Name,
 		Domain:    user.Domain,
 		ProjectID: user.ProjectID,
@@ -79,18 +79,16 @@ func (a *Authenticator) Issue(req TokenRequest) (string, IssuedToken, error) {
 }
 
 func (a *Authenticator) user(req TokenRequest) (User, bool, error) {
-	a.mu.RLock()
-	users := slices.Clone(a.users)
-	a.mu.RUnlock()
-	shared, err := a.sharedUsers()
+	users, changed, err := a.allUsers()
 	if err != nil {
 		return User{}, false, err
 	}
-	for _, u := range append(users, shared...) {
-		// Every field is compared, the password in constant time, whatever matched before.
+	for _, u := range users {
+		// Every field is compared, the password in constant time, whatever matched before. A
+		// password the user changed replaces the configured one.
 		nameOK := u.Name == req.User
 		domainOK := u.Domain == "" || req.Domain == "" || u.Domain == req.Domain
-		if passwordMatches(req.Password, u.Password) && nameOK && domainOK {
+		if currentPasswordMatches(u, changed, req.Password) && nameOK && domainOK {
 			return u, true, nil
 		}
 	}

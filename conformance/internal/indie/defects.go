@@ -114,6 +114,18 @@ const (
 	DefectRequireIgnored  Defect = "require_each_included_type ignored"
 	DefectLength256       Defect = "a password length of 256 accepted"
 	DefectSamePassword    Defect = "the same password every time"
+	// The account.
+	DefectTemplateEngineOptional Defect = "ShowSecretFunctionTemplates takes RDS-FG without an engine"
+	DefectTemplateSame           Defect = "one function template for every secret type"
+	DefectAgencyNotGranted       Defect = "ShowAgency says false after CreateAgency"
+	DefectAgencyRecreated        Defect = "a second CreateAgency creates the agencies again"
+	DefectAgencyAnyType          Defect = "the agency operations take any secret_type"
+	DefectUsersItemOffset        Defect = "ListUsers takes offset as a number of users"
+	DefectUsersLimitUnbounded    Defect = "ListUsers takes a limit of 101"
+	DefectUsersFilterIgnored     Defect = "ListUsers ignores user_info"
+	DefectUserDetailFirst        Defect = "ShowUserDetail answers the first user for any user_id"
+	DefectUnknownUser200         Defect = "ShowUserDetail of an unknown user_id answers 200"
+	DefectPasswordAnyOld         Defect = "UpdateUserPassword takes a wrong old_password"
 )
 
 // Defects lists every defect but DefectNone.
@@ -142,6 +154,9 @@ var Defects = []Defect{
 	DefectUntagAbsentFails, DefectBatchPartial, DefectBatchDeleteAnyValue, DefectProjectTagsOneValue, DefectFilterIgnoresValues,
 	DefectCountAll, DefectMatchIgnored,
 	DefectDefaultLength16, DefectExcludeIgnored, DefectRequireIgnored, DefectLength256, DefectSamePassword,
+	DefectTemplateEngineOptional, DefectTemplateSame, DefectAgencyNotGranted, DefectAgencyRecreated, DefectAgencyAnyType,
+	DefectUsersItemOffset, DefectUsersLimitUnbounded, DefectUsersFilterIgnored, DefectUserDetailFirst, DefectUnknownUser200,
+	DefectPasswordAnyOld,
 }
 
 // formatDefect reports a defect that breaks the blob's format but not what it holds: the

@@ -12,7 +12,8 @@ type route struct {
 	handle                     func(s *Server, w http.ResponseWriter, q *request)
 }
 
-// routes are the contract's 23 operations. Literal segments win over wildcards: a path that
+// routes are the contract's operations on a project; accountRoutes (account.go) are those on
+// the account. Literal segments win over wildcards: a path that
 // matches a literal route is never taken for a wildcard's value.
 var routes = []route{
 	{"CreateSecret", http.MethodPost, "secrets", (*Server).createSecret},
@@ -61,15 +62,15 @@ func match(pattern string, segs []string) (literals int, params map[string]strin
 	return literals, params, true
 }
 
-// route answers a request with the operation its method and path name: among the routes of
-// that method whose path fits, the one with the most literal segments; 405 when only routes
+// route answers a request with the operation its method and path name: among the routes (of
+// the project, or of the account) of that method whose path fits, the one with the most literal segments; 405 when only routes
 // of other methods fit (or the operation is one the server lacks), 404 APIGW.0101 when no
 // path fits.
-func (s *Server) route(w http.ResponseWriter, q *request) {
+func (s *Server) route(w http.ResponseWriter, q *request, table []route) {
 	var chosen *route
 	best := -1
 	var allow []string
-	for i, rt := range routes {
+	for i, rt := range table {
 		n, params, ok := match(rt.pattern, q.segs)
 		if !ok {
 			continue
@@ -79,7 +80,7 @@ func (s *Server) route(w http.ResponseWriter, q *request) {
 			continue
 		}
 		if n > best {
-			best, chosen, q.params = n, &routes[i], params
+			best, chosen, q.params = n, &table[i], params
 		}
 	}
 	switch {

@@ -7,7 +7,8 @@
 // gateway's 403 for a project its credentials do not cover, 403 CSMS.0109 for reading a
 // secret pending deletion, 200 from DeleteSecretStage (the older edition), a new version
 // that always becomes SYSCURRENT (the API reference's reading), a narrower punctuation set
-// for passwords, and a backup magic that its length byte announces. It uses the standard
+// for passwords, 404 CSMS.0005 for an unknown user, agencies listed again without an
+// error_msg, and a backup magic that its length byte announces. It uses the standard
 // library and go-jose only, can lack operations on request, and can be broken on purpose,
 // one Defect at a time.
 package indie
@@ -62,6 +63,11 @@ type Server struct {
 	headerCache map[string]string
 	// passwords are those answered, by request body, for DefectSamePassword.
 	passwords map[string]string
+	// agencies are the account's agencies by name (their IDs), granted the secret types they
+	// were created for, users the account's users.
+	agencies map[string]string
+	granted  map[string]bool
+	users    []*indieUser
 }
 
 type ghost struct {
@@ -86,7 +92,7 @@ func New(d Defect) (*Server, error) {
 	return &Server{
 		defect: d, names: namePattern, key: key, kid: "indie-" + randomHex(8),
 		headerCache: map[string]string{}, secrets: map[string]*secret{}, issued: map[string]snapshot{}, last: map[string]string{},
-		passwords: map[string]string{},
+		passwords: map[string]string{}, agencies: map[string]string{}, granted: map[string]bool{}, users: newUsers(),
 	}, nil
 }
 
@@ -99,7 +105,8 @@ func randomHex(n int) string {
 func nowMillis() int64 { return time.Now().UnixMilli() }
 
 // ServeHTTP answers as the API gateway and the service behind it would: credentials first,
-// then the project, then the operation.
+// then the project (unless the path is one of the account's, below /v1/csms/), then the
+// operation.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -112,6 +119,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	segs := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if len(segs) >= 3 && segs[0] == "v1" && segs[1] == "csms" {
+		// An operation on the account: its path names no project.
+		s.route(w, &request{r: r, body: body, segs: segs[2:]}, accountRoutes)
+		return
+	}
 	if len(segs) < 3 || segs[0] != "v1" || (segs[2] != "secrets" && segs[2] != "csms") {
 		if s.defect == DefectUnknownRoute200 {
 			s.json(w, http.StatusOK, map[string]any{})
@@ -129,7 +141,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusForbidden, "APIGW.0302", "These credentials do not cover the project in the path.")
 		return
 	}
-	s.route(w, &request{r: r, body: body, segs: segs[2:]})
+	s.route(w, &request{r: r, body: body, segs: segs[2:]}, routes)
 }
 
 // authenticate returns a refusal (status not 0) unless the request carries the server's token
