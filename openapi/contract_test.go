@@ -57,19 +57,19 @@ func TestExampleValidationBites(t *testing.T) {
 // (README, "What is not emulated").
 var (
 	contractOperations = []string{
-		"BatchCreateOrDeleteTags", "CreateSecret", "CreateSecretTag", "CreateSecretVersion",
-		"DeleteSecret", "DeleteSecretForSchedule", "DeleteSecretStage", "DeleteSecretTag",
-		"DownloadSecretBlob", "GenerateRandomPassword", "ListProjectSecretsTags",
-		"ListResourceInstances", "ListSecretTags", "ListSecretVersions", "ListSecrets",
-		"RestoreSecret", "ShowSecret", "ShowSecretStage", "ShowSecretVersion", "UpdateSecret",
-		"UpdateSecretStage", "UpdateVersion", "UploadSecretBlob",
+		"BatchCreateOrDeleteTags", "BatchImportSecrets", "CheckSecrets", "CreateGrants", "CreateSecret",
+		"CreateSecretTag", "CreateSecretVersion", "DeleteGrant", "DeleteSecret",
+		"DeleteSecretForSchedule", "DeleteSecretStage", "DeleteSecretTag", "DownloadSecretBlob",
+		"GenerateRandomPassword", "ListGrants", "ListProjectSecretsTags", "ListResourceInstances",
+		"ListSecretTags", "ListSecretVersions", "ListSecrets", "RestoreSecret", "ShowSecret",
+		"ShowSecretStage", "ShowSecretVersion", "ShowSecretsConfig", "UpdateGrant", "UpdateSecret",
+		"UpdateSecretStage", "UpdateSecretsConfig", "UpdateVersion", "UploadSecretBlob",
 	}
 	leftOutOperations = []string{
-		"BatchImportSecrets", "CheckSecrets", "CreateAgency", "CreateGrants", "CreateSecretEvent",
-		"DeleteGrant", "DeleteSecretEvent", "ListGrants", "ListNotificationRecords",
+		"CreateAgency", "CreateSecretEvent", "DeleteSecretEvent", "ListNotificationRecords",
 		"ListSecretEvents", "ListSecretTask", "ListUsers", "RotateSecret", "ShowAgency",
-		"ShowSecretEvent", "ShowSecretFunctionTemplates", "ShowSecretsConfig", "ShowUserDetail",
-		"UpdateGrant", "UpdateSecretEvent", "UpdateSecretsConfig", "UpdateUserPassword",
+		"ShowSecretEvent", "ShowSecretFunctionTemplates", "ShowUserDetail", "UpdateSecretEvent",
+		"UpdateUserPassword",
 	}
 )
 

@@ -41,6 +41,57 @@ func (e BatchCreateOrDeleteTagsRequestAction) Valid() bool {
 	}
 }
 
+// Defines values for CheckSecretsRequestType.
+const (
+	N1 CheckSecretsRequestType = "1"
+)
+
+// Valid indicates whether the value is a known member of the CheckSecretsRequestType enum.
+func (e CheckSecretsRequestType) Valid() bool {
+	switch e {
+	case N1:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GrantSecretRequestGranteeType.
+const (
+	N0 GrantSecretRequestGranteeType = "0"
+	N2 GrantSecretRequestGranteeType = "2"
+)
+
+// Valid indicates whether the value is a known member of the GrantSecretRequestGranteeType enum.
+func (e GrantSecretRequestGranteeType) Valid() bool {
+	switch e {
+	case N0:
+		return true
+	case N2:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GrantSecretRequestType.
+const (
+	GROUP  GrantSecretRequestType = "GROUP"
+	SECRET GrantSecretRequestType = "SECRET"
+)
+
+// Valid indicates whether the value is a known member of the GrantSecretRequestType enum.
+func (e GrantSecretRequestType) Valid() bool {
+	switch e {
+	case GROUP:
+		return true
+	case SECRET:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListResourceInstancesRequestAction.
 const (
 	Count  ListResourceInstancesRequestAction = "count"
@@ -152,6 +203,36 @@ type BatchCreateOrDeleteTagsRequest struct {
 
 // BatchCreateOrDeleteTagsRequestAction defines model for BatchCreateOrDeleteTagsRequest.Action.
 type BatchCreateOrDeleteTagsRequestAction string
+
+// BatchImportSecretsResponse defines model for BatchImportSecretsResponse.
+type BatchImportSecretsResponse struct {
+	ErrorList *[]ImportErrorInfo `json:"error_list,omitempty"`
+	Failed    *int32             `json:"failed,omitempty"`
+	Success   *int32             `json:"success,omitempty"`
+	Total     *int32             `json:"total,omitempty"`
+}
+
+// CheckSecretsRequest defines model for CheckSecretsRequest.
+type CheckSecretsRequest struct {
+	// Data The vendor documents only an object. csmskit reads `secret_names`, the secrets to
+	// judge (all of the project's when absent or empty).
+	Data struct {
+		SecretNames *[]SecretName `json:"secret_names,omitempty"`
+	} `json:"data"`
+
+	// Type The kind of check; `1`, strength.
+	Type CheckSecretsRequestType `json:"type"`
+}
+
+// CheckSecretsRequestType The kind of check; `1`, strength.
+type CheckSecretsRequestType string
+
+// CheckSecretsResponse defines model for CheckSecretsResponse.
+type CheckSecretsResponse struct {
+	// Data The check's result; see CheckSecrets for what csmskit's holds.
+	Data *map[string]interface{} `json:"data,omitempty"`
+	Type *string                 `json:"type,omitempty"`
+}
 
 // CreateSecretRequest A new secret. Exactly one of `secret_string` and `secret_binary` is given.
 type CreateSecretRequest struct {
@@ -271,8 +352,105 @@ type GenerateRandomPasswordResponse struct {
 	Password *string `json:"password,omitempty"`
 }
 
+// GrantDTO A resource with every grantee of it.
+type GrantDTO struct {
+	// CreateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
+	// although the descriptions say seconds.
+	CreateTime  EpochMillis     `json:"create_time"`
+	GranteeUser []GrantUserInfo `json:"grantee_user"`
+	Id          string          `json:"id"`
+	Name        *string         `json:"name,omitempty"`
+	Type        *string         `json:"type,omitempty"`
+
+	// UpdateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
+	// although the descriptions say seconds.
+	UpdateTime *EpochMillis `json:"update_time,omitempty"`
+}
+
+// GrantData One grant.
+type GrantData struct {
+	// CreateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
+	// although the descriptions say seconds.
+	CreateTime  *EpochMillis `json:"createTime,omitempty"`
+	GranteeUser string       `json:"granteeUser"`
+	ResourceId  string       `json:"resourceId"`
+	Signature   *string      `json:"signature,omitempty"`
+
+	// State The grant's state. The vendor documents no values; csmskit answers 1 while the
+	// grant is in effect and 0 once its validity time has passed.
+	State *int32 `json:"state,omitempty"`
+	Type  string `json:"type"`
+
+	// UpdateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
+	// although the descriptions say seconds.
+	UpdateTime *EpochMillis `json:"updateTime,omitempty"`
+	Uuid       string       `json:"uuid"`
+
+	// ValidityTime When the grant ends, epoch milliseconds.
+	ValidityTime *int64 `json:"validityTime,omitempty"`
+}
+
+// GrantResourceId defines model for GrantResourceId.
+type GrantResourceId = string
+
+// GrantResponse defines model for GrantResponse.
+type GrantResponse struct {
+	// Data One grant.
+	Data GrantData `json:"data"`
+}
+
+// GrantSecretRequest A grant of a resource to a user or a user group.
+type GrantSecretRequest struct {
+	// GranteeTargetId The id of the user or user group granted.
+	GranteeTargetId string `json:"grantee_target_id"`
+
+	// GranteeType `0`: the grantee is a user; `2`: a user group.
+	GranteeType GrantSecretRequestGranteeType `json:"grantee_type"`
+	ResourceId  GrantResourceId               `json:"resource_id"`
+
+	// Type The kind of resource granted, a secret or a group of secrets.
+	Type GrantSecretRequestType `json:"type"`
+
+	// ValidityTime When the grant ends, in epoch milliseconds (the answer's `validityTime` is that
+	// number); absent, it does not end.
+	ValidityTime *string `json:"validity_time,omitempty"`
+}
+
+// GrantSecretRequestGranteeType `0`: the grantee is a user; `2`: a user group.
+type GrantSecretRequestGranteeType string
+
+// GrantSecretRequestType The kind of resource granted, a secret or a group of secrets.
+type GrantSecretRequestType string
+
+// GrantUserInfo One grantee of a resource.
+type GrantUserInfo struct {
+	// CreateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
+	// although the descriptions say seconds.
+	CreateTime   EpochMillis `json:"create_time"`
+	UserId       string      `json:"user_id"`
+	UserName     string      `json:"user_name"`
+	ValidityTime *int64      `json:"validity_time,omitempty"`
+}
+
+// ImportErrorInfo A secret a batch import did not create, and why.
+type ImportErrorInfo struct {
+	ErrorMsg string `json:"error_msg"`
+	Name     string `json:"name"`
+}
+
+// ImportSecretsRequest defines model for ImportSecretsRequest.
+type ImportSecretsRequest struct {
+	Secrets []CreateSecretRequest `json:"secrets"`
+}
+
 // KmsKeyId defines model for KmsKeyId.
 type KmsKeyId = string
+
+// ListGrantsResponse defines model for ListGrantsResponse.
+type ListGrantsResponse struct {
+	// Data A resource with every grantee of it.
+	Data *GrantDTO `json:"data,omitempty"`
+}
 
 // ListProjectSecretsTagsResponse defines model for ListProjectSecretsTagsResponse.
 type ListProjectSecretsTagsResponse struct {
@@ -449,6 +627,12 @@ type SecretVersion struct {
 	// VersionMetadata A version's metadata. The published definitions mark no field required; a version
 	// with no stage may come back without `version_stages`.
 	VersionMetadata *VersionMetadata `json:"version_metadata,omitempty"`
+}
+
+// SecretsCheckerConfig The project's secret checking configuration.
+type SecretsCheckerConfig struct {
+	// CheckingSecretStrength Whether secret strength checking is on.
+	CheckingSecretStrength *bool `json:"checking_secret_strength,omitempty"`
 }
 
 // ShowSecretVersionResponse defines model for ShowSecretVersionResponse.
@@ -638,6 +822,27 @@ type Unauthorized = ErrorResponse
 // CreateSecret A new secret. Exactly one of `secret_string` and `secret_binary` is given.
 type CreateSecret = CreateSecretRequest
 
+// DeleteGrantParams defines parameters for DeleteGrant.
+type DeleteGrantParams struct {
+	// ResourceId The id of the granted resource (a secret's `id` for type `SECRET`).
+	ResourceId GrantResourceId `form:"resource_id" json:"resource_id"`
+
+	// GranteeUser The grantee whose grant is revoked; absent, every grantee's.
+	GranteeUser *string `form:"grantee_user,omitempty" json:"grantee_user,omitempty"`
+}
+
+// ListGrantsParams defines parameters for ListGrants.
+type ListGrantsParams struct {
+	// ResourceId The id of the granted resource (a secret's `id` for type `SECRET`).
+	ResourceId GrantResourceId `form:"resource_id" json:"resource_id"`
+}
+
+// UpdateGrantParams defines parameters for UpdateGrant.
+type UpdateGrantParams struct {
+	// ResourceId The id of the granted resource (a secret's `id` for type `SECRET`).
+	ResourceId GrantResourceId `form:"resource_id" json:"resource_id"`
+}
+
 // ListSecretsParams defines parameters for ListSecrets.
 type ListSecretsParams struct {
 	// Limit Page size, 1 to 1,000, sent as a string; 50 when absent.
@@ -662,6 +867,12 @@ type ListSecretVersionsParams struct {
 // GenerateRandomPasswordJSONRequestBody defines body for GenerateRandomPassword for application/json ContentType.
 type GenerateRandomPasswordJSONRequestBody = GenerateRandomPasswordRequest
 
+// CreateGrantsJSONRequestBody defines body for CreateGrants for application/json ContentType.
+type CreateGrantsJSONRequestBody = GrantSecretRequest
+
+// UpdateGrantJSONRequestBody defines body for UpdateGrant for application/json ContentType.
+type UpdateGrantJSONRequestBody = GrantSecretRequest
+
 // ListResourceInstancesJSONRequestBody defines body for ListResourceInstances for application/json ContentType.
 type ListResourceInstancesJSONRequestBody = ListResourceInstancesRequest
 
@@ -673,6 +884,15 @@ type BatchCreateOrDeleteTagsJSONRequestBody = BatchCreateOrDeleteTagsRequest
 
 // CreateSecretJSONRequestBody defines body for CreateSecret for application/json ContentType.
 type CreateSecretJSONRequestBody = CreateSecretRequest
+
+// BatchImportSecretsJSONRequestBody defines body for BatchImportSecrets for application/json ContentType.
+type BatchImportSecretsJSONRequestBody = ImportSecretsRequest
+
+// CheckSecretsJSONRequestBody defines body for CheckSecrets for application/json ContentType.
+type CheckSecretsJSONRequestBody = CheckSecretsRequest
+
+// UpdateSecretsConfigJSONRequestBody defines body for UpdateSecretsConfig for application/json ContentType.
+type UpdateSecretsConfigJSONRequestBody = SecretsCheckerConfig
 
 // UploadSecretBlobJSONRequestBody defines body for UploadSecretBlob for application/json ContentType.
 type UploadSecretBlobJSONRequestBody = UploadSecretBlobRequest
@@ -789,6 +1009,79 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/{project_id}/csms/generate-password (the `GenerateRandomPassword` operationId).
 	GenerateRandomPassword(ctx context.Context, projectId ProjectId, body GenerateRandomPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteGrant Revoke a grant, or every grant of a resource.
+	//
+	// Revokes the grant of the resource `resource_id` to `grantee_user`; without
+	// `grantee_user` (it is optional), every grant of the resource. A grantee the resource
+	// has no grant for is answered 404. IAM action `csms:grant:delete`.
+	//
+	// Corresponds with DELETE /v1/{project_id}/csms/grants (the `DeleteGrant` operationId).
+	DeleteGrant(ctx context.Context, projectId ProjectId, params *DeleteGrantParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListGrants List the grants of one resource.
+	//
+	// Every grant of the resource `resource_id`, as one object: the resource (`id`, `name`,
+	// `type`) with its grantees in `grantee_user`, in the order they were granted. The
+	// vendor documents no paging for this list (the SDK's request has only `resource_id`),
+	// so none is offered. IAM action `csms:grant:list`.
+	//
+	// Corresponds with GET /v1/{project_id}/csms/grants (the `ListGrants` operationId).
+	ListGrants(ctx context.Context, projectId ProjectId, params *ListGrantsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateGrantsWithBody Grant a user or a user group the use of a secret.
+	//
+	// Grants the user or group `grantee_target_id` (`grantee_type` `0`: a user, `2`: a user
+	// group) the resource `resource_id` of `type` `SECRET` (a secret, by its id) or `GROUP`
+	// (a group of secrets), until `validity_time` (epoch milliseconds) when one is given.
+	// A resource has at most one grant per grantee: granting again is refused, and
+	// UpdateGrant changes it. The API page shows the grant's fields at the top level of the
+	// answer; the SDK and the published definitions wrap them in `data`, which the SDK reads:
+	// the contract follows the SDK. IAM action `csms:grant:create`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/{project_id}/csms/grants (the `CreateGrants` operationId).
+	CreateGrantsWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateGrants Grant a user or a user group the use of a secret.
+	//
+	// Grants the user or group `grantee_target_id` (`grantee_type` `0`: a user, `2`: a user
+	// group) the resource `resource_id` of `type` `SECRET` (a secret, by its id) or `GROUP`
+	// (a group of secrets), until `validity_time` (epoch milliseconds) when one is given.
+	// A resource has at most one grant per grantee: granting again is refused, and
+	// UpdateGrant changes it. The API page shows the grant's fields at the top level of the
+	// answer; the SDK and the published definitions wrap them in `data`, which the SDK reads:
+	// the contract follows the SDK. IAM action `csms:grant:create`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/{project_id}/csms/grants (the `CreateGrants` operationId).
+	CreateGrants(ctx context.Context, projectId ProjectId, body CreateGrantsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateGrantWithBody Change a grant (its validity).
+	//
+	// Changes the grant of the resource `resource_id` (the query's; the body's, if it names
+	// another, is refused) to the grantee the body names: its `validity_time`, or none when
+	// the body gives none. A grantee the resource has no grant for is answered 404. IAM
+	// action `csms:grant:update`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/{project_id}/csms/grants (the `UpdateGrant` operationId).
+	UpdateGrantWithBody(ctx context.Context, projectId ProjectId, params *UpdateGrantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateGrant Change a grant (its validity).
+	//
+	// Changes the grant of the resource `resource_id` (the query's; the body's, if it names
+	// another, is refused) to the grantee the body names: its `validity_time`, or none when
+	// the body gives none. A grantee the resource has no grant for is answered 404. IAM
+	// action `csms:grant:update`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/{project_id}/csms/grants (the `UpdateGrant` operationId).
+	UpdateGrant(ctx context.Context, projectId ProjectId, params *UpdateGrantParams, body UpdateGrantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListResourceInstancesWithBody Find secrets by tags (filter) or count them (count).
 	//
@@ -913,6 +1206,109 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/{project_id}/secrets (the `CreateSecret` operationId).
 	CreateSecret(ctx context.Context, projectId ProjectId, body CreateSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BatchImportSecretsWithBody Create many secrets at once, each on its own.
+	//
+	// Creates each secret of `secrets` as CreateSecret would, each on its own: the answer
+	// counts them (`total`), those created (`success`) and those not (`failed`), and names
+	// each failure with its reason in `error_list`. A name in use (pending deletion
+	// included), a name given twice in the batch (the second), a value CreateSecret refuses
+	// and a project at its quota fail that secret only; the others are created, and count
+	// against the quota like any secret. Each secret is checked against CreateSecret's
+	// schema with the request, so a malformed one refuses the request as a whole (400)
+	// and creates none. The vendor documents no bound on the number of secrets beyond
+	// the body's size. A path segment `batch-import` read with another method is a
+	// secret of that name. IAM action `csms:secret:create`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/batch-import (the `BatchImportSecrets` operationId).
+	BatchImportSecretsWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BatchImportSecrets Create many secrets at once, each on its own.
+	//
+	// Creates each secret of `secrets` as CreateSecret would, each on its own: the answer
+	// counts them (`total`), those created (`success`) and those not (`failed`), and names
+	// each failure with its reason in `error_list`. A name in use (pending deletion
+	// included), a name given twice in the batch (the second), a value CreateSecret refuses
+	// and a project at its quota fail that secret only; the others are created, and count
+	// against the quota like any secret. Each secret is checked against CreateSecret's
+	// schema with the request, so a malformed one refuses the request as a whole (400)
+	// and creates none. The vendor documents no bound on the number of secrets beyond
+	// the body's size. A path segment `batch-import` read with another method is a
+	// secret of that name. IAM action `csms:secret:create`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/batch-import (the `BatchImportSecrets` operationId).
+	BatchImportSecrets(ctx context.Context, projectId ProjectId, body BatchImportSecretsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CheckSecretsWithBody Judge the strength of the project's secrets.
+	//
+	// Judges the strength of the current (`SYSCURRENT`) value of the project's secrets, or
+	// of those `data.secret_names` lists. `type` is `1`, the only value the page allows.
+	// The vendor documents `data` only as an object, both ways; csmskit's answer `data`
+	// holds `checking_secret_strength` (the project's configuration) and, while it is
+	// on, `results`: for each secret, in name order, `secret_name`, `strength` (`STRONG`
+	// or `WEAK`) and, for a weak one, `reasons`. A value is strong when it has at least
+	// 8 characters and three of the four kinds (lower case, upper case, digits, other);
+	// a binary value is judged by its bytes. A listed name the project has no secret of
+	// is answered 404. With strength checking off, `results` is empty. A path segment
+	// `checker` read with another method is a secret of that name. IAM action
+	// `csms:checker:check`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/checker/check (the `CheckSecrets` operationId).
+	CheckSecretsWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CheckSecrets Judge the strength of the project's secrets.
+	//
+	// Judges the strength of the current (`SYSCURRENT`) value of the project's secrets, or
+	// of those `data.secret_names` lists. `type` is `1`, the only value the page allows.
+	// The vendor documents `data` only as an object, both ways; csmskit's answer `data`
+	// holds `checking_secret_strength` (the project's configuration) and, while it is
+	// on, `results`: for each secret, in name order, `secret_name`, `strength` (`STRONG`
+	// or `WEAK`) and, for a weak one, `reasons`. A value is strong when it has at least
+	// 8 characters and three of the four kinds (lower case, upper case, digits, other);
+	// a binary value is judged by its bytes. A listed name the project has no secret of
+	// is answered 404. With strength checking off, `results` is empty. A path segment
+	// `checker` read with another method is a secret of that name. IAM action
+	// `csms:checker:check`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/checker/check (the `CheckSecrets` operationId).
+	CheckSecrets(ctx context.Context, projectId ProjectId, body CheckSecretsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ShowSecretsConfig Show the project's secret checking configuration.
+	//
+	// Whether secret strength checking is on for the project. The vendor documents no
+	// default; csmskit's is on, so that CheckSecrets judges until it is turned off. IAM
+	// action `csms:checker:get`.
+	//
+	// Corresponds with GET /v1/{project_id}/secrets/checker/config (the `ShowSecretsConfig` operationId).
+	ShowSecretsConfig(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateSecretsConfigWithBody Turn the project's secret strength checking on or off.
+	//
+	// Sets `checking_secret_strength` for the project and answers the configuration; a
+	// body without it changes nothing. IAM action `csms:checker:update`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/checker/config (the `UpdateSecretsConfig` operationId).
+	UpdateSecretsConfigWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateSecretsConfig Turn the project's secret strength checking on or off.
+	//
+	// Sets `checking_secret_strength` for the project and answers the configuration; a
+	// body without it changes nothing. IAM action `csms:checker:update`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/checker/config (the `UpdateSecretsConfig` operationId).
+	UpdateSecretsConfig(ctx context.Context, projectId ProjectId, body UpdateSecretsConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UploadSecretBlobWithBody Restore a secret, with all its versions, from a backup blob.
 	//
@@ -1179,6 +1575,139 @@ func (c *Client) GenerateRandomPassword(ctx context.Context, projectId ProjectId
 	return c.Client.Do(req)
 }
 
+// DeleteGrant Revoke a grant, or every grant of a resource.
+//
+// Revokes the grant of the resource `resource_id` to `grantee_user`; without
+// `grantee_user` (it is optional), every grant of the resource. A grantee the resource
+// has no grant for is answered 404. IAM action `csms:grant:delete`.
+//
+// Corresponds with DELETE /v1/{project_id}/csms/grants (the `DeleteGrant` operationId).
+func (c *Client) DeleteGrant(ctx context.Context, projectId ProjectId, params *DeleteGrantParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteGrantRequest(c.Server, projectId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListGrants List the grants of one resource.
+//
+// Every grant of the resource `resource_id`, as one object: the resource (`id`, `name`,
+// `type`) with its grantees in `grantee_user`, in the order they were granted. The
+// vendor documents no paging for this list (the SDK's request has only `resource_id`),
+// so none is offered. IAM action `csms:grant:list`.
+//
+// Corresponds with GET /v1/{project_id}/csms/grants (the `ListGrants` operationId).
+func (c *Client) ListGrants(ctx context.Context, projectId ProjectId, params *ListGrantsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListGrantsRequest(c.Server, projectId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateGrantsWithBody Grant a user or a user group the use of a secret.
+//
+// Grants the user or group `grantee_target_id` (`grantee_type` `0`: a user, `2`: a user
+// group) the resource `resource_id` of `type` `SECRET` (a secret, by its id) or `GROUP`
+// (a group of secrets), until `validity_time` (epoch milliseconds) when one is given.
+// A resource has at most one grant per grantee: granting again is refused, and
+// UpdateGrant changes it. The API page shows the grant's fields at the top level of the
+// answer; the SDK and the published definitions wrap them in `data`, which the SDK reads:
+// the contract follows the SDK. IAM action `csms:grant:create`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/{project_id}/csms/grants (the `CreateGrants` operationId).
+func (c *Client) CreateGrantsWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateGrantsRequestWithBody(c.Server, projectId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateGrants Grant a user or a user group the use of a secret.
+//
+// Grants the user or group `grantee_target_id` (`grantee_type` `0`: a user, `2`: a user
+// group) the resource `resource_id` of `type` `SECRET` (a secret, by its id) or `GROUP`
+// (a group of secrets), until `validity_time` (epoch milliseconds) when one is given.
+// A resource has at most one grant per grantee: granting again is refused, and
+// UpdateGrant changes it. The API page shows the grant's fields at the top level of the
+// answer; the SDK and the published definitions wrap them in `data`, which the SDK reads:
+// the contract follows the SDK. IAM action `csms:grant:create`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/{project_id}/csms/grants (the `CreateGrants` operationId).
+func (c *Client) CreateGrants(ctx context.Context, projectId ProjectId, body CreateGrantsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateGrantsRequest(c.Server, projectId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateGrantWithBody Change a grant (its validity).
+//
+// Changes the grant of the resource `resource_id` (the query's; the body's, if it names
+// another, is refused) to the grantee the body names: its `validity_time`, or none when
+// the body gives none. A grantee the resource has no grant for is answered 404. IAM
+// action `csms:grant:update`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/{project_id}/csms/grants (the `UpdateGrant` operationId).
+func (c *Client) UpdateGrantWithBody(ctx context.Context, projectId ProjectId, params *UpdateGrantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateGrantRequestWithBody(c.Server, projectId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateGrant Change a grant (its validity).
+//
+// Changes the grant of the resource `resource_id` (the query's; the body's, if it names
+// another, is refused) to the grantee the body names: its `validity_time`, or none when
+// the body gives none. A grantee the resource has no grant for is answered 404. IAM
+// action `csms:grant:update`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/{project_id}/csms/grants (the `UpdateGrant` operationId).
+func (c *Client) UpdateGrant(ctx context.Context, projectId ProjectId, params *UpdateGrantParams, body UpdateGrantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateGrantRequest(c.Server, projectId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListResourceInstancesWithBody Find secrets by tags (filter) or count them (count).
 //
 // `filter` answers the matching secrets, `limit` at a time from `offset`, with their
@@ -1413,6 +1942,179 @@ func (c *Client) CreateSecretWithBody(ctx context.Context, projectId ProjectId, 
 // Corresponds with POST /v1/{project_id}/secrets (the `CreateSecret` operationId).
 func (c *Client) CreateSecret(ctx context.Context, projectId ProjectId, body CreateSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateSecretRequest(c.Server, projectId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BatchImportSecretsWithBody Create many secrets at once, each on its own.
+//
+// Creates each secret of `secrets` as CreateSecret would, each on its own: the answer
+// counts them (`total`), those created (`success`) and those not (`failed`), and names
+// each failure with its reason in `error_list`. A name in use (pending deletion
+// included), a name given twice in the batch (the second), a value CreateSecret refuses
+// and a project at its quota fail that secret only; the others are created, and count
+// against the quota like any secret. Each secret is checked against CreateSecret's
+// schema with the request, so a malformed one refuses the request as a whole (400)
+// and creates none. The vendor documents no bound on the number of secrets beyond
+// the body's size. A path segment `batch-import` read with another method is a
+// secret of that name. IAM action `csms:secret:create`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/{project_id}/secrets/batch-import (the `BatchImportSecrets` operationId).
+func (c *Client) BatchImportSecretsWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBatchImportSecretsRequestWithBody(c.Server, projectId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BatchImportSecrets Create many secrets at once, each on its own.
+//
+// Creates each secret of `secrets` as CreateSecret would, each on its own: the answer
+// counts them (`total`), those created (`success`) and those not (`failed`), and names
+// each failure with its reason in `error_list`. A name in use (pending deletion
+// included), a name given twice in the batch (the second), a value CreateSecret refuses
+// and a project at its quota fail that secret only; the others are created, and count
+// against the quota like any secret. Each secret is checked against CreateSecret's
+// schema with the request, so a malformed one refuses the request as a whole (400)
+// and creates none. The vendor documents no bound on the number of secrets beyond
+// the body's size. A path segment `batch-import` read with another method is a
+// secret of that name. IAM action `csms:secret:create`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/{project_id}/secrets/batch-import (the `BatchImportSecrets` operationId).
+func (c *Client) BatchImportSecrets(ctx context.Context, projectId ProjectId, body BatchImportSecretsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBatchImportSecretsRequest(c.Server, projectId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CheckSecretsWithBody Judge the strength of the project's secrets.
+//
+// Judges the strength of the current (`SYSCURRENT`) value of the project's secrets, or
+// of those `data.secret_names` lists. `type` is `1`, the only value the page allows.
+// The vendor documents `data` only as an object, both ways; csmskit's answer `data`
+// holds `checking_secret_strength` (the project's configuration) and, while it is
+// on, `results`: for each secret, in name order, `secret_name`, `strength` (`STRONG`
+// or `WEAK`) and, for a weak one, `reasons`. A value is strong when it has at least
+// 8 characters and three of the four kinds (lower case, upper case, digits, other);
+// a binary value is judged by its bytes. A listed name the project has no secret of
+// is answered 404. With strength checking off, `results` is empty. A path segment
+// `checker` read with another method is a secret of that name. IAM action
+// `csms:checker:check`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/{project_id}/secrets/checker/check (the `CheckSecrets` operationId).
+func (c *Client) CheckSecretsWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCheckSecretsRequestWithBody(c.Server, projectId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CheckSecrets Judge the strength of the project's secrets.
+//
+// Judges the strength of the current (`SYSCURRENT`) value of the project's secrets, or
+// of those `data.secret_names` lists. `type` is `1`, the only value the page allows.
+// The vendor documents `data` only as an object, both ways; csmskit's answer `data`
+// holds `checking_secret_strength` (the project's configuration) and, while it is
+// on, `results`: for each secret, in name order, `secret_name`, `strength` (`STRONG`
+// or `WEAK`) and, for a weak one, `reasons`. A value is strong when it has at least
+// 8 characters and three of the four kinds (lower case, upper case, digits, other);
+// a binary value is judged by its bytes. A listed name the project has no secret of
+// is answered 404. With strength checking off, `results` is empty. A path segment
+// `checker` read with another method is a secret of that name. IAM action
+// `csms:checker:check`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/{project_id}/secrets/checker/check (the `CheckSecrets` operationId).
+func (c *Client) CheckSecrets(ctx context.Context, projectId ProjectId, body CheckSecretsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCheckSecretsRequest(c.Server, projectId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ShowSecretsConfig Show the project's secret checking configuration.
+//
+// Whether secret strength checking is on for the project. The vendor documents no
+// default; csmskit's is on, so that CheckSecrets judges until it is turned off. IAM
+// action `csms:checker:get`.
+//
+// Corresponds with GET /v1/{project_id}/secrets/checker/config (the `ShowSecretsConfig` operationId).
+func (c *Client) ShowSecretsConfig(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewShowSecretsConfigRequest(c.Server, projectId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateSecretsConfigWithBody Turn the project's secret strength checking on or off.
+//
+// Sets `checking_secret_strength` for the project and answers the configuration; a
+// body without it changes nothing. IAM action `csms:checker:update`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/{project_id}/secrets/checker/config (the `UpdateSecretsConfig` operationId).
+func (c *Client) UpdateSecretsConfigWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateSecretsConfigRequestWithBody(c.Server, projectId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateSecretsConfig Turn the project's secret strength checking on or off.
+//
+// Sets `checking_secret_strength` for the project and answers the configuration; a
+// body without it changes nothing. IAM action `csms:checker:update`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/{project_id}/secrets/checker/config (the `UpdateSecretsConfig` operationId).
+func (c *Client) UpdateSecretsConfig(ctx context.Context, projectId ProjectId, body UpdateSecretsConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateSecretsConfigRequest(c.Server, projectId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1890,6 +2592,249 @@ func NewGenerateRandomPasswordRequestWithBody(server string, projectId ProjectId
 	return req, nil
 }
 
+// NewDeleteGrantRequest constructs an http.Request for the DeleteGrant method
+func NewDeleteGrantRequest(server string, projectId ProjectId, params *DeleteGrantParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/grants", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "resource_id", params.ResourceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.GranteeUser != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "grantee_user", *params.GranteeUser, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListGrantsRequest constructs an http.Request for the ListGrants method
+func NewListGrantsRequest(server string, projectId ProjectId, params *ListGrantsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/grants", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "resource_id", params.ResourceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateGrantsRequest calls the generic CreateGrants builder with application/json body
+func NewCreateGrantsRequest(server string, projectId ProjectId, body CreateGrantsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateGrantsRequestWithBody(server, projectId, "application/json", bodyReader)
+}
+
+// NewCreateGrantsRequestWithBody constructs an http.Request for the CreateGrants method, with any body, and a specified content type
+func NewCreateGrantsRequestWithBody(server string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/grants", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUpdateGrantRequest calls the generic UpdateGrant builder with application/json body
+func NewUpdateGrantRequest(server string, projectId ProjectId, params *UpdateGrantParams, body UpdateGrantJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateGrantRequestWithBody(server, projectId, params, "application/json", bodyReader)
+}
+
+// NewUpdateGrantRequestWithBody constructs an http.Request for the UpdateGrant method, with any body, and a specified content type
+func NewUpdateGrantRequestWithBody(server string, projectId ProjectId, params *UpdateGrantParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/grants", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "resource_id", params.ResourceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListResourceInstancesRequest calls the generic ListResourceInstances builder with application/json body
 func NewListResourceInstancesRequest(server string, projectId ProjectId, body ListResourceInstancesJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -2281,6 +3226,181 @@ func NewCreateSecretRequestWithBody(server string, projectId ProjectId, contentT
 	}
 
 	operationPath := fmt.Sprintf("/v1/%s/secrets", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewBatchImportSecretsRequest calls the generic BatchImportSecrets builder with application/json body
+func NewBatchImportSecretsRequest(server string, projectId ProjectId, body BatchImportSecretsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBatchImportSecretsRequestWithBody(server, projectId, "application/json", bodyReader)
+}
+
+// NewBatchImportSecretsRequestWithBody constructs an http.Request for the BatchImportSecrets method, with any body, and a specified content type
+func NewBatchImportSecretsRequestWithBody(server string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/secrets/batch-import", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCheckSecretsRequest calls the generic CheckSecrets builder with application/json body
+func NewCheckSecretsRequest(server string, projectId ProjectId, body CheckSecretsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCheckSecretsRequestWithBody(server, projectId, "application/json", bodyReader)
+}
+
+// NewCheckSecretsRequestWithBody constructs an http.Request for the CheckSecrets method, with any body, and a specified content type
+func NewCheckSecretsRequestWithBody(server string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/secrets/checker/check", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewShowSecretsConfigRequest constructs an http.Request for the ShowSecretsConfig method
+func NewShowSecretsConfigRequest(server string, projectId ProjectId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/secrets/checker/config", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateSecretsConfigRequest calls the generic UpdateSecretsConfig builder with application/json body
+func NewUpdateSecretsConfigRequest(server string, projectId ProjectId, body UpdateSecretsConfigJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateSecretsConfigRequestWithBody(server, projectId, "application/json", bodyReader)
+}
+
+// NewUpdateSecretsConfigRequestWithBody constructs an http.Request for the UpdateSecretsConfig method, with any body, and a specified content type
+func NewUpdateSecretsConfigRequestWithBody(server string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/secrets/checker/config", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -3087,6 +4207,83 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/{project_id}/csms/generate-password (the `GenerateRandomPassword` operationId).
 	GenerateRandomPasswordWithResponse(ctx context.Context, projectId ProjectId, body GenerateRandomPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*GenerateRandomPasswordClientResponse, error)
 
+	// DeleteGrantWithResponse Revoke a grant, or every grant of a resource.
+	//
+	// Revokes the grant of the resource `resource_id` to `grantee_user`; without
+	// `grantee_user` (it is optional), every grant of the resource. A grantee the resource
+	// has no grant for is answered 404. IAM action `csms:grant:delete`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/{project_id}/csms/grants (the `DeleteGrant` operationId).
+	DeleteGrantWithResponse(ctx context.Context, projectId ProjectId, params *DeleteGrantParams, reqEditors ...RequestEditorFn) (*DeleteGrantClientResponse, error)
+
+	// ListGrantsWithResponse List the grants of one resource.
+	//
+	// Every grant of the resource `resource_id`, as one object: the resource (`id`, `name`,
+	// `type`) with its grantees in `grantee_user`, in the order they were granted. The
+	// vendor documents no paging for this list (the SDK's request has only `resource_id`),
+	// so none is offered. IAM action `csms:grant:list`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/{project_id}/csms/grants (the `ListGrants` operationId).
+	ListGrantsWithResponse(ctx context.Context, projectId ProjectId, params *ListGrantsParams, reqEditors ...RequestEditorFn) (*ListGrantsClientResponse, error)
+
+	// CreateGrantsWithBodyWithResponse Grant a user or a user group the use of a secret.
+	//
+	// Grants the user or group `grantee_target_id` (`grantee_type` `0`: a user, `2`: a user
+	// group) the resource `resource_id` of `type` `SECRET` (a secret, by its id) or `GROUP`
+	// (a group of secrets), until `validity_time` (epoch milliseconds) when one is given.
+	// A resource has at most one grant per grantee: granting again is refused, and
+	// UpdateGrant changes it. The API page shows the grant's fields at the top level of the
+	// answer; the SDK and the published definitions wrap them in `data`, which the SDK reads:
+	// the contract follows the SDK. IAM action `csms:grant:create`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/csms/grants (the `CreateGrants` operationId).
+	CreateGrantsWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateGrantsClientResponse, error)
+
+	// CreateGrantsWithResponse Grant a user or a user group the use of a secret.
+	//
+	// Grants the user or group `grantee_target_id` (`grantee_type` `0`: a user, `2`: a user
+	// group) the resource `resource_id` of `type` `SECRET` (a secret, by its id) or `GROUP`
+	// (a group of secrets), until `validity_time` (epoch milliseconds) when one is given.
+	// A resource has at most one grant per grantee: granting again is refused, and
+	// UpdateGrant changes it. The API page shows the grant's fields at the top level of the
+	// answer; the SDK and the published definitions wrap them in `data`, which the SDK reads:
+	// the contract follows the SDK. IAM action `csms:grant:create`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/csms/grants (the `CreateGrants` operationId).
+	CreateGrantsWithResponse(ctx context.Context, projectId ProjectId, body CreateGrantsJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateGrantsClientResponse, error)
+
+	// UpdateGrantWithBodyWithResponse Change a grant (its validity).
+	//
+	// Changes the grant of the resource `resource_id` (the query's; the body's, if it names
+	// another, is refused) to the grantee the body names: its `validity_time`, or none when
+	// the body gives none. A grantee the resource has no grant for is answered 404. IAM
+	// action `csms:grant:update`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/{project_id}/csms/grants (the `UpdateGrant` operationId).
+	UpdateGrantWithBodyWithResponse(ctx context.Context, projectId ProjectId, params *UpdateGrantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateGrantClientResponse, error)
+
+	// UpdateGrantWithResponse Change a grant (its validity).
+	//
+	// Changes the grant of the resource `resource_id` (the query's; the body's, if it names
+	// another, is refused) to the grantee the body names: its `validity_time`, or none when
+	// the body gives none. A grantee the resource has no grant for is answered 404. IAM
+	// action `csms:grant:update`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/{project_id}/csms/grants (the `UpdateGrant` operationId).
+	UpdateGrantWithResponse(ctx context.Context, projectId ProjectId, params *UpdateGrantParams, body UpdateGrantJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateGrantClientResponse, error)
+
 	// ListResourceInstancesWithBodyWithResponse Find secrets by tags (filter) or count them (count).
 	//
 	// `filter` answers the matching secrets, `limit` at a time from `offset`, with their
@@ -3218,6 +4415,111 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/{project_id}/secrets (the `CreateSecret` operationId).
 	CreateSecretWithResponse(ctx context.Context, projectId ProjectId, body CreateSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSecretClientResponse, error)
+
+	// BatchImportSecretsWithBodyWithResponse Create many secrets at once, each on its own.
+	//
+	// Creates each secret of `secrets` as CreateSecret would, each on its own: the answer
+	// counts them (`total`), those created (`success`) and those not (`failed`), and names
+	// each failure with its reason in `error_list`. A name in use (pending deletion
+	// included), a name given twice in the batch (the second), a value CreateSecret refuses
+	// and a project at its quota fail that secret only; the others are created, and count
+	// against the quota like any secret. Each secret is checked against CreateSecret's
+	// schema with the request, so a malformed one refuses the request as a whole (400)
+	// and creates none. The vendor documents no bound on the number of secrets beyond
+	// the body's size. A path segment `batch-import` read with another method is a
+	// secret of that name. IAM action `csms:secret:create`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/batch-import (the `BatchImportSecrets` operationId).
+	BatchImportSecretsWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BatchImportSecretsClientResponse, error)
+
+	// BatchImportSecretsWithResponse Create many secrets at once, each on its own.
+	//
+	// Creates each secret of `secrets` as CreateSecret would, each on its own: the answer
+	// counts them (`total`), those created (`success`) and those not (`failed`), and names
+	// each failure with its reason in `error_list`. A name in use (pending deletion
+	// included), a name given twice in the batch (the second), a value CreateSecret refuses
+	// and a project at its quota fail that secret only; the others are created, and count
+	// against the quota like any secret. Each secret is checked against CreateSecret's
+	// schema with the request, so a malformed one refuses the request as a whole (400)
+	// and creates none. The vendor documents no bound on the number of secrets beyond
+	// the body's size. A path segment `batch-import` read with another method is a
+	// secret of that name. IAM action `csms:secret:create`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/batch-import (the `BatchImportSecrets` operationId).
+	BatchImportSecretsWithResponse(ctx context.Context, projectId ProjectId, body BatchImportSecretsJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchImportSecretsClientResponse, error)
+
+	// CheckSecretsWithBodyWithResponse Judge the strength of the project's secrets.
+	//
+	// Judges the strength of the current (`SYSCURRENT`) value of the project's secrets, or
+	// of those `data.secret_names` lists. `type` is `1`, the only value the page allows.
+	// The vendor documents `data` only as an object, both ways; csmskit's answer `data`
+	// holds `checking_secret_strength` (the project's configuration) and, while it is
+	// on, `results`: for each secret, in name order, `secret_name`, `strength` (`STRONG`
+	// or `WEAK`) and, for a weak one, `reasons`. A value is strong when it has at least
+	// 8 characters and three of the four kinds (lower case, upper case, digits, other);
+	// a binary value is judged by its bytes. A listed name the project has no secret of
+	// is answered 404. With strength checking off, `results` is empty. A path segment
+	// `checker` read with another method is a secret of that name. IAM action
+	// `csms:checker:check`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/checker/check (the `CheckSecrets` operationId).
+	CheckSecretsWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CheckSecretsClientResponse, error)
+
+	// CheckSecretsWithResponse Judge the strength of the project's secrets.
+	//
+	// Judges the strength of the current (`SYSCURRENT`) value of the project's secrets, or
+	// of those `data.secret_names` lists. `type` is `1`, the only value the page allows.
+	// The vendor documents `data` only as an object, both ways; csmskit's answer `data`
+	// holds `checking_secret_strength` (the project's configuration) and, while it is
+	// on, `results`: for each secret, in name order, `secret_name`, `strength` (`STRONG`
+	// or `WEAK`) and, for a weak one, `reasons`. A value is strong when it has at least
+	// 8 characters and three of the four kinds (lower case, upper case, digits, other);
+	// a binary value is judged by its bytes. A listed name the project has no secret of
+	// is answered 404. With strength checking off, `results` is empty. A path segment
+	// `checker` read with another method is a secret of that name. IAM action
+	// `csms:checker:check`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/checker/check (the `CheckSecrets` operationId).
+	CheckSecretsWithResponse(ctx context.Context, projectId ProjectId, body CheckSecretsJSONRequestBody, reqEditors ...RequestEditorFn) (*CheckSecretsClientResponse, error)
+
+	// ShowSecretsConfigWithResponse Show the project's secret checking configuration.
+	//
+	// Whether secret strength checking is on for the project. The vendor documents no
+	// default; csmskit's is on, so that CheckSecrets judges until it is turned off. IAM
+	// action `csms:checker:get`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/{project_id}/secrets/checker/config (the `ShowSecretsConfig` operationId).
+	ShowSecretsConfigWithResponse(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*ShowSecretsConfigClientResponse, error)
+
+	// UpdateSecretsConfigWithBodyWithResponse Turn the project's secret strength checking on or off.
+	//
+	// Sets `checking_secret_strength` for the project and answers the configuration; a
+	// body without it changes nothing. IAM action `csms:checker:update`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/checker/config (the `UpdateSecretsConfig` operationId).
+	UpdateSecretsConfigWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateSecretsConfigClientResponse, error)
+
+	// UpdateSecretsConfigWithResponse Turn the project's secret strength checking on or off.
+	//
+	// Sets `checking_secret_strength` for the project and answers the configuration; a
+	// body without it changes nothing. IAM action `csms:checker:update`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/checker/config (the `UpdateSecretsConfig` operationId).
+	UpdateSecretsConfigWithResponse(ctx context.Context, projectId ProjectId, body UpdateSecretsConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSecretsConfigClientResponse, error)
 
 	// UploadSecretBlobWithBodyWithResponse Restore a secret, with all its versions, from a backup blob.
 	//
@@ -3596,6 +4898,583 @@ func (r GenerateRandomPasswordClientResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GenerateRandomPasswordClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteGrantClientResponse204Headers the declared response headers of an HTTP 204 response for DeleteGrant
+type DeleteGrantClientResponse204Headers struct {
+	XRequestId *string
+}
+
+// DeleteGrantClientResponse400Headers the declared response headers of an HTTP 400 response for DeleteGrant
+type DeleteGrantClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// DeleteGrantClientResponse401Headers the declared response headers of an HTTP 401 response for DeleteGrant
+type DeleteGrantClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// DeleteGrantClientResponse403Headers the declared response headers of an HTTP 403 response for DeleteGrant
+type DeleteGrantClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// DeleteGrantClientResponse404Headers the declared response headers of an HTTP 404 response for DeleteGrant
+type DeleteGrantClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// DeleteGrantClientResponse500Headers the declared response headers of an HTTP 500 response for DeleteGrant
+type DeleteGrantClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// DeleteGrantClientResponse502Headers the declared response headers of an HTTP 502 response for DeleteGrant
+type DeleteGrantClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// DeleteGrantClientResponse504Headers the declared response headers of an HTTP 504 response for DeleteGrant
+type DeleteGrantClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type DeleteGrantClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *DeleteGrantClientResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DeleteGrantClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteGrantClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteGrantClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteGrantClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteGrantClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *DeleteGrantClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *DeleteGrantClientResponse504Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteGrantClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteGrantClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteGrantClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteGrantClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteGrantClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r DeleteGrantClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r DeleteGrantClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteGrantClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteGrantClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteGrantClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteGrantClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListGrantsClientResponse200Headers the declared response headers of an HTTP 200 response for ListGrants
+type ListGrantsClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// ListGrantsClientResponse400Headers the declared response headers of an HTTP 400 response for ListGrants
+type ListGrantsClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// ListGrantsClientResponse401Headers the declared response headers of an HTTP 401 response for ListGrants
+type ListGrantsClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// ListGrantsClientResponse403Headers the declared response headers of an HTTP 403 response for ListGrants
+type ListGrantsClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// ListGrantsClientResponse404Headers the declared response headers of an HTTP 404 response for ListGrants
+type ListGrantsClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// ListGrantsClientResponse500Headers the declared response headers of an HTTP 500 response for ListGrants
+type ListGrantsClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// ListGrantsClientResponse502Headers the declared response headers of an HTTP 502 response for ListGrants
+type ListGrantsClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// ListGrantsClientResponse504Headers the declared response headers of an HTTP 504 response for ListGrants
+type ListGrantsClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type ListGrantsClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ListGrantsResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListGrantsClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListGrantsClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListGrantsClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListGrantsClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListGrantsClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListGrantsClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *ListGrantsClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *ListGrantsClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListGrantsClientResponse) GetJSON200() *ListGrantsResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListGrantsClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListGrantsClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListGrantsClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListGrantsClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListGrantsClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r ListGrantsClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r ListGrantsClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r ListGrantsClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListGrantsClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListGrantsClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListGrantsClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateGrantsClientResponse200Headers the declared response headers of an HTTP 200 response for CreateGrants
+type CreateGrantsClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// CreateGrantsClientResponse400Headers the declared response headers of an HTTP 400 response for CreateGrants
+type CreateGrantsClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// CreateGrantsClientResponse401Headers the declared response headers of an HTTP 401 response for CreateGrants
+type CreateGrantsClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// CreateGrantsClientResponse403Headers the declared response headers of an HTTP 403 response for CreateGrants
+type CreateGrantsClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// CreateGrantsClientResponse404Headers the declared response headers of an HTTP 404 response for CreateGrants
+type CreateGrantsClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// CreateGrantsClientResponse500Headers the declared response headers of an HTTP 500 response for CreateGrants
+type CreateGrantsClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// CreateGrantsClientResponse502Headers the declared response headers of an HTTP 502 response for CreateGrants
+type CreateGrantsClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// CreateGrantsClientResponse504Headers the declared response headers of an HTTP 504 response for CreateGrants
+type CreateGrantsClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type CreateGrantsClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *GrantResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CreateGrantsClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateGrantsClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateGrantsClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateGrantsClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CreateGrantsClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateGrantsClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *CreateGrantsClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *CreateGrantsClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateGrantsClientResponse) GetJSON200() *GrantResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateGrantsClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateGrantsClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateGrantsClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateGrantsClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateGrantsClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r CreateGrantsClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r CreateGrantsClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateGrantsClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateGrantsClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateGrantsClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateGrantsClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateGrantClientResponse200Headers the declared response headers of an HTTP 200 response for UpdateGrant
+type UpdateGrantClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// UpdateGrantClientResponse400Headers the declared response headers of an HTTP 400 response for UpdateGrant
+type UpdateGrantClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// UpdateGrantClientResponse401Headers the declared response headers of an HTTP 401 response for UpdateGrant
+type UpdateGrantClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// UpdateGrantClientResponse403Headers the declared response headers of an HTTP 403 response for UpdateGrant
+type UpdateGrantClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// UpdateGrantClientResponse404Headers the declared response headers of an HTTP 404 response for UpdateGrant
+type UpdateGrantClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// UpdateGrantClientResponse500Headers the declared response headers of an HTTP 500 response for UpdateGrant
+type UpdateGrantClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// UpdateGrantClientResponse502Headers the declared response headers of an HTTP 502 response for UpdateGrant
+type UpdateGrantClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// UpdateGrantClientResponse504Headers the declared response headers of an HTTP 504 response for UpdateGrant
+type UpdateGrantClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type UpdateGrantClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *GrantResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateGrantClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateGrantClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateGrantClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateGrantClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateGrantClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateGrantClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *UpdateGrantClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *UpdateGrantClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateGrantClientResponse) GetJSON200() *GrantResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateGrantClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateGrantClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateGrantClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateGrantClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateGrantClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r UpdateGrantClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r UpdateGrantClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateGrantClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateGrantClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateGrantClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateGrantClientResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -4743,6 +6622,590 @@ func (r CreateSecretClientResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateSecretClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// BatchImportSecretsClientResponse200Headers the declared response headers of an HTTP 200 response for BatchImportSecrets
+type BatchImportSecretsClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// BatchImportSecretsClientResponse400Headers the declared response headers of an HTTP 400 response for BatchImportSecrets
+type BatchImportSecretsClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// BatchImportSecretsClientResponse401Headers the declared response headers of an HTTP 401 response for BatchImportSecrets
+type BatchImportSecretsClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// BatchImportSecretsClientResponse403Headers the declared response headers of an HTTP 403 response for BatchImportSecrets
+type BatchImportSecretsClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// BatchImportSecretsClientResponse404Headers the declared response headers of an HTTP 404 response for BatchImportSecrets
+type BatchImportSecretsClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// BatchImportSecretsClientResponse500Headers the declared response headers of an HTTP 500 response for BatchImportSecrets
+type BatchImportSecretsClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// BatchImportSecretsClientResponse502Headers the declared response headers of an HTTP 502 response for BatchImportSecrets
+type BatchImportSecretsClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// BatchImportSecretsClientResponse504Headers the declared response headers of an HTTP 504 response for BatchImportSecrets
+type BatchImportSecretsClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type BatchImportSecretsClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BatchImportSecretsResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *BatchImportSecretsClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *BatchImportSecretsClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *BatchImportSecretsClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *BatchImportSecretsClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *BatchImportSecretsClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *BatchImportSecretsClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *BatchImportSecretsClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *BatchImportSecretsClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BatchImportSecretsClientResponse) GetJSON200() *BatchImportSecretsResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r BatchImportSecretsClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r BatchImportSecretsClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r BatchImportSecretsClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r BatchImportSecretsClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r BatchImportSecretsClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r BatchImportSecretsClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r BatchImportSecretsClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r BatchImportSecretsClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BatchImportSecretsClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BatchImportSecretsClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BatchImportSecretsClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CheckSecretsClientResponse200Headers the declared response headers of an HTTP 200 response for CheckSecrets
+type CheckSecretsClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// CheckSecretsClientResponse400Headers the declared response headers of an HTTP 400 response for CheckSecrets
+type CheckSecretsClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// CheckSecretsClientResponse401Headers the declared response headers of an HTTP 401 response for CheckSecrets
+type CheckSecretsClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// CheckSecretsClientResponse403Headers the declared response headers of an HTTP 403 response for CheckSecrets
+type CheckSecretsClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// CheckSecretsClientResponse404Headers the declared response headers of an HTTP 404 response for CheckSecrets
+type CheckSecretsClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// CheckSecretsClientResponse500Headers the declared response headers of an HTTP 500 response for CheckSecrets
+type CheckSecretsClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// CheckSecretsClientResponse502Headers the declared response headers of an HTTP 502 response for CheckSecrets
+type CheckSecretsClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// CheckSecretsClientResponse504Headers the declared response headers of an HTTP 504 response for CheckSecrets
+type CheckSecretsClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type CheckSecretsClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CheckSecretsResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CheckSecretsClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CheckSecretsClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CheckSecretsClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CheckSecretsClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CheckSecretsClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CheckSecretsClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *CheckSecretsClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *CheckSecretsClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CheckSecretsClientResponse) GetJSON200() *CheckSecretsResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CheckSecretsClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CheckSecretsClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CheckSecretsClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CheckSecretsClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CheckSecretsClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r CheckSecretsClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r CheckSecretsClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r CheckSecretsClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CheckSecretsClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CheckSecretsClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CheckSecretsClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ShowSecretsConfigClientResponse200Headers the declared response headers of an HTTP 200 response for ShowSecretsConfig
+type ShowSecretsConfigClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretsConfigClientResponse400Headers the declared response headers of an HTTP 400 response for ShowSecretsConfig
+type ShowSecretsConfigClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretsConfigClientResponse401Headers the declared response headers of an HTTP 401 response for ShowSecretsConfig
+type ShowSecretsConfigClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretsConfigClientResponse403Headers the declared response headers of an HTTP 403 response for ShowSecretsConfig
+type ShowSecretsConfigClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretsConfigClientResponse404Headers the declared response headers of an HTTP 404 response for ShowSecretsConfig
+type ShowSecretsConfigClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretsConfigClientResponse500Headers the declared response headers of an HTTP 500 response for ShowSecretsConfig
+type ShowSecretsConfigClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretsConfigClientResponse502Headers the declared response headers of an HTTP 502 response for ShowSecretsConfig
+type ShowSecretsConfigClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretsConfigClientResponse504Headers the declared response headers of an HTTP 504 response for ShowSecretsConfig
+type ShowSecretsConfigClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type ShowSecretsConfigClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SecretsCheckerConfig
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ShowSecretsConfigClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ShowSecretsConfigClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ShowSecretsConfigClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ShowSecretsConfigClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ShowSecretsConfigClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ShowSecretsConfigClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *ShowSecretsConfigClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *ShowSecretsConfigClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ShowSecretsConfigClientResponse) GetJSON200() *SecretsCheckerConfig {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ShowSecretsConfigClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ShowSecretsConfigClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ShowSecretsConfigClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ShowSecretsConfigClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ShowSecretsConfigClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r ShowSecretsConfigClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r ShowSecretsConfigClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r ShowSecretsConfigClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ShowSecretsConfigClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ShowSecretsConfigClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ShowSecretsConfigClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateSecretsConfigClientResponse200Headers the declared response headers of an HTTP 200 response for UpdateSecretsConfig
+type UpdateSecretsConfigClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretsConfigClientResponse400Headers the declared response headers of an HTTP 400 response for UpdateSecretsConfig
+type UpdateSecretsConfigClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretsConfigClientResponse401Headers the declared response headers of an HTTP 401 response for UpdateSecretsConfig
+type UpdateSecretsConfigClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretsConfigClientResponse403Headers the declared response headers of an HTTP 403 response for UpdateSecretsConfig
+type UpdateSecretsConfigClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretsConfigClientResponse404Headers the declared response headers of an HTTP 404 response for UpdateSecretsConfig
+type UpdateSecretsConfigClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretsConfigClientResponse500Headers the declared response headers of an HTTP 500 response for UpdateSecretsConfig
+type UpdateSecretsConfigClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretsConfigClientResponse502Headers the declared response headers of an HTTP 502 response for UpdateSecretsConfig
+type UpdateSecretsConfigClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretsConfigClientResponse504Headers the declared response headers of an HTTP 504 response for UpdateSecretsConfig
+type UpdateSecretsConfigClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type UpdateSecretsConfigClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SecretsCheckerConfig
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateSecretsConfigClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateSecretsConfigClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateSecretsConfigClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateSecretsConfigClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateSecretsConfigClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateSecretsConfigClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *UpdateSecretsConfigClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *UpdateSecretsConfigClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateSecretsConfigClientResponse) GetJSON200() *SecretsCheckerConfig {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateSecretsConfigClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateSecretsConfigClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateSecretsConfigClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateSecretsConfigClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateSecretsConfigClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r UpdateSecretsConfigClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r UpdateSecretsConfigClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateSecretsConfigClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateSecretsConfigClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateSecretsConfigClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateSecretsConfigClientResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -6822,6 +9285,119 @@ func (c *ClientWithResponses) GenerateRandomPasswordWithResponse(ctx context.Con
 	return ParseGenerateRandomPasswordClientResponse(rsp)
 }
 
+// DeleteGrantWithResponse Revoke a grant, or every grant of a resource.
+//
+// Revokes the grant of the resource `resource_id` to `grantee_user`; without
+// `grantee_user` (it is optional), every grant of the resource. A grantee the resource
+// has no grant for is answered 404. IAM action `csms:grant:delete`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/{project_id}/csms/grants (the `DeleteGrant` operationId).
+func (c *ClientWithResponses) DeleteGrantWithResponse(ctx context.Context, projectId ProjectId, params *DeleteGrantParams, reqEditors ...RequestEditorFn) (*DeleteGrantClientResponse, error) {
+	rsp, err := c.DeleteGrant(ctx, projectId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteGrantClientResponse(rsp)
+}
+
+// ListGrantsWithResponse List the grants of one resource.
+//
+// Every grant of the resource `resource_id`, as one object: the resource (`id`, `name`,
+// `type`) with its grantees in `grantee_user`, in the order they were granted. The
+// vendor documents no paging for this list (the SDK's request has only `resource_id`),
+// so none is offered. IAM action `csms:grant:list`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/{project_id}/csms/grants (the `ListGrants` operationId).
+func (c *ClientWithResponses) ListGrantsWithResponse(ctx context.Context, projectId ProjectId, params *ListGrantsParams, reqEditors ...RequestEditorFn) (*ListGrantsClientResponse, error) {
+	rsp, err := c.ListGrants(ctx, projectId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListGrantsClientResponse(rsp)
+}
+
+// CreateGrantsWithBodyWithResponse Grant a user or a user group the use of a secret.
+//
+// Grants the user or group `grantee_target_id` (`grantee_type` `0`: a user, `2`: a user
+// group) the resource `resource_id` of `type` `SECRET` (a secret, by its id) or `GROUP`
+// (a group of secrets), until `validity_time` (epoch milliseconds) when one is given.
+// A resource has at most one grant per grantee: granting again is refused, and
+// UpdateGrant changes it. The API page shows the grant's fields at the top level of the
+// answer; the SDK and the published definitions wrap them in `data`, which the SDK reads:
+// the contract follows the SDK. IAM action `csms:grant:create`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/csms/grants (the `CreateGrants` operationId).
+func (c *ClientWithResponses) CreateGrantsWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateGrantsClientResponse, error) {
+	rsp, err := c.CreateGrantsWithBody(ctx, projectId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateGrantsClientResponse(rsp)
+}
+
+// CreateGrantsWithResponse Grant a user or a user group the use of a secret.
+//
+// Grants the user or group `grantee_target_id` (`grantee_type` `0`: a user, `2`: a user
+// group) the resource `resource_id` of `type` `SECRET` (a secret, by its id) or `GROUP`
+// (a group of secrets), until `validity_time` (epoch milliseconds) when one is given.
+// A resource has at most one grant per grantee: granting again is refused, and
+// UpdateGrant changes it. The API page shows the grant's fields at the top level of the
+// answer; the SDK and the published definitions wrap them in `data`, which the SDK reads:
+// the contract follows the SDK. IAM action `csms:grant:create`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/csms/grants (the `CreateGrants` operationId).
+func (c *ClientWithResponses) CreateGrantsWithResponse(ctx context.Context, projectId ProjectId, body CreateGrantsJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateGrantsClientResponse, error) {
+	rsp, err := c.CreateGrants(ctx, projectId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateGrantsClientResponse(rsp)
+}
+
+// UpdateGrantWithBodyWithResponse Change a grant (its validity).
+//
+// Changes the grant of the resource `resource_id` (the query's; the body's, if it names
+// another, is refused) to the grantee the body names: its `validity_time`, or none when
+// the body gives none. A grantee the resource has no grant for is answered 404. IAM
+// action `csms:grant:update`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/{project_id}/csms/grants (the `UpdateGrant` operationId).
+func (c *ClientWithResponses) UpdateGrantWithBodyWithResponse(ctx context.Context, projectId ProjectId, params *UpdateGrantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateGrantClientResponse, error) {
+	rsp, err := c.UpdateGrantWithBody(ctx, projectId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateGrantClientResponse(rsp)
+}
+
+// UpdateGrantWithResponse Change a grant (its validity).
+//
+// Changes the grant of the resource `resource_id` (the query's; the body's, if it names
+// another, is refused) to the grantee the body names: its `validity_time`, or none when
+// the body gives none. A grantee the resource has no grant for is answered 404. IAM
+// action `csms:grant:update`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/{project_id}/csms/grants (the `UpdateGrant` operationId).
+func (c *ClientWithResponses) UpdateGrantWithResponse(ctx context.Context, projectId ProjectId, params *UpdateGrantParams, body UpdateGrantJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateGrantClientResponse, error) {
+	rsp, err := c.UpdateGrant(ctx, projectId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateGrantClientResponse(rsp)
+}
+
 // ListResourceInstancesWithBodyWithResponse Find secrets by tags (filter) or count them (count).
 //
 // `filter` answers the matching secrets, `limit` at a time from `offset`, with their
@@ -7024,6 +9600,153 @@ func (c *ClientWithResponses) CreateSecretWithResponse(ctx context.Context, proj
 		return nil, err
 	}
 	return ParseCreateSecretClientResponse(rsp)
+}
+
+// BatchImportSecretsWithBodyWithResponse Create many secrets at once, each on its own.
+//
+// Creates each secret of `secrets` as CreateSecret would, each on its own: the answer
+// counts them (`total`), those created (`success`) and those not (`failed`), and names
+// each failure with its reason in `error_list`. A name in use (pending deletion
+// included), a name given twice in the batch (the second), a value CreateSecret refuses
+// and a project at its quota fail that secret only; the others are created, and count
+// against the quota like any secret. Each secret is checked against CreateSecret's
+// schema with the request, so a malformed one refuses the request as a whole (400)
+// and creates none. The vendor documents no bound on the number of secrets beyond
+// the body's size. A path segment `batch-import` read with another method is a
+// secret of that name. IAM action `csms:secret:create`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/secrets/batch-import (the `BatchImportSecrets` operationId).
+func (c *ClientWithResponses) BatchImportSecretsWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BatchImportSecretsClientResponse, error) {
+	rsp, err := c.BatchImportSecretsWithBody(ctx, projectId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBatchImportSecretsClientResponse(rsp)
+}
+
+// BatchImportSecretsWithResponse Create many secrets at once, each on its own.
+//
+// Creates each secret of `secrets` as CreateSecret would, each on its own: the answer
+// counts them (`total`), those created (`success`) and those not (`failed`), and names
+// each failure with its reason in `error_list`. A name in use (pending deletion
+// included), a name given twice in the batch (the second), a value CreateSecret refuses
+// and a project at its quota fail that secret only; the others are created, and count
+// against the quota like any secret. Each secret is checked against CreateSecret's
+// schema with the request, so a malformed one refuses the request as a whole (400)
+// and creates none. The vendor documents no bound on the number of secrets beyond
+// the body's size. A path segment `batch-import` read with another method is a
+// secret of that name. IAM action `csms:secret:create`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/secrets/batch-import (the `BatchImportSecrets` operationId).
+func (c *ClientWithResponses) BatchImportSecretsWithResponse(ctx context.Context, projectId ProjectId, body BatchImportSecretsJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchImportSecretsClientResponse, error) {
+	rsp, err := c.BatchImportSecrets(ctx, projectId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBatchImportSecretsClientResponse(rsp)
+}
+
+// CheckSecretsWithBodyWithResponse Judge the strength of the project's secrets.
+//
+// Judges the strength of the current (`SYSCURRENT`) value of the project's secrets, or
+// of those `data.secret_names` lists. `type` is `1`, the only value the page allows.
+// The vendor documents `data` only as an object, both ways; csmskit's answer `data`
+// holds `checking_secret_strength` (the project's configuration) and, while it is
+// on, `results`: for each secret, in name order, `secret_name`, `strength` (`STRONG`
+// or `WEAK`) and, for a weak one, `reasons`. A value is strong when it has at least
+// 8 characters and three of the four kinds (lower case, upper case, digits, other);
+// a binary value is judged by its bytes. A listed name the project has no secret of
+// is answered 404. With strength checking off, `results` is empty. A path segment
+// `checker` read with another method is a secret of that name. IAM action
+// `csms:checker:check`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/secrets/checker/check (the `CheckSecrets` operationId).
+func (c *ClientWithResponses) CheckSecretsWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CheckSecretsClientResponse, error) {
+	rsp, err := c.CheckSecretsWithBody(ctx, projectId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckSecretsClientResponse(rsp)
+}
+
+// CheckSecretsWithResponse Judge the strength of the project's secrets.
+//
+// Judges the strength of the current (`SYSCURRENT`) value of the project's secrets, or
+// of those `data.secret_names` lists. `type` is `1`, the only value the page allows.
+// The vendor documents `data` only as an object, both ways; csmskit's answer `data`
+// holds `checking_secret_strength` (the project's configuration) and, while it is
+// on, `results`: for each secret, in name order, `secret_name`, `strength` (`STRONG`
+// or `WEAK`) and, for a weak one, `reasons`. A value is strong when it has at least
+// 8 characters and three of the four kinds (lower case, upper case, digits, other);
+// a binary value is judged by its bytes. A listed name the project has no secret of
+// is answered 404. With strength checking off, `results` is empty. A path segment
+// `checker` read with another method is a secret of that name. IAM action
+// `csms:checker:check`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/secrets/checker/check (the `CheckSecrets` operationId).
+func (c *ClientWithResponses) CheckSecretsWithResponse(ctx context.Context, projectId ProjectId, body CheckSecretsJSONRequestBody, reqEditors ...RequestEditorFn) (*CheckSecretsClientResponse, error) {
+	rsp, err := c.CheckSecrets(ctx, projectId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckSecretsClientResponse(rsp)
+}
+
+// ShowSecretsConfigWithResponse Show the project's secret checking configuration.
+//
+// Whether secret strength checking is on for the project. The vendor documents no
+// default; csmskit's is on, so that CheckSecrets judges until it is turned off. IAM
+// action `csms:checker:get`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/{project_id}/secrets/checker/config (the `ShowSecretsConfig` operationId).
+func (c *ClientWithResponses) ShowSecretsConfigWithResponse(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*ShowSecretsConfigClientResponse, error) {
+	rsp, err := c.ShowSecretsConfig(ctx, projectId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseShowSecretsConfigClientResponse(rsp)
+}
+
+// UpdateSecretsConfigWithBodyWithResponse Turn the project's secret strength checking on or off.
+//
+// Sets `checking_secret_strength` for the project and answers the configuration; a
+// body without it changes nothing. IAM action `csms:checker:update`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/secrets/checker/config (the `UpdateSecretsConfig` operationId).
+func (c *ClientWithResponses) UpdateSecretsConfigWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateSecretsConfigClientResponse, error) {
+	rsp, err := c.UpdateSecretsConfigWithBody(ctx, projectId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateSecretsConfigClientResponse(rsp)
+}
+
+// UpdateSecretsConfigWithResponse Turn the project's secret strength checking on or off.
+//
+// Sets `checking_secret_strength` for the project and answers the configuration; a
+// body without it changes nothing. IAM action `csms:checker:update`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/secrets/checker/config (the `UpdateSecretsConfig` operationId).
+func (c *ClientWithResponses) UpdateSecretsConfigWithResponse(ctx context.Context, projectId ProjectId, body UpdateSecretsConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSecretsConfigClientResponse, error) {
+	rsp, err := c.UpdateSecretsConfig(ctx, projectId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateSecretsConfigClientResponse(rsp)
 }
 
 // UploadSecretBlobWithBodyWithResponse Restore a secret, with all its versions, from a backup blob.
@@ -7527,6 +10250,634 @@ func ParseGenerateRandomPasswordClientResponse(rsp *http.Response) (*GenerateRan
 		response.Headers502 = &headers
 	case rsp.StatusCode == 504:
 		var headers GenerateRandomPasswordClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteGrantClientResponse parses an HTTP response from a DeleteGrantWithResponse call
+func ParseDeleteGrantClientResponse(rsp *http.Response) (*DeleteGrantClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteGrantClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers DeleteGrantClientResponse204Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers DeleteGrantClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteGrantClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteGrantClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteGrantClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteGrantClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers DeleteGrantClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers DeleteGrantClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListGrantsClientResponse parses an HTTP response from a ListGrantsWithResponse call
+func ParseListGrantsClientResponse(rsp *http.Response) (*ListGrantsClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListGrantsClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ListGrantsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListGrantsClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListGrantsClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListGrantsClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListGrantsClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListGrantsClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListGrantsClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers ListGrantsClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers ListGrantsClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateGrantsClientResponse parses an HTTP response from a CreateGrantsWithResponse call
+func ParseCreateGrantsClientResponse(rsp *http.Response) (*CreateGrantsClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateGrantsClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest GrantResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers CreateGrantsClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers CreateGrantsClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateGrantsClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateGrantsClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers CreateGrantsClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateGrantsClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers CreateGrantsClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers CreateGrantsClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateGrantClientResponse parses an HTTP response from a UpdateGrantWithResponse call
+func ParseUpdateGrantClientResponse(rsp *http.Response) (*UpdateGrantClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateGrantClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest GrantResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateGrantClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateGrantClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateGrantClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateGrantClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateGrantClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateGrantClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers UpdateGrantClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers UpdateGrantClientResponse504Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -8779,6 +12130,638 @@ func ParseCreateSecretClientResponse(rsp *http.Response) (*CreateSecretClientRes
 		response.Headers502 = &headers
 	case rsp.StatusCode == 504:
 		var headers CreateSecretClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseBatchImportSecretsClientResponse parses an HTTP response from a BatchImportSecretsWithResponse call
+func ParseBatchImportSecretsClientResponse(rsp *http.Response) (*BatchImportSecretsClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BatchImportSecretsClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BatchImportSecretsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers BatchImportSecretsClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers BatchImportSecretsClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers BatchImportSecretsClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers BatchImportSecretsClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers BatchImportSecretsClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers BatchImportSecretsClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers BatchImportSecretsClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers BatchImportSecretsClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCheckSecretsClientResponse parses an HTTP response from a CheckSecretsWithResponse call
+func ParseCheckSecretsClientResponse(rsp *http.Response) (*CheckSecretsClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CheckSecretsClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CheckSecretsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers CheckSecretsClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers CheckSecretsClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers CheckSecretsClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CheckSecretsClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers CheckSecretsClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers CheckSecretsClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers CheckSecretsClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers CheckSecretsClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseShowSecretsConfigClientResponse parses an HTTP response from a ShowSecretsConfigWithResponse call
+func ParseShowSecretsConfigClientResponse(rsp *http.Response) (*ShowSecretsConfigClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ShowSecretsConfigClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SecretsCheckerConfig
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ShowSecretsConfigClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ShowSecretsConfigClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ShowSecretsConfigClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ShowSecretsConfigClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ShowSecretsConfigClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers ShowSecretsConfigClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers ShowSecretsConfigClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers ShowSecretsConfigClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateSecretsConfigClientResponse parses an HTTP response from a UpdateSecretsConfigWithResponse call
+func ParseUpdateSecretsConfigClientResponse(rsp *http.Response) (*UpdateSecretsConfigClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateSecretsConfigClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SecretsCheckerConfig
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateSecretsConfigClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateSecretsConfigClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateSecretsConfigClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateSecretsConfigClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateSecretsConfigClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateSecretsConfigClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers UpdateSecretsConfigClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers UpdateSecretsConfigClientResponse504Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -11014,6 +14997,18 @@ type ServerInterface interface {
 	// GenerateRandomPassword Generate a random password.
 	// (POST /v1/{project_id}/csms/generate-password)
 	GenerateRandomPassword(w http.ResponseWriter, r *http.Request, projectId ProjectId)
+	// DeleteGrant Revoke a grant, or every grant of a resource.
+	// (DELETE /v1/{project_id}/csms/grants)
+	DeleteGrant(w http.ResponseWriter, r *http.Request, projectId ProjectId, params DeleteGrantParams)
+	// ListGrants List the grants of one resource.
+	// (GET /v1/{project_id}/csms/grants)
+	ListGrants(w http.ResponseWriter, r *http.Request, projectId ProjectId, params ListGrantsParams)
+	// CreateGrants Grant a user or a user group the use of a secret.
+	// (POST /v1/{project_id}/csms/grants)
+	CreateGrants(w http.ResponseWriter, r *http.Request, projectId ProjectId)
+	// UpdateGrant Change a grant (its validity).
+	// (PUT /v1/{project_id}/csms/grants)
+	UpdateGrant(w http.ResponseWriter, r *http.Request, projectId ProjectId, params UpdateGrantParams)
 	// ListResourceInstances Find secrets by tags (filter) or count them (count).
 	// (POST /v1/{project_id}/csms/resource_instances/action)
 	ListResourceInstances(w http.ResponseWriter, r *http.Request, projectId ProjectId)
@@ -11038,6 +15033,18 @@ type ServerInterface interface {
 	// CreateSecret Create a secret with its first version.
 	// (POST /v1/{project_id}/secrets)
 	CreateSecret(w http.ResponseWriter, r *http.Request, projectId ProjectId)
+	// BatchImportSecrets Create many secrets at once, each on its own.
+	// (POST /v1/{project_id}/secrets/batch-import)
+	BatchImportSecrets(w http.ResponseWriter, r *http.Request, projectId ProjectId)
+	// CheckSecrets Judge the strength of the project's secrets.
+	// (POST /v1/{project_id}/secrets/checker/check)
+	CheckSecrets(w http.ResponseWriter, r *http.Request, projectId ProjectId)
+	// ShowSecretsConfig Show the project's secret checking configuration.
+	// (GET /v1/{project_id}/secrets/checker/config)
+	ShowSecretsConfig(w http.ResponseWriter, r *http.Request, projectId ProjectId)
+	// UpdateSecretsConfig Turn the project's secret strength checking on or off.
+	// (POST /v1/{project_id}/secrets/checker/config)
+	UpdateSecretsConfig(w http.ResponseWriter, r *http.Request, projectId ProjectId)
 	// UploadSecretBlob Restore a secret, with all its versions, from a backup blob.
 	// (POST /v1/{project_id}/secrets/restore)
 	UploadSecretBlob(w http.ResponseWriter, r *http.Request, projectId ProjectId)
@@ -11108,6 +15115,171 @@ func (siw *ServerInterfaceWrapper) GenerateRandomPassword(w http.ResponseWriter,
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GenerateRandomPassword(w, r, projectId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteGrant operation middleware
+func (siw *ServerInterfaceWrapper) DeleteGrant(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteGrantParams
+
+	// ------------- Required query parameter "resource_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "resource_id", r.URL.Query(), &params.ResourceId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "resource_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "resource_id", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "grantee_user" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "grantee_user", r.URL.Query(), &params.GranteeUser, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "grantee_user"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "grantee_user", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteGrant(w, r, projectId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListGrants operation middleware
+func (siw *ServerInterfaceWrapper) ListGrants(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListGrantsParams
+
+	// ------------- Required query parameter "resource_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "resource_id", r.URL.Query(), &params.ResourceId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "resource_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "resource_id", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListGrants(w, r, projectId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateGrants operation middleware
+func (siw *ServerInterfaceWrapper) CreateGrants(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateGrants(w, r, projectId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateGrant operation middleware
+func (siw *ServerInterfaceWrapper) UpdateGrant(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateGrantParams
+
+	// ------------- Required query parameter "resource_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "resource_id", r.URL.Query(), &params.ResourceId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "resource_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "resource_id", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateGrant(w, r, projectId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -11403,6 +15575,110 @@ func (siw *ServerInterfaceWrapper) CreateSecret(w http.ResponseWriter, r *http.R
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.CreateSecret(w, r, projectId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// BatchImportSecrets operation middleware
+func (siw *ServerInterfaceWrapper) BatchImportSecrets(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.BatchImportSecrets(w, r, projectId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CheckSecrets operation middleware
+func (siw *ServerInterfaceWrapper) CheckSecrets(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CheckSecrets(w, r, projectId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ShowSecretsConfig operation middleware
+func (siw *ServerInterfaceWrapper) ShowSecretsConfig(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ShowSecretsConfig(w, r, projectId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateSecretsConfig operation middleware
+func (siw *ServerInterfaceWrapper) UpdateSecretsConfig(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateSecretsConfig(w, r, projectId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -12109,6 +16385,14 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/csms/{secret_id}/tags/action", wrapper.BatchCreateOrDeleteTags)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/csms/tags", wrapper.ListProjectSecretsTags)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/csms/resource_instances/action", wrapper.ListResourceInstances)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/{project_id}/csms/grants", wrapper.DeleteGrant)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/csms/grants", wrapper.ListGrants)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/csms/grants", wrapper.CreateGrants)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/v1/{project_id}/csms/grants", wrapper.UpdateGrant)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/secrets/batch-import", wrapper.BatchImportSecrets)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/secrets/checker/check", wrapper.CheckSecrets)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/secrets/checker/config", wrapper.ShowSecretsConfig)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/secrets/checker/config", wrapper.UpdateSecretsConfig)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/csms/generate-password", wrapper.GenerateRandomPassword)
 
 	return m
@@ -12335,6 +16619,615 @@ func (response GenerateRandomPassword502JSONResponse) VisitGenerateRandomPasswor
 type GenerateRandomPassword504JSONResponse struct{ GatewayTimeoutJSONResponse }
 
 func (response GenerateRandomPassword504JSONResponse) VisitGenerateRandomPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGrantRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Params    DeleteGrantParams
+}
+
+type DeleteGrantResponseObject interface {
+	VisitDeleteGrantResponse(w http.ResponseWriter) error
+}
+
+type DeleteGrant204ResponseHeaders struct {
+	XRequestId *string
+}
+
+type DeleteGrant204Response struct {
+	Headers DeleteGrant204ResponseHeaders
+}
+
+func (response DeleteGrant204Response) VisitDeleteGrantResponse(w http.ResponseWriter) error {
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteGrant400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteGrant400JSONResponse) VisitDeleteGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGrant401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteGrant401JSONResponse) VisitDeleteGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGrant403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteGrant403JSONResponse) VisitDeleteGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGrant404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteGrant404JSONResponse) VisitDeleteGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGrant500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeleteGrant500JSONResponse) VisitDeleteGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGrant502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response DeleteGrant502JSONResponse) VisitDeleteGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGrant504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response DeleteGrant504JSONResponse) VisitDeleteGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGrantsRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Params    ListGrantsParams
+}
+
+type ListGrantsResponseObject interface {
+	VisitListGrantsResponse(w http.ResponseWriter) error
+}
+
+type ListGrants200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ListGrants200JSONResponse struct {
+	Body    ListGrantsResponse
+	Headers ListGrants200ResponseHeaders
+}
+
+func (response ListGrants200JSONResponse) VisitListGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGrants400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListGrants400JSONResponse) VisitListGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGrants401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListGrants401JSONResponse) VisitListGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGrants403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListGrants403JSONResponse) VisitListGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGrants404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListGrants404JSONResponse) VisitListGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGrants500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ListGrants500JSONResponse) VisitListGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGrants502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response ListGrants502JSONResponse) VisitListGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGrants504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response ListGrants504JSONResponse) VisitListGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGrantsRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Body      *CreateGrantsJSONRequestBody
+}
+
+type CreateGrantsResponseObject interface {
+	VisitCreateGrantsResponse(w http.ResponseWriter) error
+}
+
+type CreateGrants200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type CreateGrants200JSONResponse struct {
+	Body    GrantResponse
+	Headers CreateGrants200ResponseHeaders
+}
+
+func (response CreateGrants200JSONResponse) VisitCreateGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGrants400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateGrants400JSONResponse) VisitCreateGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGrants401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateGrants401JSONResponse) VisitCreateGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGrants403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateGrants403JSONResponse) VisitCreateGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGrants404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateGrants404JSONResponse) VisitCreateGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGrants500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response CreateGrants500JSONResponse) VisitCreateGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGrants502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response CreateGrants502JSONResponse) VisitCreateGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGrants504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response CreateGrants504JSONResponse) VisitCreateGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGrantRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Params    UpdateGrantParams
+	Body      *UpdateGrantJSONRequestBody
+}
+
+type UpdateGrantResponseObject interface {
+	VisitUpdateGrantResponse(w http.ResponseWriter) error
+}
+
+type UpdateGrant200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type UpdateGrant200JSONResponse struct {
+	Body    GrantResponse
+	Headers UpdateGrant200ResponseHeaders
+}
+
+func (response UpdateGrant200JSONResponse) VisitUpdateGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGrant400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateGrant400JSONResponse) VisitUpdateGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGrant401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateGrant401JSONResponse) VisitUpdateGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGrant403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateGrant403JSONResponse) VisitUpdateGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGrant404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateGrant404JSONResponse) VisitUpdateGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGrant500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdateGrant500JSONResponse) VisitUpdateGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGrant502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response UpdateGrant502JSONResponse) VisitUpdateGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGrant504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response UpdateGrant504JSONResponse) VisitUpdateGrantResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -13538,6 +18431,621 @@ func (response CreateSecret502JSONResponse) VisitCreateSecretResponse(w http.Res
 type CreateSecret504JSONResponse struct{ GatewayTimeoutJSONResponse }
 
 func (response CreateSecret504JSONResponse) VisitCreateSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchImportSecretsRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Body      *BatchImportSecretsJSONRequestBody
+}
+
+type BatchImportSecretsResponseObject interface {
+	VisitBatchImportSecretsResponse(w http.ResponseWriter) error
+}
+
+type BatchImportSecrets200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type BatchImportSecrets200JSONResponse struct {
+	Body    BatchImportSecretsResponse
+	Headers BatchImportSecrets200ResponseHeaders
+}
+
+func (response BatchImportSecrets200JSONResponse) VisitBatchImportSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchImportSecrets400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response BatchImportSecrets400JSONResponse) VisitBatchImportSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchImportSecrets401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response BatchImportSecrets401JSONResponse) VisitBatchImportSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchImportSecrets403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response BatchImportSecrets403JSONResponse) VisitBatchImportSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchImportSecrets404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response BatchImportSecrets404JSONResponse) VisitBatchImportSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchImportSecrets500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response BatchImportSecrets500JSONResponse) VisitBatchImportSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchImportSecrets502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response BatchImportSecrets502JSONResponse) VisitBatchImportSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchImportSecrets504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response BatchImportSecrets504JSONResponse) VisitBatchImportSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckSecretsRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Body      *CheckSecretsJSONRequestBody
+}
+
+type CheckSecretsResponseObject interface {
+	VisitCheckSecretsResponse(w http.ResponseWriter) error
+}
+
+type CheckSecrets200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type CheckSecrets200JSONResponse struct {
+	Body    CheckSecretsResponse
+	Headers CheckSecrets200ResponseHeaders
+}
+
+func (response CheckSecrets200JSONResponse) VisitCheckSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckSecrets400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CheckSecrets400JSONResponse) VisitCheckSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckSecrets401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CheckSecrets401JSONResponse) VisitCheckSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckSecrets403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CheckSecrets403JSONResponse) VisitCheckSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckSecrets404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CheckSecrets404JSONResponse) VisitCheckSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckSecrets500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response CheckSecrets500JSONResponse) VisitCheckSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckSecrets502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response CheckSecrets502JSONResponse) VisitCheckSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckSecrets504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response CheckSecrets504JSONResponse) VisitCheckSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretsConfigRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+}
+
+type ShowSecretsConfigResponseObject interface {
+	VisitShowSecretsConfigResponse(w http.ResponseWriter) error
+}
+
+type ShowSecretsConfig200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ShowSecretsConfig200JSONResponse struct {
+	Body    SecretsCheckerConfig
+	Headers ShowSecretsConfig200ResponseHeaders
+}
+
+func (response ShowSecretsConfig200JSONResponse) VisitShowSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretsConfig400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ShowSecretsConfig400JSONResponse) VisitShowSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretsConfig401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ShowSecretsConfig401JSONResponse) VisitShowSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretsConfig403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ShowSecretsConfig403JSONResponse) VisitShowSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretsConfig404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ShowSecretsConfig404JSONResponse) VisitShowSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretsConfig500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ShowSecretsConfig500JSONResponse) VisitShowSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretsConfig502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response ShowSecretsConfig502JSONResponse) VisitShowSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretsConfig504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response ShowSecretsConfig504JSONResponse) VisitShowSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretsConfigRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Body      *UpdateSecretsConfigJSONRequestBody
+}
+
+type UpdateSecretsConfigResponseObject interface {
+	VisitUpdateSecretsConfigResponse(w http.ResponseWriter) error
+}
+
+type UpdateSecretsConfig200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type UpdateSecretsConfig200JSONResponse struct {
+	Body    SecretsCheckerConfig
+	Headers UpdateSecretsConfig200ResponseHeaders
+}
+
+func (response UpdateSecretsConfig200JSONResponse) VisitUpdateSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretsConfig400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateSecretsConfig400JSONResponse) VisitUpdateSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretsConfig401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSecretsConfig401JSONResponse) VisitUpdateSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretsConfig403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSecretsConfig403JSONResponse) VisitUpdateSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretsConfig404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSecretsConfig404JSONResponse) VisitUpdateSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretsConfig500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdateSecretsConfig500JSONResponse) VisitUpdateSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretsConfig502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response UpdateSecretsConfig502JSONResponse) VisitUpdateSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretsConfig504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response UpdateSecretsConfig504JSONResponse) VisitUpdateSecretsConfigResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -15675,6 +21183,18 @@ type StrictServerInterface interface {
 	// GenerateRandomPassword Generate a random password.
 	// (POST /v1/{project_id}/csms/generate-password)
 	GenerateRandomPassword(ctx context.Context, request GenerateRandomPasswordRequestObject) (GenerateRandomPasswordResponseObject, error)
+	// DeleteGrant Revoke a grant, or every grant of a resource.
+	// (DELETE /v1/{project_id}/csms/grants)
+	DeleteGrant(ctx context.Context, request DeleteGrantRequestObject) (DeleteGrantResponseObject, error)
+	// ListGrants List the grants of one resource.
+	// (GET /v1/{project_id}/csms/grants)
+	ListGrants(ctx context.Context, request ListGrantsRequestObject) (ListGrantsResponseObject, error)
+	// CreateGrants Grant a user or a user group the use of a secret.
+	// (POST /v1/{project_id}/csms/grants)
+	CreateGrants(ctx context.Context, request CreateGrantsRequestObject) (CreateGrantsResponseObject, error)
+	// UpdateGrant Change a grant (its validity).
+	// (PUT /v1/{project_id}/csms/grants)
+	UpdateGrant(ctx context.Context, request UpdateGrantRequestObject) (UpdateGrantResponseObject, error)
 	// ListResourceInstances Find secrets by tags (filter) or count them (count).
 	// (POST /v1/{project_id}/csms/resource_instances/action)
 	ListResourceInstances(ctx context.Context, request ListResourceInstancesRequestObject) (ListResourceInstancesResponseObject, error)
@@ -15699,6 +21219,18 @@ type StrictServerInterface interface {
 	// CreateSecret Create a secret with its first version.
 	// (POST /v1/{project_id}/secrets)
 	CreateSecret(ctx context.Context, request CreateSecretRequestObject) (CreateSecretResponseObject, error)
+	// BatchImportSecrets Create many secrets at once, each on its own.
+	// (POST /v1/{project_id}/secrets/batch-import)
+	BatchImportSecrets(ctx context.Context, request BatchImportSecretsRequestObject) (BatchImportSecretsResponseObject, error)
+	// CheckSecrets Judge the strength of the project's secrets.
+	// (POST /v1/{project_id}/secrets/checker/check)
+	CheckSecrets(ctx context.Context, request CheckSecretsRequestObject) (CheckSecretsResponseObject, error)
+	// ShowSecretsConfig Show the project's secret checking configuration.
+	// (GET /v1/{project_id}/secrets/checker/config)
+	ShowSecretsConfig(ctx context.Context, request ShowSecretsConfigRequestObject) (ShowSecretsConfigResponseObject, error)
+	// UpdateSecretsConfig Turn the project's secret strength checking on or off.
+	// (POST /v1/{project_id}/secrets/checker/config)
+	UpdateSecretsConfig(ctx context.Context, request UpdateSecretsConfigRequestObject) (UpdateSecretsConfigResponseObject, error)
 	// UploadSecretBlob Restore a secret, with all its versions, from a backup blob.
 	// (POST /v1/{project_id}/secrets/restore)
 	UploadSecretBlob(ctx context.Context, request UploadSecretBlobRequestObject) (UploadSecretBlobResponseObject, error)
@@ -15811,6 +21343,127 @@ func (sh *strictHandler) GenerateRandomPassword(w http.ResponseWriter, r *http.R
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GenerateRandomPasswordResponseObject); ok {
 		if err := validResponse.VisitGenerateRandomPasswordResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteGrant operation middleware
+func (sh *strictHandler) DeleteGrant(w http.ResponseWriter, r *http.Request, projectId ProjectId, params DeleteGrantParams) {
+	var request DeleteGrantRequestObject
+
+	request.ProjectId = projectId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteGrant(ctx, request.(DeleteGrantRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteGrant")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteGrantResponseObject); ok {
+		if err := validResponse.VisitDeleteGrantResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListGrants operation middleware
+func (sh *strictHandler) ListGrants(w http.ResponseWriter, r *http.Request, projectId ProjectId, params ListGrantsParams) {
+	var request ListGrantsRequestObject
+
+	request.ProjectId = projectId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListGrants(ctx, request.(ListGrantsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListGrants")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListGrantsResponseObject); ok {
+		if err := validResponse.VisitListGrantsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateGrants operation middleware
+func (sh *strictHandler) CreateGrants(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
+	var request CreateGrantsRequestObject
+
+	request.ProjectId = projectId
+
+	var body CreateGrantsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateGrants(ctx, request.(CreateGrantsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateGrants")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateGrantsResponseObject); ok {
+		if err := validResponse.VisitCreateGrantsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateGrant operation middleware
+func (sh *strictHandler) UpdateGrant(w http.ResponseWriter, r *http.Request, projectId ProjectId, params UpdateGrantParams) {
+	var request UpdateGrantRequestObject
+
+	request.ProjectId = projectId
+	request.Params = params
+
+	var body UpdateGrantJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateGrant(ctx, request.(UpdateGrantRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateGrant")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateGrantResponseObject); ok {
+		if err := validResponse.VisitUpdateGrantResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -16053,6 +21706,131 @@ func (sh *strictHandler) CreateSecret(w http.ResponseWriter, r *http.Request, pr
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(CreateSecretResponseObject); ok {
 		if err := validResponse.VisitCreateSecretResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// BatchImportSecrets operation middleware
+func (sh *strictHandler) BatchImportSecrets(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
+	var request BatchImportSecretsRequestObject
+
+	request.ProjectId = projectId
+
+	var body BatchImportSecretsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.BatchImportSecrets(ctx, request.(BatchImportSecretsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "BatchImportSecrets")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(BatchImportSecretsResponseObject); ok {
+		if err := validResponse.VisitBatchImportSecretsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CheckSecrets operation middleware
+func (sh *strictHandler) CheckSecrets(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
+	var request CheckSecretsRequestObject
+
+	request.ProjectId = projectId
+
+	var body CheckSecretsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CheckSecrets(ctx, request.(CheckSecretsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CheckSecrets")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CheckSecretsResponseObject); ok {
+		if err := validResponse.VisitCheckSecretsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ShowSecretsConfig operation middleware
+func (sh *strictHandler) ShowSecretsConfig(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
+	var request ShowSecretsConfigRequestObject
+
+	request.ProjectId = projectId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ShowSecretsConfig(ctx, request.(ShowSecretsConfigRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ShowSecretsConfig")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ShowSecretsConfigResponseObject); ok {
+		if err := validResponse.VisitShowSecretsConfigResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateSecretsConfig operation middleware
+func (sh *strictHandler) UpdateSecretsConfig(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
+	var request UpdateSecretsConfigRequestObject
+
+	request.ProjectId = projectId
+
+	var body UpdateSecretsConfigJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSecretsConfig(ctx, request.(UpdateSecretsConfigRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSecretsConfig")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateSecretsConfigResponseObject); ok {
+		if err := validResponse.VisitUpdateSecretsConfigResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -16490,257 +22268,321 @@ func (sh *strictHandler) UpdateVersion(w http.ResponseWriter, r *http.Request, p
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3bduM4ljb4KmhNzwqpi1JQJx9XrmrbssPy2ZbPqWgRIiGJFgUoCFCyHONZdTvX8wRzU/Me/6PUk/wL",
-	"B5KgRMmSw5WZVRl9UZ1hkSCwsbGxj9/+nrHJYEgwwoxmtr5negg6yBf/eX+FvgWIsrrD/+UgavvukLkE",
-	"Z7Yy1z0EfPnzJwrqtW3AegiMEHaI/4mCRu0Y2GToIgpcBlzMCHAZBcj3iQ/YZIgKYH+E/AnwER0STBEg",
-	"HT5CE1Pkj1wbARv6vnx9WwxBASYMDKDfR474susjB1ACWA8y8XGbYOZDm89nEFCW99AIecDuIbtPm9hH",
-	"lAGCvQkgGIzDd6IJD2EXUeAQOxggzApNnDEy1O6hAeRrH8DnE4S7rJfZKpY2jMzAxdG/jQxfT2YrQ5nv",
-	"4m7GyDznKQl8m//NpgPad9kWgPFKJYU/UdAmAXZAh/hyki7uAojpGPnUABiNkA/gcOi5yAGMANtzxRa9",
-	"vr4amSH04QAxtU/7I4TZGRyg2W065wvmC6XI9hGjgAZt/ntbDsp6LgWIv17IGBmXv/EtQP4kY2SwGC8j",
-	"fmyJf8whyFplIQWo0wcD4iCv5bmUtdQ8Wop3Cl0CsvE3ctsgothaBdg9yDdUEIQvQjwI+IP0k6Iewdov",
-	"YhMznEAn7sBls+S4gF0EqPuCDFDk6y8apmkagPKXIQUQyBVsg6oJxj2EAWxTRRz0DAdDj6+oas6hlSc+",
-	"qpPJQR0YeCx8aQgZQz5/83+yvxbzm19/NfObX7+bRun1/yqappn7z8xCWsKhm/dRB5y4lDXUhmabGQgG",
-	"8NkdBAN+iMSSou22IQZtflJZ4GPkNDMGUHMCVTO3DZbYnZAoOUHYU34A/VnKcvZTZxh4kDI1g3B/hj4a",
-	"uSSQ52wboMGQTQDxFX3FGeCPdVyfym2cx48D+f1/Gi82M2JuW1PTaWZ01oQMDAhlnF/kKvnkPtFploWK",
-	"R/lQ6gkyxnwDXOxyuoGuO1IMe+GTJ2Snilr1E6jXCoCLXYzGSE2LAgonoJkpl7QP800WNA/ankt7yNG+",
-	"SAH0PDJu4nKJ8/9aZRtgEr8LKBKiNpSDyDG4iMUEI/5nhDvEt5EDsvUaBdDnsuwZOsh2B9ADLm7iIR/H",
-	"tVFOStD40Jiw2C7ZZaeCqp01c724Udosw0q7aq8562ijsxlu9xCyXrzbQ7n0lutkjEwo9DNbzA/QAg7Q",
-	"pHO5tJAhdMJk44+BaARQLhkgGh6sVXLbIDyF2RS663sjD4w8p/OuUMk/nyhwHZDlm2a5jsXPEb8tB4hB",
-	"BzKYM8C459o9sasMdgEZIh+q7XQcH1Fxy7YnSTm1bpvtMqwW8+W2aecrdtXOb7bLKF/qmHCtbTqbdrGY",
-	"TnY5q/dTvbj6KWwx2J0jdxbfCR7BXU5y15lWAiTlC64jeZ4agLrYRvGpdR3O1Jy3heAiFGk7ln6fNuLz",
-	"Lg/jzkX9EwU+6qLnbQD55ynxkGAAAD1K1LeBVbD0Xdy5qAOHIKHUFBZugrp652/Df/qok9nK/B+fYz3u",
-	"s/yVftaWIlbGYBelLyyU3xCMkE+5bKJMF8NTc+O//eDUornwmV3D7jGaXPCPpJ4TzvV9NOEyy0cDMpo3",
-	"sT6aLMuzqyly4aHf8xFkSNL1GnZBls9K6hKljQRzlsxSFSBHSJfETctgt+UyNCh0iVj7rSR4mohQP4F6",
-	"DWStUdEygDUqWQb4x9/+njP4/Wl5kCHKrOgGtRoPjb2bq6v9s2sr3MqkWBjNOfTq4X/mqV/2TGuHWFHg",
-	"VIlCfprFpRof5pBf55xmNcAqCuFC9a9qrqz88Vc6xB9Argi6mJVLGSOjVLbMFlf8BB3VPyMqupihrtB1",
-	"5txYsRqoFklBVkwDqFfVmrhmOUfVaynqJUWvmGNCU9RJOU8FrNcSCmC4L398DTCNCCnaHp9eglmT8tJ1",
-	"pG2mxtgljouEeaaLDP5vzt0Ii/8U9p0trvLPT5RT8XvMadP0rUEG25Dyy4XSMfGdmCZOO6/9Ua1KrX8r",
-	"872ZCX9tZraaGVq2/TJrZl4zr8tKa30NyisQr1YXFG+ITJDlMwZQWG4IjKAXIDCA2IGM+BPJZqGhLIi3",
-	"C50vkKExnKxGOuFpaNnE4TPZuah/uSuYJZMfPPnLgHLK7EK7j7ADAgxH0PVg20OF5Ymyz0e6UrOV5Jjr",
-	"JAEd6HrS6G4j0Am8juvxf7eRDQOKlI3uc6PfRzZyR8gBEAMXj6DnOrHzoOOTgXg4GFLmIzhQb/HTortu",
-	"8mqX8vJaSVuGevyz5uYRa9iFTrjF7yf5XuO0UTCL5toUxWOlVyhRwqnTEVaSi+URc9ofuQX1iIByGyLP",
-	"yQcS7ID4bddxEP4Aem3OpxdlkKHQEYYwZ1bnI0m1E7AewkzNWDHsB5JJneNrd4BIwD7iOJfnHGcmP/GR",
-	"xFGTF0M7QAz+YYSpY4Z8DL2GOMliKj/MSaZZnCJO+BUQeljFjx971tK/8GGEOiPsgMuKfwO5pF0Nwp8t",
-	"b83IJgTo2aWM60fqvIu5fCApw6tczXAlgtJYlRFXe4sfisxWsbpRrJrr1Q1TaLRvKy+us7yXoj+grT6a",
-	"tMQ7oSspX+2smfnKenEjv1HaLOenHErpypHdQ07gIaflIA9Fk8eB50Wak1Ig985PT8/P+Dtc8ma2Mvtn",
-	"O7sn+7WMkQmGzpyFv76uZpwvYhK1Z4AGto2Q86HSWNjf79x//ir/D0Xg2OSMlc9U2s+nmqGbn1uZUSmz",
-	"Ah0TK/mNyXiDYcB6xHdfkPPjV1o5RWrbxPeF+3fnFMDkFe1iaVa6BG9xO8TtTADs0z6gbhdDFvhI3OKZ",
-	"yCiR1C211zsVu4hMZxNutNftNaeKKp0yLLWLtulsoo/UKUBA+Z2gdP6QF4TvODQdPmw3omkry4HZPWl7",
-	"nPs1cdavYZdqqu3QJ0PkM2WmQVvO+XsGYW6I/6qkW4avib+d+bqkadnmX24p2Uj8SNBoHs5WmzgTFXAQ",
-	"QUn5tCCSfFxEHBL+6TXN9MyJPeJjYRtNmcDltaV93nNoBLLh0JHxW14Tn+Rr4J9zGRrQt7jjGnbrDA34",
-	"ewP4XJevlKSzQ/0r9nZA34eTd8yUz0j6OUomENMKrcjQMP1VztoIdzjeRtJ+QjZ7x0ej+DMf2QBy4ISP",
-	"ZQUe4PRJs69nHAA7AKOx0lIKYP8Z2kyEs4XHy0pY/ZbgpPBvbRdDf2JxXaLrjpBwCGIihRSenHcyW79+",
-	"TxAs6UGIhLocJ/P11fi+yvvi+ZSfo+G+vr5+fTWmz2PASMsnDIbHUm1amxAPQZyZljWLebGmPfpqZBBX",
-	"VYe+S1FLizG9Je2il+JoHR9LhK9VYF184c2TISL2jcQbr0kdZ/H7xwN6jCby81j585eNAxiZkKgtm+CO",
-	"233r5Sv1+J58Wh+gE2C7Ffj69qg9158aIt8lzrKfuZBPv05z3VJL3JXPvs44wZZ5uRFNPaEHLvPqNX9y",
-	"WuyInVksbWKBoUSF+vLMNSGu0HBwA6Dk4U8sVhz9BO1y4qMjl3iCwvkBolSocJnVxhF5NaCNpBSZllvX",
-	"sDv3cmWwu/RtMSu8VxDZM/EZXVRrwduZ5xLhmumlKc/3G5JZqbCfqPRr/vuLaPQ8dP1Qn39D4olHr90B",
-	"itzHv+cBD60NYcq8Ka7V9jdYlF/0jiMdfnLmaP9RzrJUcCSlDojfUIby3DPtI5uMkD9pjV3skHHLxS0H",
-	"Tmha4GJCQRt1iI+0XDSRZyI+6RhgnStwZbOgB8bKelhsfXFYLDzWc9YAsuoDgM9wVkGct5RlhbfS7hSB",
-	"O8RvhW6G2e0Ov6sJozmzlpuSUHE0Nb9kVjaWNEjeuFu03TIAHxa0JwxJG6NGxtgj0FGnzyNt3WeQZIiQ",
-	"vzzSXvIw8yen90IfZTH929DuB8O8yLXIaq/JILJMpfwkQ8IdF3mOWFCaEjdrPy0d1p5394BsqoopLRVl",
-	"TO0Pid07dT3PpWlXCherwMUA8cfAQDyHbIIdGibPKm+ClskaJX1RfrxcnHjNaGLosR4JujIJRfugTCQL",
-	"hxe5W3rEeq2S0c6iufgsajmvYgnq5Bc3103pzZR/hpGbmJ8+3+F2FHYAEitTqwkX6FIAwZBQl7kjJAmS",
-	"11cmL1xB04RHIjWXJMr5ldnI/BhIjqFcx+rwz4o5YILzpednEXcJKBdNU7ef5sCZ/o6YBuC/GQAVugVg",
-	"RY5nCxDfiON4Oxd10JXBBQNYsR/IUrJwDlduLM2VkiJ0CLLxhMGGxoaauyl9GdrfpiZVLZYSsyq9e1YD",
-	"2gUiJbFaLIlZ6R6rt5PP2yLankpVAB0HuCJeM2WiTAkebT91oqwggzQCC1YOxzBAm7CeFudOenZiWkTK",
-	"ajySEQ8jhcas6aj7Y2assNjzstDXsvRlkWLtxikSXNSKB+RUI51vdgvveggruSXTJ6QuyYUAlTlAIt9d",
-	"pmZzYZKSrc81F1leIEVCE4eCDgTYc/txVN21w+RbLnpoWFHQR0MmdirMjwYBtnsQd5FTAGeB54Es8ZtY",
-	"pqjkZEqQTMyniC0hJXHgiZyCMDliGQ3mRvjIw8SvrKZiG0qgUgYHQ77oaLUymaY9CTN2Ep6oUO8Ms0mT",
-	"yS2YMIBRF3LBmtyzucbOvK1bao9AyhZFRR/6HhXCOYI+QkOR4BrvlPhntFeGqOcQ++IyCgLssh+8wt6/",
-	"GQnSq3jHHM1/wS58QRj5kKEriB0yuFBe87maOHq2vcBBrdg/nCoKwsc8Mka+DeX9OOtVCx/DwaCdHCrl",
-	"oWGAbRYs8NGFDwbD4aKPulg+RofQnvOIpy6Z7wuS6UrV6vK5dOEup1NbuATWQpeAAeTnlau5Wo3T48ry",
-	"wgpjG60h8Vx70gr9crN+MSnkWwjavZZatxP5mqbXPWNsLmCPeYp5FIKbnU7a8JF3caXUuvmacOzXTKbS",
-	"Z0ShDmVKEVcVLTJIM28pKwUg1MDXUNA9cfmlLpxP5kqF4uuYMohttErAqON6TDCZTQLMlo4XiVTEMAWg",
-	"5YYfnr175fhAaJaBumS9MLH1R4uL3jEfmWwaJZkaUQFVfDiKZk5qIczuoZVCR6f8ldl9MzKk06Foesly",
-	"sUVj8/Xjlyk/CCCQEtFIiOt4qWZaidAmcNyuy6gRlSq6DHT4NSWy+7j4enck7x1LCT9kgPKaZuWvGtY7",
-	"kIyeVC/N5fTLpecakrBoijDbrNdmqXjeez4sxo287bkFomGemAo/szxVpwdP43xGGPRaUrhwTlndIBfv",
-	"CitcqEuxzjFPHEYe8gWLpRPaWomDGhOaKpNXZ8Qd4eRBzvLyPZkwv+jO7HIm6ZA3LxnYRXX+nOZWDnXt",
-	"5dcyVeew6no+eiGqNHL5HZUpYUvN+kxZRe92f4nKF6zMM5CwzlgP+SpHFosKgg+zz2I5ogLwQpymJZNt",
-	"yblJa5FIH7fI1qEgel5z/jZ6ZCzJN2UQaH4zYRXr9Ho1MtF2pRW1uLgrqxO40CsAC6Nn1pKVEyLGNPSR",
-	"sKzHPVf6D33lZOMPquo17ITFGQQ3cVTXQTDaCqvR+f7wH8au5wCPkKEaUJrX6iPSrwexMlNVQGJMAs9p",
-	"4gGUNuAAQNoXzjdLTvMXSxZExgUhOf4zF1vSuEtyuR34PsIsFo5T5W3i5paFlWhAZVGKS6NCk48UpUZG",
-	"o/bsVGT5TFgqE9F7OyZ2XEMTTm/GhgiraZb8SqL4Jt0TNnNMNeV5Rqb00STVtBFu2DccUm8LiJmrcO71",
-	"2nIQg663vHSKr39njm2mfp9rvf3LXHZTaRtTxY9mqfIxwaOpZBIQa22lynTC2lSKxwzTHpIxIB3G5TgB",
-	"YmC0FandUooI7w7IWo5lAKvH/2fA/4daudDRXjYdaxu0ERsjhMFaE/dI4FPx9oaxvmYC8e8COBOpoFJM",
-	"W4lkI0sWEioxM2Vj/OVXpzegX5e2MpYln0ySAXUpdX7ly/xqAOdz7/Pgs6ReXEE2fVVGVeSRjw/UmZJL",
-	"IY4K06vNVX7C9TyUAC6X/T6/vUTgLFKFoxuKf4vYfQC9MZxQQBF2KHAdQyTPG6pUhZNcyxBPE9tLJHkl",
-	"cszfSDJI3pBT6WGz/rB5SWCzT6aneC0r5GSq+5xa8noNZCG4uanXcqmiPpkVNq/k8vi0IQukuYk59AlD",
-	"NkvbdJr6jdVzyMQVFzHvMpuTpvalJ6PNzyRbNd9s/jM/MOM5FQTvG+s9iWb6PaBKE5bLfuGPvk6l4a9w",
-	"otJumURWTnq4VdR4QgpU3gmXTwZoQ4rWKnmEbeIgx4jzjEvG+ppeSD8dBi2tr31Q2oOcgv7p4zkJYtpC",
-	"VW7DAiQPGREEHa4Hj13WA9DzRFwirDI2AMK2PxkyUeLpgJgGXAGXrzexQoKKYl9DH3XcZ2Dl9jwSqHSM",
-	"U4hhFw0QZrvirdtiwSYDS92UR3f7XD/nuwptJoIsLvTcF1k7kO24I6S2IfA9QFGXD6Qq8KXWLW8Qobbn",
-	"1G0hZvGJygeauD1hyABWzjL4nVkpikV4BHfDMN4Adl0bwA4TwRmp9YM2Cg0HB1G3K/9TWmpNPHB9n/gq",
-	"G0A8E4HRiPhiD1JQLmscsg2Q2+3xTfQRyHqISSCB0O9mFSyjia0WVxPyVg4M4EQaPMK66hDPI2MBnxIn",
-	"KB3d7RfAjmKLqlGqlIyNDVNnSnGV6YHwUqW0sWEm1IVmc/FeNZt8t7J/3fp1J/8I8y9mfrPQyn/9vvGa",
-	"+2v8p1b+61+yzWYh8Zf/yn2vvOXoTESmOf9pPKuzlNhwPMMvIMEuIXbJ1cEeWK8W18D/+v/XC0XArTfO",
-	"Cws4Sd1FyFG4ZzpTKVSv6DTwC0waiQHmjzquzzUZGuaBfKLhMRDFJNMjw66PkCHOGvMDHBbJyAI6BvsI",
-	"TwXeZ5ObQDaOUKg9FYzv+homkJkYU9GSk1lSuC1K+MKgrNgF3TOsMas8HBqgAOdNxZH6BkEqFqUiUPzM",
-	"gWylmAMQYxJgG9HorPBLlJ8jbCNAA5crYbaNhoxyHUM7SPw5z7WZpliGuDAxUkiyeGsh8IeuJcP8y07+",
-	"UTLq96KxVnn9GGV5qhxGKzQD6vM6OJM4uyIGbQix4aOuSzD0krEp6elwHAo+FT5pxHgryW1Zi3P+ldkI",
-	"L+5UpVBc6wJ3RIWW4tLDWr0R/ufF/lmtfvalVds/2b/ezxiZg6vzx/2zpQNPuidLaOxSRczpswyzaxdc",
-	"7Aw9s9/lBl/l5r5WKlYquflktoAlCz6V4ynMpTCAdVVr5A++WAJw5wsMKK3t8n/LK7FRO5ZIT55LGW1i",
-	"/rTFyYKJBKfyAQ2GQ+Lzc5f10dCDNnJAexKNy+eubnsuAChzPU/YbRMQZjKEbBCVpMpXM0Ymns/S2/4G",
-	"VTWddJYhEvrnXFNUEFToM+rR8P7g62vLS9ZHTKQ6CXoV5qzxB1eqM/jMqgxwVWuEiKLp+6UtXDno0yA2",
-	"40wYoe8JXU8Y2DPm7kzC+6x7aTqrfdbHNhVjWDmykCqTIid0VOowTwCOYkK8LQFDqqV/NKwjnmEiFjqg",
-	"9TQjYdr2iOdQlc6XnNd8j51ekbyKjfteOylZzLxUykUCmS2+gROV1f+8CziZ7hTdTyKtOkJ6AyqGD1I/",
-	"kMh7ktBx/NQVJcpkLpNWcT51NkJueLPWew4JpZ91NV/1ktujO1/TQlWwqwu7Wd78oDmosPu8Jb7hPj5G",
-	"kzk++jdevA2Tq1cP9jPYnY7lh8I3CgjxezNiLogn8oncXCqIKrEPoMHyK5/KO+CfWjbpQAP7k1iBWvmH",
-	"rs6qdWkpwH00yWUiaMR5bNdHky0wY/OKLDppFVgtUABb4BfwF5AH/20Z6WCFmLAmpgz6TEQOfYCwI6J0",
-	"/EIb97ghIcaUuS/Rg+Jnq0UntGXN2MQpAIu6lGo2h99PXvn/Por/PXttFbZ++Uuzmf/vr39ZUmAtrOLb",
-	"SlsqIB3wP9nsX/+j2aS57F//Q8w9t3Ay/5XL/rUZmGbZFi/95zwwR6kO+qgbeNAH6HnoI6rqAT1C+nno",
-	"kwA7FGS5ooGgoyjNfOh6gphJMgMxNWUD5gRiAqe9cpwoSkZ6lSrmutovSXtUeOcl9rkIrxbAucdt5BA1",
-	"2HVAeS2hpEtWk1lX805XqKIlw2TLamOcVuqcR8fBhliisguUam3UXOKc6nVP1eo7v6cMFiWKStVqMj41",
-	"R9zczpvDm8z8OWSgj+Hm9IlLhk6fQLMZTWER285wRqU8zRm6ZjA3MZyzf6iVCsh6kZ69LWNIFHiowwAJ",
-	"ZEI3Z0rX12ISv2Xx/+9bsP+bVM+nMfOMejc3tTWpv/7GkK8RsH+MrEln7mBthstexUqdjywsrtjOGL/x",
-	"uCClUHOGgjFZZ0vEP7JWerpUSRtsxeUvKEOOxpy/9Mie48uerguds/KpstBpLcbSfreiAEikTHPLHQHN",
-	"Q9shssxDxgty4a0rIZ5c2sQ95AmcTc1lym+YLb0aSOoxLFFHRntwiAzgo05AkQjF8M9xq7OJXQoG0OOf",
-	"RI4BGBwMxdyE/kN8WXcGMWE95ANoi9Sg+TGCJZPo07zTGq10h7SOUa8+syWbnEzRU3Ql8BFlxEcqas9/",
-	"zyVSz2LlQiujispp4+mEGMzL0fUpcLoxWbMwJihQ7QWiLa+YZu4H6oJjll1IPg11NsY21pwq04wawzvE",
-	"aRZzMyjAvASKCDC4iQX3YKLcHQM4ATYZILEhgrP4XWklkQqs1Ny3d2dIvEsozctnWARWvkRmw8f5bWbB",
-	"HX4kG22KM950jH2sYy4JPTHrvxas48E28pJw1NtJJHjOjaquUiZK8jNniGcurvZv6+c3DUv8zI+ijIQK",
-	"/O2lEtxiJP+Ei6C0NNDXypAZyR0O7TyZ22kABG1Vp7VWiYocJEMFvssmDT5xSc2G0z8cQLvRg6XqWsqh",
-	"P/7cOI4uF+p2sShusRq14/zh6c5evnG4U6quWSJEJ6vGSafj2i70RFxA5UWxrSZuYgAA2FFggQqzb2oc",
-	"sGPbiNJfpLW5cyz+PzJAw+1i5BxK0Dv1a6+43SvpDwi8v/BH9Cx/Cr+7BzHBrg29EAvxF3CKWI84oNnE",
-	"8a83V/XkHy4DvqbEn9Q0xB8TExN/6aHnLBXUzPLdyuXk92Uc6ZrwF/i/wS+gmZlafTMjRrjPN5x+vgYZ",
-	"mh5wehHR4BHaofq/X8RbvQG0W+pVbmr+AhrHRmImfIAmTqx+iHwbYaYSU6jkpSFkvTCsDbIB9pEA3XaA",
-	"FQXl863C/22JgmIDCDWANrH1f97fW0AUPuZtSFFOpXs4VDlOPluFaVJT4jMK+mhCVVxeWkh8XvyvRhND",
-	"Cqz+LyMLPBEXq0AS3+zSmj5auCcuBVZU75nnsnSL+e5ggJy8GLnZxLJ5BF8o151kjB7ya9nFwErssGWI",
-	"SlcZyiK+g/wCsOR+7Uncy7w8SaLXCcJRBngTq7iXlEGcM0AP0l70Ot9uC2Sth4eHh9PTWu368PD0tNF4",
-	"tAxwc72Xi/wbnG4uBsUq134ChmgTqwQ4CYP+iQLbI3Y/zFaRnZNcqlbUnoTOkx7fCw2G4Qvhh9GQkbz2",
-	"ROa7U7H4ML3Aus+rnOh83VEXsWhQIH+PAWcThzy++ODQVe7He/7ENemjlHBSfedUYGYCxn83gGzUVDLM",
-	"zXWjWNX7DYEsf1Y8RqVLTrHVab1u5QrgvM2gi0W9mU8GTVzfOf1EgXVx3rgGn0flzzBgvc/ydUtq2S4c",
-	"FCZw4OWkrix+48QTjUXu841AXEt5MXMrwqQPuUYknYoiBzKUSPcw2gHO+BKInfNaqaKScOfT8D7PaSQ/",
-	"NUvCV1ExnFb7cK3ZklEFuQoaDYaeSMBRrZMU4xwGcIxcIFJ11P+qqHCcstPEDYVVkt1rnDYMMOTUJh1Q",
-	"27/LAUbCpTvIF8j9EVslquHF2psRpI6Lu3xc8SmZE9TMyNCzgpRlE9UWA7K45VNOMW4IU8LPQxdI3yJw",
-	"WczSTRx9fOeizs0a5MvSP24YxUrrzkU9v/889IiP/GSnMDEgVUejwEWlhJ2xCabMh27Yi088pQCsucwI",
-	"b3YVSFeVcMKD6bkC71p/ilq57SaGiVFJCACjRhXZCUKYxfnHZIyB3SN8UwS4FZxQMO5NZN6YeqyJZbZR",
-	"bNMpWAlOPoJRAdyJ0pdwimFajJQoQ2TLYSkJ3a6w0xEpR02ssZ2WxUfVwfGQDzHXGBwUV35KBUFPZwuY",
-	"0PjFyeAr3GriPIAYBLiP+fpUNF1FzTX7qCJJq2w7WR1DfG44JZBmxEMCPyTPZ8evSwbbHsptS0QSCW2j",
-	"9kabmJAj0btCXm+LqQEfPcmcKykcZmdWTIDYyBkoJJbpKfIH+JSmZhlOkX/QihOzRVb+TMu1sFwm0RSP",
-	"70e59I+//b9rlTjRMGLsrfA3g388NMISPfAMmQ8gzdKYLnJKml1iqWwtGoHOiE5gwEqNkVqhyBEpI9gB",
-	"cY7SNudGPp1FaUpxjpfoMRa3FwNWwSpMp+ZL2AyZg+liNTZ63p6TJxYhz3eg6ylwJqSET5hDBoFDmCBC",
-	"BH1BY6g5Sfcwy1Ww1Gztnshlw+ooqEA3v3UlLJVg0AXIVNvA0kzWREe1CC+GUZGLKnLzEuAufHBIJaKM",
-	"SIiMOyhG4B1ibT2NoZPeKZfGrWO1sxcn/hla3h7/3lLpukvlX+rIXXzkBd0dRRBVldmJ20BPXY3YiE9c",
-	"idEYZktsgMydRA7Idkjgi3nFOZ2CRdwRFyHi2MYIXQJNZ4T8NmTugMs2Lv34hoknqDzq1nM+Pk959ZuV",
-	"UzmOMReGMQIgrcyp7GM9E9LKyZGnEiLDXB6ZY8l6EKclE2cTmcQ5IavjBE0+7qIcTZcVwE7kTos9XjNM",
-	"w1cU3W+SE9toQtQFK1eT8E+G3jLBaB5pR4yZvu1Krkz1hhz7cDglxcXN+70p4a2amS3w/R9/+/vrq7Ud",
-	"njwumnwEHQqsGINKQZVGQFQWUGeAkSEQbZZ1A1g4QcWxoD0ypmrkgbyYKZF7LKovQ0VN6oGeayPlWAkV",
-	"6SG0eyhfKpjCVeMykRSTVNgap41I/nABnA2VvnDwXMaIc5YyxUKxYGreBxltkg7DaXy4hNqkpEVoKsV0",
-	"BlmVLlboiYnZfF78YBvCd+6gcU41A+Tr1zFlqAH2cZdvp/hpr+diRIXfRcvdTpuUIG5CkQQzeuSs9zin",
-	"cBEXKJf824p+cbFrQtcShp0IRU+paA6yXYdfZPwbIXUjrawgUPQjhk1ZVKoOamj8LmEcPSRMYY36kup5",
-	"Qfa8pHj0fl5q65z6ebOaL5WFIzJWNcKJ1PbvdAVE5syLBwxNR+I3tkRbpWIcFw7yEisiHKeZtP1APW7Q",
-	"0MxIvSY6rGncpaAnIiHt+gB6LqT6B4eu+hi3/pKDZEOLjQb8ZhfvUKc/Te3Q1tX4NU+dfr5L8qMyGJmF",
-	"YqFkrhuhLKKfOSN8HhVBVjjpPkcatnB1FrokVxD+NTJEWE6vXDALZVk82RMn7POo+Pl7rMu9yiG7Csco",
-	"rwMU6b3Nf033PMaPfNaQ2L8amSFJR2eO+k6QDrCkuLUSlrSG5RQbb1NpNXzZTawBXsW+DK1tj4BzMlTl",
-	"j8zmUL0kaR852+KHJrbmg0BZIpXaQ6rWXlNMSUeJ2PB50HexUwBnRBj3qg2BLEkXta3qjpGGt+0jB2Hm",
-	"Qo9G3RbVjkj5G52pupPZmoMxldH7G67aki8NMkwCL4TQXqXK0q1HFkOkvb7OdBIsmeZq842ZMtO/LeOr",
-	"jW8nL6X78eZ1Z3d98GBXDunRmvNlWEQ3MPPD0/59utdUJE3SXolo91nrByheKb79SqIrjnip/PZLcRs9",
-	"8Ubl7TeifmCvRqa6zFLSOq2Jd0tLkSHsRCleWWJ+Ux3vRAwiGAxE7nd0wLhRLZghklIiWCawAX7NRAfv",
-	"60rQdZgAV5x2NslLPDpNOmjARq/GHNE8i5P0OcY7+3gRbUloMysqhJB2K7OFd0vpdwawBOKYUD8VuLAQ",
-	"1pZE6LKMyHHh+k0sOsPIS1tG2KQGamkoStY2sOR/RB9O/CwSB7iOL2fQxGGaKpfomhMu9Gsx2DW4GdNT",
-	"1Y99NBHfzI41V37sB8sprHbpbY4TYxUqAb9zROY1l1nQxcoRm0iTsySVDOB2wjC67B/QxKo4RTgfWU+5",
-	"6oTeHbWbs77P7vOrtS2+LLLyZMoctwut2SettHsjFSjrR66NkO1idD0FeZcpckU+RIPLmPGpUfmKGYbg",
-	"IBNnPP+aGcKJMGNFQ4NlRfZCVMC3muBO92ueGSgdbuzHbi4NfezX70nMk2X77U0BoUw30YtAUH79upDq",
-	"osu4ovnrV37+ExhmxR/dhJ/X5p/t2jxwo04WVMTzREMuKRtyETSmhJTKSphM/T69lt1knvOx8aYs3S05",
-	"6BYXzXNBn3wEnRhUSdxrn2h8P0G9KbuyhTU/mzAAwRhKW8Hnur+AH5t/DYcQQV1ZcjoramexUzM/Kj2W",
-	"FqJGhiLo272VpekCwNefJ/lPc5I5Jyj1SVWyzD1ZU4WVdPUTrU5G2qmWqQESoiIRs9XHkHk1I+S3ZWKN",
-	"UqdXOOPGD6jNc+XDd+Vp5n+YkhXzIEoS2RCcpK4jI3CW61gSIS/OcMxJh3+oiRZS1b0YI/SHZc97FYtV",
-	"pE8KpOlPqfPnkjowhuvhPPYnEyfGmw/LI/KGU1WJE5lcExUnmaonKjdGpfWoUte2AXREqAIKUa+sZD0v",
-	"rIll2XyKVTlVGvUj9qRqRfiGSFlaoszpgPiWXTi35otfhVFqugochW0JkyWji1sdpliRldldnJFy2wAT",
-	"4dP+KHG3eqWb6EEGzghQOYWJwrVkgjCD3Va4SNkmU04+l/kpZX9XKbvjOAAKtU6kAcrtErjNsigwCZKx",
-	"vOxlsPv7it2lNbGPcJd+iKC25JGxJMxRlvjAR3mF66Kp39IjuQ0sCWpoAR8NyAiFUX0usuUjTZwVGYgy",
-	"DgwjF6H0OxrSb+jGCQnSFwqZKusvgB3PEwDeRKQubokSJWb3mlg8JRHiPARHiWaRwgAYSIA2iMNrRnET",
-	"DQdLuzrmNPH+EJdk1CF+WU3VCJ9AeKQ/4BNnFTX2jd72qzglV+xx/oe8VpZtuz57UWyLuwbOXKY/L5A/",
-	"wAUiRBUXQoByIQQ9eeZFmZMSC5ABgu1/30vkex9NXuX54oycdtIGZBRr1ZrEjHISelyUqiQ0iGWey6wh",
-	"r/egDTXsP+wxT/bbnacF/jzcf9DDfSVPtVQQZe204trVDnKAf/ej/BuZ4W8/K2GCLiDrzfEXai1dUj2E",
-	"yhsPXCyDzqK+Ky3kHiVLVc0Y9bFomKaZMxTBVQ8Pq4mzEuMp6tOyBaaaeqzanKSJZ7uTAL05icjhjQo9",
-	"hE7pETKkaa1JAGVkKOI2TSzkJcFIviJ+UM0BEr1FLCCZJiRMAdyJoisJKiJC8koHVp0tJVUV2khbFkaF",
-	"5SCYFYCWuWVNu5nmRtjVZmVWZb8TETpfgp1k/5BlnhTQKLL89+uPp1xpvYqmWroU9bZEv05VvRerG8Wq",
-	"uV7dME3TNGb6zzPYhhQBLYK9Sixcr1PPFNslu+xUUL7aWTPzlfXiRn6jtFnOw0q7aq8562ijsxmXsU2F",
-	"zdOR43HgeVNQ8DEIpgJ41wBgE7CEiYW/yxH+0wv+Z/WCzwtiq3KjUODrd7JC1V01gq5lSusB8h8Lis1z",
-	"eEhtj8Y6Bdh/hjbzJirbKirPkCUyqrghAc1qJdqmKKz7GP9DmO3byquhUC+6KOy3ISAZdPQFBVGjEJpk",
-	"GrEQ/nkdgyqEyYI+SmlMrQqXNFh604yio0PkN3FYaitieaKCuBu4DldgvgWEwdz8m0Y5iN7yu896TNIZ",
-	"MHzERUnv+Ly8psVsPIXH/VNu/K5yQ+5nbH9HcXmp0anDsLLEiPxoc2RGko0WaLefVTHWPydL9UoOHouW",
-	"0HhJFnwNfeIECuN7tgwnBKwSQzXxmPh9lWwZ1hhL/Ch1/rsR9PEAOkirPJSJoh3oekpPhVGWagiJwNV4",
-	"ocujZ5cyWgBnRNWCiTKXRG2rSGZNgDL5Mc4VX1cTE18+hOV4Lu6K0VUtMZdbOoJTWAIhi33/yxLfVGBv",
-	"HqGIi1Tt8wIlqgDqOGmtNWrHMmfVpSl4Tpzz1KY01NptiG3kiS0Kta2oBeMCGaj2I1UITn/3R1zHCTC0",
-	"zNvVoWhy5MO7S/fcrVcfn868x8HV01nDfHl8uvVOrq/cx7tL9nDd6582zOrZ037p8fpmfFa7fHm4q7sn",
-	"e0dee3DqnrtHu6fX9cqleVQ7ueldnz7dlOru2H24e8b1J+LeeGe7Jzebu1e3O0z8hs0CLLQLdsFZvrBh",
-	"HhzcsoHQZcG6kv31+Tst7cFpqKCfd86/g7dI1tfGYcQ5bZWUMFaF2Zwd9ItInqo3LqLw+ph7E83IgoW3",
-	"0XcNK2ChG3eeWFLBuMXu2jlZV7+1r/bnMfldj4nkCC00gp2ZMwIE8pMLGfJkYQq/z7uEOCtrbIqR556T",
-	"BH++Gukux3lc30UsheXjHhWZn0L9X51b+WbqaXgRbnRWIvZE+SG5lVmzixZ4HzQm+i1895FfdBikeSpU",
-	"9oJ0MgjrPyopluVaWdXX09AhUYzYl0AR43o4NaQ3uYkTqNYScE7kUlAFykqZjG2EtWjTiC0BZiTginMB",
-	"nGMhJJpYuR5DwWJDDNoISDekM1+llg/M0aidBW6F5bXpqStOdAx2wIBg1vMmq+ius+jmb+mt83Cl1Vpk",
-	"1wuFuSF9N7mfyui/vtySrJImuVaWU5JvFqmazpJOj4Sa+Vnqv79J4lks3ub4S1jgY2GLSzSiHvFECjCb",
-	"0zB1S2WbhU7VCNtR6P1NnNo4NcJXc4VswoTJZhLQEa4WXyU/RDCu4kxmdS9DE8dgrVaIZHktesJNCyBL",
-	"YSyGT50o7B7TyhUSKAyzCk0Ty5pcYdAqVMVVurpK0CHpVnpvd9ftaRAkvbPmVDtNUfX7vZnpu04zs9XM",
-	"bHbKqOPY1Xy5U0X5Shs5ebjhFPOba8U1VDUrlTJsNzNGM4OwLV7YKZY29nb38ocNge5qNDPQ64pfrho7",
-	"+fOd/Yu8+OFV0G5nBvYu6Z+STiYagt+5VMHeCT2XpkLfNfEsqlysIA9Vj5vQOxSVgCeGKiv3vUK7cQii",
-	"TcFjFE7AuIck5HvIxKnd1rlUmOmcrj05MFS3XIEqGPbDVSOqdrjR85rkgYz5bjtgAqVGnYEY3T3M/2li",
-	"6noIM28S5t5KCDPYzXP+cIDAB+BDi0rytOt61on5Q4U+ErSc8P9Ms4WvRTB/QoKFOGvjHuHyYk4fW9IR",
-	"IGX8WEjGB1md5wTTJNjTUMB0Wt5HCG0mj4M43iyEoORbGIsuVTTloAEJmUs2sE0ibYrf+2jSxNm+64Aq",
-	"3EBm2Wzn//G3v0vkMeEFhtEHNHEJGQi75YT7G7aG1HLmQEjU2EVMp/lOtuwlGGW09jrv8Er22l9s99w9",
-	"atyY++zaPDi42TMnZ9cPb3odYcnr15+Ie3a3X3m83nk5/VJnp18evcc9s3J2vV8+uatXHms37LFmP5/d",
-	"nXlndwfu493tUx2bBa/T3bO7QdUZDzo7RXh1VRo/H1+t23eVqs2+9btP5Vrt7KrXeTwKnmi1V/Pg0H8Y",
-	"b8KWPWyXizv3+L5zsHY+3j3NN14expWbu5enu/N7rzrwvt1+27she/3d4LxXHnZOeuaXfqXbG7M9s1c9",
-	"fGmcnNtfam6+fvdy81y9H3Z27h7u9uo9tNvbvaQ3jI7H8Klfv2e2/TQ5LzVOdorBbXVy7vvD6ln+203j",
-	"/rB993AeXF1s7uU9tnPYtUljZLYf9u+/nJwdlo4wGrv5J3vcL+0/7RQrvf0BdPy9k5Hff3Rv1iDdKfXx",
-	"HvYe4Qmi9FsNNerDzevdb+sme6j21x96990Dl9gX1cuznYsHRC/s9dMB3S1Vz+4n58cvmxebxw++e3be",
-	"Xt9zH7895P3nvv9sk6fhbp/sFILT8aE/qdc2jr5cH16eBd+OSl6rW+gNDlBp5+nodI2u927ZaOdbZw0d",
-	"XQ6uTx8va0fBuMoC96Z40q+PWtBhg9J5z6Tt05P1fKd92/jSvrvvjm/zl4N8uVw6ntRaraPgtoXcG3La",
-	"oNWH0u7O+fr6xW29ffNgH1SvTh9bp6MGOqqf1Gqnzh46rQ69p6dx8bCzvr7rlHbomldq7zjd3sXgzL22",
-	"h+bZ6GKzMizi9crp+sbJzv7kBOJ8qQxv3BtWfR7bg8MivHD7g5Y/PB3uB53L4rU3zJMXWL4tlRvEP9/p",
-	"3l9VguPHYHhD7672Th9qeztO2TnMw1bLLh0XD8zq4PTk7Fu1bZY71+vut8PKxtO+Uxus51+K+53jm+FB",
-	"P8if+oPz0XBjXN6r7nvDA/PhcONhuIF2zbu2Vz/eacG9k6Nr9zZ4es5j1wy+DA9vMOr398b4ub17i8w9",
-	"Z9KetGr9LxeX5fHFsFVea1y4lxdP9LZS77HLp4uHTv2heAttOixulMnp4NIZwoPHL5t7m7WDddKitSf/",
-	"4vnRu0T+zX2pP3o4OfM9r/ZlskaDi8dTp/x8Pz4p75qXe4e1cvD4eHTmXqDyt314vPbcfnpwHrvDANp3",
-	"90On8qVfGbxUvo3Oio+3l7X9zfxD/9vG886gcTC6IqhxdYcrh1dP45fe9Zf9zdrZ6KHrdM/alZ3h+ig/",
-	"WD9tnVX6j/5LqQW7375cDv3ny8vjl16vVHz0z+nVC7ad4za57ZYnz3u1p5vJeEh3x6Viu+gXPXhwcDF+",
-	"GZ/Qo2qjcUoqLw8bxcEendS/3JDi/kalVtyr9cyrPfdu5+j8GB7e9PYb7lG1duRXguq3vUq9cD9BE/O+",
-	"h+GDs7tmbp6tn7qXx5fSilvOCJy95HSbKw22cvbqOk5AYKajQIdY0RHM5paWpaj0QZc1cQ9SIPA3HcLy",
-	"FHHdW8TJEkic0nMwQjIp+uhuP26bz99lPdCDtIlhiJiJiaYUCv2Z3y/8WhFZwtmyWQX/+H/+P1Dkti2o",
-	"5MRkBYyj1E+ElyLs6SLuq22VUSeyi9XlJJIl26JDjASRnsX1bOKooYzcgBDLVUCsTtSgIg9C1plgR7wv",
-	"79UYVHT6DkwA3c3quSAbkT33gxfg7xKW22P+uX1w2kB3rW+nzuVT9/jlDN6xvbVev3HtPJ03Tht+qX5+",
-	"fAY3zofto8MN/xzusU2vcvJwcng83tg7WDcfTu7Oz2td+OCfuHfBYde5yp9v9rydk/712l77/vkov9ce",
-	"dNa+DY8O1or9++PD+8r1LlrLk9sNVrmAF7BRq121CJqwyr1X2j8/9w6f6eYFvilStnnQd9bH54dnsBKg",
-	"0+LaI6rW9/ady+OyfVbsYeS5jvnitYvfvlU3jnu04ZMzVN/YrV5h8lDbzZvIPbirmfd3RyfDYbd/gtH4",
-	"fhhcnAxOzlp2tboxubk0A/OW3Ex2v+yu7R+gi4t2+zr/WGyd3Ow1ribuxeZDqWHevlSfXl4QbN89VkaP",
-	"/buNo/vq+p2dJ/hw6N0M6c3NsP7Ndg5PnoYV82z/snDLdtYa3Xz+Ce0UL+Ho4flh82X9snDqrzknE4IZ",
-	"OdqDNXh1cLrz0G19u3H2L16cPKzX/b3Du8P18egBTs6GjYObp6vq5ZFTvr8Yfvky2SxPSqWns3yNHD4e",
-	"2l73FAU+uhwffytvXl4emM915+pb7/yqdPI8Wdu86Hev4Bkbvqy7/ZNzj7afesWxsz5oNwYT4tHjlsmK",
-	"95vn3ui8Mbg5fXq+uR/en7x8O7l/vngwr1qnN8/7EB+2y7etET3Z8Q826Vnxfv14kO84N8f317fF/Zfb",
-	"m29FtFeFjYdv3bL/pX9yeHH4Zc27uD9H7OLujN7u7Rfb9+Yt6Zn32JscnDQa5OHlvlL1zErvauPovmtf",
-	"VEoH953a+pega5+560/Xx8HoOah4pcvSaH2M+wp372cO4Z8i4KQuTN1KEwCtskBniGy34yInJbN/qVDs",
-	"jBtfB8VdwR0WpYHkZczKyTNI+/SzTBT5Y7nJrIv9s1r97Eurtn+yf71vRe30CbCUF94qgBqiQ5ehGB9O",
-	"eEOiKzZKLUrEw1W6YkoazXwPfhh9TnEJJLJufsbj/vUT+8Rp0L1Ls+lTHx4kTjLRR5xpmUf4BzjTFwHT",
-	"vYCha2n2gDPIUKhDq8XIdD7++NjFDhk3cXadi4CyCRw4oTnZQirAHqJUtUtQHkyXAinWvEWBuQXHWg/b",
-	"HxC/oej8IzE6H9lkhPxJSy6m5eIWX0Vma3150yx9VqummM0ZBmTnTHGqReRPEfcvnnIQ7rcm5GLfvzDB",
-	"uQErWUEdvX9qXox+wFYRfqLp4efvsoPxm6lliT6QotQh0fQR+gi0A9cTIkoAu0chNCWOZPwDo3HYJDy0",
-	"3UHJrGwDiAERDcQVfIuAiaCgZJpaYrBmiXNzXpdNTZwinERPSQtkBfp9QnqJX0IRlntLhskmze/KjwPZ",
-	"mZWF8HSibvGfiY8zswSBkFOKgID4gViuIvt3mGZKo4ufFdd/lIprWZ0kLAMtMXBWzMmDs4ysC4+Y/mBe",
-	"da3g4805u1OA5vNkpGIrpcbInEYXSoZaNafwLaHSRczKLco7XCRN3tAEZLv9n4rAHyb3UHqbw0QTBWIn",
-	"j8f7TkM35o+lj0I31Cc+CL9AnpbwHGVlhpH4owG005r7Q+EbqNbRbz8d95mel1B5SsJMRynnGIkbqLuO",
-	"ZQAG+y7uhj1RFWElCwj3SA95Il6RhVFXdr9Pm6IVoJaUFGqQubg3gMC5itAQSvJ1WgCnEp4loYV13ZHs",
-	"mtkU/YGQH42d0M2MaeySsMO6Q/jIc1UobdsXSDuVnpl7Kz8zFnrvNADjDchsZUal96VlKgG6ak3R1ABx",
-	"53DX+XHr7qdM/+PI9IuARdoNVxR+TLPRTtAq4lxldH5dKqVzvmazvCkYpm7PBXW5jQo/MBDOMSHA5iK7",
-	"QAxczFCX/7wA5aWJkzAvXFyGEsx1tsHqmC9NnALmoqLlC/BRwuW9gZMSPrYyXIp6cWnUFPV8CJ7yT8dD",
-	"CaVZmIP8NjKKFMLvRTXRmG8G3CSci7z4xHmLrryVOwQk9+0nQslPnO5QvmjNnN7EKVH8swRciSYhlpD2",
-	"6mkJdPJ1CaSTaPjftuYoHbjbEZZOSM+s61BgjYqWAaxRyTLAP/7295xA7cUgWfgjka5IwGKdWp51Syb0",
-	"YDSORm0jmwwQBTPOR5mZJHReJc8EKktC742aJE5/xmUSZgUpPBfWI1Sp+tSQbVkHZKr//pRy38SugkiR",
-	"rbF8JPqnbiVnKpFvRTquiMWodl2ati+7a8eo5xE8DJW3XalIuR3FXF8ZJMRzUIyQoSYk7C2ltWSbmagS",
-	"a6wIDfGkiWUD0rDsCgaMDCBzbeh5k9BF28zkVKoVVb3uHW32yZoK/lGC0YJqBXl/KJ5NtSDCA6CQY3Jv",
-	"QceEB/HHgRNkIUlmK/O9GTVoFCUFtGz7ZZYvNTOvmXeBt6s5/giAe2ifZRXQUGLOsv2xjjLEd+ttI2R1",
-	"QysUkeLtN3WB0m+vCyy9P6E+pRb0Uw/4syLJR2JT3EsIw7aXmlm0yr2fEHOrXfwqz+DrUoBFkVT4EFPv",
-	"8/fYhfE61+6zPMgQZVbU9TGJSBZZx2GR79RVH2KcRbeOqKZbWN+2zHUhHewpd0XsYtdvig+QhcvfHPze",
-	"MN4pQn8Hc2p5GTpD259S9E8a8pjjxDamuqu9V5529dO7gjCdDYKkAzYskqN/oDCFmmYIJBekQi0zCiz0",
-	"PHR9KVcsiYsmVHZRYqGFfIDHn44AjVUNZ8LHKaR4E6eK8dCkWA21IZTmTbxAnL8dQfgAvV+jUmaruLFZ",
-	"rlTXTNNcMYjwTuU+8TLIanP5ccX9pwb8U3YvJ7sRi8+6qEseuv7kh1xewdTpXEFaLxnjWKj0SiTvwHfZ",
-	"RAjr+52A9a5JH+HM1q9fuYxtOP3DAbQbPViqrok/fuXv8M2Q8j3wvcxWpsfYkG59/twf0MJ3iZX5WhhM",
-	"egEcI9f2SOAUbCI78fgutxmozEjtKtVQxTg4dXAeE5/18pXM7LnqaslfCDtD4mJWSOtOEcJ1imh6dq9x",
-	"2oieV8C+Cyc61eCtRygTb8STS1ncq94oMx3SXzneXD8BVqLUzggNaW7sSNMVPmk6QuL9kJfmDqPcdCAr",
-	"3VmI5vRxZ8aTsbfZ0fYjBBBZ1pBsB5MKDKiNrQpPZoe9Vo1lYhBsx/ERpRJtI4Hm4DragNewmzLaFcQO",
-	"GURw8/oMLkIN//Xr6/8OAAD//w==",
+	"7L3bdtu6sjb4KvjVu0ekvSVFRx/HGut3bCd2fIxlx3am8osQCUm0KFAhKMtK2j3WbV/3E/TN7vfoR1lP",
+	"0gNVAAlKlCzZnnNmrZl9sdeMRYJAoVBVqMNXPzK2Pxj6nPFQZLZ+ZHqMOiyA/7y5YN9GTISHjvyXw4Qd",
+	"uMPQ9XlmK3PZYyTAn98Icri3TcIeI/eMO37wRpDG3hGx/aHLBHFD4vLQJ24oCAsCPyDhZMiKZP+eBRMS",
+	"MDH0uWDE78gRmlyw4N61GbFpEODr2zCEINwPyYAGfebAl92AOUT4JOzRED5u+zwMqC3nMxiJsOCxe+YR",
+	"u8fsvmjygImQ+NybEJ+TsX4nmvCQdpkgjm+PBoyHxSbP5DPC7rEBlWsf0IdjxrthL7NVrmzkMwOXR//O",
+	"Z+R6MlsZEQYu72bymYeC8EeBLf9mi4Hou+EWofFKkcJvBGn7I+6Qjh/gJF3eJZSLMQtEnnB2zwJCh0PP",
+	"ZQ4JfWJ7LmzR4+NjPjOkAR2wUO3T/j3j4SkdsNltOpMLlgsVzA5YKIgYteXvbRw07LmCMPl6MZPPuPKN",
+	"byMWTDL5DIfxMvBjC/4xhyBrtYUUEE6fDHyHeS3PFWFLzaOleKfY9Uk2/kZum0QUW6sRu0flhgJB5CLg",
+	"QSIfFG8U9Xxu/AKbmJEEOnYHbjhLjnPaZUS431melOX6y/lSqZQnQr5MBaEEV7BN6iUy7jFOaFso4rAH",
+	"Ohh6ckX10hxaefBRk0wO69CRF+qXhjQMWSDf/F/Z38qFza+/lQqbX3+U8pXH/6NcKpVy/5FZSEs6dAsB",
+	"65BjV4QNtaHZZoaSAX1wB6OBPESwpGi7bcpJW57UcBRw5jQzeaLmROql3DZZYnc0UXJA2BN5AINZykr2",
+	"U2eYeFSEagZ6f4YBu3f9EZ6zbcIGw3BC/EDRF86AfKzjBgK3cR4/DvD7vxsvNjMwt62p6TQzJmvSkAx8",
+	"EUp+wVXKyb0R0yxLFY/KodQT/pjLDXC5K+lGuu69YtjzwL9jdqqoVT+Rw70ikWKXszFT0xJE0AlpZqoV",
+	"48Nyk4Hmo7bnih5zjC8KQj3PHzd5tSL5f622Tbgfv0sEA1Gr5SBz8lLEcp8z+WfGO35gM4dkD/cEoYGU",
+	"ZQ/UYbY7oB5xeZMP5TiuzXIoQeNDU6LldsWuOjVW76yV1ssblc0qrbXr9pqzzjY6m3q7hzTsxbs9xKW3",
+	"XCeTz2ihn9kKgxFbwAGGdK5WFjKESZhs/DESjUCqlTyJhidrtdw20acwm0J3c2/wwOA5nadCkX/eCOI6",
+	"JCs3zXIdS54jqS0HLKQODWkuT8Y91+7Broa0S/whC6jaTscJmAAt254k5dS6XWpXab1cqLZLdqFm1+3C",
+	"ZrvKCpVOia61S86mXS6nkx1n9Xyql1c/ha2QdufIncU6wfN5V5LcdaaNAKR80XWQ50WeCJfbLD61riOZ",
+	"WvI2CC5fMGPH0vVpIz7veBh3zg/fCBKwLnvYJlR+XvgeAwYg1BO++jaxipa5izvnh8TxGRg1xYWboFTv",
+	"/G34j4B1MluZ/+1tbMe9xV/FW2MpsLKQdln6wrT8puSeBULKJhGaYnhqbvK3F04tmouc2SXtHrHJufxI",
+	"6jmRXN9nEymzAjbw7+dNrM8my/LsaoacPvS7AaMhQ7pe0i7JylmhLVHZSDBnpVSpE+aAdElo2pB2W27I",
+	"BsWuD2v/jARPExHqJ3K4R7LWfdnKE+u+YuXJP//x37m81J+WR0MmQivSoFbjtrF7dXGxf3pp6a1MioX7",
+	"OYdePfx7nvplz7RxiBUFTpQolKcZlGp8mDW/zjnNaoBVDMKF5l+9tLLxJ1/p+MGASkPQ5WG1kslnlMmW",
+	"2ZKGH9BR/TOiostD1gVbZ47Gis1AtUhBsjANol5Va5KW5RxTr6WolxS9MMeEpWiScp4JeLiXMAD1vvz8",
+	"FmAaEVKsPTm9BLMm5aXr4N1MjfHOd1wG1zNTZMh/S+5mHP4T7nc2qPK3d0JS8UfMadP03aMhbVMhlYsQ",
+	"Yz9wYpo47YLxR7Uqtf6tzI9mRv/azGw1M6JqB9WwmXnMPC4rrc01KK9AvFpTUDwhMklWzphQuLkxck+9",
+	"ESMDyh0a+sEE2UxflIF476jzgYZsTCerkQ48DS3bd+RMds4PP1wXS5WSPHj4y0BIyryjdp9xh4w4vaeu",
+	"R9seKy5PlH050oWaLZJjrpOEdKjr4aW7zUhn5HVcT/67zWw6Ekzd0QN56Q+Yzdx75hDKicvvqec6sfOg",
+	"E/gDeHg0FGHA6EC9JU+L6bopqF0qoFpJW4Z6/K3h5oE1vKOO3uLnk3y3cdIolsqltSmKx0YvGFHg1OnA",
+	"LcnleMSc9mtuwWFEQNyGyHPyigR77wdt13EYfwV6bc6nlwhpyLQjjHHJrM5rkmpnFPYYD9WMFcO+IpnU",
+	"Ob50B8wfha9xnKtzjnOIn3hN4qjJw9AOgcFfjTCHPGQBp14DTjJM5cWcVCqVp4ijv0K0hxV+fN2zlv6F",
+	"VyPUqR++l7Li30AuGaoB/NmoNaM7IWEPrgilfaTOO8zlFUmpVbma4UoEFbEpA6q9JQ9FZqtc3yjXS+v1",
+	"jRJYtE8bL66zvJeiPxCtPpu04B3tSirUO2ulQm29vFHYqGxWC1MOpXTjyO4xZ+Qxp+Uwj0WT5yPPiywn",
+	"ZUDunp2cnJ3Kd6TkzWxl9k933h3v72XymdHQmbPwx8fVLueLmETtGREj22bMeVVpDPfvZ+6/fFX+hyJw",
+	"fOWMjc9U2s+nWt68fm5l7iuZFeiYWMkfTMYrTkdhzw/c78x5uUqrpkht2w8CcP/unBCaVNEux2ul6/Mt",
+	"eQ9xOxNC+6JPhNvlNBwFDLR4JrqUIHUr7fVOzS6zkrNJN9rr9ppTZ7VOlVbaZbvkbLLXtCnISEidoGx+",
+	"zQvgO9ZXh1fbjWja6uYQ2j28e5wFe3DWL2lXGKbtMPCHLAjVNY3aOOcfGcblRfw3Jd0yck3y7czXJa+W",
+	"bfnllpKNfhAJGsPD2Wr7zkQFHCAoiU8DkfBxiDgk/NNrxtUzB3skx+I2m7oCV9eW9nnPoRHJ6qGjy291",
+	"DT4p1yA/54ZsIJ7ijkvaPQzZQL43oA+H+EoFnR3qX7G3gwYBnTxjpnJG6OeolAhMS98i9cX0N5x1Xu9w",
+	"vI1++47Z4TM+GsWf5ch5ggMnfCwr8EAG7lyh3TscDP1AB/ZM0ZxkVBQPnotMvNRO4MhwWg95B76YIPtj",
+	"PoPmvhxo1lWlfVOlxb4pI9ht+yOOQXuIY3PWpaF7j5JFSmEh/oAvhX5Ivd/9O48L2WmaI1zYCSP0iLuM",
+	"cfBoY/ME5p4nilh5dRuDM7jbY3Y/4pI50syhIU13pWPKQxTiE5gUQTnB6Re144sEjDqCWIZCF1Y+kUwQ",
+	"+k1+N3K6jGSp52nvn4qjvRGmD1WasuDzU5HB5GzNbyzN1GZwY5EYiTYRJke7jHiM3jNBJI3eCDJggzYL",
+	"BBnxOOyZsq3RH9KI2ne5I9cPiRzbxCpbeSLCACQyuI+VSik/oUQin5mxxyRbKVXWdChhizQzkLkCrjNX",
+	"kI77gH6lcjOTIvrkt/LIDosFX/qn5QuolWhIDU+dKetg0dPRdFO6JTl2nlybz7LwAQiziZEXbhPBWHKa",
+	"HT/AnB61128E6fmeI4qZBbuY3IYnzvF86uSBNAsJEp1xIEaKK3Vm1TuEs7E6Z0Wy/0DtEDKXILhhJRy8",
+	"FmyP/lvb5TSYWJIxuu49g9gP99Ee5ZOzTmbrtx8JBkk6iyP7HcfJfH3M/1jlfXg+5edouK+Pj18fp48/",
+	"HYV+K/BDqi0wtRFt3/cY5Zlps3KxXNgzHn2URy9kwTBwBWsZ6QRPGbbRS3FihhwLMpVUDhV84UkpBclZ",
+	"jcQbj8nr7OL3jwbiiE3w81yFbpeXipqoLdvnHbf71MsX6vFdfNocoDPidmsU8JSTYzw1ZIHrO8t+5hyf",
+	"fpzmuqWW+A6ffZyJdyzzciOaeuLKv8yrl/LJaTELO/N1SUtAWYXqyzM3Argt6cHzhCUPf2KxcPQTtMvB",
+	"R+9d3wMKFwZMCLitZ1YbB1IoSZuhFJmWW5e0O9fyCGl36YvBrJ2+gnU+E4o3rXIjT2fmuURkfnppKsj5",
+	"hGRW3oo3AvXwv7+IZg9DN9CumyckHjx66Q5YFCn8Mw+4diyB1+pJca22vxFGqaTPONL6kzNH+2c5y3iX",
+	"RUq994OG8onOPdMBs/17FkxaY5c7/rjl8pZDJyItRj0RpM06fsCMmwKkFMInnTxZl7ZqtVQ0cyCqZgbE",
+	"+uI7mT7Wc9ZAsuoDRM5w1iCet5Rlhbe6yCsCd/ygpT3Ks9utv2sIozmzxk1JmDiGR6dSqm0s6Xt6QrcY",
+	"u5UncljSnoQM3Ul7/ph7PnXU6fP89nxbXfOX57eXPMzyyem9MEdZTP82tfujYQFub1njNbyPYtb8G8z+",
+	"6bjMw4tymhE36ypbOoNpnu4h2VQTE51Sym+2P/Tt3onrea5IUylSrBKXEyYfIwN4jtk+d4Suk1COY6No",
+	"IcrvFfJ4uTzxWr7JqRf2/FEX8w2ND2LOsB4eLuOmf2St9jz/CCxBnfzy5noJA1f4ZxpFBOXpCxyRByHF",
+	"YGVqNXqBriCUDH3hhu49Q4IUzJWhwgWaJpzPC3wdb3ThiTwGyoMhbSx5a8Q5cJ8XKg8PEGIfwa0xzeWG",
+	"vvrp78A0iPwtT1ixWyRWFGO0iB/k45SNnfND0sU4cp5YscvfUrJwDlduLM2VSBEx1K4kOSmyYbChEVlI",
+	"X4bxt6lJ1cuVxKwqz57VQHQJZJ/XyxWYlRmceLrOqA2JValUJdRxiBsWZ6oopgWPsZ8mUVaQQQaBgZX1",
+	"GHnS9sNewlGSTovIWI1HysfDoNCYvTqavrGZW1jsZF/oVl9aWaTcduNsOClq4QGcamTzzW7hdY9xJbcw",
+	"Uw5tSSkEBKZ7QmkTVuFoP91UYZa0XLCSDEVCk2tBR0bcc/txApVr6zoLKXqELh7rs2EIO6VLYciI2z3K",
+	"u8wpktOR55GsHzQ5Oitz6LlET69g4RJSko88SB/TeXDLWDBXEA7VOb5Zw8TOK4EqQjoYykVHq8W8yfZE",
+	"J2cm/E7a7tSFA8k8Ru6HCff4rJ2+9NYttUckZYui+j5zj2KXc5+xIdQyxDsF/4z2Kg9uPtgXNxRkxN3w",
+	"hSrs+ZuRIL0Kbc+x/BfswgfGWUBDdkG54w/OVYB0riXOHmxv5LBWHApMFQX6Mc8fs8CmgqV71fRjfAQu",
+	"8MUPDUfcDkcLfHT6wdFwuOijLsfHxJDacx7xlJL5sSBvulKvL582rXc5ndpJD3ue4OdVVLFejzOhq6iw",
+	"dBi7NfQ91560tF9u1i+GQr7FqN1rqXU7rSkHdLTutJDDPPaYZ5hH2RZLOLjl8AHl4d7lWZpRGiUljd2w",
+	"pwylrnyeMaxQmrWTEvlAT3gJDIv4MZ9RA7dGAlPLl4oAweyvBJsb1HSdl5QsmIpbE4pktWW/VsuZPtnl",
+	"c9DThwWvX8kYWHPJSweGCI45cCILZ4VNmrKhoE4ksW35xP4v78g7dkUI8zWnHdlHrpMn5mfyxPhKQgbD",
+	"Uy0n9FWkBQdLjSqdcYaDzuPhy2ez8JXi4BRhgKs/fGWmpCGV5NKDJ7gzSgSa+iRY86t/Jc4rKpkGvMqP",
+	"S7PdgShvBCYvY8ncTACa+3ipE5Ga1HXwpEzGPddTpgOMpS67rNNhNtoJJeJzm4E9ALnebohpuqRHBWQc",
+	"MWfWRpiqwVlb3mCYRxrIzgaylNfmHeDy2st3Gs5z2fgOnudnMOxo5P4erCiHTTCh3pUnrge4vQzN3FlH",
+	"SJqRN7VP0yIKFpg4eHkdEDcP6/KSCo1EWGvy8ClZJT+YJ/H38gQjxMbX0iQWmuqRyLp4dUGBXkcYPJ9Y",
+	"RCQ3WlN7pifyRKz+Se0M4nd6X5bIRlhIdT0vg/KzMXhUEkDhRAw+n7TYcQumYvTwlSdD9MiwUAQW2Uqh",
+	"TyjkPEJtG/5XN/BHw1lFo5VaSIMum+/9cB2dWKOHjQdVjOVM+WpW4pNkmEzp4azpwFhUqqlQODrxCVZq",
+	"GnFZDMbTpepMFaubVl96Yo1VsrbMcdE3KAffJlbF2pqhr86yKWXymcqymTaJZZfIVWP/Ik8q5MPF2dV5",
+	"ztTbSwTrp4/vUjlDEe+ozczHFerAQ7jTUZhHmCtt7O9e7F9m8hmY7rOWjEPkjQVreR2ZiEsI7FTnNUIa",
+	"RN55y1QEEP+UPNLkePvMbatUsbzkj7gQgivtvfLCEstQhcd54sMyqLedjByYUyOUHPsa8CQZO4o5YVqT",
+	"tKb/GZ3qJdOuEnM3vjSlQ1pT/9KfmZObheIt9vCZaVnJ69N8G5mxpJB7zXufPMCtVzZD9JJIVo2e0Gzw",
+	"tzm3tlf7Jtzm0mygiEYr2zKKUOYCVrlwTbMEjsc7Prh61eh5Eg2euGbBSdQnZ8qlPX17M+/j03nHKUpU",
+	"STpKID+WYH4scVwHvolzwHDRuDeZF5lREY2ZK9ccx0xa8s7ycYCYkvhGREQkWxzkSBAtJsdTqbtKzC/t",
+	"BUmtzZ72haRGXsWSsmk2O10HYcUcsTOT5qzr6uXMopS2Z3s3kuHXOJkuCdWTASAwzZ2vYcxeni2fEgIA",
+	"A7PmJ8nKz22p60PoR7NUMWpFYCxVmTfjlcow1MCXtJvKFjM+QTmZyIbhIqTcZquUzXRcL0RvkD/i4dJV",
+	"M0CvWO/pD8+GpXB8AkHXkYo/eRre46UQa8+YD0JuRFAb+QhGLvYbl0s5DNCFdo+tVEBzIl9Jc236nY5g",
+	"00vGxZbzm4+vv0z8IKEEzbV8IpIRL7WUBpS2SRy364YiHwE2uiHpuKFAjIOwWnl+PdMzlqI/lCfVNSMB",
+	"ZtXipvfI6MnIa2m50OvSc9UkLJeg2GjWKF2qquk5H4Zxo0TU3ALRME9M6c8sT9XpwdM4H0pjWihcJKf8",
+	"nrU8as1R8uiCxYqJaK3EQY2JSJXJqzPiDtximLO8fE/CBi0KJ3UZGDhPKhnaZdrqmw5DL7+WKbSnVdfz",
+	"2gtZ1RJTGD9LzfpUJQw8OzMM8L+4ylwgicSFsMcChRTCWfE1UxdiOaJqU0CcppXUb+HcMJHCx/RPqFkW",
+	"JHreyIts9Pwxkm8qVm6klEHCyNT9MdquNGgvl3fx5iqFXpFYnD2ELcSPAvfDMGCQdBLFGALlY5IPKgw/",
+	"7kQVbLzJI3Qrn7Mtjckr90f+MHY9h3i+P1QDYuaJ+gjeYShXGRwqV3fsjzynyQcU0yMGhIo+5KVZOM2/",
+	"WehDiWGxcvJnKbbS6ujsURAwHsbCcQrkDzQ3Bm/ZQCA0lysiuK3XLb80qD07FQQR047DiN7bMbFjJDE9",
+	"vZnrncYUW/IrCQiy9CSxmWNqGM8zMqXPJqm3TgxmLc7VelpAzKjCueq15bCQut7y0mnKozk3Ujk/seFf",
+	"RtlNVTRNheNKldrr5FVP1VmR2Gqr1KbL9qeqn2aY9sAfE78TSjnuExiYbUVmN0oRSHwiWcux8sTqyf83",
+	"kP9PWDmdg1otOdY2abNwzBgna03e80eBgLc38utrJQL/LpJTAMRAMW0l6vAshFNUYmbqjvFfvzm9gfi6",
+	"9C1jWfJh/Rg5RKnzm1zm1zxx3vbeDt4i9WIcvXRP0psYN7dIDkMllzSafGhi7qrSnct5WMlSLgd9qb0g",
+	"pzwyhbeNMtOBb/cJ9cZ0Iohg3BGQr4CeIAwJS5IbrrQ0sb1E/ePzPaxTlZOzqWLz6iNnn0yvflxWyOl0",
+	"nFRE3cM9kqXk6upwL5cq6pMFk/OAJ49OGggTK6+Yw8APmR2mbbpI/cbq5ZWg4iLmXWZz0sy+9DrN+UWW",
+	"q5Zizn/mBTOeg6P0vLGeU4Np6oEoAWWZwjD56MvSoGa0TKJgLb0SAcr1qSCqJEvKpzxpU8HWagXGbd+B",
+	"wJ9GW6nk19dMOOHpCoHK+torVQThFMxPH82pnTQWqsp+FuCZY7I86Ug7GPIHqedhio66c+YJ43YwGYYA",
+	"dOmQmAYCggHy9SbXeUARfEPAOu4DsXK7nj9SlUonlNMuGzAevoO3PpeLtj+wlKb8eL0v7XO5q9QOIf/Y",
+	"pZ77HRGUsh33nqltGAUeEawLOUl5A4wWNYgCr0BtAbN4I/CBJm9PQpYnVs7KS51ZK8MiPJ93dYb7gHZd",
+	"m9BOCHnLaPWTNtMXB4cJt4v/iTe1Jh+4QeAHqlAGnomwKSD1vkcFqVYNDtkmzO325CYGjGQ9FmKMXvvd",
+	"rKKVb3KrJc2EgpUjAzrBCw/crjq+5/ljiMvHtXsfr/eLZEexRT1fqVXyGxslkylBlZlZZZVaZWOjlDAX",
+	"ms3Fe9Vsyt3K/n3rt53CF1r4XipsFluFrz82HnN/j//UKnz9r2yzWUz85T9zP2pPOToTRRuS/wyeNVkK",
+	"NpzP8AtJsItGcL94v0vW6+U18v/9v+vFMpG3N8kLCzhJ6SLmqO4vJlOp3ibRaZAKDC+JIy4fddxAWjJC",
+	"l0i9EfoYAKTW9Mi0GzCWh7MWBiOuocIwmh7SPuNTAbzZuj+SjeMoak+B8d3A6IxQSoxpoKsghdsQv9f1",
+	"CrALpmfYYFY8HAassuRNxZHmBlEBi1LJ2fLMkWytnCOUc3/EbSaisyKVqDxH3GZEjFxphNk2G4ZC2hjG",
+	"QZLPea4dGoalRseP8dKTEHYLA8amlUwL33cKX5BRf5Tza7XH1zGWp0DBDOQcoj5vtqiAswvlGXkQGwHr",
+	"QjgyGUFDT4fjCPKm+MYgxlP1n8veOOerzEZ65mjDQLw1011iAMa9w4b+z/P9073D0w+tvf3j/cv9TD7z",
+	"/uLsy/7p0oEn05MFFjuaiDlzlrrwfIFiD9lD+Kdo8FU092VqNpIit5zMFrEQ9lI5nnSZUZ5YF3uNwvsP",
+	"FrQd+EBHQuy9k/9GldjYO8J+F54rQtHk8mlLkoX72KIjIGI0HPqBPHfZgA09ajOHtCfRuHLuSttLASBC",
+	"1/Pg3jYhushHs0EEzImvZvKZeD5Lb/sTVDVs0lmGSNif85MaEDxJqHVh9ZLUH3J9bVSyAQshfxHoVZyz",
+	"xheu1GTwmVXlycVeQ/dVS98vY+HKQZ+eLKSLxMDeU+nYo5RsoRksiFn30jTgw6yPbSrGsHJkYb5MEoDx",
+	"xILYZTR76mOMM7XVUQc3vMCNsD9PSqaUeq4VLzGqdZpJs5MGWoz+jQ/GX0L3TKxU5tcRzc2jiL3uAler",
+	"s4MTfyTZebMm6puJ3A/R88dR5geSYzq/Nv5uBLcyT9Pcxxz3tKrR7Jm+uxq2dua0htrTb5Y6gg8BUMRS",
+	"S53mu0ZNANxVnAnPvZAmsXOXKvtKNAKKTZ0EkO/vZ+kkSy4jQwCgHaLGQkQlS5DUDyQZDjoVSfFmZtzN",
+	"ABxPCSHNDU9CC88hITq0VwsKLLk9ppc7LSZIu6ZWmeXNV5qDym+Yt8Qn/PRHbDInGPLEi581wMPqWRUh",
+	"7U4nTWgtF0XepIESMRflE3wiN5cKgFT1CjRYfuVTCR7yU8tmdxi9pbA1lQFBYwp+tS6jgKLPJrlM1Ilr",
+	"Htv12WSLzDgXoJIXr19WixTJFvkb+S9SIP/Tyqf3xuJ+2OQipEEIIdqAMO5AOFRaDuOevLHBmJhkFD0I",
+	"P1stMREta8b5kNLPy5RSzebwx/Gj/P9f4P+fPraKW3/7r2az8D+//td/ZJ7X/MtEEttKWyrxO+R/ZbN/",
+	"/x/Npshl//4/YO65hZP5z1z2781RqVS14aX/mNc7DO3ugHVHHg0IexgGTChMMs/3+wUa+CPIwZcWHaOO",
+	"onQYUNcDYibJTGBq6rKdA4BuSXvloVKUjAxYBSh1sV/Biz+EQbDVLsSxi+TMc1gQNal0HVJdS9yGkNUw",
+	"vW3e6dK2cDIeuazZK2mlznl0HGzKEe8WmqIao+YS59TEXqrXn/k9dTNUoqhSrycDgXPEzed5c3iSmd9q",
+	"Bnodbk6fODJ0+gSazWgKi9h2hjNq1WnOMC2DuQVYkv21+Q8dkgEiYhuDdYJ4rBMSf4SgEpIp3cAI/vyR",
+	"AKR/LmjoH4LgmcbMM+bd3BzipP36B3cYjPpIx43cZovdjRkuq4qVOR/dmKRhO+NliMclKWBxMxSMyToL",
+	"U/maeI3TcEnGYCsufwEUYjTm/KVH9zm57GlsuoXlExE03bQVYxm/W1GkKTKmSVYwRgxXeMdHqBkMzOS0",
+	"1sWOIq5o8h7zAH7b8E1LDbNlIhKhHRMmsKxEjw5ZngSsMxIMYl7yc1gR5woyoJ78JHPyJKSDIcwN7B8/",
+	"QOwryn3wD1AbcrDmB2OWrRFOCQMYtDI9/2ZLZPWZLcTfnqInNMEOmAj9gKn0CPl7LpHjFxsXBpRTVJgX",
+	"T0e3/FyOroBLH5E1S2OCEtXNOtryWqmUewE2YcyyC8lnNDmMW2ka3qtpRo0hZuN8lrmpKmRepkrUn7LJ",
+	"gXu4r9wdAzohtj9gsCHAWVJXWkm0VCs1yfDZqSjPEkrzEkcW9cZdIoXk9fw2swCzL0n7m+KMJx1jr+sB",
+	"TcLfzgYKgHU82mZesvvpdrLxsORGhe2GGanyzOXhmfOL/c+HZ1cNC36WRxFDztDudalMwrhxdMJFUFm6",
+	"r8zKsL3JHdb3PEyizRNG7Z6u9YyqSZChRoEbThpy4kjNhtM/GFC70aOV+lrKoT962ziKlItwuxyqiKzG",
+	"3lHh4GRnt9A42KnU1yyIhSIgk9/puLZLPQjAqAS0cKvJm5wQQnZUbyrVImpqHLIDzUX+hrfNnSP4X5Yn",
+	"DbfLmXOAPZbUr73ydq9iPgAwMPpH9oA/6e/uUu5z16aebr31N3LCwp7vkGaTx79eXRwm//BpJNeU+JOa",
+	"BvwxMTH4S489ZAVQMyt3K5fD72PA7tKXL8h/k7+RZmZq9c0MjHBTaDj9wh4N2fSA04uIBo9AcNT//Q3e",
+	"6g2o3VKvyqvm30jjKJ+YiRygyROrH7LAZjxUGUACeWlIw57OHyDZEQ8Y9Hh1iBVlPxRaxf/TAlDDPAEz",
+	"QDS59b/f3FgEwNcKNhUsp/JqHKEcJ2+t4jSphR+EgvTZRKgECLwhyXnJv+abnApi9f92b5E73+UqYic3",
+	"u7Jmjqb3xBXEijDnClKWboWBOxgwpwAjN5sce5XLhUrbCZMhqFTLLidWYoctgBUQGDP0A4cFRWLhfu1i",
+	"m7UCniRorc94lGrf5CrAKBRGhTMhPSp60etyuy2StW5vb29PTvb2Lg8OTk4ajS9Wnlxd7uYi/4akm8tJ",
+	"uS6tn1HIRJOrTEPsuvtGENvz7b5OC4KgEORFwIraE+086cm9MKBgP/jyMOYxZNqeYGGBgMXrPA7rpqCS",
+	"zwuHjlLE0A8bf4/7GyYOeaz46NBV7scb+cSl32cpcbvDnRME0Qjl73lSBWTWSr60uZ4v1yvmzT8rn4XH",
+	"BLrkFFudHB5auSI5a4fU5VDYF/iDJj/cOXkjiHV+1rgkb++rb+ko7L3F1y20sl06KE7owMuhrQy/ISoE",
+	"g40agVoqwMytqAWy5hrI7oVqEn+IDXBotAOS8bHvr+S1Sk1lO8+n4U1B0gg/NUvCR0AtTCsyuTTukhF4",
+	"lQoaDYYeZDpRtNAU4xyM6Ji5BHKi1P9X4fc4N6rJGwovObvbOGnkyVBS2++Qvf3rHAl9vXSHBdAoOmKr",
+	"BCInrL0ZwXq7vCvHhU9h8lUzowA6kIHCierCTkMiDQ2Yd04xroZKluehS9C3SNwwZukmjz6+c34orzUs",
+	"wBpLeTGKjdad88PC/sPQ8wMWJCxYCgMKdTSKUlQi9LXtcxEG1OXYmhWzgBRkipQZWrOrjAVVcggeTM+F",
+	"9qrmU8LKbTc5TYzqa0wyNSqkgYAwixO9/TEnds+XmwIA+3QiyLg3wQQ99ViTY1pXfKdT0LaSfD5nRXIN",
+	"NUZ6ijr/CCXKkNk4rPC125UCyhlzmtxgOyNdUqiD4zGAYhGuw+ISWzQQzLzBUQgWP5wMucKtJi8QysmI",
+	"97lcnwo1q/QE435UQ9Kqux2WIfmBvDgl0K7hIcA/KMjZSXUZ0rbHctuIiozw2mpvjImBHIneBXm9DVMj",
+	"AbvD5DYUDrMzKyeAtHEGCg16eoryATmlqVnqKcoPWnEGPJQ/NDNVUwQ2M7ouibMx05lVsB/Vyj//8X+v",
+	"1eKMzoixt/RveflxfQmLBiWChXlMvMBraUwXnJJxL7FUWpyIgK8D1mUPxEqNkVpa5EBuDndInAy2LblR",
+	"TmdRPlicTCd8j6GqopCVZxWt4nQNBEL3YrKry9XY7GF7TkJehO/Toa6nAOI1aJRO1qPE8UMgQgS/Kwwc",
+	"JJTyKp0YWCoFgYgiWqCJoS+1LkLjA4MuQMffJpZxZbV09COBWR0KSPqFJMgEwLQcnApEtYbMU+3xnsQA",
+	"wrC2nsHQSe+UK9CrMnX24gzLvJEgKb+3VF70UomuZvcAOXK61wHZgfKonhG0gZkjHLGRnLgSozHUP2wA",
+	"Jqkyh2Q7/iiAecXJs8Ai7r0UIXBs4y4BgOh9z4I2Dd2BlG1S+skNgycEHnXroRCfp4L6zcqpZNKYC3WM",
+	"gOAtcyrN20w5tXI48lTmqU6awmTWsEd5WtZ2NpGynQNZHWfCynEXJcO6YZHsRO602OM1wzSAnKP1G3Ji",
+	"m018pWBxNQn/pPaWAaN5fjtizPRtV3IlpN3YUBBkHNDhlBQHzfujidA6zcwW+fHPf/z346O1rU+eFE2q",
+	"z2SMg6/aJUVAOhZRZyD0h8Rj98wzL8DgBIVjIXr+WKiRB6iYhY97DGWu2lBDO9BzbaYcK9qQHlK7xwqV",
+	"YglcNW4ISTFJg61x0ojkjxTAWW306cFzmXycs5QpF8vFkuF9wGgTOgyne1QkzCYlLfRVKaYzyaq8vGIP",
+	"JmbLecmDnQffucPGuTyBSJ5cv4lrLfJkn3fldsJPuz2XMwF+FyNJPm1SQNyEIUlm7MhZ73FO9WZZYFzK",
+	"byv6xVXFCVsLLnYQip4y0Rxmu45UZPIbmrqRVVaEps0Rw6YsKtUGzRv8jq1kPAZXYYP6SPUCkL2AFI/e",
+	"L6C1LqlfKNULlSo4ImNTQ09kb//aNECwOAEeyBs2ktTY2PFJwDguHRQQlEOP00ze/chh3A+8mUG7Jjqs",
+	"adylMD4iIe0GhHouFeYHh676mLz9JQfJ6hubGEnNDu8Ipz9NbX3XNfi1IJx+oesX7qvkvlQsFyul9byW",
+	"ReKtZIS392WSBSfd28jCBldnsevniuBf84eM4/SqxVKxilWqPThhb+/Lb3/EttwjDtlVWOoFEyR9SAM6",
+	"YAik/1u65zF+5K3RDfJrPjP004FBozbnfodYKG6txE3awJOPL29TaTVy2U1ugO7HvowYHBER9/OqxAqz",
+	"OVTbXdFnzjb80OTWfCB6C3LWPaZADQzD1O8oEaufB8TKIjn14XKvul5j7T8UESsdgxdvO2AO46FLPaFO",
+	"fuQgQfkbnalDJ7M1B+c+7lz/zncmK/bXT2tbgAgXur1ApbZ0p/vFbRqw+bz2UAALVkql1eYbM2Wm/7nK",
+	"Lza+HX+v3Iw3Lzvv1ge3du1AfFxzPgzL7IpmXjzt+R37tccWOk/LbX219vz5TA1pkvZKRLu376hjoNjV",
+	"SuWnX7niSst8x3LQWqn69Evv/aDtOg42xKuVak+/ceqH7/0Rh0/Ul1nKIQ9ZwKnXgMsNwCDiu5WlyPAB",
+	"77H4yhLzU89fugPmjzCKL0aDASTZRwdMXqqBGSIpBcEyAGH4LRMdvK8rtc/gPnHhtIeTAvbEMKSDgSD1",
+	"mJ8nmgEnD2Wpx9JKgi7Yvd9XJmoEvIyRX6X8LQPWwiKhTywTj9ja1kHOJk/+IG9nkEyvoRrzZrOL6c9I",
+	"E1yjopp/b/IeVk/gW5A2kIgx14rEkJqWXPYWPLuFS7bSxKKBnwz6LaGrFmFFKyzhmDpZGhfnWpJAIJQn",
+	"Q0YsRAC2UOfLob6NWDCJnaNJ2Ns4SI7CdElBNIuMnMJfMVpjAqY8n8CRTmCWp8NPJrEXDezJuS0KmFSb",
+	"vtC8BWwrGc6JUYkTHVDeiHnUmmqJEZPneVCXiZUnALZVT4+8iTEqrZIpNVRLO0tTMn5bMi6EO19J2C/o",
+	"2KmWUinVputQDV7/pSz+VGWBwhawx+H4RY0SUyDvTfWBmwe6I76tqKtdQtjNwZPCsBnWySfiGTAABpsj",
+	"gQsRZ/XHexa08Q9KwKqbofI6wVVIRQ/AzwriWWksAhrLZdjEJQ1bZn++OkhqHfBLQFNeCF1tJR/NWvCI",
+	"Ba7cfJNbYH/n4no5dbzBZZnUUXntWIYwqPyvCZGKJWoAQC7jEEyytcoQcdDQBncF1j9klfPljYjSDXow",
+	"dW+SXFEu3+TCj5zTfqcDJSfzVJkcPFWRxZL9lx57uR77+tLLhk4YSuRylesb5Xppvb5RKpVK0y25flv8",
+	"cITjnql3yqziVO1au07XNtc3NtY312i9XbOrToWVO6UEgvlSj09hp5c3Nqu1+loJ/k+SAj67bpfaVVov",
+	"F6rtkl2o2XW7sNmuskKlU6Jr7ZKzaZfLMSski/qVKo6aKSQq8RILfVz65pUCPP3rtvWXUaBy92P5BU44",
+	"hF94ls6UYuCn1Ziv70BT3QTMljfYA8Wa6XphkaxlNsawCDSNwcYwebNLTJPDGLlFd0a/Qyw1itIlsbrJ",
+	"k/YElLTr5BAC4eLs6txq8uxsh5Zcnox46HpxxxMMIJLsbIRSQbYq/Qod+otNbnRflHrZbLqLZsgQ+t7A",
+	"wrfwPyAvowspOEJlIDh5dCKaDZSwSgZqmiHIFTn4IXoS8yygG0EhzXTwRalmDc60nYgxzw8a6fDQAKwb",
+	"qYASAdUoErSFyVBRVo0Z8m7sHc01PVA7pRofZm+Vl7gUUzo2LaO/kl2OoDtRAoFzWd01raam9GImoRhX",
+	"8BHONrt6TGbDo4H0czSteU2753KB2YNtHJfZXrOv47JbqQDryvNsj9SZYb++TKm9ZpfZJi3UnEqnUKMb",
+	"rLBpV9uFOlvvlGmlXbVrTma6617SaHpc1dz9ZcD81dzF2LIttZWd1szoB1DoMqtZNHj+fl6bZpRiluwq",
+	"zbmsBxru2HAFfaPmIcXYG5Enboe4KplRalFIYcgbajtHQj/R+C6K/ME7W2CHTNkWCAcvVyXtCdSh8Io0",
+	"KRQS/BzXNVnKc93kKUoXpVWq0jWMjl9X/le68v+b2i2bldrmZuUPsFtmylN1909NZ5JNjippnftldvwy",
+	"O36ZHX+I2YE6VgceMG9Wc1RuRRsDWfontTHmRsJnWzO9jVusvb6vxcJualaEvYgZ3KENdR7Kn5EnFjQ5",
+	"g0RMij1pIG3JwqZgVj5K4XeDJpd7pNLXsNYUczEto3GTtU0s/I/ow4mfIRIh7RWcQZNrwCZp3BjlKLrC",
+	"I6RdaBvbU4DLfTaBb2bHRlFbXBGSwyBNB82kGCJKNUKQXAcYZFLCU5erkqQEYIyFVAJjbsp5cxnFVqDy",
+	"C5kBYi+xpfhjdp8frW34MgRhEDzGFZC7Nf3k3AjLTG+ul3g7ojMVNfRTXfYyZal/dAM6sAvUsVTIPZmQ",
+	"0UEmxv76LTOkEwhIZb4+fl3JhT63EeFTqn66RenMQOkdzl6m542GZ7/9eJ6xNNV7ZSpSEfdd+e3rQqpn",
+	"tmKaP36V5z/RNq380k34pZr/aqr5vcudKPW9PYFuhLoZZy7qxoke3ix25jQV9iXtzlPXOOiiKAcF13Dc",
+	"xykJviog7G60gduerjhBrTymmDUbMGr3oOPZfDWsuxKpfIBZUTvbrjXzUumxtBDNZwSjgd1bWZou6DH7",
+	"6yT/tYKTaD4pTMe5J2sKy1msfqLVyVjdBldjLGV1LzzjLwlRzpUPP1R0Qv5hSlbM64qSwAXASCL6CC0V",
+	"e5R/0yZzDkvftCVaTDX34rakL5Y9zzUsVpE+KV1Uf0mdv5bUMTy5ksf+YuIk/+TDeESeKC9S4gRhJiKY",
+	"TuwPjW0+8PaoQFy2CXWgaI+CqFe3ZBMhpckRqX9u6Dw6uS+5T4YIl/2ESFlaokzN7HmhawP9VKrCyCWv",
+	"SihV5eRUovLMqxGIcki7abfInycFeyHmq1x0jZz6RKHrJOISSaiskCYw/aECpK195b+k7J8nZXcch1Aw",
+	"6wAQR+cuyesZulYTfTmWl70h7f65YndpS+w13KWvIqgtlZGEnZWyfkACVlCtZAzzGz2S28RSZUAkYAP/",
+	"nun6dimy8ZEmzwIWD1ZE08hFiH7HPPoN3bg0H32hNFQA90Wy43kYJAYQny0A6wztXpPDU9iUzmP0nhkd",
+	"M/ECMMCecJRrNROlkanB0lTHOzk4CpyzAKOgkan6UpdklD+wrKWa108wfm8+EPjOKmbsnDU9xyk5Z6ik",
+	"NhF5dVJ+TrUSqwfgJK0k/CBqCkq7IlVRbIOuoTPK9JcC+QkUCIgqKYSIkEKIenjmjXQfaXb63P73VSI/",
+	"+mzyuLgedeDfx1a1ITGj6vyeFKUKjoVyRHwozinxTFrYP+0xV8f6CSvw1+H+aev64FSjgYgo4in5e08f",
+	"5BH/04/yH3QNf/pZbJhzTsPeHH+hcqXO9RAqbzxxOQadocQvLeQewYbUS3GjyXK+VCrl8orgFjTyC6wm",
+	"z2K3Iz9Q9ctbRkdjAPArEgval6s3pKBS+Klk3HM9hu2BIRWQyAebPIKFwxE1Fp6noEMAzSqCPASb0vP9",
+	"oVDDYZG9/oQI/SHEbZoc5KXPGb4CP2AY3lLg0TonAJlGE6ZIrgF+FNtrYE0l2sDg0dAObNV3o40QoRoY",
+	"kYcpdQSGm2luhF1tVmZV9juG0PkS7HQC27HMk9AkBIGwv74cfKTLWhriNEF2FSvWPPxEGWCSs/doSNtU",
+	"MGJEsFeJhZuI7Zlyu2JXnRor1DtrpUJtvbxR2KhsVgu01q7ba8462+hszivwm9Osno88b6r7fNx3U+XK",
+	"GT1nF5QFPscR/ssL/lcuDEwLYivgTS3wTZ2sGvmuGkE3MMPMAPnvU7eH1p6IbQqy/0Dt0JuobKsIqBAx",
+	"LxTMX6IbrAUdf12VZa/a68edMODavq28Gqr/Q5epWkHsa2H2IVDNWlSvIqyFA+FfMLsxRXVuAUNQSRPF",
+	"U0N4Gp3wS6UoOjpkQZNr0OlsVLDYHbmONGC+jfyQ5uZrmidL1tSuz3hM0hlQP+KypHd8Xl7TYjaeagH+",
+	"S278uYmxsJ/x/TuKy6NFpw7DyhIjrQ7HlBlJNlpg3b4FB1DBHQz9IPx9UlW1eAE8TEWGWKgIa/rCiR5N",
+	"1Z/Dx6xOf8y3DMTdJgcbR6isJUxBtQC50heMIHUckrVADQth5VSRq/xVXkiyVoe6HnMAUpY7uqYHPil/",
+	"GQUs3qqAUSHnwTW2KVqaZAftfpdDUVV2qJphgqkCnXs0AJ/8CD4LLl8Sjl3EQEeA4NDuKQh0KC2Gp9FJ",
+	"nCCLQidvcjDlY8x8zDYAmYWozGiPK0Jzb4KXM2w3AdJS0UdhoEtKNjmUICsdh2NBTyfACNZawdhAV2Db",
+	"SClp1ZvmZN+IJkfLKQYJV4JOXTeSbZ008rrxHLTKJeOe7zGSrZVKOVy4rbgJC6NiwMokeErUHA5Av0eD",
+	"NuIiRmlwgHgYF1tJbe5+h0KrRBMPyzwdFiazIWSjauI1wO4o8rKlry6Yk0OxTuxZOgQ8zIfwzfja8mzf",
+	"u3kFSDeyk03bMz+aEaZhM7PVzIiqHVTDZuYRLjdqCDp0C302SXm9X6h1Nu0KW8U9n1jsqhHhWXLpDl7C",
+	"DAzvBAGFhCmTTy9iqiaiprjjUTf0BBbZC69ssQiBLYnQkqWkBLz7Uqm6NdWtjrgcqim2YkWi3DW4DYR6",
+	"kjcnhD24AthlapukdEaJB1VESixiRZGUnZmtymqxlKkdW+FCtE2EP2Ak3qEJOlxxer+uS/9OZs8gVh9C",
+	"hx5mFPurGD+RG9MNIxVhZhknNKnjs0XVP1peq9Q+f8wXm1CoCAP839/HhvoY47yLMFDdKjuJTm1Z8waV",
+	"UwbE/MxrP1A9kaRJBLAeRaNjhbAgeC2KGljFFcQqW3nV/C0qdNE0xI4CQhXRzGhkhA3BF6EDvgJay2N/",
+	"kTGdiG2jMQUaeeqtJseEKQvI6/Ju3Jo1UBDN2eQabZ933O4o0QjH8GU2uc/zUBU08kJhbcVg7TrrYtqj",
+	"a7bykP+MP2w1Li/OTj9YTe4HxLre3zmyjM47lIwZ7aseemhFCrAboxQAEQY+9PSG6iWNGQOozk2+MduP",
+	"IWDRnkLThb4LrcKhdRexqWB5bCSm/ls3egdjBfvn4H09ngF0EIhSW6ENnpyhqs8CMhjU1SXnkakDPU+T",
+	"Nefg3o24VO8a8Tsdg+ry0+Dpnra5mtxS5+kJe4s8YW7JgaTQUKPh/6bf2eUvr2Bp6Wph8xxJoWaaW1/j",
+	"7o3l5UumzRmunDBnvEuyUH4veQm6bxvmEfzQcR/Q317WtxOzEUEyr0wOO20g/Q6AL3MOvV6w4idVtwUn",
+	"DLrA9vwAA1mUE/McSdWS6Bg6bQxH42fkaUYj9qUb9std/Fezf0Bfp6rrGVVsmj+7KKvm2T8JUfYvVCA9",
+	"YyiBgp4bWL3uMRD2SsDPqhJXSPNxujvBPGdAk6v4q2liwBBxz7WEkFRNdRAKDsOfyqnsdzppmCp6X7os",
+	"PQDZ6PljNfguLv2l4nGxWFxaTOlJ4fzV3H6Jqb+MmJKMmSqV4rOWMKafIau67K8EgdmQ8mPBTWVKZmFW",
+	"hoHgkKD2NqFNDlhQus27G84k8M46GDXln8R4mhVJzzR850ujDvXEa4ijVbCBtE2KtEyABFHV3Qxjg1Pl",
+	"IWlEefwlqH8J6p9AUF+OAp4uqFMu2pz4AZgqq0vrfznsHW1aqu6Kv4/37QIHN5wOKgcz2cFxGPjOyEZn",
+	"ymxfPZXUgEM1+dgP+gozRjcNthGJAdMYutg5jIZkQB1mtBLFqF2Hup5Kt6MR2I7ucU4HSE4VDiiSU181",
+	"d4S+dYlmtcpRZYTjAhLSwRD8OXJd4NqChziOJ3lMjq6aA9Mg0di3pHuaYffe/7Tgm3nVfNUXTIRNbnxe",
+	"9OiQFckhT7JUY+8IoXdcKZiTlER4KbUpDbV2m3KbebBFOmksisQuSOVQ+zFHSya/+/IoHDBKZivzdLtX",
+	"NvkY0OtP7pl7WP9yd+p9GVzcnTZK37/cffaOLy/cL9efwtvLXv+kUaqf3u1XvlxejU/3Pn2/vT50j3c/",
+	"eu3BiXvmfnx3cnlY+1T6uHd81bs8ubuqHLpj9/b6gR/e+e6Vd/ru+Grz3cXnnRB+46UiLbaLdtFZ3tMx",
+	"TaRV3VOzm2uQag7W4gjeaRkPLuuA+pU686+U9I4Nc+NqSJQsnofFkKqDdF4LY9VpWbKDqfnwVD0RUtLq",
+	"Y25CzYwsWKiNfhguxoXVKPPEkm4ttrDqZI4X4Y8uOfl1TP7UY4IcYVR4ySvl1Bkh7mDAHJeGzEN8PanP",
+	"u77vrBx7TWsDZZ6TBH/O68s0j+vBf7bAe5b5JdT/LTxOBpqIxs0hWc7uWRCXuedWZs0ZT5PJlwYT/REl",
+	"SFF5x5OI5CqJOYkUTrJHJw3SZ5M8Md7MxynRgoXSDhd5LIppcjMxWmC2I5SE65Q6EeKVS0NqcicWDtKC",
+	"H/HQH0nDuUjOIErPm1xVUEQuQcpJmxG8IjrzTeol/U4virQmVZykCnPIwOdhz5usYrs605lgz3U3LXIz",
+	"/TJG//XlFrJKmuRaWU6l+ViSpqazZO52wsx8i/bvH4KfEYu3Of6ScBRwuItDVihAHsn/jaut3whtr3dc",
+	"j20p0AxdG6IdGWj3NznjdjAZyjMuBRfjtu8wJwreuSCbuB9K8RQwil0VA1XDHaVRwpnMml6GJm/sHckz",
+	"6ghiKfCcwuVkyLbItACy8PIRPYUdYbdIycoVE23VZw2aJsesKLjQukK58VjHfSDW044ASzVSQrcSJR+v",
+	"94nLidwdakvBzwKXeu531AvZjnvPSJsKtlYbBZ5OqlH+NsPtooTpG0GGgR8yW/4NrXsEL/7RzPRdzP/d",
+	"7FRZx7HrhWqnzgq1NnMKdMMpFzbXymusXqrVqrTdzOSbGcZteGGnXNnYfbdbOGhU6mvwC/W68MtFY6dw",
+	"trN/XoAfHoF2O5yMeJ/7Y27klhszRSeTILVSTe6eK7AMFu1cAR4ndDWVyqU1zAVrcvB2FcDbBd7F3HZs",
+	"IE/n6UcBmMRQVWsqoMxEE3hM0AkZqwh1dOk0q58SSGlmzHng233zyQFkJsJ8HSbcLje8fGTgyiWI6HlD",
+	"8tAwDNz2KGQiDmBT7VmMYAyaXLge46E30RBCY/lgSLsFyR9O5FhFQOzULtYzTswXBa4FPir/M+0ufAk1",
+	"yRN/FJp0gOxCfLAtFwwFAVvGIQLXIlcnw+8QeQLksUDGJ1mT54BpEuwJW6AcsModrWarjgMcb6x3EAMh",
+	"tzAWXSpB1GGDKCNuxB1lxZrd1Aa+NOaaPNt3HVKnG6xULbUL//zHf+dgBzEvMvqAIS5pCCgV0vTS++uG",
+	"uFUG9AfRRI1dxGKa7wa0j+XaMYrOs7ySvfYH2z1zPzauSvvhZen9+6vd0uT08vZJryOteP3DO989vd6v",
+	"fbnc+X7y4TA8+fDF+7Jbqp1e7lePrw9rX/auwi979sPp9al3ev3e/XL9+e6Ql4pep7trd0d1Zzzo7JTp",
+	"xUVl/HB0sW5f1+p2+K3fvavu7Z1e9DpfPo7uRL2359FhcDvepC172K6Wd274Tef92tn43Umh8f12XLu6",
+	"/n53fXbj1Qfet8/fdq/83f670VmvOuwc90of+rVubxzulnr1g++N4zP7w55bOLz+fvVQvxl2dq5vr3cP",
+	"e+xd790ncRWK8Zje9Q9vQtu+m5xVGsc75dHn+uQsCIb108K3q8bNQfv69mx0cb65W/DCnYOu7TfuS+3b",
+	"/ZsPx6cHlY+cjd3CnT3uV/bvdsq13v6AOsHu8X3Q/+JerVGxU+nzXe59ocdMiG97rHE43Lx89229FN7W",
+	"++u3vZvue9e3z+ufTnfOb5k4t9dPBuJdpX56Mzk7+r55vnl0G7inZ+31XffLt9tC8NAPHmz/bviu7+8U",
+	"Ryfjg2ByuLfx8cPlwafT0bePFa/VLfYG71ll5+7jyZpY730O73e+ddbYx0+Dy5Mvn/Y+jsb1cORelY/7",
+	"h/ct6oSDylmvJNonx+uFTvtz40P7+qY7/lz4NChUq5WjyV6r9XH0ucXcK/+kIeq3lXc7Z+vr558P21e3",
+	"9vv6xcmX1sl9g308PN7bO3F22Ul96N3djcsHnfX1d05lR6x5lfaO0+2dD07dS3tYOr0/36wNy3y9drK+",
+	"cbyzPzmmvFCp0iv3Kqw/jO3BQZmeu/1BKxieDPdHnU/lS29Y8L/T6udKteEHZzvdm4va6OjLaHglri92",
+	"T273dnecqnNQoK2WXTkqvy/VByfHp9/q7VK1c7nufjuobdztO3uD9cL38n7n6Gr4vj8qnASDs/vhxri6",
+	"W9/3hu9Ltwcbt8MN9q503fYOj3ZadPf446X7eXT3UOBuafRheHDFWb+/O+YP7XefWWnXmbQnrb3+h/NP",
+	"1fH5sFVda5y7n87vxOfaYS/8dHd+2zm8LX+mthiWN6r+yeCTM6Tvv3zY3N3ce7/ut8TeXXD+8MX7xIKr",
+	"m0r//vb4NPC8vQ+TNTE6/3LiVB9uxsfVd6VPuwd71dGXLx9P3XNW/bZPj9Ye2ne3zpfucETt65uhU/vQ",
+	"rw2+177dn5a/fP60t79ZuO1/23jYGTTe31/4rHFxzWsHF3fj773LD/ube6f3t12ne9qu7QzX7wuD9ZPW",
+	"aa3/JfheadHutw+fhsHDp09H33u9SvlLcCYuvnPbOWr7n7vVycPu3t3VZDwU78aVcrsclD36/v35+Pv4",
+	"WHysNxonfu377UZ5sCsmhx+u/PL+Rm2vvLvXK13sutc7H8+O6MFVb7/hfqzvfQxqo/q33dph8WbCJqWb",
+	"Hqe3zru10ubp+on76egT3uKWuwTOKjnzzvVQiE2Rwtwb6BEbQi1nm4buAP3RiWiW1CxFgmokDEbclvfV",
+	"LSOUquxBN2zyHhWY2+34YUEwaXtDnEwpNMQXRs/BvWrl9vF6Px918ZTvhj3So6LJKfEwOMx9wygE+xly",
+	"eyjH2ptstVQn//y//h9SlndbUsvBZKPOok0OXoo3AqN1qqgQM+MAJEkpJ4jjSmWCs3ENTKU+Y0Oz+6gc",
+	"CzZA9xJ1BRn3JmpQKOdGuDzuwPuoVy1tSVjTOvDSJPesnUuyEdlzL1SAf0pYbjcMzuz3Jw123fp24ny6",
+	"6x59P6XX4e5ar9+4dO7OGieNoHJ4dnRKN86G7Y8HG8EZ3Q03vdrx7fHB0Xhj9/166fb4+uxsr0tvg2P3",
+	"enTQdS4KZ5s9b+e4f7m22755+FjYbQ86a9+GH9+vlfs3Rwc3tct3bK3gf94Ia+f0nDb29i5aPpuEtRuv",
+	"sn925h08iM1zflUW4eb7vrM+Pjs4pbUROymvfWH1w91959NR1T4t9zjzXKf03WuXv32rbxz1RCPwT9nh",
+	"xrv6Bfdv994VSsx9f71Xurn+eDwcdvvHnI1vhqPz48Hxacuu1zcmV59Ko9Jn/2ry7sO7tf337Py83b4s",
+	"fCm3jq92GxcT93zzttIoff5ev/v+ndH29Zfa/Zf+9cbHm/r6tV3w+cHQuxqKq6vh4TfbOTi+G9ZKp/uf",
+	"ip/DnbVGt1C4YzvlT/T+9uF28/v6p+JJsOYcT3we+h936R69eH+yc9ttfbty9s+/OwV6eBjsHlwfrI/v",
+	"b+nkdNh4f3V3Uf/00anenA8/fJhsVieVyt1pYc8/+HJge90TNgrYp/HRt+rmp0/vSw+HzsW33tlF5fhh",
+	"srZ53u9e0NNw+H3d7R+feaJ91yuPnfVBuzGY+J44apXC8s3mmXd/1hhcndw9XN0Mb46/fzu+eTi/LV20",
+	"Tq4e9ik/aFc/t+7F8U7wflOclm/WjwaFjnN1dHP5ubz//fPVtzLbrdPG7bduNfjQPz44P/iw5p3fnLHw",
+	"/PpUfN7dL7dvSp/9XumGe5P3x42Gf/v9plb3SrXexcbHm659Xqu8v+nsrX8Yde1Td/3u8mh0/zCqeZVP",
+	"lfv1Me9LefsrF+mvEnBSCtO8pXVcT7cVHTLb7bjMSQEoWyoUO+PGx08UpA5dxR0WpYEUMGblFEIq+uIt",
+	"Jor8XG4y63z/dO/w9ENrb/94/3Lf0rfJ0CeW8sJbRbLHxNANWdzmCrwhkYqNUosS8XCFupKSRjPfg6+j",
+	"zykugUTWza943L9+oS6cBtO7NJs+9epB4iQTvcaZxorgn+BMn49C0wuoXUuzBzykIdM2tFoMpvPJx8cu",
+	"d/xxk2fXpQiolohDJyJHwFE94h4T+I3Ig+kKgmLNWxSYW3CszbD9ez9oKDq/JEYXMNu/Z8GkhYtpubwl",
+	"V5HZWl/+apY+q1VTzOYMQ7Jzpmhknf0K3f0bpBzo/TaEXOz7hyu4vMAiK6ij97vmxZgHbBXhF9Iuk3+U",
+	"//t0apkJB4CIbY3bxvnF/ufDs6uGBUH/9sj1QEQBsE4UQlPiCOMfnI1ZAA4Moe/upFKqbUMRvycv5ao6",
+	"GAEDSKVUMhKDjZu4vM6n1WcnCNiQa7NIlnouFQnpBb9oEZZ7SobB08/LjyPZmZXp0k2AX/0923zMLAEa",
+	"fVSiAmx5IJYDlv4TplkHNjILxsUv4OifBTgaQRbhZmAkBs6KOTw4y8g6fcTMBwtwbhH1YM7ZxbGflJGK",
+	"rZQZgzmNLkWGWjWn8Cmh0mWhlVuUd7hImjxhCcg3fxkCP1HuIXqbdaKJ6sWFx+N5p6Eb88fSR6Gr7YlX",
+	"gmHH06LPURYzjOCPeWKc1txPBdOON6klnpZTX5xQeeLfMxNMNvSJpba45TpWnoQUgQNCMziDLADukR7z",
+	"IF6R1ZJyQIM+IAUxMylJW5C5uMW5xuxBUPcKvi6K5AS7TCSssK4rp+mGosmh2CqIxk7YZjOAVZ/VU44v",
+	"R55rQhnbvkDaqfTM3FP5mbHQe+YFMN6AzFbmvvK8tEwlQFetKZoagGTjybz8dvdLpv88Mv18FEbWjTQU",
+	"XmbZGCdoFXGuMjq/LpXSOd+yWf4qqFO350KofI4KPzjC4YEAm9uggnLi8pB15c8LmlU0ebJbhRSXWoK5",
+	"zjZZvXVFk6f0pFDR8gVtHvTynmj3oB9bueuDenHp5g/qed0D4ndv66Clmc5BfrrBAwrh5zZnWISYpeeC",
+	"ig/OW6TyVm50nty3X8hZv9oNa/miWX2ZdguKf5boumBIiCWkvXoa+zV8XaJhQzT8H1tzlN5/2IGbjqZn",
+	"1nUEse7LVp5Y9xUrT/75j//OQfNRTpKFP4jo6I/C2KbGs25hQg9n42jUNrP9ARNkxvmImUlg82rAUmlb",
+	"J+zebcixb/KZz7ghdotgqi0FgpbirwpOduDfM2eBcd/krur00Ng7egOY7g4000zMFBt4QjouxGIQBdO0",
+	"9vuMDc3mzVGXC4HarlIW8h4VuoG6kPiew2KgfzUhBaKJlkAzE1ViaZwfyidNLkIajoQuu6Kj0B/Q0LWp",
+	"5020i7aZUfj1rlAQ6o4x+2RNhfyoz9mCagXUH4pnU28Q+gAo8PLcUx0w9EF8OXDCE+jkhQrikz+jB7Wa",
+	"40v6UOv7WVb1S0nMGfYn0SxF7tbTl5DVL1paRMLbT9oClT/eFlh6f7Q9pRb0yw74qzbEjsQm6CXGadtL",
+	"zSxaRe8nxNxqil/lGXxdqu9KJBVe5ar39kfswnice++zPBoyEVqqjBhSD0wFp2/Hush3StXrVk2R1oFq",
+	"uoX1bcuoC3SwLwTGNDXFK8jC5TWH1Bv5Z4rQP+E6tbwMnaHtLyn6Fw15zHFi5+MOR3DonytPu+bpXUGY",
+	"zgZB0gEbFsnRnyhMoaapgeRGc9FB2cPQDVCumA0VoMTCCPkQD5pm6L6sqoYz4eMEKd7kqWJcXylWQ23Q",
+	"0rzJF4jzpyMIr2D3G1TKbJU3Nqu1+lqpVFoxiPBM4z7xMskac3m54f7LAv4lu5eT3SyMzzrUJQ/dYPIi",
+	"l9do6nSuIK2XjHEsNHqxIfEocMMJCOubnVHYu/T7jGe2fvsqZWzD6R8MqN3o0Up9Df4I/RrkZqB8HwVe",
+	"ZivTC8Oh2Hr7tj8QxR+IlflYHEx6Izpmru35I6do+wMo9ApceWcQmJHaVaahinFI6vAC94OwV6hlZs9V",
+	"10j+YtwZ+i4Pi2lN9jVcJ0TTs7uNk0b0vOpPunCiU0DEPV+E8EY8uZTFScooHpjXmVw53twgAVaizM4I",
+	"DWlu7MiwFd4YNkLifc1Lc4dRbjqSRXcWEzlz3JnxMPY2O9p+hACCZQ2J2aUDAxpjq8KT2WEvaVcYjQHz",
+	"hDpOwIRAtI0EmoPrGANe0m7KaB8CKjfcaDQY+tBZFrcCe8wG/mhozg1eShmsMQ/fF0srxSwyuxpQQ/3O",
+	"DnlBueMPoq7e5izO9Q3k8evj/x8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
