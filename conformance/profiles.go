@@ -20,6 +20,9 @@ const (
 	ProfileDeletion = "deletion"
 	ProfileTags     = "tags"
 	ProfilePassword = "password"
+	ProfileGrants   = "grants"
+	ProfileImport   = "import"
+	ProfileChecker  = "checker"
 )
 
 // profiles lists every profile in the order the suite runs them, with what each covers.
@@ -33,6 +36,9 @@ var profiles = []struct{ name, covers string }{
 	{ProfileDeletion, "DeleteSecretForSchedule, RestoreSecret: scheduled deletion and its cancellation"},
 	{ProfileTags, "the tag operations, ListProjectSecretsTags and ListResourceInstances"},
 	{ProfilePassword, "GenerateRandomPassword"},
+	{ProfileGrants, "CreateGrants, ListGrants, UpdateGrant, DeleteGrant"},
+	{ProfileImport, "BatchImportSecrets: real secrets, a failure the failing secret's alone"},
+	{ProfileChecker, "CheckSecrets, ShowSecretsConfig, UpdateSecretsConfig"},
 }
 
 // Profiles returns the names of every profile.
@@ -94,6 +100,14 @@ const (
 	opListProjectSecretsTags  = "ListProjectSecretsTags"
 	opListResourceInstances   = "ListResourceInstances"
 	opGenerateRandomPassword  = "GenerateRandomPassword"
+	opCreateGrants            = "CreateGrants"
+	opListGrants              = "ListGrants"
+	opUpdateGrant             = "UpdateGrant"
+	opDeleteGrant             = "DeleteGrant"
+	opBatchImportSecrets      = "BatchImportSecrets"
+	opCheckSecrets            = "CheckSecrets"
+	opShowSecretsConfig       = "ShowSecretsConfig"
+	opUpdateSecretsConfig     = "UpdateSecretsConfig"
 )
 
 // ops lists the operations a check exercises, for its declaration.

@@ -141,6 +141,9 @@ func (s *suite) register() {
 		s.group("scheduled deletion", ProfileDeletion, s.deletionChecks)
 		s.group("tags", ProfileTags, s.tagsChecks)
 		s.group("random passwords", ProfilePassword, s.passwordChecks)
+		s.group("grants", ProfileGrants, s.grantsChecks)
+		s.group("batch import", ProfileImport, s.importChecks)
+		s.group("secrets checker", ProfileChecker, s.checkerChecks)
 		s.group("quota", ProfileSecrets, s.quotaChecks)
 	})
 }

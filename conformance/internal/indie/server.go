@@ -62,6 +62,10 @@ type Server struct {
 	headerCache map[string]string
 	// passwords are those answered, by request body, for DefectSamePassword.
 	passwords map[string]string
+	// grants are the grants of each secret, by its id, in the order they were made.
+	grants map[string][]grant
+	// checking says whether secret strength checking is on.
+	checking bool
 }
 
 type ghost struct {
@@ -86,7 +90,7 @@ func New(d Defect) (*Server, error) {
 	return &Server{
 		defect: d, names: namePattern, key: key, kid: "indie-" + randomHex(8),
 		headerCache: map[string]string{}, secrets: map[string]*secret{}, issued: map[string]snapshot{}, last: map[string]string{},
-		passwords: map[string]string{},
+		passwords: map[string]string{}, grants: map[string][]grant{},
 	}, nil
 }
 
