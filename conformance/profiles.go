@@ -21,6 +21,9 @@ const (
 	ProfileTags     = "tags"
 	ProfilePassword = "password"
 	ProfileAccount  = "account"
+	ProfileGrants   = "grants"
+	ProfileImport   = "import"
+	ProfileChecker  = "checker"
 )
 
 // profiles lists every profile in the order the suite runs them, with what each covers.
@@ -35,6 +38,9 @@ var profiles = []struct{ name, covers string }{
 	{ProfileTags, "the tag operations, ListProjectSecretsTags and ListResourceInstances"},
 	{ProfilePassword, "GenerateRandomPassword"},
 	{ProfileAccount, "ShowSecretFunctionTemplates, CreateAgency, ShowAgency, ListUsers, ShowUserDetail, UpdateUserPassword: the operations on the account"},
+	{ProfileGrants, "CreateGrants, ListGrants, UpdateGrant, DeleteGrant"},
+	{ProfileImport, "BatchImportSecrets: real secrets, a failure the failing secret's alone"},
+	{ProfileChecker, "CheckSecrets, ShowSecretsConfig, UpdateSecretsConfig"},
 }
 
 // Profiles returns the names of every profile.
@@ -96,6 +102,14 @@ const (
 	opListProjectSecretsTags  = "ListProjectSecretsTags"
 	opListResourceInstances   = "ListResourceInstances"
 	opGenerateRandomPassword  = "GenerateRandomPassword"
+	opCreateGrants            = "CreateGrants"
+	opListGrants              = "ListGrants"
+	opUpdateGrant             = "UpdateGrant"
+	opDeleteGrant             = "DeleteGrant"
+	opBatchImportSecrets      = "BatchImportSecrets"
+	opCheckSecrets            = "CheckSecrets"
+	opShowSecretsConfig       = "ShowSecretsConfig"
+	opUpdateSecretsConfig     = "UpdateSecretsConfig"
 )
 
 // ops lists the operations a check exercises, for its declaration.

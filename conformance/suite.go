@@ -142,6 +142,9 @@ func (s *suite) register() {
 		s.group("tags", ProfileTags, s.tagsChecks)
 		s.group("random passwords", ProfilePassword, s.passwordChecks)
 		s.group("the account", ProfileAccount, s.accountChecks)
+		s.group("grants", ProfileGrants, s.grantsChecks)
+		s.group("batch import", ProfileImport, s.importChecks)
+		s.group("secrets checker", ProfileChecker, s.checkerChecks)
 		s.group("quota", ProfileSecrets, s.quotaChecks)
 	})
 }

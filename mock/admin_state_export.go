@@ -42,7 +42,8 @@ func (s *Server) stateExportRoutes(mux *http.ServeMux) {
 }
 
 // stateExport returns the mock's whole state as a fixtures file: the projects with their secrets
-// (versions, stages, tags, settings and states) and the fault rules. Loading it into a fresh mock
+// (versions, stages, tags, settings, states and grants), a project's secret strength checking
+// when it is off, and the fault rules. Loading it into a fresh mock
 // gives the same secrets. With values, it also holds the secrets' values and the credentials
 // and users the mock accepts; without, each value is recording.Redacted and the credentials,
 // which all carry a secret, are left out.
@@ -59,7 +60,18 @@ func (s *Server) stateExport(values bool) (*fixtures.Fixtures, error) {
 	for _, id := range slices.Sorted(maps.Keys(all)) {
 		p := fixtures.Project{ID: id, Name: names[id]}
 		for _, sec := range all[id] {
-			p.Secrets = append(p.Secrets, exportSecret(sec, values))
+			fs := exportSecret(sec, values)
+			if fs.Grants, err = s.exportGrants(id, sec.ID); err != nil {
+				return nil, err
+			}
+			p.Secrets = append(p.Secrets, fs)
+		}
+		checker, err := s.service.CheckerConfig(id)
+		if err != nil {
+			return nil, err
+		}
+		if !checker.CheckingSecretStrength {
+			p.CheckingSecretStrength = &checker.CheckingSecretStrength
 		}
 		fx.Projects = append(fx.Projects, p)
 	}
@@ -77,6 +89,19 @@ func (s *Server) stateExport(values bool) (*fixtures.Fixtures, error) {
 			Every: r.Every, Probability: r.Probability, Seed: r.Seed, Times: r.Times, Fault: r.Fault})
 	}
 	return fx, nil
+}
+
+// exportGrants writes a secret's grants as fixtures do.
+func (s *Server) exportGrants(project, id string) ([]fixtures.Grant, error) {
+	granted, err := s.service.Grants(project, id)
+	if err != nil {
+		return nil, err
+	}
+	var out []fixtures.Grant
+	for _, g := range granted.Grants {
+		out = append(out, fixtures.Grant{Grantee: g.Grantee, GranteeType: g.GranteeType, ValidityTime: g.ValidityTime})
+	}
+	return out, nil
 }
 
 // exportSecret writes a secret as fixtures do, every version with its id and stages.

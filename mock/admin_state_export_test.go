@@ -40,8 +40,20 @@ func view(t *testing.T, c *client) map[string]any {
 		}
 		var tags map[string]any
 		c.must(200, "GET", "/v1/"+mock.DemoProjectID+"/csms/"+id+"/tags", "", demoToken).json(t, &tags)
-		out[name] = map[string]any{"secret": s, "versions": versions.List, "tags": tags["tags"]}
+		var grants struct {
+			Data struct {
+				Grantees []map[string]any `json:"grantee_user"`
+			} `json:"data"`
+		}
+		c.must(200, "GET", "/v1/"+mock.DemoProjectID+"/csms/grants?resource_id="+id, "", demoToken).json(t, &grants)
+		for _, g := range grants.Data.Grantees {
+			delete(g, "create_time")
+		}
+		out[name] = map[string]any{"secret": s, "versions": versions.List, "tags": tags["tags"], "grants": grants.Data.Grantees}
 	}
+	var checker map[string]any
+	c.must(200, "GET", base+"/checker/config", "", demoToken).json(t, &checker)
+	out["(checker)"] = checker
 	return out
 }
 
@@ -57,6 +69,9 @@ func TestStateExportRoundTrip(t *testing.T) {
 	}
 	a.must(200, "GET", base+"/settings", "", demoToken).json(t, &made)
 	a.must(204, "POST", "/v1/"+mock.DemoProjectID+"/csms/"+made.Secret.ID+"/tags", `{"tag":{"key":"team","value":"payments"}}`, demoToken)
+	a.must(200, "POST", "/v1/"+mock.DemoProjectID+"/csms/grants", grantJSON(made.Secret.ID, "alice", "1893456000000"), demoToken)
+	a.must(200, "POST", "/v1/"+mock.DemoProjectID+"/csms/grants", strings.Replace(grantJSON(made.Secret.ID, "readers", ""), `"0"`, `"2"`, 1), demoToken)
+	a.must(200, "POST", base+"/checker/config", `{"checking_secret_strength":false}`, demoToken)
 	a.create("going", "soon")
 	a.must(200, "POST", base+"/going/scheduled-deleted-tasks/create", `{"recovery_window_in_days":9}`, demoToken)
 	before := view(t, a)

@@ -105,9 +105,9 @@ func pageInfo(count int, next string) *csmsapi.PageInfo {
 	return &csmsapi.PageInfo{CurrentCount: &count, NextMarker: optional(next)}
 }
 
-func (h *csmsHandlers) CreateSecret(_ context.Context, req csmsapi.CreateSecretRequestObject) (csmsapi.CreateSecretResponseObject, error) {
-	b := req.Body
-	s, err := h.svc.Create(req.ProjectId, secrets.NewSecret{
+// newSecretOf reads a CreateSecret body, which a batch import's secrets are too.
+func newSecretOf(b csmsapi.CreateSecretRequest) secrets.NewSecret {
+	return secrets.NewSecret{
 		Name:                b.Name,
 		Description:         deref(b.Description),
 		KMSKeyID:            deref(b.KmsKeyId),
@@ -121,7 +121,11 @@ func (h *csmsHandlers) CreateSecret(_ context.Context, req csmsapi.CreateSecretR
 			RotationFuncURN:    deref(b.RotationFuncUrn),
 			EventSubscriptions: deref(b.EventSubscriptions),
 		},
-	})
+	}
+}
+
+func (h *csmsHandlers) CreateSecret(_ context.Context, req csmsapi.CreateSecretRequestObject) (csmsapi.CreateSecretResponseObject, error) {
+	s, err := h.svc.Create(req.ProjectId, newSecretOf(*req.Body))
 	if err != nil {
 		return nil, err
 	}

@@ -42,6 +42,17 @@ var domainCodes = map[secrets.Kind]apierror.Code{
 	secrets.TooManyStages: apierror.InvalidRequest,
 	secrets.TooManyTags:   apierror.InvalidRequest,
 	secrets.InvalidBackup: apierror.InvalidParameter,
+	// Nor for grants: a grant made twice is a request that cannot be served, a grant or a
+	// group of secrets that is not there a resource that does not exist (answered 404, as
+	// the grant pages list it).
+	secrets.GrantExists:       apierror.InvalidRequest,
+	secrets.ResourceNotFound:  apierror.ResourceNotFound,
+	secrets.CheckNotSupported: apierror.InvalidParameter,
+}
+
+// domainStatuses answers a domain failure with another documented status than its code's.
+var domainStatuses = map[secrets.Kind]int{
+	secrets.ResourceNotFound: http.StatusNotFound,
 }
 
 // accountCodes maps the account service's failures (agencies, function templates).
@@ -141,6 +152,9 @@ func vendorError(err error, unknownSecretStatus int) *apierror.Error {
 	switch {
 	case errors.As(err, &domain):
 		e := apierror.New(domainCodes[domain.Kind], domain.Detail)
+		if status, ok := domainStatuses[domain.Kind]; ok {
+			e = e.WithStatus(status)
+		}
 		if domain.Kind == secrets.NotFound {
 			e = e.WithStatus(unknownSecretStatus)
 		}
@@ -168,6 +182,15 @@ func vendorError(err error, unknownSecretStatus int) *apierror.Error {
 		}
 	}
 	return nil
+}
+
+// failureMessage is the vendor's code and words for a domain failure answered inside a
+// successful answer (a batch import's error_list) rather than as the answer.
+func failureMessage(err error) string {
+	if e := vendorError(err, http.StatusNotFound); e != nil {
+		return e.Error()
+	}
+	return err.Error()
 }
 
 // writeError answers err as the vendor's JSON error body.

@@ -89,9 +89,45 @@ func (s *Server) applyFixtures(fx *fixtures.Fixtures, atStart bool) error {
 	now := s.service.Now()
 	for _, p := range fx.Projects {
 		for _, fs := range p.Secrets {
-			if _, err := s.service.Import(p.ID, fixtureSecret(fs, now)); err != nil {
+			stored, err := s.service.Import(p.ID, fixtureSecret(fs, now))
+			if err == nil && stored {
+				err = s.grantFixtures(p.ID, fs)
+			}
+			if err != nil {
 				return fmt.Errorf("secret %s: %w", fs.Name, err)
 			}
+		}
+		if p.CheckingSecretStrength != nil {
+			if _, err := s.service.SetCheckerConfig(p.ID, p.CheckingSecretStrength); err != nil {
+				return fmt.Errorf("project %s: %w", p.ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+// grantFixtures gives a secret just loaded the grants its fixture lists. A secret whose
+// scheduled deletion has come is no secret to grant.
+func (s *Server) grantFixtures(project string, fs fixtures.Secret) error {
+	if len(fs.Grants) == 0 {
+		return nil
+	}
+	sec, err := s.service.Show(project, fs.Name)
+	if secrets.KindOf(err) == secrets.NotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, g := range fs.Grants {
+		validity := ""
+		if g.ValidityTime > 0 {
+			validity = strconv.FormatInt(g.ValidityTime, 10)
+		}
+		_, err := s.service.CreateGrant(project, secrets.GrantRequest{ResourceID: sec.ID, Type: secrets.GrantSecret,
+			GranteeType: cmp.Or(g.GranteeType, "0"), Grantee: g.Grantee, ValidityTime: validity})
+		if err != nil {
+			return err
 		}
 	}
 	return nil

@@ -57,20 +57,19 @@ func TestExampleValidationBites(t *testing.T) {
 // (README, "What is not emulated").
 var (
 	contractOperations = []string{
-		"BatchCreateOrDeleteTags", "CreateAgency", "CreateSecret", "CreateSecretTag", "CreateSecretVersion",
-		"DeleteSecret", "DeleteSecretForSchedule", "DeleteSecretStage", "DeleteSecretTag",
-		"DownloadSecretBlob", "GenerateRandomPassword", "ListProjectSecretsTags",
-		"ListResourceInstances", "ListSecretTags", "ListSecretVersions", "ListSecrets", "ListUsers",
-		"RestoreSecret", "ShowAgency", "ShowSecret", "ShowSecretFunctionTemplates", "ShowSecretStage",
-		"ShowSecretVersion", "ShowUserDetail", "UpdateSecret", "UpdateSecretStage", "UpdateUserPassword",
-		"UpdateVersion", "UploadSecretBlob",
+		"BatchCreateOrDeleteTags", "BatchImportSecrets", "CheckSecrets", "CreateAgency", "CreateGrants",
+		"CreateSecret", "CreateSecretTag", "CreateSecretVersion", "DeleteGrant", "DeleteSecret",
+		"DeleteSecretForSchedule", "DeleteSecretStage", "DeleteSecretTag", "DownloadSecretBlob",
+		"GenerateRandomPassword", "ListGrants", "ListProjectSecretsTags", "ListResourceInstances",
+		"ListSecretTags", "ListSecretVersions", "ListSecrets", "ListUsers", "RestoreSecret",
+		"ShowAgency", "ShowSecret", "ShowSecretFunctionTemplates", "ShowSecretStage",
+		"ShowSecretVersion", "ShowSecretsConfig", "ShowUserDetail", "UpdateGrant", "UpdateSecret",
+		"UpdateSecretStage", "UpdateSecretsConfig", "UpdateUserPassword", "UpdateVersion",
+		"UploadSecretBlob",
 	}
 	leftOutOperations = []string{
-		"BatchImportSecrets", "CheckSecrets", "CreateGrants", "CreateSecretEvent",
-		"DeleteGrant", "DeleteSecretEvent", "ListGrants", "ListNotificationRecords",
-		"ListSecretEvents", "ListSecretTask", "RotateSecret",
-		"ShowSecretEvent", "ShowSecretsConfig",
-		"UpdateGrant", "UpdateSecretEvent", "UpdateSecretsConfig",
+		"CreateSecretEvent", "DeleteSecretEvent", "ListNotificationRecords", "ListSecretEvents",
+		"ListSecretTask", "RotateSecret", "ShowSecretEvent", "UpdateSecretEvent",
 	}
 )
 

@@ -55,6 +55,22 @@ func TestRequestValidator(t *testing.T) {
 		// The answered blob's format is not asked of a restore: the service judges the blob.
 		{name: "restore from the documented, truncated example", method: "POST", path: base + "/restore", headers: jsonBody,
 			body: `{"secret_blob":")CloudSecretManagementBackupV1.comeyJraWQiOiJhIn0.QUJD.REVG.R0hJ"}`, wantStatus: 200, wantOp: "UploadSecretBlob"},
+		// The literal segments of batch import and the checker are those operations with their
+		// methods; with another method the segment is a secret's name.
+		{name: "batch import", method: "POST", path: base + "/batch-import", headers: jsonBody, body: `{"secrets":[{"name":"n","secret_string":"v"}]}`, wantStatus: 200, wantOp: "BatchImportSecrets"},
+		{name: "a secret named batch-import", method: "GET", path: base + "/batch-import", headers: token, wantStatus: 200, wantOp: "ShowSecret"},
+		{name: "a secret named batch-import deleted", method: "DELETE", path: base + "/batch-import", headers: token, wantStatus: 200, wantOp: "DeleteSecret"},
+		{name: "check secrets", method: "POST", path: base + "/checker/check", headers: jsonBody, body: `{"type":"1","data":{}}`, wantStatus: 200, wantOp: "CheckSecrets"},
+		{name: "show the checker's configuration", method: "GET", path: base + "/checker/config", headers: token, wantStatus: 200, wantOp: "ShowSecretsConfig"},
+		{name: "update the checker's configuration", method: "POST", path: base + "/checker/config", headers: jsonBody, body: `{"checking_secret_strength":false}`, wantStatus: 200, wantOp: "UpdateSecretsConfig"},
+		{name: "a secret named checker", method: "GET", path: base + "/checker", headers: token, wantStatus: 200, wantOp: "ShowSecret"},
+		{name: "the versions of a secret named checker", method: "GET", path: base + "/checker/versions", headers: token, wantStatus: 200, wantOp: "ListSecretVersions"},
+		{name: "backup of a secret named checker", method: "POST", path: base + "/checker/backup", headers: token, wantStatus: 200, wantOp: "DownloadSecretBlob"},
+		{name: "check secrets of another type", method: "POST", path: base + "/checker/check", headers: jsonBody, body: `{"type":"2","data":{}}`, wantStatus: 400, wantCode: "CSMS.0002", wantMsg: "type"},
+		{name: "a batch import with a malformed secret", method: "POST", path: base + "/batch-import", headers: jsonBody, body: `{"secrets":[{"name":"a.b","secret_string":"v"}]}`, wantStatus: 400, wantCode: "CSMS.0002", wantMsg: "name"},
+		{name: "list grants without resource_id", method: "GET", path: "/v1/" + project + "/csms/grants", headers: token, wantStatus: 400, wantCode: "CSMS.0002", wantMsg: "resource_id"},
+		{name: "list grants", method: "GET", path: "/v1/" + project + "/csms/grants?resource_id=r", headers: token, wantStatus: 200, wantOp: "ListGrants"},
+		{name: "a grant to a grantee type of 1", method: "POST", path: "/v1/" + project + "/csms/grants", headers: jsonBody, body: `{"resource_id":"r","type":"SECRET","grantee_type":"1","grantee_target_id":"u"}`, wantStatus: 400, wantCode: "CSMS.0002", wantMsg: "grantee_type"},
 		{name: "create", method: "POST", path: base, headers: jsonBody, body: `{"name":"n","secret_string":"v"}`, wantStatus: 200, wantOp: "CreateSecret"},
 		{name: "list with a limit", method: "GET", path: base + "?limit=200", headers: token, wantStatus: 200, wantOp: "ListSecrets"},
 		{name: "token issuance needs no credentials", method: "POST", path: "/v3/auth/tokens", headers: map[string]string{"Content-Type": "application/json"},

@@ -346,3 +346,43 @@ func (s *Server) ListSecretVersions(context.Context, csmsapi.ListSecretVersionsR
 func (s *Server) UpdateVersion(context.Context, csmsapi.UpdateVersionRequestObject) (csmsapi.UpdateVersionResponseObject, error) {
 	return nil, notSupported("UpdateVersion")
 }
+
+// CreateGrants is not supported.
+func (s *Server) CreateGrants(context.Context, csmsapi.CreateGrantsRequestObject) (csmsapi.CreateGrantsResponseObject, error) {
+	return nil, notSupported("CreateGrants")
+}
+
+// ListGrants is not supported.
+func (s *Server) ListGrants(context.Context, csmsapi.ListGrantsRequestObject) (csmsapi.ListGrantsResponseObject, error) {
+	return nil, notSupported("ListGrants")
+}
+
+// UpdateGrant is not supported.
+func (s *Server) UpdateGrant(context.Context, csmsapi.UpdateGrantRequestObject) (csmsapi.UpdateGrantResponseObject, error) {
+	return nil, notSupported("UpdateGrant")
+}
+
+// DeleteGrant is not supported.
+func (s *Server) DeleteGrant(context.Context, csmsapi.DeleteGrantRequestObject) (csmsapi.DeleteGrantResponseObject, error) {
+	return nil, notSupported("DeleteGrant")
+}
+
+// BatchImportSecrets is not supported.
+func (s *Server) BatchImportSecrets(context.Context, csmsapi.BatchImportSecretsRequestObject) (csmsapi.BatchImportSecretsResponseObject, error) {
+	return nil, notSupported("BatchImportSecrets")
+}
+
+// CheckSecrets is not supported.
+func (s *Server) CheckSecrets(context.Context, csmsapi.CheckSecretsRequestObject) (csmsapi.CheckSecretsResponseObject, error) {
+	return nil, notSupported("CheckSecrets")
+}
+
+// ShowSecretsConfig is not supported.
+func (s *Server) ShowSecretsConfig(context.Context, csmsapi.ShowSecretsConfigRequestObject) (csmsapi.ShowSecretsConfigResponseObject, error) {
+	return nil, notSupported("ShowSecretsConfig")
+}
+
+// UpdateSecretsConfig is not supported.
+func (s *Server) UpdateSecretsConfig(context.Context, csmsapi.UpdateSecretsConfigRequestObject) (csmsapi.UpdateSecretsConfigResponseObject, error) {
+	return nil, notSupported("UpdateSecretsConfig")
+}

@@ -41,6 +41,21 @@ func (e BatchCreateOrDeleteTagsRequestAction) Valid() bool {
 	}
 }
 
+// Defines values for CheckSecretsRequestType.
+const (
+	N1 CheckSecretsRequestType = "1"
+)
+
+// Valid indicates whether the value is a known member of the CheckSecretsRequestType enum.
+func (e CheckSecretsRequestType) Valid() bool {
+	switch e {
+	case N1:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FunctionSecretType.
 const (
 	FunctionSecretTypeGaussDBFG FunctionSecretType = "GaussDB-FG"
@@ -53,6 +68,42 @@ func (e FunctionSecretType) Valid() bool {
 	case FunctionSecretTypeGaussDBFG:
 		return true
 	case FunctionSecretTypeRDSFG:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GrantSecretRequestGranteeType.
+const (
+	N0 GrantSecretRequestGranteeType = "0"
+	N2 GrantSecretRequestGranteeType = "2"
+)
+
+// Valid indicates whether the value is a known member of the GrantSecretRequestGranteeType enum.
+func (e GrantSecretRequestGranteeType) Valid() bool {
+	switch e {
+	case N0:
+		return true
+	case N2:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GrantSecretRequestType.
+const (
+	GROUP  GrantSecretRequestType = "GROUP"
+	SECRET GrantSecretRequestType = "SECRET"
+)
+
+// Valid indicates whether the value is a known member of the GrantSecretRequestType enum.
+func (e GrantSecretRequestType) Valid() bool {
+	switch e {
+	case GROUP:
+		return true
+	case SECRET:
 		return true
 	default:
 		return false
@@ -222,6 +273,14 @@ type BatchCreateOrDeleteTagsRequest struct {
 // BatchCreateOrDeleteTagsRequestAction defines model for BatchCreateOrDeleteTagsRequest.Action.
 type BatchCreateOrDeleteTagsRequestAction string
 
+// BatchImportSecretsResponse defines model for BatchImportSecretsResponse.
+type BatchImportSecretsResponse struct {
+	ErrorList *[]ImportErrorInfo `json:"error_list,omitempty"`
+	Failed    *int32             `json:"failed,omitempty"`
+	Success   *int32             `json:"success,omitempty"`
+	Total     *int32             `json:"total,omitempty"`
+}
+
 // ChangeUsersPasswordRequest defines model for ChangeUsersPasswordRequest.
 type ChangeUsersPasswordRequest struct {
 	// OldPassword The current password.
@@ -229,6 +288,28 @@ type ChangeUsersPasswordRequest struct {
 
 	// Password The new password.
 	Password string `json:"password"`
+}
+
+// CheckSecretsRequest defines model for CheckSecretsRequest.
+type CheckSecretsRequest struct {
+	// Data The vendor documents only an object. csmskit reads `secret_names`, the secrets to
+	// judge (all of the project's when absent or empty).
+	Data struct {
+		SecretNames *[]SecretName `json:"secret_names,omitempty"`
+	} `json:"data"`
+
+	// Type The kind of check; `1`, strength.
+	Type CheckSecretsRequestType `json:"type"`
+}
+
+// CheckSecretsRequestType The kind of check; `1`, strength.
+type CheckSecretsRequestType string
+
+// CheckSecretsResponse defines model for CheckSecretsResponse.
+type CheckSecretsResponse struct {
+	// Data The check's result; see CheckSecrets for what csmskit's holds.
+	Data *map[string]interface{} `json:"data,omitempty"`
+	Type *string                 `json:"type,omitempty"`
 }
 
 // CreateAgencyRequest defines model for CreateAgencyRequest.
@@ -363,8 +444,105 @@ type GenerateRandomPasswordResponse struct {
 	Password *string `json:"password,omitempty"`
 }
 
+// GrantDTO A resource with every grantee of it.
+type GrantDTO struct {
+	// CreateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
+	// although the descriptions say seconds.
+	CreateTime  EpochMillis     `json:"create_time"`
+	GranteeUser []GrantUserInfo `json:"grantee_user"`
+	Id          string          `json:"id"`
+	Name        *string         `json:"name,omitempty"`
+	Type        *string         `json:"type,omitempty"`
+
+	// UpdateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
+	// although the descriptions say seconds.
+	UpdateTime *EpochMillis `json:"update_time,omitempty"`
+}
+
+// GrantData One grant.
+type GrantData struct {
+	// CreateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
+	// although the descriptions say seconds.
+	CreateTime  *EpochMillis `json:"createTime,omitempty"`
+	GranteeUser string       `json:"granteeUser"`
+	ResourceId  string       `json:"resourceId"`
+	Signature   *string      `json:"signature,omitempty"`
+
+	// State The grant's state. The vendor documents no values; csmskit answers 1 while the
+	// grant is in effect and 0 once its validity time has passed.
+	State *int32 `json:"state,omitempty"`
+	Type  string `json:"type"`
+
+	// UpdateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
+	// although the descriptions say seconds.
+	UpdateTime *EpochMillis `json:"updateTime,omitempty"`
+	Uuid       string       `json:"uuid"`
+
+	// ValidityTime When the grant ends, epoch milliseconds.
+	ValidityTime *int64 `json:"validityTime,omitempty"`
+}
+
+// GrantResourceId defines model for GrantResourceId.
+type GrantResourceId = string
+
+// GrantResponse defines model for GrantResponse.
+type GrantResponse struct {
+	// Data One grant.
+	Data GrantData `json:"data"`
+}
+
+// GrantSecretRequest A grant of a resource to a user or a user group.
+type GrantSecretRequest struct {
+	// GranteeTargetId The id of the user or user group granted.
+	GranteeTargetId string `json:"grantee_target_id"`
+
+	// GranteeType `0`: the grantee is a user; `2`: a user group.
+	GranteeType GrantSecretRequestGranteeType `json:"grantee_type"`
+	ResourceId  GrantResourceId               `json:"resource_id"`
+
+	// Type The kind of resource granted, a secret or a group of secrets.
+	Type GrantSecretRequestType `json:"type"`
+
+	// ValidityTime When the grant ends, in epoch milliseconds (the answer's `validityTime` is that
+	// number); absent, it does not end.
+	ValidityTime *string `json:"validity_time,omitempty"`
+}
+
+// GrantSecretRequestGranteeType `0`: the grantee is a user; `2`: a user group.
+type GrantSecretRequestGranteeType string
+
+// GrantSecretRequestType The kind of resource granted, a secret or a group of secrets.
+type GrantSecretRequestType string
+
+// GrantUserInfo One grantee of a resource.
+type GrantUserInfo struct {
+	// CreateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
+	// although the descriptions say seconds.
+	CreateTime   EpochMillis `json:"create_time"`
+	UserId       string      `json:"user_id"`
+	UserName     string      `json:"user_name"`
+	ValidityTime *int64      `json:"validity_time,omitempty"`
+}
+
+// ImportErrorInfo A secret a batch import did not create, and why.
+type ImportErrorInfo struct {
+	ErrorMsg string `json:"error_msg"`
+	Name     string `json:"name"`
+}
+
+// ImportSecretsRequest defines model for ImportSecretsRequest.
+type ImportSecretsRequest struct {
+	Secrets []CreateSecretRequest `json:"secrets"`
+}
+
 // KmsKeyId defines model for KmsKeyId.
 type KmsKeyId = string
+
+// ListGrantsResponse defines model for ListGrantsResponse.
+type ListGrantsResponse struct {
+	// Data A resource with every grantee of it.
+	Data *GrantDTO `json:"data,omitempty"`
+}
 
 // ListProjectSecretsTagsResponse defines model for ListProjectSecretsTagsResponse.
 type ListProjectSecretsTagsResponse struct {
@@ -547,6 +725,12 @@ type SecretVersion struct {
 	// VersionMetadata A version's metadata. The published definitions mark no field required; a version
 	// with no stage may come back without `version_stages`.
 	VersionMetadata *VersionMetadata `json:"version_metadata,omitempty"`
+}
+
+// SecretsCheckerConfig The project's secret checking configuration.
+type SecretsCheckerConfig struct {
+	// CheckingSecretStrength Whether secret strength checking is on.
+	CheckingSecretStrength *bool `json:"checking_secret_strength,omitempty"`
 }
 
 // ShowAgencyResponse defines model for ShowAgencyResponse.
@@ -820,6 +1004,27 @@ type ListUsersParams struct {
 	UserInfo *string `form:"user_info,omitempty" json:"user_info,omitempty"`
 }
 
+// DeleteGrantParams defines parameters for DeleteGrant.
+type DeleteGrantParams struct {
+	// ResourceId The id of the granted resource (a secret's `id` for type `SECRET`).
+	ResourceId GrantResourceId `form:"resource_id" json:"resource_id"`
+
+	// GranteeUser The grantee whose grant is revoked; absent, every grantee's.
+	GranteeUser *string `form:"grantee_user,omitempty" json:"grantee_user,omitempty"`
+}
+
+// ListGrantsParams defines parameters for ListGrants.
+type ListGrantsParams struct {
+	// ResourceId The id of the granted resource (a secret's `id` for type `SECRET`).
+	ResourceId GrantResourceId `form:"resource_id" json:"resource_id"`
+}
+
+// UpdateGrantParams defines parameters for UpdateGrant.
+type UpdateGrantParams struct {
+	// ResourceId The id of the granted resource (a secret's `id` for type `SECRET`).
+	ResourceId GrantResourceId `form:"resource_id" json:"resource_id"`
+}
+
 // ListSecretsParams defines parameters for ListSecrets.
 type ListSecretsParams struct {
 	// Limit Page size, 1 to 1,000, sent as a string; 50 when absent.
@@ -850,6 +1055,12 @@ type UpdateUserPasswordJSONRequestBody = ChangeUsersPasswordRequest
 // GenerateRandomPasswordJSONRequestBody defines body for GenerateRandomPassword for application/json ContentType.
 type GenerateRandomPasswordJSONRequestBody = GenerateRandomPasswordRequest
 
+// CreateGrantsJSONRequestBody defines body for CreateGrants for application/json ContentType.
+type CreateGrantsJSONRequestBody = GrantSecretRequest
+
+// UpdateGrantJSONRequestBody defines body for UpdateGrant for application/json ContentType.
+type UpdateGrantJSONRequestBody = GrantSecretRequest
+
 // ListResourceInstancesJSONRequestBody defines body for ListResourceInstances for application/json ContentType.
 type ListResourceInstancesJSONRequestBody = ListResourceInstancesRequest
 
@@ -861,6 +1072,15 @@ type BatchCreateOrDeleteTagsJSONRequestBody = BatchCreateOrDeleteTagsRequest
 
 // CreateSecretJSONRequestBody defines body for CreateSecret for application/json ContentType.
 type CreateSecretJSONRequestBody = CreateSecretRequest
+
+// BatchImportSecretsJSONRequestBody defines body for BatchImportSecrets for application/json ContentType.
+type BatchImportSecretsJSONRequestBody = ImportSecretsRequest
+
+// CheckSecretsJSONRequestBody defines body for CheckSecrets for application/json ContentType.
+type CheckSecretsJSONRequestBody = CheckSecretsRequest
+
+// UpdateSecretsConfigJSONRequestBody defines body for UpdateSecretsConfig for application/json ContentType.
+type UpdateSecretsConfigJSONRequestBody = SecretsCheckerConfig
 
 // UploadSecretBlobJSONRequestBody defines body for UploadSecretBlob for application/json ContentType.
 type UploadSecretBlobJSONRequestBody = UploadSecretBlobRequest
@@ -1321,6 +1541,79 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/{project_id}/csms/generate-password (the `GenerateRandomPassword` operationId).
 	GenerateRandomPassword(ctx context.Context, projectId ProjectId, body GenerateRandomPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// DeleteGrant Revoke a grant, or every grant of a resource.
+	//
+	// Revokes the grant of the resource `resource_id` to `grantee_user`; without
+	// `grantee_user` (it is optional), every grant of the resource. A grantee the resource
+	// has no grant for is answered 404. IAM action `csms:grant:delete`.
+	//
+	// Corresponds with DELETE /v1/{project_id}/csms/grants (the `DeleteGrant` operationId).
+	DeleteGrant(ctx context.Context, projectId ProjectId, params *DeleteGrantParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListGrants List the grants of one resource.
+	//
+	// Every grant of the resource `resource_id`, as one object: the resource (`id`, `name`,
+	// `type`) with its grantees in `grantee_user`, in the order they were granted. The
+	// vendor documents no paging for this list (the SDK's request has only `resource_id`),
+	// so none is offered. IAM action `csms:grant:list`.
+	//
+	// Corresponds with GET /v1/{project_id}/csms/grants (the `ListGrants` operationId).
+	ListGrants(ctx context.Context, projectId ProjectId, params *ListGrantsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateGrantsWithBody Grant a user or a user group the use of a secret.
+	//
+	// Grants the user or group `grantee_target_id` (`grantee_type` `0`: a user, `2`: a user
+	// group) the resource `resource_id` of `type` `SECRET` (a secret, by its id) or `GROUP`
+	// (a group of secrets), until `validity_time` (epoch milliseconds) when one is given.
+	// A resource has at most one grant per grantee: granting again is refused, and
+	// UpdateGrant changes it. The API page shows the grant's fields at the top level of the
+	// answer; the SDK and the published definitions wrap them in `data`, which the SDK reads:
+	// the contract follows the SDK. IAM action `csms:grant:create`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/{project_id}/csms/grants (the `CreateGrants` operationId).
+	CreateGrantsWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateGrants Grant a user or a user group the use of a secret.
+	//
+	// Grants the user or group `grantee_target_id` (`grantee_type` `0`: a user, `2`: a user
+	// group) the resource `resource_id` of `type` `SECRET` (a secret, by its id) or `GROUP`
+	// (a group of secrets), until `validity_time` (epoch milliseconds) when one is given.
+	// A resource has at most one grant per grantee: granting again is refused, and
+	// UpdateGrant changes it. The API page shows the grant's fields at the top level of the
+	// answer; the SDK and the published definitions wrap them in `data`, which the SDK reads:
+	// the contract follows the SDK. IAM action `csms:grant:create`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/{project_id}/csms/grants (the `CreateGrants` operationId).
+	CreateGrants(ctx context.Context, projectId ProjectId, body CreateGrantsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateGrantWithBody Change a grant (its validity).
+	//
+	// Changes the grant of the resource `resource_id` (the query's; the body's, if it names
+	// another, is refused) to the grantee the body names: its `validity_time`, or none when
+	// the body gives none. A grantee the resource has no grant for is answered 404. IAM
+	// action `csms:grant:update`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/{project_id}/csms/grants (the `UpdateGrant` operationId).
+	UpdateGrantWithBody(ctx context.Context, projectId ProjectId, params *UpdateGrantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateGrant Change a grant (its validity).
+	//
+	// Changes the grant of the resource `resource_id` (the query's; the body's, if it names
+	// another, is refused) to the grantee the body names: its `validity_time`, or none when
+	// the body gives none. A grantee the resource has no grant for is answered 404. IAM
+	// action `csms:grant:update`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/{project_id}/csms/grants (the `UpdateGrant` operationId).
+	UpdateGrant(ctx context.Context, projectId ProjectId, params *UpdateGrantParams, body UpdateGrantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListResourceInstancesWithBody Find secrets by tags (filter) or count them (count).
 	//
 	// `filter` answers the matching secrets, `limit` at a time from `offset`, with their
@@ -1444,6 +1737,109 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/{project_id}/secrets (the `CreateSecret` operationId).
 	CreateSecret(ctx context.Context, projectId ProjectId, body CreateSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BatchImportSecretsWithBody Create many secrets at once, each on its own.
+	//
+	// Creates each secret of `secrets` as CreateSecret would, each on its own: the answer
+	// counts them (`total`), those created (`success`) and those not (`failed`), and names
+	// each failure with its reason in `error_list`. A name in use (pending deletion
+	// included), a name given twice in the batch (the second), a value CreateSecret refuses
+	// and a project at its quota fail that secret only; the others are created, and count
+	// against the quota like any secret. Each secret is checked against CreateSecret's
+	// schema with the request, so a malformed one refuses the request as a whole (400)
+	// and creates none. The vendor documents no bound on the number of secrets beyond
+	// the body's size. A path segment `batch-import` read with another method is a
+	// secret of that name. IAM action `csms:secret:create`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/batch-import (the `BatchImportSecrets` operationId).
+	BatchImportSecretsWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BatchImportSecrets Create many secrets at once, each on its own.
+	//
+	// Creates each secret of `secrets` as CreateSecret would, each on its own: the answer
+	// counts them (`total`), those created (`success`) and those not (`failed`), and names
+	// each failure with its reason in `error_list`. A name in use (pending deletion
+	// included), a name given twice in the batch (the second), a value CreateSecret refuses
+	// and a project at its quota fail that secret only; the others are created, and count
+	// against the quota like any secret. Each secret is checked against CreateSecret's
+	// schema with the request, so a malformed one refuses the request as a whole (400)
+	// and creates none. The vendor documents no bound on the number of secrets beyond
+	// the body's size. A path segment `batch-import` read with another method is a
+	// secret of that name. IAM action `csms:secret:create`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/batch-import (the `BatchImportSecrets` operationId).
+	BatchImportSecrets(ctx context.Context, projectId ProjectId, body BatchImportSecretsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CheckSecretsWithBody Judge the strength of the project's secrets.
+	//
+	// Judges the strength of the current (`SYSCURRENT`) value of the project's secrets, or
+	// of those `data.secret_names` lists. `type` is `1`, the only value the page allows.
+	// The vendor documents `data` only as an object, both ways; csmskit's answer `data`
+	// holds `checking_secret_strength` (the project's configuration) and, while it is
+	// on, `results`: for each secret, in name order, `secret_name`, `strength` (`STRONG`
+	// or `WEAK`) and, for a weak one, `reasons`. A value is strong when it has at least
+	// 8 characters and three of the four kinds (lower case, upper case, digits, other);
+	// a binary value is judged by its bytes. A listed name the project has no secret of
+	// is answered 404. With strength checking off, `results` is empty. A path segment
+	// `checker` read with another method is a secret of that name. IAM action
+	// `csms:checker:check`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/checker/check (the `CheckSecrets` operationId).
+	CheckSecretsWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CheckSecrets Judge the strength of the project's secrets.
+	//
+	// Judges the strength of the current (`SYSCURRENT`) value of the project's secrets, or
+	// of those `data.secret_names` lists. `type` is `1`, the only value the page allows.
+	// The vendor documents `data` only as an object, both ways; csmskit's answer `data`
+	// holds `checking_secret_strength` (the project's configuration) and, while it is
+	// on, `results`: for each secret, in name order, `secret_name`, `strength` (`STRONG`
+	// or `WEAK`) and, for a weak one, `reasons`. A value is strong when it has at least
+	// 8 characters and three of the four kinds (lower case, upper case, digits, other);
+	// a binary value is judged by its bytes. A listed name the project has no secret of
+	// is answered 404. With strength checking off, `results` is empty. A path segment
+	// `checker` read with another method is a secret of that name. IAM action
+	// `csms:checker:check`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/checker/check (the `CheckSecrets` operationId).
+	CheckSecrets(ctx context.Context, projectId ProjectId, body CheckSecretsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ShowSecretsConfig Show the project's secret checking configuration.
+	//
+	// Whether secret strength checking is on for the project. The vendor documents no
+	// default; csmskit's is on, so that CheckSecrets judges until it is turned off. IAM
+	// action `csms:checker:get`.
+	//
+	// Corresponds with GET /v1/{project_id}/secrets/checker/config (the `ShowSecretsConfig` operationId).
+	ShowSecretsConfig(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateSecretsConfigWithBody Turn the project's secret strength checking on or off.
+	//
+	// Sets `checking_secret_strength` for the project and answers the configuration; a
+	// body without it changes nothing. IAM action `csms:checker:update`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/checker/config (the `UpdateSecretsConfig` operationId).
+	UpdateSecretsConfigWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateSecretsConfig Turn the project's secret strength checking on or off.
+	//
+	// Sets `checking_secret_strength` for the project and answers the configuration; a
+	// body without it changes nothing. IAM action `csms:checker:update`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/checker/config (the `UpdateSecretsConfig` operationId).
+	UpdateSecretsConfig(ctx context.Context, projectId ProjectId, body UpdateSecretsConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UploadSecretBlobWithBody Restore a secret, with all its versions, from a backup blob.
 	//
@@ -1885,6 +2281,139 @@ func (c *Client) GenerateRandomPassword(ctx context.Context, projectId ProjectId
 	return c.Client.Do(req)
 }
 
+// DeleteGrant Revoke a grant, or every grant of a resource.
+//
+// Revokes the grant of the resource `resource_id` to `grantee_user`; without
+// `grantee_user` (it is optional), every grant of the resource. A grantee the resource
+// has no grant for is answered 404. IAM action `csms:grant:delete`.
+//
+// Corresponds with DELETE /v1/{project_id}/csms/grants (the `DeleteGrant` operationId).
+func (c *Client) DeleteGrant(ctx context.Context, projectId ProjectId, params *DeleteGrantParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteGrantRequest(c.Server, projectId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListGrants List the grants of one resource.
+//
+// Every grant of the resource `resource_id`, as one object: the resource (`id`, `name`,
+// `type`) with its grantees in `grantee_user`, in the order they were granted. The
+// vendor documents no paging for this list (the SDK's request has only `resource_id`),
+// so none is offered. IAM action `csms:grant:list`.
+//
+// Corresponds with GET /v1/{project_id}/csms/grants (the `ListGrants` operationId).
+func (c *Client) ListGrants(ctx context.Context, projectId ProjectId, params *ListGrantsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListGrantsRequest(c.Server, projectId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateGrantsWithBody Grant a user or a user group the use of a secret.
+//
+// Grants the user or group `grantee_target_id` (`grantee_type` `0`: a user, `2`: a user
+// group) the resource `resource_id` of `type` `SECRET` (a secret, by its id) or `GROUP`
+// (a group of secrets), until `validity_time` (epoch milliseconds) when one is given.
+// A resource has at most one grant per grantee: granting again is refused, and
+// UpdateGrant changes it. The API page shows the grant's fields at the top level of the
+// answer; the SDK and the published definitions wrap them in `data`, which the SDK reads:
+// the contract follows the SDK. IAM action `csms:grant:create`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/{project_id}/csms/grants (the `CreateGrants` operationId).
+func (c *Client) CreateGrantsWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateGrantsRequestWithBody(c.Server, projectId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateGrants Grant a user or a user group the use of a secret.
+//
+// Grants the user or group `grantee_target_id` (`grantee_type` `0`: a user, `2`: a user
+// group) the resource `resource_id` of `type` `SECRET` (a secret, by its id) or `GROUP`
+// (a group of secrets), until `validity_time` (epoch milliseconds) when one is given.
+// A resource has at most one grant per grantee: granting again is refused, and
+// UpdateGrant changes it. The API page shows the grant's fields at the top level of the
+// answer; the SDK and the published definitions wrap them in `data`, which the SDK reads:
+// the contract follows the SDK. IAM action `csms:grant:create`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/{project_id}/csms/grants (the `CreateGrants` operationId).
+func (c *Client) CreateGrants(ctx context.Context, projectId ProjectId, body CreateGrantsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateGrantsRequest(c.Server, projectId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateGrantWithBody Change a grant (its validity).
+//
+// Changes the grant of the resource `resource_id` (the query's; the body's, if it names
+// another, is refused) to the grantee the body names: its `validity_time`, or none when
+// the body gives none. A grantee the resource has no grant for is answered 404. IAM
+// action `csms:grant:update`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/{project_id}/csms/grants (the `UpdateGrant` operationId).
+func (c *Client) UpdateGrantWithBody(ctx context.Context, projectId ProjectId, params *UpdateGrantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateGrantRequestWithBody(c.Server, projectId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateGrant Change a grant (its validity).
+//
+// Changes the grant of the resource `resource_id` (the query's; the body's, if it names
+// another, is refused) to the grantee the body names: its `validity_time`, or none when
+// the body gives none. A grantee the resource has no grant for is answered 404. IAM
+// action `csms:grant:update`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/{project_id}/csms/grants (the `UpdateGrant` operationId).
+func (c *Client) UpdateGrant(ctx context.Context, projectId ProjectId, params *UpdateGrantParams, body UpdateGrantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateGrantRequest(c.Server, projectId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListResourceInstancesWithBody Find secrets by tags (filter) or count them (count).
 //
 // `filter` answers the matching secrets, `limit` at a time from `offset`, with their
@@ -2119,6 +2648,179 @@ func (c *Client) CreateSecretWithBody(ctx context.Context, projectId ProjectId, 
 // Corresponds with POST /v1/{project_id}/secrets (the `CreateSecret` operationId).
 func (c *Client) CreateSecret(ctx context.Context, projectId ProjectId, body CreateSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateSecretRequest(c.Server, projectId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BatchImportSecretsWithBody Create many secrets at once, each on its own.
+//
+// Creates each secret of `secrets` as CreateSecret would, each on its own: the answer
+// counts them (`total`), those created (`success`) and those not (`failed`), and names
+// each failure with its reason in `error_list`. A name in use (pending deletion
+// included), a name given twice in the batch (the second), a value CreateSecret refuses
+// and a project at its quota fail that secret only; the others are created, and count
+// against the quota like any secret. Each secret is checked against CreateSecret's
+// schema with the request, so a malformed one refuses the request as a whole (400)
+// and creates none. The vendor documents no bound on the number of secrets beyond
+// the body's size. A path segment `batch-import` read with another method is a
+// secret of that name. IAM action `csms:secret:create`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/{project_id}/secrets/batch-import (the `BatchImportSecrets` operationId).
+func (c *Client) BatchImportSecretsWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBatchImportSecretsRequestWithBody(c.Server, projectId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BatchImportSecrets Create many secrets at once, each on its own.
+//
+// Creates each secret of `secrets` as CreateSecret would, each on its own: the answer
+// counts them (`total`), those created (`success`) and those not (`failed`), and names
+// each failure with its reason in `error_list`. A name in use (pending deletion
+// included), a name given twice in the batch (the second), a value CreateSecret refuses
+// and a project at its quota fail that secret only; the others are created, and count
+// against the quota like any secret. Each secret is checked against CreateSecret's
+// schema with the request, so a malformed one refuses the request as a whole (400)
+// and creates none. The vendor documents no bound on the number of secrets beyond
+// the body's size. A path segment `batch-import` read with another method is a
+// secret of that name. IAM action `csms:secret:create`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/{project_id}/secrets/batch-import (the `BatchImportSecrets` operationId).
+func (c *Client) BatchImportSecrets(ctx context.Context, projectId ProjectId, body BatchImportSecretsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBatchImportSecretsRequest(c.Server, projectId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CheckSecretsWithBody Judge the strength of the project's secrets.
+//
+// Judges the strength of the current (`SYSCURRENT`) value of the project's secrets, or
+// of those `data.secret_names` lists. `type` is `1`, the only value the page allows.
+// The vendor documents `data` only as an object, both ways; csmskit's answer `data`
+// holds `checking_secret_strength` (the project's configuration) and, while it is
+// on, `results`: for each secret, in name order, `secret_name`, `strength` (`STRONG`
+// or `WEAK`) and, for a weak one, `reasons`. A value is strong when it has at least
+// 8 characters and three of the four kinds (lower case, upper case, digits, other);
+// a binary value is judged by its bytes. A listed name the project has no secret of
+// is answered 404. With strength checking off, `results` is empty. A path segment
+// `checker` read with another method is a secret of that name. IAM action
+// `csms:checker:check`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/{project_id}/secrets/checker/check (the `CheckSecrets` operationId).
+func (c *Client) CheckSecretsWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCheckSecretsRequestWithBody(c.Server, projectId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CheckSecrets Judge the strength of the project's secrets.
+//
+// Judges the strength of the current (`SYSCURRENT`) value of the project's secrets, or
+// of those `data.secret_names` lists. `type` is `1`, the only value the page allows.
+// The vendor documents `data` only as an object, both ways; csmskit's answer `data`
+// holds `checking_secret_strength` (the project's configuration) and, while it is
+// on, `results`: for each secret, in name order, `secret_name`, `strength` (`STRONG`
+// or `WEAK`) and, for a weak one, `reasons`. A value is strong when it has at least
+// 8 characters and three of the four kinds (lower case, upper case, digits, other);
+// a binary value is judged by its bytes. A listed name the project has no secret of
+// is answered 404. With strength checking off, `results` is empty. A path segment
+// `checker` read with another method is a secret of that name. IAM action
+// `csms:checker:check`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/{project_id}/secrets/checker/check (the `CheckSecrets` operationId).
+func (c *Client) CheckSecrets(ctx context.Context, projectId ProjectId, body CheckSecretsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCheckSecretsRequest(c.Server, projectId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ShowSecretsConfig Show the project's secret checking configuration.
+//
+// Whether secret strength checking is on for the project. The vendor documents no
+// default; csmskit's is on, so that CheckSecrets judges until it is turned off. IAM
+// action `csms:checker:get`.
+//
+// Corresponds with GET /v1/{project_id}/secrets/checker/config (the `ShowSecretsConfig` operationId).
+func (c *Client) ShowSecretsConfig(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewShowSecretsConfigRequest(c.Server, projectId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateSecretsConfigWithBody Turn the project's secret strength checking on or off.
+//
+// Sets `checking_secret_strength` for the project and answers the configuration; a
+// body without it changes nothing. IAM action `csms:checker:update`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/{project_id}/secrets/checker/config (the `UpdateSecretsConfig` operationId).
+func (c *Client) UpdateSecretsConfigWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateSecretsConfigRequestWithBody(c.Server, projectId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateSecretsConfig Turn the project's secret strength checking on or off.
+//
+// Sets `checking_secret_strength` for the project and answers the configuration; a
+// body without it changes nothing. IAM action `csms:checker:update`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/{project_id}/secrets/checker/config (the `UpdateSecretsConfig` operationId).
+func (c *Client) UpdateSecretsConfig(ctx context.Context, projectId ProjectId, body UpdateSecretsConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateSecretsConfigRequest(c.Server, projectId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2912,6 +3614,249 @@ func NewGenerateRandomPasswordRequestWithBody(server string, projectId ProjectId
 	return req, nil
 }
 
+// NewDeleteGrantRequest constructs an http.Request for the DeleteGrant method
+func NewDeleteGrantRequest(server string, projectId ProjectId, params *DeleteGrantParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/grants", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "resource_id", params.ResourceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.GranteeUser != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "grantee_user", *params.GranteeUser, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListGrantsRequest constructs an http.Request for the ListGrants method
+func NewListGrantsRequest(server string, projectId ProjectId, params *ListGrantsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/grants", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "resource_id", params.ResourceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateGrantsRequest calls the generic CreateGrants builder with application/json body
+func NewCreateGrantsRequest(server string, projectId ProjectId, body CreateGrantsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateGrantsRequestWithBody(server, projectId, "application/json", bodyReader)
+}
+
+// NewCreateGrantsRequestWithBody constructs an http.Request for the CreateGrants method, with any body, and a specified content type
+func NewCreateGrantsRequestWithBody(server string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/grants", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUpdateGrantRequest calls the generic UpdateGrant builder with application/json body
+func NewUpdateGrantRequest(server string, projectId ProjectId, params *UpdateGrantParams, body UpdateGrantJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateGrantRequestWithBody(server, projectId, params, "application/json", bodyReader)
+}
+
+// NewUpdateGrantRequestWithBody constructs an http.Request for the UpdateGrant method, with any body, and a specified content type
+func NewUpdateGrantRequestWithBody(server string, projectId ProjectId, params *UpdateGrantParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/grants", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "resource_id", params.ResourceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListResourceInstancesRequest calls the generic ListResourceInstances builder with application/json body
 func NewListResourceInstancesRequest(server string, projectId ProjectId, body ListResourceInstancesJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -3303,6 +4248,181 @@ func NewCreateSecretRequestWithBody(server string, projectId ProjectId, contentT
 	}
 
 	operationPath := fmt.Sprintf("/v1/%s/secrets", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewBatchImportSecretsRequest calls the generic BatchImportSecrets builder with application/json body
+func NewBatchImportSecretsRequest(server string, projectId ProjectId, body BatchImportSecretsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBatchImportSecretsRequestWithBody(server, projectId, "application/json", bodyReader)
+}
+
+// NewBatchImportSecretsRequestWithBody constructs an http.Request for the BatchImportSecrets method, with any body, and a specified content type
+func NewBatchImportSecretsRequestWithBody(server string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/secrets/batch-import", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCheckSecretsRequest calls the generic CheckSecrets builder with application/json body
+func NewCheckSecretsRequest(server string, projectId ProjectId, body CheckSecretsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCheckSecretsRequestWithBody(server, projectId, "application/json", bodyReader)
+}
+
+// NewCheckSecretsRequestWithBody constructs an http.Request for the CheckSecrets method, with any body, and a specified content type
+func NewCheckSecretsRequestWithBody(server string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/secrets/checker/check", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewShowSecretsConfigRequest constructs an http.Request for the ShowSecretsConfig method
+func NewShowSecretsConfigRequest(server string, projectId ProjectId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/secrets/checker/config", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateSecretsConfigRequest calls the generic UpdateSecretsConfig builder with application/json body
+func NewUpdateSecretsConfigRequest(server string, projectId ProjectId, body UpdateSecretsConfigJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateSecretsConfigRequestWithBody(server, projectId, "application/json", bodyReader)
+}
+
+// NewUpdateSecretsConfigRequestWithBody constructs an http.Request for the UpdateSecretsConfig method, with any body, and a specified content type
+func NewUpdateSecretsConfigRequestWithBody(server string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/secrets/checker/config", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -4212,6 +5332,83 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/{project_id}/csms/generate-password (the `GenerateRandomPassword` operationId).
 	GenerateRandomPasswordWithResponse(ctx context.Context, projectId ProjectId, body GenerateRandomPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*GenerateRandomPasswordClientResponse, error)
 
+	// DeleteGrantWithResponse Revoke a grant, or every grant of a resource.
+	//
+	// Revokes the grant of the resource `resource_id` to `grantee_user`; without
+	// `grantee_user` (it is optional), every grant of the resource. A grantee the resource
+	// has no grant for is answered 404. IAM action `csms:grant:delete`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/{project_id}/csms/grants (the `DeleteGrant` operationId).
+	DeleteGrantWithResponse(ctx context.Context, projectId ProjectId, params *DeleteGrantParams, reqEditors ...RequestEditorFn) (*DeleteGrantClientResponse, error)
+
+	// ListGrantsWithResponse List the grants of one resource.
+	//
+	// Every grant of the resource `resource_id`, as one object: the resource (`id`, `name`,
+	// `type`) with its grantees in `grantee_user`, in the order they were granted. The
+	// vendor documents no paging for this list (the SDK's request has only `resource_id`),
+	// so none is offered. IAM action `csms:grant:list`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/{project_id}/csms/grants (the `ListGrants` operationId).
+	ListGrantsWithResponse(ctx context.Context, projectId ProjectId, params *ListGrantsParams, reqEditors ...RequestEditorFn) (*ListGrantsClientResponse, error)
+
+	// CreateGrantsWithBodyWithResponse Grant a user or a user group the use of a secret.
+	//
+	// Grants the user or group `grantee_target_id` (`grantee_type` `0`: a user, `2`: a user
+	// group) the resource `resource_id` of `type` `SECRET` (a secret, by its id) or `GROUP`
+	// (a group of secrets), until `validity_time` (epoch milliseconds) when one is given.
+	// A resource has at most one grant per grantee: granting again is refused, and
+	// UpdateGrant changes it. The API page shows the grant's fields at the top level of the
+	// answer; the SDK and the published definitions wrap them in `data`, which the SDK reads:
+	// the contract follows the SDK. IAM action `csms:grant:create`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/csms/grants (the `CreateGrants` operationId).
+	CreateGrantsWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateGrantsClientResponse, error)
+
+	// CreateGrantsWithResponse Grant a user or a user group the use of a secret.
+	//
+	// Grants the user or group `grantee_target_id` (`grantee_type` `0`: a user, `2`: a user
+	// group) the resource `resource_id` of `type` `SECRET` (a secret, by its id) or `GROUP`
+	// (a group of secrets), until `validity_time` (epoch milliseconds) when one is given.
+	// A resource has at most one grant per grantee: granting again is refused, and
+	// UpdateGrant changes it. The API page shows the grant's fields at the top level of the
+	// answer; the SDK and the published definitions wrap them in `data`, which the SDK reads:
+	// the contract follows the SDK. IAM action `csms:grant:create`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/csms/grants (the `CreateGrants` operationId).
+	CreateGrantsWithResponse(ctx context.Context, projectId ProjectId, body CreateGrantsJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateGrantsClientResponse, error)
+
+	// UpdateGrantWithBodyWithResponse Change a grant (its validity).
+	//
+	// Changes the grant of the resource `resource_id` (the query's; the body's, if it names
+	// another, is refused) to the grantee the body names: its `validity_time`, or none when
+	// the body gives none. A grantee the resource has no grant for is answered 404. IAM
+	// action `csms:grant:update`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/{project_id}/csms/grants (the `UpdateGrant` operationId).
+	UpdateGrantWithBodyWithResponse(ctx context.Context, projectId ProjectId, params *UpdateGrantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateGrantClientResponse, error)
+
+	// UpdateGrantWithResponse Change a grant (its validity).
+	//
+	// Changes the grant of the resource `resource_id` (the query's; the body's, if it names
+	// another, is refused) to the grantee the body names: its `validity_time`, or none when
+	// the body gives none. A grantee the resource has no grant for is answered 404. IAM
+	// action `csms:grant:update`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/{project_id}/csms/grants (the `UpdateGrant` operationId).
+	UpdateGrantWithResponse(ctx context.Context, projectId ProjectId, params *UpdateGrantParams, body UpdateGrantJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateGrantClientResponse, error)
+
 	// ListResourceInstancesWithBodyWithResponse Find secrets by tags (filter) or count them (count).
 	//
 	// `filter` answers the matching secrets, `limit` at a time from `offset`, with their
@@ -4343,6 +5540,111 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/{project_id}/secrets (the `CreateSecret` operationId).
 	CreateSecretWithResponse(ctx context.Context, projectId ProjectId, body CreateSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSecretClientResponse, error)
+
+	// BatchImportSecretsWithBodyWithResponse Create many secrets at once, each on its own.
+	//
+	// Creates each secret of `secrets` as CreateSecret would, each on its own: the answer
+	// counts them (`total`), those created (`success`) and those not (`failed`), and names
+	// each failure with its reason in `error_list`. A name in use (pending deletion
+	// included), a name given twice in the batch (the second), a value CreateSecret refuses
+	// and a project at its quota fail that secret only; the others are created, and count
+	// against the quota like any secret. Each secret is checked against CreateSecret's
+	// schema with the request, so a malformed one refuses the request as a whole (400)
+	// and creates none. The vendor documents no bound on the number of secrets beyond
+	// the body's size. A path segment `batch-import` read with another method is a
+	// secret of that name. IAM action `csms:secret:create`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/batch-import (the `BatchImportSecrets` operationId).
+	BatchImportSecretsWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BatchImportSecretsClientResponse, error)
+
+	// BatchImportSecretsWithResponse Create many secrets at once, each on its own.
+	//
+	// Creates each secret of `secrets` as CreateSecret would, each on its own: the answer
+	// counts them (`total`), those created (`success`) and those not (`failed`), and names
+	// each failure with its reason in `error_list`. A name in use (pending deletion
+	// included), a name given twice in the batch (the second), a value CreateSecret refuses
+	// and a project at its quota fail that secret only; the others are created, and count
+	// against the quota like any secret. Each secret is checked against CreateSecret's
+	// schema with the request, so a malformed one refuses the request as a whole (400)
+	// and creates none. The vendor documents no bound on the number of secrets beyond
+	// the body's size. A path segment `batch-import` read with another method is a
+	// secret of that name. IAM action `csms:secret:create`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/batch-import (the `BatchImportSecrets` operationId).
+	BatchImportSecretsWithResponse(ctx context.Context, projectId ProjectId, body BatchImportSecretsJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchImportSecretsClientResponse, error)
+
+	// CheckSecretsWithBodyWithResponse Judge the strength of the project's secrets.
+	//
+	// Judges the strength of the current (`SYSCURRENT`) value of the project's secrets, or
+	// of those `data.secret_names` lists. `type` is `1`, the only value the page allows.
+	// The vendor documents `data` only as an object, both ways; csmskit's answer `data`
+	// holds `checking_secret_strength` (the project's configuration) and, while it is
+	// on, `results`: for each secret, in name order, `secret_name`, `strength` (`STRONG`
+	// or `WEAK`) and, for a weak one, `reasons`. A value is strong when it has at least
+	// 8 characters and three of the four kinds (lower case, upper case, digits, other);
+	// a binary value is judged by its bytes. A listed name the project has no secret of
+	// is answered 404. With strength checking off, `results` is empty. A path segment
+	// `checker` read with another method is a secret of that name. IAM action
+	// `csms:checker:check`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/checker/check (the `CheckSecrets` operationId).
+	CheckSecretsWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CheckSecretsClientResponse, error)
+
+	// CheckSecretsWithResponse Judge the strength of the project's secrets.
+	//
+	// Judges the strength of the current (`SYSCURRENT`) value of the project's secrets, or
+	// of those `data.secret_names` lists. `type` is `1`, the only value the page allows.
+	// The vendor documents `data` only as an object, both ways; csmskit's answer `data`
+	// holds `checking_secret_strength` (the project's configuration) and, while it is
+	// on, `results`: for each secret, in name order, `secret_name`, `strength` (`STRONG`
+	// or `WEAK`) and, for a weak one, `reasons`. A value is strong when it has at least
+	// 8 characters and three of the four kinds (lower case, upper case, digits, other);
+	// a binary value is judged by its bytes. A listed name the project has no secret of
+	// is answered 404. With strength checking off, `results` is empty. A path segment
+	// `checker` read with another method is a secret of that name. IAM action
+	// `csms:checker:check`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/checker/check (the `CheckSecrets` operationId).
+	CheckSecretsWithResponse(ctx context.Context, projectId ProjectId, body CheckSecretsJSONRequestBody, reqEditors ...RequestEditorFn) (*CheckSecretsClientResponse, error)
+
+	// ShowSecretsConfigWithResponse Show the project's secret checking configuration.
+	//
+	// Whether secret strength checking is on for the project. The vendor documents no
+	// default; csmskit's is on, so that CheckSecrets judges until it is turned off. IAM
+	// action `csms:checker:get`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/{project_id}/secrets/checker/config (the `ShowSecretsConfig` operationId).
+	ShowSecretsConfigWithResponse(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*ShowSecretsConfigClientResponse, error)
+
+	// UpdateSecretsConfigWithBodyWithResponse Turn the project's secret strength checking on or off.
+	//
+	// Sets `checking_secret_strength` for the project and answers the configuration; a
+	// body without it changes nothing. IAM action `csms:checker:update`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/checker/config (the `UpdateSecretsConfig` operationId).
+	UpdateSecretsConfigWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateSecretsConfigClientResponse, error)
+
+	// UpdateSecretsConfigWithResponse Turn the project's secret strength checking on or off.
+	//
+	// Sets `checking_secret_strength` for the project and answers the configuration; a
+	// body without it changes nothing. IAM action `csms:checker:update`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/secrets/checker/config (the `UpdateSecretsConfig` operationId).
+	UpdateSecretsConfigWithResponse(ctx context.Context, projectId ProjectId, body UpdateSecretsConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSecretsConfigClientResponse, error)
 
 	// UploadSecretBlobWithBodyWithResponse Restore a secret, with all its versions, from a backup blob.
 	//
@@ -5603,6 +6905,583 @@ func (r GenerateRandomPasswordClientResponse) ContentType() string {
 	return ""
 }
 
+// DeleteGrantClientResponse204Headers the declared response headers of an HTTP 204 response for DeleteGrant
+type DeleteGrantClientResponse204Headers struct {
+	XRequestId *string
+}
+
+// DeleteGrantClientResponse400Headers the declared response headers of an HTTP 400 response for DeleteGrant
+type DeleteGrantClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// DeleteGrantClientResponse401Headers the declared response headers of an HTTP 401 response for DeleteGrant
+type DeleteGrantClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// DeleteGrantClientResponse403Headers the declared response headers of an HTTP 403 response for DeleteGrant
+type DeleteGrantClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// DeleteGrantClientResponse404Headers the declared response headers of an HTTP 404 response for DeleteGrant
+type DeleteGrantClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// DeleteGrantClientResponse500Headers the declared response headers of an HTTP 500 response for DeleteGrant
+type DeleteGrantClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// DeleteGrantClientResponse502Headers the declared response headers of an HTTP 502 response for DeleteGrant
+type DeleteGrantClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// DeleteGrantClientResponse504Headers the declared response headers of an HTTP 504 response for DeleteGrant
+type DeleteGrantClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type DeleteGrantClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *DeleteGrantClientResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DeleteGrantClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteGrantClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteGrantClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteGrantClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteGrantClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *DeleteGrantClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *DeleteGrantClientResponse504Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteGrantClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteGrantClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteGrantClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteGrantClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteGrantClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r DeleteGrantClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r DeleteGrantClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteGrantClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteGrantClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteGrantClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteGrantClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListGrantsClientResponse200Headers the declared response headers of an HTTP 200 response for ListGrants
+type ListGrantsClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// ListGrantsClientResponse400Headers the declared response headers of an HTTP 400 response for ListGrants
+type ListGrantsClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// ListGrantsClientResponse401Headers the declared response headers of an HTTP 401 response for ListGrants
+type ListGrantsClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// ListGrantsClientResponse403Headers the declared response headers of an HTTP 403 response for ListGrants
+type ListGrantsClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// ListGrantsClientResponse404Headers the declared response headers of an HTTP 404 response for ListGrants
+type ListGrantsClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// ListGrantsClientResponse500Headers the declared response headers of an HTTP 500 response for ListGrants
+type ListGrantsClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// ListGrantsClientResponse502Headers the declared response headers of an HTTP 502 response for ListGrants
+type ListGrantsClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// ListGrantsClientResponse504Headers the declared response headers of an HTTP 504 response for ListGrants
+type ListGrantsClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type ListGrantsClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ListGrantsResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListGrantsClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListGrantsClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListGrantsClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListGrantsClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListGrantsClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListGrantsClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *ListGrantsClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *ListGrantsClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListGrantsClientResponse) GetJSON200() *ListGrantsResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListGrantsClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListGrantsClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListGrantsClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListGrantsClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListGrantsClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r ListGrantsClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r ListGrantsClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r ListGrantsClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListGrantsClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListGrantsClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListGrantsClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateGrantsClientResponse200Headers the declared response headers of an HTTP 200 response for CreateGrants
+type CreateGrantsClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// CreateGrantsClientResponse400Headers the declared response headers of an HTTP 400 response for CreateGrants
+type CreateGrantsClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// CreateGrantsClientResponse401Headers the declared response headers of an HTTP 401 response for CreateGrants
+type CreateGrantsClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// CreateGrantsClientResponse403Headers the declared response headers of an HTTP 403 response for CreateGrants
+type CreateGrantsClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// CreateGrantsClientResponse404Headers the declared response headers of an HTTP 404 response for CreateGrants
+type CreateGrantsClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// CreateGrantsClientResponse500Headers the declared response headers of an HTTP 500 response for CreateGrants
+type CreateGrantsClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// CreateGrantsClientResponse502Headers the declared response headers of an HTTP 502 response for CreateGrants
+type CreateGrantsClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// CreateGrantsClientResponse504Headers the declared response headers of an HTTP 504 response for CreateGrants
+type CreateGrantsClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type CreateGrantsClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *GrantResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CreateGrantsClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateGrantsClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateGrantsClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateGrantsClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CreateGrantsClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateGrantsClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *CreateGrantsClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *CreateGrantsClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateGrantsClientResponse) GetJSON200() *GrantResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateGrantsClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateGrantsClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateGrantsClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateGrantsClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateGrantsClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r CreateGrantsClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r CreateGrantsClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateGrantsClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateGrantsClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateGrantsClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateGrantsClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateGrantClientResponse200Headers the declared response headers of an HTTP 200 response for UpdateGrant
+type UpdateGrantClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// UpdateGrantClientResponse400Headers the declared response headers of an HTTP 400 response for UpdateGrant
+type UpdateGrantClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// UpdateGrantClientResponse401Headers the declared response headers of an HTTP 401 response for UpdateGrant
+type UpdateGrantClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// UpdateGrantClientResponse403Headers the declared response headers of an HTTP 403 response for UpdateGrant
+type UpdateGrantClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// UpdateGrantClientResponse404Headers the declared response headers of an HTTP 404 response for UpdateGrant
+type UpdateGrantClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// UpdateGrantClientResponse500Headers the declared response headers of an HTTP 500 response for UpdateGrant
+type UpdateGrantClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// UpdateGrantClientResponse502Headers the declared response headers of an HTTP 502 response for UpdateGrant
+type UpdateGrantClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// UpdateGrantClientResponse504Headers the declared response headers of an HTTP 504 response for UpdateGrant
+type UpdateGrantClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type UpdateGrantClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *GrantResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateGrantClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateGrantClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateGrantClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateGrantClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateGrantClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateGrantClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *UpdateGrantClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *UpdateGrantClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateGrantClientResponse) GetJSON200() *GrantResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateGrantClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateGrantClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateGrantClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateGrantClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateGrantClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r UpdateGrantClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r UpdateGrantClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateGrantClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateGrantClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateGrantClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateGrantClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListResourceInstancesClientResponse200Headers the declared response headers of an HTTP 200 response for ListResourceInstances
 type ListResourceInstancesClientResponse200Headers struct {
 	XRequestId *string
@@ -6744,6 +8623,590 @@ func (r CreateSecretClientResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateSecretClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// BatchImportSecretsClientResponse200Headers the declared response headers of an HTTP 200 response for BatchImportSecrets
+type BatchImportSecretsClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// BatchImportSecretsClientResponse400Headers the declared response headers of an HTTP 400 response for BatchImportSecrets
+type BatchImportSecretsClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// BatchImportSecretsClientResponse401Headers the declared response headers of an HTTP 401 response for BatchImportSecrets
+type BatchImportSecretsClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// BatchImportSecretsClientResponse403Headers the declared response headers of an HTTP 403 response for BatchImportSecrets
+type BatchImportSecretsClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// BatchImportSecretsClientResponse404Headers the declared response headers of an HTTP 404 response for BatchImportSecrets
+type BatchImportSecretsClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// BatchImportSecretsClientResponse500Headers the declared response headers of an HTTP 500 response for BatchImportSecrets
+type BatchImportSecretsClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// BatchImportSecretsClientResponse502Headers the declared response headers of an HTTP 502 response for BatchImportSecrets
+type BatchImportSecretsClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// BatchImportSecretsClientResponse504Headers the declared response headers of an HTTP 504 response for BatchImportSecrets
+type BatchImportSecretsClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type BatchImportSecretsClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BatchImportSecretsResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *BatchImportSecretsClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *BatchImportSecretsClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *BatchImportSecretsClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *BatchImportSecretsClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *BatchImportSecretsClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *BatchImportSecretsClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *BatchImportSecretsClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *BatchImportSecretsClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BatchImportSecretsClientResponse) GetJSON200() *BatchImportSecretsResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r BatchImportSecretsClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r BatchImportSecretsClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r BatchImportSecretsClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r BatchImportSecretsClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r BatchImportSecretsClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r BatchImportSecretsClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r BatchImportSecretsClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r BatchImportSecretsClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BatchImportSecretsClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BatchImportSecretsClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BatchImportSecretsClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CheckSecretsClientResponse200Headers the declared response headers of an HTTP 200 response for CheckSecrets
+type CheckSecretsClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// CheckSecretsClientResponse400Headers the declared response headers of an HTTP 400 response for CheckSecrets
+type CheckSecretsClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// CheckSecretsClientResponse401Headers the declared response headers of an HTTP 401 response for CheckSecrets
+type CheckSecretsClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// CheckSecretsClientResponse403Headers the declared response headers of an HTTP 403 response for CheckSecrets
+type CheckSecretsClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// CheckSecretsClientResponse404Headers the declared response headers of an HTTP 404 response for CheckSecrets
+type CheckSecretsClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// CheckSecretsClientResponse500Headers the declared response headers of an HTTP 500 response for CheckSecrets
+type CheckSecretsClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// CheckSecretsClientResponse502Headers the declared response headers of an HTTP 502 response for CheckSecrets
+type CheckSecretsClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// CheckSecretsClientResponse504Headers the declared response headers of an HTTP 504 response for CheckSecrets
+type CheckSecretsClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type CheckSecretsClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CheckSecretsResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CheckSecretsClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CheckSecretsClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CheckSecretsClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CheckSecretsClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CheckSecretsClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CheckSecretsClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *CheckSecretsClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *CheckSecretsClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CheckSecretsClientResponse) GetJSON200() *CheckSecretsResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CheckSecretsClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CheckSecretsClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CheckSecretsClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CheckSecretsClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CheckSecretsClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r CheckSecretsClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r CheckSecretsClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r CheckSecretsClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CheckSecretsClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CheckSecretsClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CheckSecretsClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ShowSecretsConfigClientResponse200Headers the declared response headers of an HTTP 200 response for ShowSecretsConfig
+type ShowSecretsConfigClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretsConfigClientResponse400Headers the declared response headers of an HTTP 400 response for ShowSecretsConfig
+type ShowSecretsConfigClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretsConfigClientResponse401Headers the declared response headers of an HTTP 401 response for ShowSecretsConfig
+type ShowSecretsConfigClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretsConfigClientResponse403Headers the declared response headers of an HTTP 403 response for ShowSecretsConfig
+type ShowSecretsConfigClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretsConfigClientResponse404Headers the declared response headers of an HTTP 404 response for ShowSecretsConfig
+type ShowSecretsConfigClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretsConfigClientResponse500Headers the declared response headers of an HTTP 500 response for ShowSecretsConfig
+type ShowSecretsConfigClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretsConfigClientResponse502Headers the declared response headers of an HTTP 502 response for ShowSecretsConfig
+type ShowSecretsConfigClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretsConfigClientResponse504Headers the declared response headers of an HTTP 504 response for ShowSecretsConfig
+type ShowSecretsConfigClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type ShowSecretsConfigClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SecretsCheckerConfig
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ShowSecretsConfigClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ShowSecretsConfigClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ShowSecretsConfigClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ShowSecretsConfigClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ShowSecretsConfigClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ShowSecretsConfigClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *ShowSecretsConfigClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *ShowSecretsConfigClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ShowSecretsConfigClientResponse) GetJSON200() *SecretsCheckerConfig {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ShowSecretsConfigClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ShowSecretsConfigClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ShowSecretsConfigClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ShowSecretsConfigClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ShowSecretsConfigClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r ShowSecretsConfigClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r ShowSecretsConfigClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r ShowSecretsConfigClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ShowSecretsConfigClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ShowSecretsConfigClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ShowSecretsConfigClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateSecretsConfigClientResponse200Headers the declared response headers of an HTTP 200 response for UpdateSecretsConfig
+type UpdateSecretsConfigClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretsConfigClientResponse400Headers the declared response headers of an HTTP 400 response for UpdateSecretsConfig
+type UpdateSecretsConfigClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretsConfigClientResponse401Headers the declared response headers of an HTTP 401 response for UpdateSecretsConfig
+type UpdateSecretsConfigClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretsConfigClientResponse403Headers the declared response headers of an HTTP 403 response for UpdateSecretsConfig
+type UpdateSecretsConfigClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretsConfigClientResponse404Headers the declared response headers of an HTTP 404 response for UpdateSecretsConfig
+type UpdateSecretsConfigClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretsConfigClientResponse500Headers the declared response headers of an HTTP 500 response for UpdateSecretsConfig
+type UpdateSecretsConfigClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretsConfigClientResponse502Headers the declared response headers of an HTTP 502 response for UpdateSecretsConfig
+type UpdateSecretsConfigClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretsConfigClientResponse504Headers the declared response headers of an HTTP 504 response for UpdateSecretsConfig
+type UpdateSecretsConfigClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type UpdateSecretsConfigClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SecretsCheckerConfig
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateSecretsConfigClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateSecretsConfigClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateSecretsConfigClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateSecretsConfigClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateSecretsConfigClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateSecretsConfigClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *UpdateSecretsConfigClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *UpdateSecretsConfigClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateSecretsConfigClientResponse) GetJSON200() *SecretsCheckerConfig {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateSecretsConfigClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateSecretsConfigClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateSecretsConfigClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateSecretsConfigClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateSecretsConfigClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r UpdateSecretsConfigClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r UpdateSecretsConfigClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateSecretsConfigClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateSecretsConfigClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateSecretsConfigClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateSecretsConfigClientResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -8974,6 +11437,119 @@ func (c *ClientWithResponses) GenerateRandomPasswordWithResponse(ctx context.Con
 	return ParseGenerateRandomPasswordClientResponse(rsp)
 }
 
+// DeleteGrantWithResponse Revoke a grant, or every grant of a resource.
+//
+// Revokes the grant of the resource `resource_id` to `grantee_user`; without
+// `grantee_user` (it is optional), every grant of the resource. A grantee the resource
+// has no grant for is answered 404. IAM action `csms:grant:delete`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/{project_id}/csms/grants (the `DeleteGrant` operationId).
+func (c *ClientWithResponses) DeleteGrantWithResponse(ctx context.Context, projectId ProjectId, params *DeleteGrantParams, reqEditors ...RequestEditorFn) (*DeleteGrantClientResponse, error) {
+	rsp, err := c.DeleteGrant(ctx, projectId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteGrantClientResponse(rsp)
+}
+
+// ListGrantsWithResponse List the grants of one resource.
+//
+// Every grant of the resource `resource_id`, as one object: the resource (`id`, `name`,
+// `type`) with its grantees in `grantee_user`, in the order they were granted. The
+// vendor documents no paging for this list (the SDK's request has only `resource_id`),
+// so none is offered. IAM action `csms:grant:list`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/{project_id}/csms/grants (the `ListGrants` operationId).
+func (c *ClientWithResponses) ListGrantsWithResponse(ctx context.Context, projectId ProjectId, params *ListGrantsParams, reqEditors ...RequestEditorFn) (*ListGrantsClientResponse, error) {
+	rsp, err := c.ListGrants(ctx, projectId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListGrantsClientResponse(rsp)
+}
+
+// CreateGrantsWithBodyWithResponse Grant a user or a user group the use of a secret.
+//
+// Grants the user or group `grantee_target_id` (`grantee_type` `0`: a user, `2`: a user
+// group) the resource `resource_id` of `type` `SECRET` (a secret, by its id) or `GROUP`
+// (a group of secrets), until `validity_time` (epoch milliseconds) when one is given.
+// A resource has at most one grant per grantee: granting again is refused, and
+// UpdateGrant changes it. The API page shows the grant's fields at the top level of the
+// answer; the SDK and the published definitions wrap them in `data`, which the SDK reads:
+// the contract follows the SDK. IAM action `csms:grant:create`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/csms/grants (the `CreateGrants` operationId).
+func (c *ClientWithResponses) CreateGrantsWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateGrantsClientResponse, error) {
+	rsp, err := c.CreateGrantsWithBody(ctx, projectId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateGrantsClientResponse(rsp)
+}
+
+// CreateGrantsWithResponse Grant a user or a user group the use of a secret.
+//
+// Grants the user or group `grantee_target_id` (`grantee_type` `0`: a user, `2`: a user
+// group) the resource `resource_id` of `type` `SECRET` (a secret, by its id) or `GROUP`
+// (a group of secrets), until `validity_time` (epoch milliseconds) when one is given.
+// A resource has at most one grant per grantee: granting again is refused, and
+// UpdateGrant changes it. The API page shows the grant's fields at the top level of the
+// answer; the SDK and the published definitions wrap them in `data`, which the SDK reads:
+// the contract follows the SDK. IAM action `csms:grant:create`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/csms/grants (the `CreateGrants` operationId).
+func (c *ClientWithResponses) CreateGrantsWithResponse(ctx context.Context, projectId ProjectId, body CreateGrantsJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateGrantsClientResponse, error) {
+	rsp, err := c.CreateGrants(ctx, projectId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateGrantsClientResponse(rsp)
+}
+
+// UpdateGrantWithBodyWithResponse Change a grant (its validity).
+//
+// Changes the grant of the resource `resource_id` (the query's; the body's, if it names
+// another, is refused) to the grantee the body names: its `validity_time`, or none when
+// the body gives none. A grantee the resource has no grant for is answered 404. IAM
+// action `csms:grant:update`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/{project_id}/csms/grants (the `UpdateGrant` operationId).
+func (c *ClientWithResponses) UpdateGrantWithBodyWithResponse(ctx context.Context, projectId ProjectId, params *UpdateGrantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateGrantClientResponse, error) {
+	rsp, err := c.UpdateGrantWithBody(ctx, projectId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateGrantClientResponse(rsp)
+}
+
+// UpdateGrantWithResponse Change a grant (its validity).
+//
+// Changes the grant of the resource `resource_id` (the query's; the body's, if it names
+// another, is refused) to the grantee the body names: its `validity_time`, or none when
+// the body gives none. A grantee the resource has no grant for is answered 404. IAM
+// action `csms:grant:update`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/{project_id}/csms/grants (the `UpdateGrant` operationId).
+func (c *ClientWithResponses) UpdateGrantWithResponse(ctx context.Context, projectId ProjectId, params *UpdateGrantParams, body UpdateGrantJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateGrantClientResponse, error) {
+	rsp, err := c.UpdateGrant(ctx, projectId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateGrantClientResponse(rsp)
+}
+
 // ListResourceInstancesWithBodyWithResponse Find secrets by tags (filter) or count them (count).
 //
 // `filter` answers the matching secrets, `limit` at a time from `offset`, with their
@@ -9176,6 +11752,153 @@ func (c *ClientWithResponses) CreateSecretWithResponse(ctx context.Context, proj
 		return nil, err
 	}
 	return ParseCreateSecretClientResponse(rsp)
+}
+
+// BatchImportSecretsWithBodyWithResponse Create many secrets at once, each on its own.
+//
+// Creates each secret of `secrets` as CreateSecret would, each on its own: the answer
+// counts them (`total`), those created (`success`) and those not (`failed`), and names
+// each failure with its reason in `error_list`. A name in use (pending deletion
+// included), a name given twice in the batch (the second), a value CreateSecret refuses
+// and a project at its quota fail that secret only; the others are created, and count
+// against the quota like any secret. Each secret is checked against CreateSecret's
+// schema with the request, so a malformed one refuses the request as a whole (400)
+// and creates none. The vendor documents no bound on the number of secrets beyond
+// the body's size. A path segment `batch-import` read with another method is a
+// secret of that name. IAM action `csms:secret:create`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/secrets/batch-import (the `BatchImportSecrets` operationId).
+func (c *ClientWithResponses) BatchImportSecretsWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BatchImportSecretsClientResponse, error) {
+	rsp, err := c.BatchImportSecretsWithBody(ctx, projectId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBatchImportSecretsClientResponse(rsp)
+}
+
+// BatchImportSecretsWithResponse Create many secrets at once, each on its own.
+//
+// Creates each secret of `secrets` as CreateSecret would, each on its own: the answer
+// counts them (`total`), those created (`success`) and those not (`failed`), and names
+// each failure with its reason in `error_list`. A name in use (pending deletion
+// included), a name given twice in the batch (the second), a value CreateSecret refuses
+// and a project at its quota fail that secret only; the others are created, and count
+// against the quota like any secret. Each secret is checked against CreateSecret's
+// schema with the request, so a malformed one refuses the request as a whole (400)
+// and creates none. The vendor documents no bound on the number of secrets beyond
+// the body's size. A path segment `batch-import` read with another method is a
+// secret of that name. IAM action `csms:secret:create`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/secrets/batch-import (the `BatchImportSecrets` operationId).
+func (c *ClientWithResponses) BatchImportSecretsWithResponse(ctx context.Context, projectId ProjectId, body BatchImportSecretsJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchImportSecretsClientResponse, error) {
+	rsp, err := c.BatchImportSecrets(ctx, projectId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBatchImportSecretsClientResponse(rsp)
+}
+
+// CheckSecretsWithBodyWithResponse Judge the strength of the project's secrets.
+//
+// Judges the strength of the current (`SYSCURRENT`) value of the project's secrets, or
+// of those `data.secret_names` lists. `type` is `1`, the only value the page allows.
+// The vendor documents `data` only as an object, both ways; csmskit's answer `data`
+// holds `checking_secret_strength` (the project's configuration) and, while it is
+// on, `results`: for each secret, in name order, `secret_name`, `strength` (`STRONG`
+// or `WEAK`) and, for a weak one, `reasons`. A value is strong when it has at least
+// 8 characters and three of the four kinds (lower case, upper case, digits, other);
+// a binary value is judged by its bytes. A listed name the project has no secret of
+// is answered 404. With strength checking off, `results` is empty. A path segment
+// `checker` read with another method is a secret of that name. IAM action
+// `csms:checker:check`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/secrets/checker/check (the `CheckSecrets` operationId).
+func (c *ClientWithResponses) CheckSecretsWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CheckSecretsClientResponse, error) {
+	rsp, err := c.CheckSecretsWithBody(ctx, projectId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckSecretsClientResponse(rsp)
+}
+
+// CheckSecretsWithResponse Judge the strength of the project's secrets.
+//
+// Judges the strength of the current (`SYSCURRENT`) value of the project's secrets, or
+// of those `data.secret_names` lists. `type` is `1`, the only value the page allows.
+// The vendor documents `data` only as an object, both ways; csmskit's answer `data`
+// holds `checking_secret_strength` (the project's configuration) and, while it is
+// on, `results`: for each secret, in name order, `secret_name`, `strength` (`STRONG`
+// or `WEAK`) and, for a weak one, `reasons`. A value is strong when it has at least
+// 8 characters and three of the four kinds (lower case, upper case, digits, other);
+// a binary value is judged by its bytes. A listed name the project has no secret of
+// is answered 404. With strength checking off, `results` is empty. A path segment
+// `checker` read with another method is a secret of that name. IAM action
+// `csms:checker:check`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/secrets/checker/check (the `CheckSecrets` operationId).
+func (c *ClientWithResponses) CheckSecretsWithResponse(ctx context.Context, projectId ProjectId, body CheckSecretsJSONRequestBody, reqEditors ...RequestEditorFn) (*CheckSecretsClientResponse, error) {
+	rsp, err := c.CheckSecrets(ctx, projectId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckSecretsClientResponse(rsp)
+}
+
+// ShowSecretsConfigWithResponse Show the project's secret checking configuration.
+//
+// Whether secret strength checking is on for the project. The vendor documents no
+// default; csmskit's is on, so that CheckSecrets judges until it is turned off. IAM
+// action `csms:checker:get`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/{project_id}/secrets/checker/config (the `ShowSecretsConfig` operationId).
+func (c *ClientWithResponses) ShowSecretsConfigWithResponse(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*ShowSecretsConfigClientResponse, error) {
+	rsp, err := c.ShowSecretsConfig(ctx, projectId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseShowSecretsConfigClientResponse(rsp)
+}
+
+// UpdateSecretsConfigWithBodyWithResponse Turn the project's secret strength checking on or off.
+//
+// Sets `checking_secret_strength` for the project and answers the configuration; a
+// body without it changes nothing. IAM action `csms:checker:update`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/secrets/checker/config (the `UpdateSecretsConfig` operationId).
+func (c *ClientWithResponses) UpdateSecretsConfigWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateSecretsConfigClientResponse, error) {
+	rsp, err := c.UpdateSecretsConfigWithBody(ctx, projectId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateSecretsConfigClientResponse(rsp)
+}
+
+// UpdateSecretsConfigWithResponse Turn the project's secret strength checking on or off.
+//
+// Sets `checking_secret_strength` for the project and answers the configuration; a
+// body without it changes nothing. IAM action `csms:checker:update`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/secrets/checker/config (the `UpdateSecretsConfig` operationId).
+func (c *ClientWithResponses) UpdateSecretsConfigWithResponse(ctx context.Context, projectId ProjectId, body UpdateSecretsConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSecretsConfigClientResponse, error) {
+	rsp, err := c.UpdateSecretsConfig(ctx, projectId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateSecretsConfigClientResponse(rsp)
 }
 
 // UploadSecretBlobWithBodyWithResponse Restore a secret, with all its versions, from a backup blob.
@@ -10640,6 +13363,634 @@ func ParseGenerateRandomPasswordClientResponse(rsp *http.Response) (*GenerateRan
 	return response, nil
 }
 
+// ParseDeleteGrantClientResponse parses an HTTP response from a DeleteGrantWithResponse call
+func ParseDeleteGrantClientResponse(rsp *http.Response) (*DeleteGrantClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteGrantClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers DeleteGrantClientResponse204Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers DeleteGrantClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteGrantClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteGrantClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteGrantClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteGrantClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers DeleteGrantClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers DeleteGrantClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListGrantsClientResponse parses an HTTP response from a ListGrantsWithResponse call
+func ParseListGrantsClientResponse(rsp *http.Response) (*ListGrantsClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListGrantsClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ListGrantsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListGrantsClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListGrantsClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListGrantsClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListGrantsClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListGrantsClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListGrantsClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers ListGrantsClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers ListGrantsClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateGrantsClientResponse parses an HTTP response from a CreateGrantsWithResponse call
+func ParseCreateGrantsClientResponse(rsp *http.Response) (*CreateGrantsClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateGrantsClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest GrantResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers CreateGrantsClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers CreateGrantsClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateGrantsClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateGrantsClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers CreateGrantsClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateGrantsClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers CreateGrantsClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers CreateGrantsClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateGrantClientResponse parses an HTTP response from a UpdateGrantWithResponse call
+func ParseUpdateGrantClientResponse(rsp *http.Response) (*UpdateGrantClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateGrantClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest GrantResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateGrantClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateGrantClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateGrantClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateGrantClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateGrantClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateGrantClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers UpdateGrantClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers UpdateGrantClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListResourceInstancesClientResponse parses an HTTP response from a ListResourceInstancesWithResponse call
 func ParseListResourceInstancesClientResponse(rsp *http.Response) (*ListResourceInstancesClientResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -11879,6 +15230,638 @@ func ParseCreateSecretClientResponse(rsp *http.Response) (*CreateSecretClientRes
 		response.Headers502 = &headers
 	case rsp.StatusCode == 504:
 		var headers CreateSecretClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseBatchImportSecretsClientResponse parses an HTTP response from a BatchImportSecretsWithResponse call
+func ParseBatchImportSecretsClientResponse(rsp *http.Response) (*BatchImportSecretsClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BatchImportSecretsClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BatchImportSecretsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers BatchImportSecretsClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers BatchImportSecretsClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers BatchImportSecretsClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers BatchImportSecretsClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers BatchImportSecretsClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers BatchImportSecretsClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers BatchImportSecretsClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers BatchImportSecretsClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCheckSecretsClientResponse parses an HTTP response from a CheckSecretsWithResponse call
+func ParseCheckSecretsClientResponse(rsp *http.Response) (*CheckSecretsClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CheckSecretsClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CheckSecretsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers CheckSecretsClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers CheckSecretsClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers CheckSecretsClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CheckSecretsClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers CheckSecretsClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers CheckSecretsClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers CheckSecretsClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers CheckSecretsClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseShowSecretsConfigClientResponse parses an HTTP response from a ShowSecretsConfigWithResponse call
+func ParseShowSecretsConfigClientResponse(rsp *http.Response) (*ShowSecretsConfigClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ShowSecretsConfigClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SecretsCheckerConfig
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ShowSecretsConfigClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ShowSecretsConfigClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ShowSecretsConfigClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ShowSecretsConfigClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ShowSecretsConfigClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers ShowSecretsConfigClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers ShowSecretsConfigClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers ShowSecretsConfigClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateSecretsConfigClientResponse parses an HTTP response from a UpdateSecretsConfigWithResponse call
+func ParseUpdateSecretsConfigClientResponse(rsp *http.Response) (*UpdateSecretsConfigClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateSecretsConfigClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SecretsCheckerConfig
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateSecretsConfigClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateSecretsConfigClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateSecretsConfigClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateSecretsConfigClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateSecretsConfigClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateSecretsConfigClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers UpdateSecretsConfigClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers UpdateSecretsConfigClientResponse504Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -14132,6 +18115,18 @@ type ServerInterface interface {
 	// GenerateRandomPassword Generate a random password.
 	// (POST /v1/{project_id}/csms/generate-password)
 	GenerateRandomPassword(w http.ResponseWriter, r *http.Request, projectId ProjectId)
+	// DeleteGrant Revoke a grant, or every grant of a resource.
+	// (DELETE /v1/{project_id}/csms/grants)
+	DeleteGrant(w http.ResponseWriter, r *http.Request, projectId ProjectId, params DeleteGrantParams)
+	// ListGrants List the grants of one resource.
+	// (GET /v1/{project_id}/csms/grants)
+	ListGrants(w http.ResponseWriter, r *http.Request, projectId ProjectId, params ListGrantsParams)
+	// CreateGrants Grant a user or a user group the use of a secret.
+	// (POST /v1/{project_id}/csms/grants)
+	CreateGrants(w http.ResponseWriter, r *http.Request, projectId ProjectId)
+	// UpdateGrant Change a grant (its validity).
+	// (PUT /v1/{project_id}/csms/grants)
+	UpdateGrant(w http.ResponseWriter, r *http.Request, projectId ProjectId, params UpdateGrantParams)
 	// ListResourceInstances Find secrets by tags (filter) or count them (count).
 	// (POST /v1/{project_id}/csms/resource_instances/action)
 	ListResourceInstances(w http.ResponseWriter, r *http.Request, projectId ProjectId)
@@ -14156,6 +18151,18 @@ type ServerInterface interface {
 	// CreateSecret Create a secret with its first version.
 	// (POST /v1/{project_id}/secrets)
 	CreateSecret(w http.ResponseWriter, r *http.Request, projectId ProjectId)
+	// BatchImportSecrets Create many secrets at once, each on its own.
+	// (POST /v1/{project_id}/secrets/batch-import)
+	BatchImportSecrets(w http.ResponseWriter, r *http.Request, projectId ProjectId)
+	// CheckSecrets Judge the strength of the project's secrets.
+	// (POST /v1/{project_id}/secrets/checker/check)
+	CheckSecrets(w http.ResponseWriter, r *http.Request, projectId ProjectId)
+	// ShowSecretsConfig Show the project's secret checking configuration.
+	// (GET /v1/{project_id}/secrets/checker/config)
+	ShowSecretsConfig(w http.ResponseWriter, r *http.Request, projectId ProjectId)
+	// UpdateSecretsConfig Turn the project's secret strength checking on or off.
+	// (POST /v1/{project_id}/secrets/checker/config)
+	UpdateSecretsConfig(w http.ResponseWriter, r *http.Request, projectId ProjectId)
 	// UploadSecretBlob Restore a secret, with all its versions, from a backup blob.
 	// (POST /v1/{project_id}/secrets/restore)
 	UploadSecretBlob(w http.ResponseWriter, r *http.Request, projectId ProjectId)
@@ -14453,6 +18460,171 @@ func (siw *ServerInterfaceWrapper) GenerateRandomPassword(w http.ResponseWriter,
 	handler.ServeHTTP(w, r)
 }
 
+// DeleteGrant operation middleware
+func (siw *ServerInterfaceWrapper) DeleteGrant(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteGrantParams
+
+	// ------------- Required query parameter "resource_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "resource_id", r.URL.Query(), &params.ResourceId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "resource_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "resource_id", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "grantee_user" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "grantee_user", r.URL.Query(), &params.GranteeUser, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "grantee_user"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "grantee_user", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteGrant(w, r, projectId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListGrants operation middleware
+func (siw *ServerInterfaceWrapper) ListGrants(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListGrantsParams
+
+	// ------------- Required query parameter "resource_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "resource_id", r.URL.Query(), &params.ResourceId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "resource_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "resource_id", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListGrants(w, r, projectId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateGrants operation middleware
+func (siw *ServerInterfaceWrapper) CreateGrants(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateGrants(w, r, projectId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateGrant operation middleware
+func (siw *ServerInterfaceWrapper) UpdateGrant(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateGrantParams
+
+	// ------------- Required query parameter "resource_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "resource_id", r.URL.Query(), &params.ResourceId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "resource_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "resource_id", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateGrant(w, r, projectId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListResourceInstances operation middleware
 func (siw *ServerInterfaceWrapper) ListResourceInstances(w http.ResponseWriter, r *http.Request) {
 
@@ -14739,6 +18911,110 @@ func (siw *ServerInterfaceWrapper) CreateSecret(w http.ResponseWriter, r *http.R
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.CreateSecret(w, r, projectId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// BatchImportSecrets operation middleware
+func (siw *ServerInterfaceWrapper) BatchImportSecrets(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.BatchImportSecrets(w, r, projectId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CheckSecrets operation middleware
+func (siw *ServerInterfaceWrapper) CheckSecrets(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CheckSecrets(w, r, projectId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ShowSecretsConfig operation middleware
+func (siw *ServerInterfaceWrapper) ShowSecretsConfig(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ShowSecretsConfig(w, r, projectId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateSecretsConfig operation middleware
+func (siw *ServerInterfaceWrapper) UpdateSecretsConfig(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateSecretsConfig(w, r, projectId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -15445,6 +19721,14 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/csms/{secret_id}/tags/action", wrapper.BatchCreateOrDeleteTags)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/csms/tags", wrapper.ListProjectSecretsTags)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/csms/resource_instances/action", wrapper.ListResourceInstances)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/{project_id}/csms/grants", wrapper.DeleteGrant)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/csms/grants", wrapper.ListGrants)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/csms/grants", wrapper.CreateGrants)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/v1/{project_id}/csms/grants", wrapper.UpdateGrant)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/secrets/batch-import", wrapper.BatchImportSecrets)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/secrets/checker/check", wrapper.CheckSecrets)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/secrets/checker/config", wrapper.ShowSecretsConfig)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/secrets/checker/config", wrapper.UpdateSecretsConfig)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/csms/generate-password", wrapper.GenerateRandomPassword)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/csms/function-templates", wrapper.ShowSecretFunctionTemplates)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/csms/agencies", wrapper.ShowAgency)
@@ -16595,6 +20879,615 @@ func (response GenerateRandomPassword502JSONResponse) VisitGenerateRandomPasswor
 type GenerateRandomPassword504JSONResponse struct{ GatewayTimeoutJSONResponse }
 
 func (response GenerateRandomPassword504JSONResponse) VisitGenerateRandomPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGrantRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Params    DeleteGrantParams
+}
+
+type DeleteGrantResponseObject interface {
+	VisitDeleteGrantResponse(w http.ResponseWriter) error
+}
+
+type DeleteGrant204ResponseHeaders struct {
+	XRequestId *string
+}
+
+type DeleteGrant204Response struct {
+	Headers DeleteGrant204ResponseHeaders
+}
+
+func (response DeleteGrant204Response) VisitDeleteGrantResponse(w http.ResponseWriter) error {
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteGrant400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteGrant400JSONResponse) VisitDeleteGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGrant401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteGrant401JSONResponse) VisitDeleteGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGrant403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteGrant403JSONResponse) VisitDeleteGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGrant404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteGrant404JSONResponse) VisitDeleteGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGrant500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeleteGrant500JSONResponse) VisitDeleteGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGrant502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response DeleteGrant502JSONResponse) VisitDeleteGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteGrant504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response DeleteGrant504JSONResponse) VisitDeleteGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGrantsRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Params    ListGrantsParams
+}
+
+type ListGrantsResponseObject interface {
+	VisitListGrantsResponse(w http.ResponseWriter) error
+}
+
+type ListGrants200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ListGrants200JSONResponse struct {
+	Body    ListGrantsResponse
+	Headers ListGrants200ResponseHeaders
+}
+
+func (response ListGrants200JSONResponse) VisitListGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGrants400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListGrants400JSONResponse) VisitListGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGrants401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListGrants401JSONResponse) VisitListGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGrants403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListGrants403JSONResponse) VisitListGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGrants404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListGrants404JSONResponse) VisitListGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGrants500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ListGrants500JSONResponse) VisitListGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGrants502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response ListGrants502JSONResponse) VisitListGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListGrants504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response ListGrants504JSONResponse) VisitListGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGrantsRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Body      *CreateGrantsJSONRequestBody
+}
+
+type CreateGrantsResponseObject interface {
+	VisitCreateGrantsResponse(w http.ResponseWriter) error
+}
+
+type CreateGrants200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type CreateGrants200JSONResponse struct {
+	Body    GrantResponse
+	Headers CreateGrants200ResponseHeaders
+}
+
+func (response CreateGrants200JSONResponse) VisitCreateGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGrants400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateGrants400JSONResponse) VisitCreateGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGrants401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateGrants401JSONResponse) VisitCreateGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGrants403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateGrants403JSONResponse) VisitCreateGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGrants404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateGrants404JSONResponse) VisitCreateGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGrants500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response CreateGrants500JSONResponse) VisitCreateGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGrants502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response CreateGrants502JSONResponse) VisitCreateGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateGrants504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response CreateGrants504JSONResponse) VisitCreateGrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGrantRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Params    UpdateGrantParams
+	Body      *UpdateGrantJSONRequestBody
+}
+
+type UpdateGrantResponseObject interface {
+	VisitUpdateGrantResponse(w http.ResponseWriter) error
+}
+
+type UpdateGrant200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type UpdateGrant200JSONResponse struct {
+	Body    GrantResponse
+	Headers UpdateGrant200ResponseHeaders
+}
+
+func (response UpdateGrant200JSONResponse) VisitUpdateGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGrant400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateGrant400JSONResponse) VisitUpdateGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGrant401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateGrant401JSONResponse) VisitUpdateGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGrant403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateGrant403JSONResponse) VisitUpdateGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGrant404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateGrant404JSONResponse) VisitUpdateGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGrant500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdateGrant500JSONResponse) VisitUpdateGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGrant502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response UpdateGrant502JSONResponse) VisitUpdateGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateGrant504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response UpdateGrant504JSONResponse) VisitUpdateGrantResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -17798,6 +22691,621 @@ func (response CreateSecret502JSONResponse) VisitCreateSecretResponse(w http.Res
 type CreateSecret504JSONResponse struct{ GatewayTimeoutJSONResponse }
 
 func (response CreateSecret504JSONResponse) VisitCreateSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchImportSecretsRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Body      *BatchImportSecretsJSONRequestBody
+}
+
+type BatchImportSecretsResponseObject interface {
+	VisitBatchImportSecretsResponse(w http.ResponseWriter) error
+}
+
+type BatchImportSecrets200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type BatchImportSecrets200JSONResponse struct {
+	Body    BatchImportSecretsResponse
+	Headers BatchImportSecrets200ResponseHeaders
+}
+
+func (response BatchImportSecrets200JSONResponse) VisitBatchImportSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchImportSecrets400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response BatchImportSecrets400JSONResponse) VisitBatchImportSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchImportSecrets401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response BatchImportSecrets401JSONResponse) VisitBatchImportSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchImportSecrets403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response BatchImportSecrets403JSONResponse) VisitBatchImportSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchImportSecrets404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response BatchImportSecrets404JSONResponse) VisitBatchImportSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchImportSecrets500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response BatchImportSecrets500JSONResponse) VisitBatchImportSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchImportSecrets502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response BatchImportSecrets502JSONResponse) VisitBatchImportSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BatchImportSecrets504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response BatchImportSecrets504JSONResponse) VisitBatchImportSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckSecretsRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Body      *CheckSecretsJSONRequestBody
+}
+
+type CheckSecretsResponseObject interface {
+	VisitCheckSecretsResponse(w http.ResponseWriter) error
+}
+
+type CheckSecrets200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type CheckSecrets200JSONResponse struct {
+	Body    CheckSecretsResponse
+	Headers CheckSecrets200ResponseHeaders
+}
+
+func (response CheckSecrets200JSONResponse) VisitCheckSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckSecrets400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CheckSecrets400JSONResponse) VisitCheckSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckSecrets401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CheckSecrets401JSONResponse) VisitCheckSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckSecrets403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CheckSecrets403JSONResponse) VisitCheckSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckSecrets404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CheckSecrets404JSONResponse) VisitCheckSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckSecrets500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response CheckSecrets500JSONResponse) VisitCheckSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckSecrets502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response CheckSecrets502JSONResponse) VisitCheckSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckSecrets504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response CheckSecrets504JSONResponse) VisitCheckSecretsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretsConfigRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+}
+
+type ShowSecretsConfigResponseObject interface {
+	VisitShowSecretsConfigResponse(w http.ResponseWriter) error
+}
+
+type ShowSecretsConfig200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ShowSecretsConfig200JSONResponse struct {
+	Body    SecretsCheckerConfig
+	Headers ShowSecretsConfig200ResponseHeaders
+}
+
+func (response ShowSecretsConfig200JSONResponse) VisitShowSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretsConfig400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ShowSecretsConfig400JSONResponse) VisitShowSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretsConfig401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ShowSecretsConfig401JSONResponse) VisitShowSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretsConfig403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ShowSecretsConfig403JSONResponse) VisitShowSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretsConfig404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ShowSecretsConfig404JSONResponse) VisitShowSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretsConfig500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ShowSecretsConfig500JSONResponse) VisitShowSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretsConfig502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response ShowSecretsConfig502JSONResponse) VisitShowSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretsConfig504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response ShowSecretsConfig504JSONResponse) VisitShowSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretsConfigRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Body      *UpdateSecretsConfigJSONRequestBody
+}
+
+type UpdateSecretsConfigResponseObject interface {
+	VisitUpdateSecretsConfigResponse(w http.ResponseWriter) error
+}
+
+type UpdateSecretsConfig200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type UpdateSecretsConfig200JSONResponse struct {
+	Body    SecretsCheckerConfig
+	Headers UpdateSecretsConfig200ResponseHeaders
+}
+
+func (response UpdateSecretsConfig200JSONResponse) VisitUpdateSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretsConfig400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateSecretsConfig400JSONResponse) VisitUpdateSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretsConfig401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSecretsConfig401JSONResponse) VisitUpdateSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretsConfig403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSecretsConfig403JSONResponse) VisitUpdateSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretsConfig404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSecretsConfig404JSONResponse) VisitUpdateSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretsConfig500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdateSecretsConfig500JSONResponse) VisitUpdateSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretsConfig502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response UpdateSecretsConfig502JSONResponse) VisitUpdateSecretsConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretsConfig504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response UpdateSecretsConfig504JSONResponse) VisitUpdateSecretsConfigResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -19953,6 +25461,18 @@ type StrictServerInterface interface {
 	// GenerateRandomPassword Generate a random password.
 	// (POST /v1/{project_id}/csms/generate-password)
 	GenerateRandomPassword(ctx context.Context, request GenerateRandomPasswordRequestObject) (GenerateRandomPasswordResponseObject, error)
+	// DeleteGrant Revoke a grant, or every grant of a resource.
+	// (DELETE /v1/{project_id}/csms/grants)
+	DeleteGrant(ctx context.Context, request DeleteGrantRequestObject) (DeleteGrantResponseObject, error)
+	// ListGrants List the grants of one resource.
+	// (GET /v1/{project_id}/csms/grants)
+	ListGrants(ctx context.Context, request ListGrantsRequestObject) (ListGrantsResponseObject, error)
+	// CreateGrants Grant a user or a user group the use of a secret.
+	// (POST /v1/{project_id}/csms/grants)
+	CreateGrants(ctx context.Context, request CreateGrantsRequestObject) (CreateGrantsResponseObject, error)
+	// UpdateGrant Change a grant (its validity).
+	// (PUT /v1/{project_id}/csms/grants)
+	UpdateGrant(ctx context.Context, request UpdateGrantRequestObject) (UpdateGrantResponseObject, error)
 	// ListResourceInstances Find secrets by tags (filter) or count them (count).
 	// (POST /v1/{project_id}/csms/resource_instances/action)
 	ListResourceInstances(ctx context.Context, request ListResourceInstancesRequestObject) (ListResourceInstancesResponseObject, error)
@@ -19977,6 +25497,18 @@ type StrictServerInterface interface {
 	// CreateSecret Create a secret with its first version.
 	// (POST /v1/{project_id}/secrets)
 	CreateSecret(ctx context.Context, request CreateSecretRequestObject) (CreateSecretResponseObject, error)
+	// BatchImportSecrets Create many secrets at once, each on its own.
+	// (POST /v1/{project_id}/secrets/batch-import)
+	BatchImportSecrets(ctx context.Context, request BatchImportSecretsRequestObject) (BatchImportSecretsResponseObject, error)
+	// CheckSecrets Judge the strength of the project's secrets.
+	// (POST /v1/{project_id}/secrets/checker/check)
+	CheckSecrets(ctx context.Context, request CheckSecretsRequestObject) (CheckSecretsResponseObject, error)
+	// ShowSecretsConfig Show the project's secret checking configuration.
+	// (GET /v1/{project_id}/secrets/checker/config)
+	ShowSecretsConfig(ctx context.Context, request ShowSecretsConfigRequestObject) (ShowSecretsConfigResponseObject, error)
+	// UpdateSecretsConfig Turn the project's secret strength checking on or off.
+	// (POST /v1/{project_id}/secrets/checker/config)
+	UpdateSecretsConfig(ctx context.Context, request UpdateSecretsConfigRequestObject) (UpdateSecretsConfigResponseObject, error)
 	// UploadSecretBlob Restore a secret, with all its versions, from a backup blob.
 	// (POST /v1/{project_id}/secrets/restore)
 	UploadSecretBlob(ctx context.Context, request UploadSecretBlobRequestObject) (UploadSecretBlobResponseObject, error)
@@ -20262,6 +25794,127 @@ func (sh *strictHandler) GenerateRandomPassword(w http.ResponseWriter, r *http.R
 	}
 }
 
+// DeleteGrant operation middleware
+func (sh *strictHandler) DeleteGrant(w http.ResponseWriter, r *http.Request, projectId ProjectId, params DeleteGrantParams) {
+	var request DeleteGrantRequestObject
+
+	request.ProjectId = projectId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteGrant(ctx, request.(DeleteGrantRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteGrant")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteGrantResponseObject); ok {
+		if err := validResponse.VisitDeleteGrantResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListGrants operation middleware
+func (sh *strictHandler) ListGrants(w http.ResponseWriter, r *http.Request, projectId ProjectId, params ListGrantsParams) {
+	var request ListGrantsRequestObject
+
+	request.ProjectId = projectId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListGrants(ctx, request.(ListGrantsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListGrants")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListGrantsResponseObject); ok {
+		if err := validResponse.VisitListGrantsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateGrants operation middleware
+func (sh *strictHandler) CreateGrants(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
+	var request CreateGrantsRequestObject
+
+	request.ProjectId = projectId
+
+	var body CreateGrantsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateGrants(ctx, request.(CreateGrantsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateGrants")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateGrantsResponseObject); ok {
+		if err := validResponse.VisitCreateGrantsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateGrant operation middleware
+func (sh *strictHandler) UpdateGrant(w http.ResponseWriter, r *http.Request, projectId ProjectId, params UpdateGrantParams) {
+	var request UpdateGrantRequestObject
+
+	request.ProjectId = projectId
+	request.Params = params
+
+	var body UpdateGrantJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateGrant(ctx, request.(UpdateGrantRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateGrant")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateGrantResponseObject); ok {
+		if err := validResponse.VisitUpdateGrantResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListResourceInstances operation middleware
 func (sh *strictHandler) ListResourceInstances(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
 	var request ListResourceInstancesRequestObject
@@ -20497,6 +26150,131 @@ func (sh *strictHandler) CreateSecret(w http.ResponseWriter, r *http.Request, pr
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(CreateSecretResponseObject); ok {
 		if err := validResponse.VisitCreateSecretResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// BatchImportSecrets operation middleware
+func (sh *strictHandler) BatchImportSecrets(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
+	var request BatchImportSecretsRequestObject
+
+	request.ProjectId = projectId
+
+	var body BatchImportSecretsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.BatchImportSecrets(ctx, request.(BatchImportSecretsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "BatchImportSecrets")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(BatchImportSecretsResponseObject); ok {
+		if err := validResponse.VisitBatchImportSecretsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CheckSecrets operation middleware
+func (sh *strictHandler) CheckSecrets(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
+	var request CheckSecretsRequestObject
+
+	request.ProjectId = projectId
+
+	var body CheckSecretsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CheckSecrets(ctx, request.(CheckSecretsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CheckSecrets")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CheckSecretsResponseObject); ok {
+		if err := validResponse.VisitCheckSecretsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ShowSecretsConfig operation middleware
+func (sh *strictHandler) ShowSecretsConfig(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
+	var request ShowSecretsConfigRequestObject
+
+	request.ProjectId = projectId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ShowSecretsConfig(ctx, request.(ShowSecretsConfigRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ShowSecretsConfig")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ShowSecretsConfigResponseObject); ok {
+		if err := validResponse.VisitShowSecretsConfigResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateSecretsConfig operation middleware
+func (sh *strictHandler) UpdateSecretsConfig(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
+	var request UpdateSecretsConfigRequestObject
+
+	request.ProjectId = projectId
+
+	var body UpdateSecretsConfigJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSecretsConfig(ctx, request.(UpdateSecretsConfigRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSecretsConfig")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateSecretsConfigResponseObject); ok {
+		if err := validResponse.VisitUpdateSecretsConfigResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -20934,306 +26712,370 @@ func (sh *strictHandler) UpdateVersion(w http.ResponseWriter, r *http.Request, p
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3bdts6tij4Kzjq3SPS3pSiq6+jxj6OZceOr7Hs+LKUI0IkJNGiQIUgLctp99iv/dxf0C+7/6M/pb6k",
-	"ByYAEpRIWbJda62qlXpYFYsgCExMzPvlZ87yRmOPEhqw3NbP3IBgm/jwz5sL8iMkLDi0+V82YZbvjAPH",
-	"o7mt3OWAIF88/sDQYXMbBQOCHgi1Pf8DQ63mEbK8sUMYcgLk0MBDTsAQ8X3PR8F0TEpo74H4U+QTNvYo",
-	"I8jr8RnalBH/wbEIsrDvi9e3YQqGqBegEfaHxIYvOz6xEfNQMMABfNzyaOBji69nFLKg6JIH4iJrQKwh",
-	"a1OfsAB51J0ij6KJeida8Bj3CUO2Z4UjQoNSm+aMHLMGZIT53kf48ZjQfjDIbVWqG0Zu5NDobyPH95Pb",
-	"yrHAd2g/Z+Qei8wLfYv/ZrERGzrBFsLxTgWEPzDU9UJqo57ni0U6tI8wZRPiMwNR8kB8hMdj1yE2Cjxk",
-	"uQ4c0fPzs5EbYx+PSCDPae+B0OAUj8j8MZ3xDfONMmL5JGCIhV3+vCsmDQYOQ4S/XsoZOYe/8SMk/jRn",
-	"5CjMl4OHHfgjAyBr9YUQYPYQjTybuB3XYUFHrqMjcafU91A+/kZhG0UQW6sja4D5gQJA+CZgIOID2QcJ",
-	"PY9qT+AQcxxAx87ICebBcY77BDHniRiowvdfMcrlsoEYfxkzhJHYwTZqlNFkQCjCXSaBQx7xaOzyHTXK",
-	"GbBy4aM6mGzSw6EbqJfGOAiIz9/8X/nfKsXN77+Vi5vff5aN6vP/USmXy4V/yy2EJR47RZ/00LHDgpY8",
-	"0Hw7h9EIPzqjcMQvEWwpOm4LU9TlNzUIfUrsds5Ack2oUS5soyVORwGlAIA94RfQn4csRz95h5GLWSBX",
-	"oM5n7JMHxwvFPdtGZDQOpsjzJXzhDvBhPcdn4hiz8HEkvv8Pw8V2Dta2NbOcdk5HTRygkccCji9il3xx",
-	"H9gsymKJo3wqOcKbUH4ADnU43FDfeZAIe+5798RKJbXyETpslhAnu5RMiFwWQwxPUTtXq2of5ocMMA+7",
-	"rsMGxNa+yBB2XW/SprUqx/+1+jaiXvwuYgRIraKDxDY4iaUeJfxnQnuebxEb5Q+bDGGf07JHbBPLGWEX",
-	"ObRNx3wexyIFQUHjS1PGlW7Vqtl10uitldcrG9XNGq53G9aavU42epvquMc4GMSnPRZb7zh2zsgpop/b",
-	"CvyQLMAAjTrXqgsRQgdMPv4YimZAtaqBounRWr2wjdQtzKfAXT8bcWHEPc1ioQJ/PjDk2CjPD810bJPf",
-	"I84tRyTANg5wwUCTgWMN4FQD3EfemPhYHqdt+4QBl+1Ok3Rq3Sp3a7hRKda6ZatYtxpWcbNbI8Vqr4zX",
-	"umV706pU0sEuVvV6qFdWv4WdAPcz6M5inuB6tM9B7tizQoCAfMmxBc4zAzGHWiS+tY7NkZrjNhAujxHt",
-	"xNL5aSu+7+Iy7pwffmDIJ33yuI0w/zzzXAIIgLDLPPltZJZM/RR3zg+R7REQakoLD0Gy3uxj+Def9HJb",
-	"uf/tYyzHfRRP2UdtK7CzAPdJ+sYU/cbogfiM0yYW6GR4Zm382RuXFq2Fr+wS94/I9Jx/JPWecKwfkimn",
-	"WT4ZeQ9ZCxuS6bI4u5ogpy79rk9wQARcL3Ef5fmqhCxR3UggZ7VcbSBiA3VJcNoA9ztOQEalvgd7/yYA",
-	"nkYi5CN02ER586FiGsh8qJoG+vt//XfB4PzTdHFAWGBGHNRs3bZ2ry4u9k4vTXWUSbLwkHHp5eB/5K1f",
-	"9k5rl1hC4ESSQn6bganGl1nha8ZtlhOsIhAuFP8a5ZWFP/5Kz/NHmAuCDg1q1ZyRkyJbbosLfgBH+WcE",
-	"RYcGpA+yTgbHisVAuUmG8rAMJF+Ve+KSZYao15HQS5JeWGNCUtRBmSUCHjYTAqA6lz+/BJgGhBRpjy8v",
-	"gaxJeunYQjeTc3zybIeAeqaTDP43x25C4Z+g31nAyj/eMw7FnzGmzcK3iQPcxYwzF8Ymnm/HMLG7Re1H",
-	"uSu5/63cz3ZOPW3ntto5VrP8WtDOPeeel6XW+h6kVSDerU4oXiCZKM9XjDBobgQ9YDckaISpjQPPnwo0",
-	"U4oyAO8Ttj/jgEzwdDXQgaWhY3k2X8nO+eHn61K5WuYXTzwZMQ6ZT9gaEmqjkOIH7Li465LS8kDZ4zNd",
-	"yNUKcGQaSVAPO65QursE9UK357j87y6xcMiI1NF9rvT7xCLOA7ERpsihD9h17Nh40PO9EQwOxyzwCR7J",
-	"t/ht0U03RXlKRcFW0rYhh3/UzDywh0/YVkf8epDvtk5apXKlvDYD8VjoBSEKjDo90JIcKq6Y3X3PIziM",
-	"ACiOIbKcvCPA9j2/69g2oe8Ar81seLEAB0QZwgjlyGq/J6h2wmBAaCBXLBH2HcEk7/GlMyJeGLzHda5l",
-	"XOdAfOI9gSMXD1PbCCZ/N8Ac0oD4FLstuMmwlDdjUrlcmQGO+gpSFlZ4+L53Lf0L7waoUy/Y57TiX4Au",
-	"aawB7NmCa0Y6ISKPDgu4fCTvO6zlHUGpWLlc4UoAZbEoA6y9wy9FbqvS2Kg0yuuNjTJItC8LL469vJVi",
-	"OGKdIZl24B1lSio2emvlYn29slHcqG7WijMGpXThyBoQO3SJ3bGJS6LF09B1I8lJCpC7ZycnZ6f8HU55",
-	"c1u5vdOdT8d7zZyRC8d2xsafn1dTzhchiTwzxELLIsR+V2oM+vcrz5+/yv8hARyrnLHwmQr7bKgZuvq5",
-	"lXuo5laAY2InvzMYrygOg4HnO0/EfjtLq6VQbcvzfTD/7pwgnGTRDhVqpePRLa6HOL0pwkM2RMzpUxyE",
-	"PgEunouUEgHdane9V7cqpGxv4o3uurVmN0i9V8PVbsUq25vkPWUKFDLOE6TMr3ABbMdKdXi304iWDfPs",
-	"9Am1QGsY+96Y+IFUxzD8DpCY1bDEK+iwWZrzwzwb6kWaaj+Tr4JhMO1l7UxnX70eCBedmB9ZXujaQPO7",
-	"BAkCaxvCHOEE8dOUryTUsd8S6/0eDfa698QKso0KciN57e3opBJWBDEAjFhcZwisgVD0zvwmENZL3Gea",
-	"HjFzCJbY/M8coeGIr1bsNMcRiL+trXixHt/lX+5IRuT5EVXXzMmdrmdPpXcHPMBiNGCkGA7unYQzYE3T",
-	"8wtwIfhc1CIz9oba2tIOhgwYobyaOrI01Nbgk3wP/HNOQEbspat4ifuHARnx90b48VC8UhWWJflXbFrC",
-	"vo+nr1gpX5EwKlXLCJZVmEM7WLWhTnh5xMv8aOTs5zMbSEycQMUVcIDDZ3eAaZ9cMeKzc0mQMhHVc+1O",
-	"xMFSTdNW6PvC+SxGpV7/xVNQMln0+gyANYaaWN3yoE4BAMqreQykz5p+9y2YoMNpO4uGKujCMQgykgnW",
-	"hKC1GLH3QwonLm3u/I1ZiOizrQCF+YV+8uwpv4/RdBnbF5gmSWQahiWmjmWsFE4k/73UHZcs7XnmHj8/",
-	"L9xz9rrFwhJrTpr45tkc4KoAUAntPWIrgIgaMLqbCcOjCfRV/dZ1KPanJldn+s4DAZ8E9YScRKdnvdzW",
-	"bz/TzjQiqol5ct+fjZ+rvA/jUx5H031/fv7O72nygMLA6/hegBWzklDuep5LMM3NijuLT6+pDeUSAdeW",
-	"x77DSEdzc78kcEUvxQEDfC6IoJGxPfCFF3EJgoZaiTeek2rW4vePRuyITMXnlUi0rCvSyCmgdiyP9pz+",
-	"Sy9fyOG7YrQ+QS+kVif09eOJyW40akx8x7OX/cy5GP08i3VLbfGTGPs8Z4df5uVWtPQVKOQCyriE8DdH",
-	"HuSX54SnhChoIJK8/InNwtVPwK4AH31wPBcgXBwRxkCLzK02D4T2cckYqMgs3brE/UyWE+D+0jLUvEiz",
-	"Ml/RXMS6AKPFj8yNS3iMZ7cmnW8vUGapRX9gwrXyr0+iyePY8ZVJ4QWKB0MvnRGJPFh/5AVXBg+wprxI",
-	"ruXxt4IoxPEVV1p9cu5q/1nushD7BaT2Pb8lbXWZd9onlvdA/Gln4lDbm3Qc2rHxlKX5TqcMdUnP84kW",
-	"DguhbvBJ20DrXK2plUu6b76me+bXF3vm1bXO2APKyw8gvsJ5tSlrK8sSb6nzSAD3PL+jLJ3zx60JtS+s",
-	"WhxKQsTRlN9qub6xpJr+Am/RTstAfFrUnQZEaN5Nb0JdD9vy9rleN1ukVvjlet0lLzMfmaFPwCyL4d/F",
-	"1jAcFyHcK6+9JuJYRDT3BxGV0nOIa8OG0oS4eavC0pE1WbwH5VNFTKG/SxPD3tizBieO6zosjaVwsooc",
-	"iggfhkYwjlgetZmK35cGTS2YPoo7Zfx6OTTxmtGm2A0GXtgXcXDaB0Usq5oewkf1oJm1ek67i+XFd1EL",
-	"u4ctyJtf2VwvC4eK+BlHnip++3ybGUCkCOxM7kZt0GEIo7HHnMB5IAIgRX1nguECTBNG0VSFP0o7EAkR",
-	"/BoIjGFcxurxz8IaqEeL1cdHcP2GjJOmGe6n2ZBnvwPLQPyZgUipX0Jm5PsykecbcSjBzvkh6gv/poHM",
-	"2BRtSlqYgZUbS2OlgAgbo3y8YLShoeEC66jYhvbbzKIalWpiVdVXr2rE+giiohuVKqxKN5q/nP/ShYCf",
-	"VKgibNvIWcJkq52nDpQVaJAGYEBlNYeBul4w0EJtkvbOGBaRsBrPZMTTCKIxrzrqFow5LSy2Ry60QC7N",
-	"LFK03ThKi5NaGCCWGsl8aXZ3QiXdEhFcQpbkRICJMERIuRHZIZyYpCQMcclFZDgJktCmitChkLrOMA7s",
-	"cSwV/89JD1NJTUMyDuCkVIoGCqmwrtkldBq6Lsp7fpuKKLmCcAOI3CBGgiWoJA1dCGtS8VnLSDBX4KZT",
-	"sad5TcQ2JEFlAR6N+aaj3Yp4vu5UBQ0m7GVK7lQB7cn4OuoFiJI+5oQ1eWaZyk7W0S11RijliKK8M/2M",
-	"SmqNaEjIGGLs45OCP6OzMiClDM7FCRgKqRO8kYW9/jASoJcu1wzJf8EppJhdF2QwQE4fE7l4YHThUPWB",
-	"zauJPvt4PIBQWunxuWi2ivufc0buMw4Za37if3xfUdIRFlEDtQbeRP+3FGTlpy/JaAyB0knbLl+IBFaG",
-	"LVi3rBi5z4QSHwfkAlPbG73oOiCPlhvapBM7klKpoxrmehPiW1iIDPOGRjWMhqNucqqUQWO+8XCB2VIN",
-	"DMfjRR91qBjGxtjKGOJKvvtzQYhztdFYPsJZIX46tMFKsqasJAYSn5c+qUYjDlquCR6unBOdsec6mvd2",
-	"3lQo+F6HYGvQkfu2I/Pb7L7n9O8F6JGlq+g+oXmxYG76yOC6UsBztnIQm3qTCU45SJ9kgdRNZJ6h8OZm",
-	"bWUlT6Wc+BL3l/BkyMVcyACpQ8oCTC2yime557gBIJnlhTRY2rEMAeIqMKvjqA/PiyNifgTCdijlDlel",
-	"G7w15fMV6xEpAFHovxGltcaXo1IuCMEssAZkJR/zCX9l/tyMnNfrMTK7ZbHZirH5/P7bFB9EGAmKaCQ4",
-	"WLzVclri5iaynb4TMCNKIHcC1OOcG2KuOfl6tcv/FVtRHzJQbU0zfKzq/98XiJ6UuMvLidxLr1WBsFIG",
-	"f/y8IWspx/9rPgzzxg7ZBaQhi0ypzywP1dnJ0zA/8ALsdgRx4Ziyuo0C3gXDBEiQsRiWRQ4jp8GCzbIp",
-	"66yEQa0pS6XJqyPiDti9iL08fU+mMS3imX2OJD3vRSaD++SQj9Ms7Ur9WH4vM9lnq+7nvTciE9aXP1ER",
-	"qLv0qiEiZAGX54g+K+m91i4ncN7rQYAgS0N+IwePlt4tX/2+Q1ybvT5CAqiRCGuZCY84lYr0qy2mkK9J",
-	"pUaPEgp9MCC+zOygED74bip9vDMZswHsJi0EekusTRgYPOEWgRhThqLxmr8gVrJmdEjN1AqGFB1ez0Yu",
-	"Que0VEyH9kVOHT+GEjIpeQw6It8P3JJjn4AxZjJwhMnZl3ZZPlDmXFNbpRR6tE2jbESPki1VQ4WfD38w",
-	"cVwbuZ43lhMKi4z8iDAFYyotG9KHNfFC127TERZmgxHCbAj2WlMs82+mSOOP0xgL/DHHbGEPSN4oGTsW",
-	"M4+ZpGyQbEQ5ADJiIpXSYVF65HuyGiOnQXt+KSLpUyV4RvDejoEdZ36q5c1Hwckc0CW/kkgZTTeezpEx",
-	"TbmYo19DMk1V/cBy/4IN82UCOicqZIofHZsE2HGXp96xeGRn6K7yeaZ2+08jDMxE+syk7Jer9ffxN87E",
-	"H6FYqq3WZyN/Z6KC5pD2wJsgrxdwOu5J49dWpJYIKgIGQZQ3bdNA5oD/Z8T/w8yC8s3Uyra5jbokmBBC",
-	"0VqbDrzQZ/D2hrG+VkbwdwmdQgKDINNmIj7NFOnvkszM6GD/8Zs9GLHvS2thy4JPxFWhQ0F1fuPb/G4g",
-	"++Pg4+ijgF6c9zzLKqPaJ5FZGB0Gki6p6l+BXiNFhrRcZtW24XTZH3LuBb7WSFWIOBT/lmcNEXYneMoQ",
-	"I9RmyLENCNs3ZIIlB7mW15RGtpeIC0xkRr0Ql5LkkDMRhfP2wqy4wfmR6VGByxI5kaCVUQHlsInyGF1d",
-	"HTYLqaQ+GUiYVSjg6KQlynpwFXzsewGxgrRDZ6nfWD3sEFhchLzLHE6a2Jcev5gdfLhqiGL2mDesOCPv",
-	"7XVzvSY2UecDMqFuuYApPvR5JnlshRuVxmUSgVzpHnqoTIAZkqFKnD4ZqIsZWasXCbU8m9hGnLBRNdbX",
-	"9PIvs57z6vraO0XKiCXonz7KiCnUNirDYRbUnxJOZNTjcvDECQYIuy64slRtDAMRavnTcQCFCWwUw4AL",
-	"4OL1NpX1CyN36dgnPecRmYVd1wtlBM8JprhPRoQGn+Ctb5WS5Y1MySm/XO9x+ZyfKrYC8Ms52HWeRMZb",
-	"vuc8EHkMoe8iRvp8Ilk3RkjdgoOA2F6Q3AJW8YGJAW3anQbEQGbBNDjPrFdgE65H+8rzO8J9x0K4F4A/",
-	"T0j9qEuU4mAT5vTFP4Wm1qYjx/c9XwaQwJiohBq4pAeYoVpNw5BtRJz+gB+iT1DeJYEof6PskmbJNNrU",
-	"7HAxoWgW0AhPhcID2lXPc11vAkW/4pi2L9d7JbQj0aJhVOtVY2OjrCMlsDI9dqJar25slBPiQru9+Kza",
-	"bX5a+f/c+m2neIeLT+XiZqlT/P5z47nwn/FPneL3/8i326XEL/9e+Fl/yRCcCGbg+KfhrI5ScOB0Dl9Q",
-	"Al1Uxa2L/V203qisof/v/10vVRDX3jguLMAkyYuILat16kgla1FGt4EzMKEkhpQPtR2fSzJMhQ59YOoa",
-	"QArk7My47xNiwF0L/JCq1E6R9h3gIaEzsRrz8XAoH3tw5JkC4ju+VsmunJhTwpKDWUC4C4nnyo8Pp6Bb",
-	"zjVkFZdDK4PDcVNipH5AmMGmpIeO3zmUr1cKCFPqhdQiLLornInye0QtgljocCHMssg4YFzG0C4SH+c6",
-	"VqAJlqqaWVzfKplyvLBclS4l4+LTTvFOIOrPirFWf34fYXkmr1BLj0by83pJQbi7ELZgANnwSd/xKHaT",
-	"vjth6bBthj6UPmjAeCkuclmNM5tlthTjThUKga3rLv44Yb552FL/PN87bR6efu409473LvdyRm7/4uxu",
-	"73Rpx5xuyQKJXYiIBX2VKiB7AWMPyGPwh3DwVTh3etxFK4652EKmKFMgDU8q/MZApoivMKFMXBxiYQqW",
-	"2GoeifqErsMC1qZ8tMnBQj1RUtFHLByPPZ/fu7xPxi62iI2602hevnbJ7TkBYIHjuqC3TZEKflFoEBVS",
-	"WD3kY2mo6oEdcwiRkD8zVVEAKMgzcqjiH3x/XcFkfRJAdBzAq5SxxzfuVEfwuV0Z6KLZUnWw089L27h0",
-	"YKQVho6Dp0DeA1kPFOw5dXcuR2LevDSbCDFvY5vxwazseUmlSVHUzwtJltNO38echaSGknG5Ks7AdwgT",
-	"1VeWsThmneDAm6SkWUZZ9XI1sWu+oLaTEbiUvb+eHNoJ1NiMYFWpQyL1AlIvvByWmvKN5dOh+K4y9yMS",
-	"bufnT8+7BbCqDIe5d2Y9NjE4o9ypLCA+xNfkZf6o7lQ6SqraKHMkJlDuCT1uEQwfA8+1mYwPTq4r256r",
-	"V1lZxQLyWi06WaBlqYClRLXZWD5LVIv5x4lnyfjJSHqBPI2oei2SETAo9QNJ3INyuPwOV0Tl7EIurYrO",
-	"DOVU2PBi/ZoMEAor/GqejCWPRzfNpzkycV9nhfO4+U5rkEErWVt8wblwRKYZHpwXXvymsjVWD5UJcH82",
-	"Ekax5shdyKWqCLkwnYoRhUwoQNrpO8Bg+Z3PkHj+qWVDdrQCxqL+sUasdcov96XlFAzJtJCLyj1nod2Q",
-	"TLfQnEUEYlCFzmh2UAltob+h/0BF9D9NI70AM/WCNmUB9gPwK/uIUBt8uFzcmQy4mglzisixaCA8Njts",
-	"yjrmnMUkpWi0TqXa7fHP42f+3zv47+lzp7T1t/9ot4v/8/t/LEmwFqYFb6VtFXk99L/y+f/8H+02K+T/",
-	"83/A2gsLF/Pvhfx/tsNyuWbBS/+WVaBaKAs+6Ycu9hF5HPuEyQRj1/OGRex7IbUZynMxlGBbQjrwseMC",
-	"MJNgRrA0aSEoQBUoDntpVpOQjKRumR16sVcV1grw3Yh+LuB8L6Ez1yZ+1AnBsVFtLaHCCVQTMYtZt0sJ",
-	"8Ekn6rKyOoeVvOfRdbAwFZ1moPOGNmshcU/1RMpG45Xfk+qsJEXVRiPpvcwgN9+y1vAiMn9UCPQ+2Jy+",
-	"cIHQ6Qtot6MlLELbOcyo12YxQ5cMMjNNOPornQXa8EC+x7bwMDLkkl6AvFBkiHCkdHzNY/V7VhP5YyuA",
-	"/C7lONKQeU68ywwMT8qvv3MZ+6hZUVwtnM3xYG2Fy7JiKc5H+jcXbOdMI/G8KCXzew6CMVivGPFfzmMI",
-	"GfEztQJ9f2rg8rojX8Bh9GmUlzOka4cSFjAmSvuY0QkT2VQLMnfeUlRiNqdTm2zFY11QryGaM/tIIz2V",
-	"b3s2gX5xXa5uqsNwJy4V4npdM3L7RUoCyjNCkOaX6HkiH054yQpKmhDlOB3WpgPiQk10zVHAOeeWnjYp",
-	"5LMgkXDLBnhMDOSTXsgIOCD557g23aYOQyPs8k8S20ABHo1hbSDXeb5I0MXUA6sPtiAgLtsztmRqTZpP",
-	"RoOV7obR+wnJz2yJhnQz8IQOUj5hgecTGavCnxcSAZex0KTlm0Z1B+LlqH4Zy8H1PrT7MVjzOAYokq2g",
-	"oiOvl8uFNxRQiFF2Ifi0DgFGTgv05WzVFsIEds81VBahsbOmPhygKM4ZNInWwJvwv5oQkQcVCCAAlROR",
-	"EjJth0GZddNAZt/HNpEVc8hjQCi/XGabBnhIQMXjuwSv14hAih7qEubYRPkT5dIkaos8BMQ/0PcJkfGT",
-	"jmiOyNoUblK01kJq8KioDdrBQSqztb0Rdmhm8jrf4QemLsD2DCQ+qBPW+jCm1zUdyUjGuSeuZw1JejzL",
-	"yOs6brphK9Pi5fn9rDin8cRWFQkzYMFHcHWiM/JspzdNF74E0c2EZzabk88ylw5P+fp9IirmQJj5SnHt",
-	"Z37/Qr78+uB2Edcugk/BWhq6QanvGbp1FdYqhiQt1xE6aXwmwk9jBn3ULdWXPV9aM/tEI0DN5F9mCBZy",
-	"ptn3VpMztLXKtKLQDVAeyiakyxupxxrDNae1zNG8HrM8NS7ZFcdBZoY4oqwIx6gPTZsCo6OetDiP8BRZ",
-	"3ogA7wAmyNUVM1l9ysymL68xFb9KfsoKOFzUA2uJ0MP3M53PF+x6S7j4DGa86Jt4X89ZspzYvIMZUMfF",
-	"XeImuxxtJxuMcWyUtTJkFVyPEgPGnF/sfTs8u2qZ8JhLDSJUCdo6LRWBHjeIS1hpq0uXNF65DFryhJWp",
-	"TSRfGIhgSyaar9WjLE2BUKHvBNMWX7iAZsseHoyw1RrgamMt5dIffWwdRXIwc/oUsnPNVvOoeHCys1ts",
-	"HexUG2smSBOiEpDX6zmWg11w3MvA5WCrTdsUIYR2ZA16WQp+Zh60Y1mEsb8Jg9/OEfw/MVDL6VNiH4ha",
-	"6vLpoLI9qOoDoIy8ekgexSP13V1MPepY2FUl9v+GTkgw8GzUbtP46dXFYfKHryHfU+InuQz4MbEw+GVA",
-	"HvMMoJnnp1UoiO+LQI9Lj7/A/0Z/Q+3czO7bOZjhptiyh8UmDsjshLObiCaPiujL//0N3hqMsNWRrw7J",
-	"FP0NtY6MxEr4BG2a2P2Y+BahgYwcZQKXxjgYqLgzlA+pT6CXk43MKGqu2Cn9nyYUiTEQaCysTc3//ebG",
-	"RFC5oWhhRgoyHtNm0nb90SzNgpp5fsDQkEyZDJwTRiq+Lv6r0aaYIXP4twcT3XsOlZEe/LCra/ps6kwc",
-	"hsyoYEWR09KtwHdGI2IXYeZ2m4qehHyjXM0TQXSYaxAORWbihE0DqpeIWBPPt0H0Fue1K9opFMVNMmUd",
-	"fJWi1aYyMEXQII4ZaIDZIHqdH7eJ8ubt7e3tyUmzeXlwcHLSat2ZBrq63C1EJmYON4eiSoMramHABXAZ",
-	"oS66a31gyOLyrAonFQ15HSZ31J0q+/WAn4VWWuuzxy+jIUJtulORkMZg8yr+z7wpyqSl4qEtGTH0vRPP",
-	"4z4miUseMz48dqQH6IaPuPSGJCXe43DnBER+FPDnBhL9f6tGeXPdqDT0NrYoz8fCMCa8IhKtTg4PzUIJ",
-	"nXUD7EAvAr7LNj3cOfnAkHl+1rpEHx9qH3EYDD6K101hEHDwqDTFI7cgdB94xoEH/Spviq0Q2FIRVm5G",
-	"rc4U1kBWCGQhemPRQA1HJ8ARX/T34rhWrcssmWwY3hQ5jMSn5kH4DCVP0pITLzVzXlQVSPrtR2MXImRl",
-	"R16JOAchnhAHQSyt/K8M24pjatu0JevP5XdbJy0DjTm0vR5q7l0XUOCprdvEh4ZwEVolKhzB3ttRmUSH",
-	"9tuyag8SQbvtnIgNk51KgqnstoiDuJNwQSKuKj3H70MfCfcOcoIYpds0+vjO+SHySY/4onaBEzBNaN05",
-	"PyzuPY5dzyd+sgE1TMjk1ShxUilKCVoeZYGPHdXiHUbJvkicZijOLiPdlAqNfQLuVklZ1ChmFrbbFCdm",
-	"9VRRPzkrhA8CMYsThLwJRdbA44cCBUvxlKHJYCoCu+WwNhXhwLH5SZYK4+DzKCmha8hNVUtUcauCooyJ",
-	"JaZlnvJ84V4PYoLbVEM7LcyeyYvjEh9TLjHYJC5dIQQEPd48DEDih5vBd7jVpkWEKQrpkPL9yXA3Gdam",
-	"mXLqArTSDCXSVz0f1cvlRPVAGAQ14Yp8dZxdBrjrksK2qDInyhXKs9EWBnQkehfo9TYsDfnkXgRFC+Iw",
-	"v7JKojChWIGsrje7RD6AL2lmlWqJ/INmnDkFaXNznbxVPmui1zo/j1r17//1f6/V40yACLG31DODf1wp",
-	"YYnW6oYI2BMWtBguYkmaXmLKcGoWFRKEBtPITA1TMRXJgZhOaqM4iHibYyNfzqI44jgIG1pXx12rkVky",
-	"S7O5c6IUmkiScKicmzxuZwRyRw3NethxZcFNIomPCvLGyPYCAEJUzozF5YMF3FUaCqDUfHI9BJtTeRVk",
-	"rBHnuqLUKCDogmqj28jUVNZEo+6oBmDAIFkEgucTBfv45JiJKoGQsRA35o8KssHeBhpCJw3pDhMG4Jm7",
-	"F0fmG1pgPf/eUvk0SyVI6NVY+czpVgeBDphGefDADfTckgiN+MIlGY1Lp8IBiOQGYqN8zwt9WFecdAEo",
-	"4jxwEgLXNq66ChUSH4jfxYEz4rQNjKqmHMHEVTcfi/F9KspnZkEmIcRYqNy0SGiZM+lBeqqCWRAzz2Qs",
-	"qGBbkQQRDDBNy/bJJ1J9CkCr4wwKPu+iJAonKKGdyPIfG+fnkIbvKOJvAhO7ZOpJBit2k3ClKMM+IJrr",
-	"dSPETD92SVcC3I8FBYYmPh7PUHHgvD/bomRpO7eFfv79v/77+dncVjePkyafYJshM64rqozpqrioieQd",
-	"CLwxcskDcXUFGPw1cC3YwJswOfNIMGbmiTOG8ghKUBNyoOtYRBpWlCA9xtaAFKulMphqnADiEpMCW+uk",
-	"FdEfToDzSuhTkxdyRhw2mquUKqWyZn0QnglhJp2t+ZsQmyS1UKpSDGeUl/HcpQEszOLr4hfbAPOrTSYF",
-	"2WOe718viscMtEf7/Djh0e7AoYSB3UVLrkpbFAA3IUiiOTly3tFVkLWuFwiX/NsSfnE1ioSsBYodRAPN",
-	"iGg2sRybMzL+DQXdSCorQb+wCGFTNpUqgxoavovS3C4BVViDvoB6EcBeFBCP3i8KaZ1Dv1huFKs1METG",
-	"ooZaSHPvWhdARFIbDDA0GYlzbFFBn8E8Dh4VRbErNU87qfuhw7jvXzsn5JrosqZhl6ydFRFpx0fYdTDT",
-	"Pzh25Me49pecJK80NhZyzg7vMHs4C22l62r4WmT2sNj3ig819FAuVUrV8rqhaBH7yBHh40MF5cFI9zGS",
-	"sMHUWep7hRLY17wxoWJ5tVK5VBPVDQZwwz4+VMQseiulflq5ATMZeQ/k02znAj8k7ZyJPL5PvQgoJGxK",
-	"D5vAb+Eo+8DiLIGe57epqaVomAafs4ddBpNKgyfwGJ2sQjaHE4jMWa05AhSqpV6bCuPMfNkCmW6jr9vX",
-	"v2jowpzQVQPIdcR02qbiSyV06oleklaUaChqSkjWIfRpyyc2oYGDXalOR1fj0M5taZkXcByypzaDFh+Z",
-	"uUpZHf31dPL5jvLLdaJM6xKW6miOV57MrtFdzN9nmtBXy+XVenvOJp3AeS3fVjMlr+V3bmtaFztOeyWC",
-	"zEetUTy8Unn5lUS7VHip9vJLcX91eKP+8htRo+hnI9dYZitpLbjh3epSYJDdwcUrS6xvphU6eBHC0QjS",
-	"q3ItPOXcMMpKUrKbTndAk4pz1uJ8JSjO85tqfvr9xStAPeTARQ+mRVEiVyMM2Uk4ydZ3s07k9AZzYy8t",
-	"wFIQXTZDY1P3DEIZp3CJktJa0WkwfSmpTet2BLQZyJxM0IekRxlDvMfFLtl7FaZKa8AKUUXSyhSly2mS",
-	"q7TGKA2PA69aLgtrNaZqejgmrk1xUXhaatNLZTUWBi/qKcvmVrxzLNP7I+CoymRTjUhL7t+mchQXtiH3",
-	"QOzxPUi+zh3jjsKfPHv6mu7hqse2zJNcmjSmdZd8TsYDCLaRGYv8EvF/F9oPoshviWbDuUa3ZlVw1a6T",
-	"td56eaOyWcW1bt1q2GtkvbdR3szNtBgGQTnKc+tzXJc3K/dsJKfe7G2QdXvNanTruLZZ3aisl9d6DVK3",
-	"a1a1W8HluamTs8KH1NTfX3kWvxjVX41RifNP51EaUQZTakovAEGQl+Zaydu7Ot9a2LTVeKlDqjHf9frZ",
-	"iPUPdZ+KiSzcVE2E0/wkHOYycvU+CgxlMjRhg45VEBZ25RO+VpTnqm3IiA+VR4OJJ0utBnjINQ5oYlEw",
-	"pLpOoMJRFzM+H6F9hxKzhNS/EMTUShop6l2q6gKcF0H+VFQtQE0oLDYQz7iY1cHgSPN22BvYnRO8n36T",
-	"kYr9z6jwLNUOI8EEZ3elcjHUuchoV7Pl0L4LiQJmjHDgkTFPQjdw5JMM7HsBQAqhFwJJ5W/FK8kZuejb",
-	"K3QUWQZQakV675CFaftAZWRyRdh94zFFX194VE15keGItrV7K4pGJkkIi26yMXON4fpOHJaJxYI25NLO",
-	"YjRlP9ycEPn7PhF/sB+u8P68cCZLQUR8fIYoiZ0YCD5voPjrHB+jzxspNEtGcGgka+nD3RNgeH671SCt",
-	"lEPuEf63mu3gpSISv2S0v4yM9pnIFI/M8h8ivpMluZaSyGZxaIFFIfOqvtLEsKjOR6rVYcnCILrYFhWY",
-	"z5TUYpOErFNPQYARYWoGMqHZionylbLst1JAHhWWflN0KJHBCsIv2qaqW4nwoBYMGVwFtfVFrCyNqn5L",
-	"jsmFQcj5LSFTZCHQnmfGnvg2FQMnA48RsTxOdLADTcq2kSni48XsYijITzhAnt/H1GHS54FdVzxvU+AV",
-	"qobiKyQqJfD155NcZK8wLs6+nF+D8oJFcMiL6Lnm3rVweUTGbhFhh2QqhyF7uJC+qr5MkQh8VkEbbIB9",
-	"YsNO2zQ5laTGMlJt3oouzG1Swh2lSY5RTsRLcuKZDvrD5rasHBH1BtDagEI2UgYXjnIfYvYwlyyRhtjS",
-	"T59Ex8yPiOY+i8Sw+e5fKza6ixOzVGufiLkbSE4G3XwyujUomoDysIJChpy14DNpwpQYOpauZwNF9zwL",
-	"VKLz02qQUn3SKmW933RldcCJ1k8a3GKy9I5wm/lKGtjOZSCjyKQTNCmPUS98epoiRrBvDTKF/4jEJZB6",
-	"+ZZnKSuOpowKDsykaycW9h6ynOyVUomamPD7L6ldbkt47HJxklz0g4SBTUZeMRS6jMqTym2SDXvdWus2",
-	"cL1XI1W7YpW7m3ijt07W7IZV7+ZSEt1gXi15LbfW3bArpNqrYc30WMHVbs2q2w2ylktksyUWkpXH9tvP",
-	"ldY4k9yVK+eev69gdZxvVPNLnP3LiLP88GdcRSGTqdIimjGQXVF1KVYZAhYTidXl1FQ6aixsJWQszsVM",
-	"EU8/itTWot4uMsOVBgOZDMOT/TJlWIiI/R8QXUxDbEwwtK8xIPaAzmZygcxleq4d1VMwt6NAcKrFyGqf",
-	"6wq5U+YPKLnKc0Wkje0RLgN7EOE28T3aR8n5Bax7IVOOtnq5vJwA2qYv2PTma1q8xY2lr5pLSK5dhGnL",
-	"MK32hNYm8ZPlfStwloCZs41ml3V3ze8X5aNz4gejb+FdXWArcJulAbKgIskv+v/XcTnBtRB0CrtQYkwW",
-	"MlCIvCTdT7scqzOAjJIzs6xAFicQND9aqMYMXqxcM88VfspL9rzQfAFkXxoNbFP4XiCoNuZ7IhbCCVA3",
-	"VJlekVqua9VSQW/TGfVaV9YjVTvqoR8H/kK7tAHxybaeigILdFibzhJ9I8obFmHGIl5Sq1ovI65ZJndo",
-	"01U9PloBg7eSwFjWlxK4Vo5jGSH5l2IgFYOl+YPW/fEXP/jLxMoNvAlSbkcl66qiTstxgpkSQK81VycL",
-	"p6QaqDNqq4g29QsshVq5nsPmDPXmcrsqzgPGlDEOBrO2FHuhPeq1pfCyACi/qRU3zy6TJ7NpII8G06lk",
-	"B5HWopJ8cs9ACTgL/Bmn7j0LftiXffeTGlISoGkoFg9RLen5jf6eFai4k9CpTJFdYyYSp1XP8Vq1EOfq",
-	"zhSy5TyzTcchtYJQBcfI1PUoS4k8Wm5oE+kbwKJ+qgwmZENib8ODNjXloXYItgYdh8JbtgpFxwFyiex9",
-	"quUhej1pVVbj0dChNueikMu9vJU/CvSQJ5LGVT/Ls7nA1PZG76F3Sdh0NAgqlHZVJdP60lwjfX2apvVm",
-	"XUjTBIffavRi48fxU/VmsnnZ+7Q+urXqB+zLmv15XCFXOPfmZf9SiP56/l2BCQgjH5AhVRGKLl46C0xH",
-	"p2VZYaSdzJPm+b7+H8UE/xgSbfagmLwZZcqINOXAgmIGMo4udtpGtkJBrJW/1ojy1B3wD/ZVjpYoqCTC",
-	"R0yt67+5jUzxjzhFR38MJS1LSLWZaVNVGJ5TdK3mggowD3Df4ArZQOpQQzKFb+YnWuWWuOxBAQi81xPu",
-	"0bgUvewSy3lO0icMdTcShalNASUDOT1V4BEMgjJur9U8Ag07it6DNEs1AzJ/zp/zs7kNX4Y62KJINdfy",
-	"zPmRZpYXdbahMnsL21BolxMoAnmhI0hHrJT514WDk+sc0a2RFcJzAcGjXNxj4LfcGE9B88yt6raY29Gy",
-	"Jj09TC11IpXip9/Kt3IudVQCFoke1Ll1q9yt4UalWOuWrWLdaljFzW6NFKu9Ml7rlu1Nq1LJzTWmnunN",
-	"Fjel/u37QqiDWCth/vyd33/teuW2Km89hF9s86/GNvcdakeB1d0pAiqfF7QBoldlkOuAjFAe/l3Q+ekl",
-	"7gtWGufqynyNLTHpFhhAsprw+wTbcZN74GsfWMyfpIInAqpk6rNWVkFErEyw0BUg8pn/soANq5bt0kw4",
-	"T2olc5VfvOTD3+wAX5aIGjnhdl+Zms4v+tdN/ot6hIX4JHvHZN6smUZ3bPUbLW9G2q0WleBEy+BEiS59",
-	"DlFG8YH4XVFHUYrTK9xx4w1icyZ9+ClDJ/kPM7Qiq2V0ovgdB6ljizhH07GhIBH/TYnMBRFbriTRUqq4",
-	"F/UIeTvtea1gsQr1iZf7i+r8RakOjtuncxz7i5ET48XB4oq8YFSV5ETUUozaAZUBoqIHstAeZaXSbYRt",
-	"qEyDgdRLLVkvAyrLZ2SnMEc39y36ZCDa8r1AUlZMpY1W9rrMZq3LEmeFWhio3nRppknb3KtRs7YA99O0",
-	"yPr8Kc5RuW1EPbBpvxe5W723FN90HZ16SJaQTcsFValQuJ+sdS8XX8j9orJ/KJXdsW2EQayDqq/iuCCb",
-	"VURUJJsWL097A9z/Y8nu0pLYe5hL34VQm+LKmKLtfN7zkU+Kss+2Jn4Li+Q2Mm3iEj7cJyPvgagibpxk",
-	"iyFtmoeCs6LsF45MhMLuaAi7oRPXnxO2UBzIRpoltONCVh/1oFLtFjTPCaxBm8KoCdTwcAl+UPnpwGVA",
-	"ARh5UFEDU8VmJDYxNVka6/jEJxcE58xvwuYiUfWtJkkB2tzykqqhRhD6oA/wPXsVMTZjT68xSmZMleQm",
-	"zJA35c/JVmL2AJikmITndwQyg0qRyii2gdfgOWb6i4H8CRgIkCpOhBDjRAi74s7rWY84gAJw/7JM5OeQ",
-	"TJ/F/eKInHbTRt5DLFVrFDOKSRhwUiprjmIqgvLmFXlx9ZMS9p/2mstr/YIU+Oty/0kv94W41UJAFF39",
-	"JNaudpFD+odf5d9JDX95rGjMfY6DQYa9UJpSMy2E0hqflScdu9yjYKlG2Yj0/opRLpcLhgS4OcL+kPhm",
-	"m+ZncmNFem7P8WWh80IJmZQ8Bh35BidUskkImgwcF4RAXzQuRHxgm0a1z2W2rQzEcmXAFBR0i+r6g0zp",
-	"et6YyemcQP8EC7wx+G3aFOilR2UJH3gg627IvBoVEyCQRgGmhK4h8lq08QWXvJSBwaKhDNiyv29X9MFQ",
-	"1f9pUNIDoM1ZM1Omh10eVm5V9DsG1/kS6HQCx7HMSGhGLLo9fX97yFWfdFQfjwTYpa9Y4fBvM03OKo2N",
-	"SqO83tgol8tlI6usiubBXsUXrrcly1W6Vatm10mx0VsrF+vrlY3iRnWzVsT1bsNas9fJRm9TC/pOus2t",
-	"AbFDl9iRXAqLp6HrGjPV9XbPTk7OTvk7AdcwtnJ7pzufjveaOdXtMG3jrzKE/7KC/5WzMdOc2AvyMQXK",
-	"rOxB1wpj6w7ytznFXqpLGskUaO8RW4E7ldFWUSElEeMsC1eoCv0Oxf7UjJqnRtyqTeN2j6C2b0urhmxy",
-	"2CeiLqls3qg325PNk6M6XNRuUyD+Rb3ru2pMj30iOiforSpUn4oS2pEMt1EuR97RMfHbVHVWykdJo/3Q",
-	"sbkA8yP0AlzI5jTSQPSS3X3eYpKOgGqIQ5LW8ay4psVorLr8Kxr1i278CQpH4oRZDvqEg0QnL8PKFCOy",
-	"o2XQjCQaLZBuP8reG/+YKNULMXlMWpTykuzvMfY9O7SEg32+64JqpQ5TtenE84cy2FK1lJJ1+sT974tE",
-	"AygkJFtSi2YQIlC0hx1Xyqk4ilJVHfC4GA+yvChfDPl2IicPuhokWhnJ2tRau3A/7sDO99Wmni8GUTGf",
-	"Q/swu2wdxemW3ltcpUCI3k7/bsI3Ddmax2OEk1Tt89C/vIQOaVJbazWPRMyqw1I6jXPMk4fSknu3MLWI",
-	"C0ekpC0E0pbj0QU0UJ6HmZ5+nvzuO9RQFm36cy83AyLTLz6+/uqcOYeNu/tT9250cX/aKj/d3X9zjy8v",
-	"nLvrr8Ht5WB40io3Tu/3qneXV5PT5ten2+tD53j3i9sdnThnzpdPJ5eH9a/lL83jq8Hlyf1V9dCZOLfX",
-	"j/Tw3nOu3NNPx1ebny6+7QTwjJZLuNQtWSV7lSzvJJBWz3lfro18MomXv9PRBs5Wh/3Fc/4VrEWinVLs",
-	"RhSUxXWFF1H2FzMUMZZ9uDg66IxI3KoXGJFiH5mcaI4WLORGP7XWcAvNuFlkSTrjFptrM6Kufm9b7a9r",
-	"8odeE4ERmmuE2nN3BEGjXwcHxBWJKZyf9z3PXllik4iceU8S+PlspJscs7C+T4IUlI9LVeZ+EfV/ifRv",
-	"LQxPBZyivGjQGsWHFFZGzT5ZYH3QkOj3sN1HdtFx+ELZJ6n9RynFIl0rf3TSgjbfegdMI7YlMBJwOZwZ",
-	"wprcprpFgYn+4hBLIWbm7E34NlQu2myDzpAGXsgF5xI6o0Ak2lSaHhVhsTBFXYKEGdLOFqnFADO7oFOW",
-	"WWGFWh3zlc6JjUYeDQbudNUKRYpALCe3zpWSkaxeL8uIZYtFYbsp/BJG//nplkCVNMq1Mp0SeLNI1LSX",
-	"NHokxMyPQv79XQLPYvKWYS+BZgFxr7yB50IIcBym8IEpeb3nuGRLRpspo2rUyh/k/jYl1PKnY37H4w7b",
-	"dtRO2wHaJNs/+QTbYGrxZfCDascq7mRetzK0aat5xO+ozZApo06Ll9Mx2UKzBMiUhZbUqGPZqrVsFkqJ",
-	"KgzzAo0qrQwKreyVIRrYLtcVWPSYFWal2ebAbZroDozyPeeBoC5mZK0e+m7Urnd7tuetJKYfGBr7XiA6",
-	"eQvpXmT9/mznho7dzm21c5u9GunZVqNY6zVIsd4ldhFv2JXi5lpljTTK9XoNd9s5o50j1IIXdirVjd1P",
-	"u8WDVrWxBk+w24cnF62d4tnO3nkRHjwD7Hbmupwn7VPCyMRUr3OHyS7nIOey1E7nbTrfRDwWkMeEAjIq",
-	"61CUAp6YqibN97K5aVQGEdpEq2ZvkdKpuw0SKQZzLSG1kSNVcwuayDt9qreTHjl8Cywar1EeHAS+0w0D",
-	"aEoq7wCOug+r+J82ZY5LaOBOVeyt6FiN+0WOHzaC+gB8alGpPIVdzxsx35Tow8RQ/s80XfgSnPlTL1zY",
-	"Vnsy8Di9iC+RobfN9nrQk5pfC4H4KK/jHCBNAj0N2Ydci/tQnazFdYDrDTjJD5IfYUy6ZNKUTUaeQq6Q",
-	"2lKK1Rs0jzwuzLVpfujYqIE3SLlW7hb//l//LRpNgxUYRx/QyCUOILyLi17qfB1ZtkWLmUMKqLGJmM3i",
-	"3QgKonvQ/kOGn77KKjnofracM+dL66q8F1yW9/evdsvT08vbF62OuOoOD+895/R6r353ufN08vkwOPl8",
-	"597tluunl3u14+vD+l3zKrhrWo+n16fu6fW+c3f97f6Qlktur79r9cOGPRn1dir44qI6eTy6WLeu6w0r",
-	"+DHs39eazdOLQe/uS3jPGoOmi8f+7WQTd6xxt1bZuaE3vf21s8mnk2Lr6XZSv7p+ur8+u3EbI/fHtx+7",
-	"V97u8FN4NqiNe8eD8udhvT+YBLvlQePgqXV8Zn1uOsXD66erx8bNuLdzfXu9ezggnwafvrKrgE0m+H54",
-	"eBNY1v30rNo63qmE3xrTM98fN06LP65aNwfd69uz8OJ8c7foBjsHfctrPZS7t3s3n49PD6pfKJk4xXtr",
-	"Mqzu3e9U6oO9Ebb93eMHf3jnXK1htlMd0l3q3uFjwtiPJmkdjjcvP/1YLwe3jeH67eCmv+941nnj6+nO",
-	"+S1h59b6yYh9qjZOb6ZnR0+b55tHt75zetZd33XuftwW/ceh/2h59+NPQ2+nFJ5MDvzpYXPjy+fLg6+n",
-	"4Y8vVbfTLw1G+6S6c//lZI2tD74FDzs/emvky9fR5cnd1+aXcNIIQueqcjw8fOhgOxhVzwZl1j05Xi/2",
-	"ut9an7vXN/3Jt+LXUbFWqx5Nm53Ol/BbhzhX3kmLNW6rn3bO1tfPvx12r26t/cbFyV3n5KFFvhweN5sn",
-	"9i45aYzd+/tJ5aC3vv7Jru6wNbfa3bH7g/PRqXNpjcunD+eb9XGFrtdP1jeOd/amx5gWqzV85VwFjceJ",
-	"NTqo4HNnOOr445PxXtj7Wrl0x0XvCde+VWstzz/b6d9c1MOju3B8xa4vdk9um7s7ds0+KOJOx6oeVfbL",
-	"jdHJ8emPRrdc612uOz8O6hv3e3ZztF58quz1jq7G+8OweOKPzh7GG5PabmPPHe+Xbw82bscb5FP5uuse",
-	"Hu108O7xl0vnW3j/WKROOfw8PriiZDjcndDH7qdvpLxrT7vTTnP4+fxrbXI+7tTWWufO1/N79q1+OAi+",
-	"3p/f9g5vK9+wxcaVjZp3Mvpqj/H+3efN3c3m/rrXYc17//zxzv1K/Kub6vDh9vjUd93m5+kaC8/vTuza",
-	"483kuPap/HX3oFkL7+6+nDrnpPZjDx+tPXbvb+27/jjE1vXN2K5/HtZHT/UfD6eVu29fm3ubxdvhj43H",
-	"nVFr/+HCI62La1o/uLifPA0uP+9tNk8fbvt2/7Rb3xmvPxRH6yed0/rwzn+qdnD/x+evY//x69ejp8Gg",
-	"Wrnzz9jFE7Xso673rV+bPu4276+mkzH7NKlWuhW/4uL9/fPJ0+SYfWm0Wide/el2ozLaZdPDz1deZW+j",
-	"3qzsNgfli13neufL2RE+uBrstZwvjeYXvx42fuzWD0s3UzIt3wwovrU/rZU3T9dPnK9HX4UWt5wSOM/k",
-	"dJ3rsRiLIsVMDfSIjMEJ2sWBM4oLiUXeLM5ZSkiwkcAPqcX11S0tSlHKg07QpgPMUM8LucgRFBnhsjf4",
-	"ySRDE4m5wnLwIFvBfLneixtJ83eDARpg1qYYiQpbYPKNhEKQnzl/4WwFooTztXID/f3/+n9Qheu2qF6A",
-	"xULXfiGfgJXiAxPeOuBX2zKiDqKLJXOCYEnOTMRqHC0YeUjIWDaAA2mLzwUHwDm6Yw34VJPBVE4KcRAi",
-	"z0Q2fhJ81VSShDnLAxN9zeflXJSPwF54IwP8Q9xyu4F/Zu2ftMh158eJ/fW+f/R0iq+D3bXBsHVp35+1",
-	"Tlp+9fDs6BRvnI27Xw42/DO8G2y69ePb44Ojycbu/nr59vj67KzZx7f+sXMdHvTti+LZ5sDdOR5eru12",
-	"bx6/FHe7o97aj/GX/bXK8Obo4KZ++YmsFb1vG0H9HJ/jVrN50fHINKjfuNW9szP34JFtntOrCgs294f2",
-	"+uTs4BTXQ3JSWbsjjcPdPfvrUc06rQwocR27/OR2Kz9+NDaOBqzle6fkcONT44J6t81PxTJx9q+b5Zvr",
-	"L8fjcX94TMnkZhyeH4+OTztWo7ExvfpaDsvfvKvpp8+f1vb2yfl5t3tZvKt0jq92WxdT53zzttoqf3tq",
-	"3D89Edy9vqs/3A2vN77cNNavraJHD8bu1ZhdXY0Pf1j2wfH9uF4+3fta+hbsrLX6xeI92al8xQ+3j7eb",
-	"T+tfSyf+mn089WjgfdnFTXyxf7Jz2+/8uLL3zp/sIj489HcPrg/WJw+3eHo6bu1f3V80vn6xazfn48+f",
-	"p5u1abV6f1psegd3B5bbPyGhT75Ojn7UNr9+3S8/HtoXPwZnF9Xjx+na5vmwf4FPg/HTujM8PnNZ935Q",
-	"mdjro25rNPVcdtQpB5WbzTP34aw1ujq5f7y6Gd8cP/04vnk8vy1fdE6uHvcwPejWvnUe2PGOv7/JTis3",
-	"60ejYs++Orq5/FbZe/p29aNCdhu4dfujX/M/D48Pzg8+r7nnN2ckOL8+Zd929yrdm/I3b1C+oe50/7jV",
-	"8m6fbuoNt1wfXGx8uelb5/Xq/k2vuf457Funzvr95VH48BjW3erX6sP6hA5l3b1fMYR/CYeTZJi6ltZz",
-	"XNWWbEwsp+cQOyWyfylX7JwZX3yiyHnoKuawKAykKHxWdjHAbMg+ikCRP5eZzDzfO20enn7uNPeO9y73",
-	"zKi5m4dMaYU3S6hJ2NgJSFwfDqwhEYuNQosS/nAZrpgSRpNtwVfe5xSTQCLq5pc/7p8/sA9ug25dmg+f",
-	"encncRKJ3uNOizjCP8GdPg8D3QqoTEvzFzzAAVEytNyMCOfjwycOtb1Jm+bXOQmolZGNp6yAwFAdUpcw",
-	"8Y3IgukwJMiau8gxt+Ba6277fc9vSTi/xUfnE8t7IP60IzbTcWiH7yK3tb68apa+qlVDzDKmQfmMJS7R",
-	"WeUXifsnCjlQ560Rudj2Dyo4V2AFKsir9w+Ni9Ev2CrEL8B9wn/k//9yaJmeiSBSHVq3rfOLvW+HZ1ct",
-	"E5z+3dBxgUTxx7ELTZIj4f+gZCJbKTKlu6NquQ4tQTyXK+WyfItsS1Itl7XAYE0T5+q8TpvaNIU4tfje",
-	"TJTHroNZgnrBE0XCCi/RMBj9uvg4lJ/bmSpPB3mL/8j6OHNbgAo51agQEL8Qy2Vk/wHLbAAaVcvVNbVe",
-	"9ivj+s+ScS2yk0Az0AID58mcuDjL0Dp1xfSBRbi3olxoxt2dKWieRSMlWkkxRsQ0Olgg1KoxhS8RlT4J",
-	"zMKiuMNF1OQFSYC/+UsQ+BPFHgprswo0kUXsxPV43W3ox/ix9FXoK3nineoXiNui7lFeRBjBjwbSbmvh",
-	"T1XfQGhSS4zmS18cUHniqUhHQecCD5nyiDuObRoowEOH9rm6pTlnBAqAeWRAXPBX5BWlHGF/yNoUqhnG",
-	"QUlKgizEvQGgzlVUDaEqXmcldCLKsySkMNX6h7UpJFv50dwJ2cyYrV3yTY6yPT5zpgilHfsCaifDMwsv",
-	"xWfGRO+VCmB8ALmt3EP1dWGZkoC+po9mgpHEi3m7dveLpv95aPp5GETSDRcU3ibZaDdoFXIuIzq/LxXS",
-	"mS3ZLK8KqtDtzKIu36LED4rAOAYELLOyS9wgkvOLzCovbZos88LJpaJgjr2NVq/50qYpxVykt3xBfRS1",
-	"vRfqpKhhK5dLkS8uXTVFjlfFU/7h9VAUNVMxyC9XRhFE+LVVTTTkmytuotYiGB/ct4jlrdwhIHluvyqU",
-	"/KrTreiL1szpxTolEn+WKFeiUYglqL0cLQqdfF+i0kk0/e+bc5ReuNsGTUfBM+/YDJkPFdNA5kPVNNDf",
-	"/+u/C1C1l6Jk4o+odOWFQSxTi7tuioAeSibRrF1ieSPC0JzxUUQmgcyrt6tPyL1Rk8TZzziBKLNCZD2X",
-	"YOAxKeozA3GlBY28B2IvEO7b1JElUkRrLJ9gG6rQJlYqKt9COC74YmS7Lk3aHxIy1queR+VhmOB21Qrj",
-	"elTg+FIh8VybxBUy5IJA35JSS76dizKxJhLQmE7bVPZPlmlXOAy8EQ4cC7vuVJlo27mCDLWKe/DHq0/m",
-	"VPCPepQsyFYQ/EPibKoGoS6ArBxTeKl0jLqIby+cINuZbuV+tqMGjZBSwGqWXwuK1XbuOfeq4u1yjW8p",
-	"4K70s7wsNJRYM5xPosoQP633bN4/Kw3A2y/KAtXfXxZY+nyUPCU39EsO+KtWko/IJvAlQqFDe0pk0Sp8",
-	"P0HmVmP8Ms7g+1IFiyKq8C6q3sefsQnjOVPvM10cEBaYUdfHZEWySDtWSb4zrF7VOIu4DmTTLcxvW4Zd",
-	"CAN7Rgv/eU7xDrRwec7B+YbxShL6B6hTy9PQOdj+oqJ/4W77KUZsY6a72mvpaV+/vSsQ03knSHrBhkV0",
-	"9E/kppDLVIXkwtRSywFDJnkcO76gK6aoiwYiO6RYaC4f5PLRUUFjmcOZsHECFW/TVDKuVIrVqjYoat6m",
-	"C8j5yx6Ed5D7NSjltiobm7V6Y61cLq/oRHilcJ94GeW1tbxdcP8lAf+i3cvRbhLEdx3ykseOP32TySuc",
-	"uZ0rUOslfRwLhV5RyTv0nWAKxPpmJwwGl96Q0NzWb985jW3Zw4MRtloDXG2swY/f+Tv8MAR9D303t5Ub",
-	"BMGYbX38OByx0k9RK/O5NJoOQjwhjuV6oV2yPNGJx3e4zsBERGpfiobSx8GhQ4vU84NBsZ6bv1d9LfiL",
-	"UHvsOTQopXWnUOU6wZue322dtKLxsrDvwoXONHgbeCyAN+LFpWzuWW+UmV7SXxreHD9RrESKnVE1pEzf",
-	"kSYrfNBkhMT7Cpcyp5FmOpQX5izCCvq8c/MJ39v8bHtRBRCR1pBsB5NaGFCbWyaezE97KRvLxEWwbdsn",
-	"jIlqG4lqDo6tTXiJ+ymzXWBqe6Oo3Ly+gnMl4aesQS8S3QupuDgBGY1BmZOr8B8cS/w/YVC+bV+O/Ozj",
-	"8SCaQPukGnApZ8r4tCw7C5XAxUdwn1BL1KjAQby0YOB7YX8w82FKSGKjO/zl6Yvf4mJIyIjPVA2M6Osi",
-	"jFSWx4gQOA2mVwycbc//fwAAAP//",
+	"7L3bdtu4tij4Kzjq3SPS3pSjq69jjX0c20mc+BbLTuyUckSIhCRGFKgQlGUlnR77tZ/7C/pl93/0p6wv",
+	"6YE5ARKUSFmyXbVqrUo9VGyTxGViYt4vPwpOMBoHnPFIFHZ/FAaMuiyEH28u2bcJE9GxK39zmXBCbxx5",
+	"AS/sFq4GjIT4+IUgx4d7JBowcse4G4QvBGkdvidOMPaYIF5EPB4FxIsEYWEYhCSajdkGObpj4YyETIwD",
+	"LhgJenKENhcsvPMcRhwahvj5HgwhCA8iMqLhkLkwsxcyl4iARAMaweROwKOQOnI9o4mIyj67Yz5xBswZ",
+	"ijYPmYhIwP0ZCTiZ6m/iBY9pnwniBs5kxHi00eYFqyCcARtRufcRvT9hvB8NCrvV2rZVGHk8/t0qyP0U",
+	"dgsiCj3eL1iF+7IIJqEj/+aIkRh60S6hyU4Rwi8E6QYT7pJeEOIiPd4nlIspC4VFOLtjIaHjse8xl0QB",
+	"cXwPjujnz59WYUxDOmKROqejO8ajMzpii8d0LjcsNyqYE7JIEDHpyuddHDQaeIIw+flGwSp48otvExbO",
+	"ClaBw3gFeNiBX3IAstlYCgHhDskocJnf8T0RddQ6Ogp3NvoBKSZzlPZIDLHNBnEGVB4oAERuAl4k8kXx",
+	"QkEv4MYTOMSCBNCJN/KiRXBc0D4jwvvOLFKV+69alUrFIkJ+TAWhBHewR5oVMh0wTmhXKOCwezoa+3JH",
+	"zUoOrHyY1ASTy3p04kf6ozGNIhbKL/9X8bdqeefLb5XyzpcfFav28/+oViqV0r8VlsKSjr1yyHrkxBNR",
+	"Sx1osV2gZETvvdFkJC8RbCk+body0pU3NZqEnLntgkXUmkizUtojK5yOBkoJAHsqL2C4CFmJfuoOE5+K",
+	"SK1An884ZHdeMMF7tkfYaBzNSBAq+MIdkK/1vFDgMebh4wjn/91wsV2Ate3OLaddMFGTRmQUiEjiC+5S",
+	"Lu6FmEdZqnBUDqXeCKZcHoDHPQk30vfuFMJehMFX5mSSWvWIHB9uEEl2OZsytSxBBJ2RdqFeMyaWhwww",
+	"n3R9TwyYa8woCPX9YNrm9ZrE/83GHuFB8i0RDEitpoPMtSSJ5QFn8s+M94LQYS4pHh8KQkNJy+6pyxxv",
+	"RH3i8TYfy3E8h5WQgiaXpkKr3ZpTdxus2dusbFW3azt12ug2nU13i233dvRxj2k0SE57jFvveG7BKmii",
+	"X9iNwglbggEGda7XliKECZhiMhmJRyD1mkXi4clmo7RH9C0sZsDdPBu8MHhP81go4s8LQTyXFOWh2Z5r",
+	"y3skueWIRdSlES1ZZDrwnAGcakT7JBizkKrjdN2QCeCy3VmaTm05lW6dNqvlerfilBtO0ynvdOusXOtV",
+	"6Ga34u441Wo22HFVj4d6df1b2IloP4fuLOcJfsD7EuSeOy8EIOQ3PBdxXlhEeNxhya31XInUEreBcAWC",
+	"GSeWzU9byX3Hy7h/cfxCkJD12f0eoXJ6EfgMEIBQXwRqbmJv2OYp7l8cEzdgINRsLD0ExXrzj+HfQtYr",
+	"7Bb+t5eJHPcSn4qXxlZgZxHts+yNafpNyR0LhaRNIjLJ8Nza5LMnLi1ei1zZFe2/Z7MLOUnmPZFYP2Qz",
+	"SbNCNgru8hY2ZLNVcXY9QU5f+oOQ0YghXK9onxTlqlCWqG2nkLNWqTUJc4G6pDhtRPsdL2KjjX4Ae/+I",
+	"AM8iEeoROT4kRfuualvEvqvZFvn7f/13yZL80/ZpxERkxxzUbt22Dq4vL4/Ormx9lGmycJdz6dXLv+et",
+	"X/VOG5dYQeBUkUJ5m4GpJpdZ42vObVYDrCMQLhX/mpW1hT/5SS8IR1QKgh6P6rWCVVAiW2FXCn4AR/Vr",
+	"DEWPR6wPsk4Ox0rEQLVJQYqwDKI+VXuSkmWOqNdR0EuTXlhjSlI0QZknAh4fpgRAfS5/fgkwCwgZ0p5c",
+	"XgpZ0/TSc1E3U2O8ClyPgXpmkgz5u8RuxuFH0O8cYOUvvwoJxR8Jps3D95BGtEuFZC5CTIPQTWDidsvG",
+	"H9Wu1P53Cz/aBf20XdhtF0TdCetRu/Cz8HNVam3uQVkFkt2ahOIBkkmKcsWEgubGyB31J4yMKHdpFIQz",
+	"RDOtKAPwXlH3DY3YlM7WAx1YGjpO4MqV7F8cv/m0UalV5MXDJyMhIfOKOkPGXTLh9I56Pu36bGN1oBzJ",
+	"kS7VahEcuUYS0qOej0p3l5HexO95vvy9yxw6EUzp6KFU+kPmMO+OuYRy4vE76ntuYjzohcEIXp6MRRQy",
+	"OlJfydtimm7K6pTKyFaytqFef2mYeWAPr6irj/jxID9onbY2KtXK5hzEE6EXhCgw6vRAS/I4XjG3+5xH",
+	"cBwDEI8htpw8I8BeB2HXc13GnwFeO/nwEhGNmDaEMS6R1X1OUO1PogHjkVqxQthnBJO6x1feiAWT6Dmu",
+	"cz3nOkc4xXMCRy0ehnYJDP5sgDnmEQs59Vtwk2EpT8akSqU6Bxw9C9EWVnj4vHcte4ZnA9RZEL2WtOJf",
+	"gC4ZrAHs2cg1Y52QsHtPRFI+Uvcd1vKMoNSsXK1wLYCKRJQB1t6Rl6KwW21uV5uVreZ2BSTah4UXz13d",
+	"SjEcic6QzTrwjTYllZu9zUq5sVXdLm/XdurlOYNStnDkDJg78ZnbcZnP4sXzie/HkpMSIA/OT0/Pz+Q3",
+	"kvIWdgtHZ/uvTo4OC1ZhMnZzNv7z53rK+TIkUWdGxMRxGHOflRqD/v3I85efyh8UgBOVMxE+M2GfDzXL",
+	"VD93C3e1whpwTO3kDwbjNaeTaBCE3nfmPp2l1TOothOEIZh/908JTbNoj6Na6QV8V+ohXm9G6FAMifD6",
+	"nEaTkAEXL8RKCUK31t3qNZwqq7g7dLu75Wy6Tdbo1WmtW3Uq7g57TpmCTITkCUrm17gAtmOtOjzbacTL",
+	"hnH2+4w7oDWMw2DMwkipYxT+DpCY17DwE3J8uLHgh/lp6Q95pv1MfQqGwayPjTOd//TTAF10OD5xgonv",
+	"As3vMoIE1rXQHOFFydOMWVLq2G+p9X6JXw66X5kT5RsV1EaKxtfxSaWsCPgCGLGkzhA5A1T0zsNDIKxX",
+	"tC8MPWLuEBzc/I8C45ORXC3utCARSH5trHi5Ht+VM3cUIwrCmKob5uRON3BnyrsDHmB8GzASXwf3TsoZ",
+	"sGno+SW4EHIs7rA5e0N9c2UHQw6MSFEPHVsa6pswpdyDnM6L2Eg8dBWvaP84YiP53YjeH+MnNbQsqd8S",
+	"0xINQzp7xErlitCoVKsQWFZpAe1g1ZY+4dURL3fS2NkvR7YIDpxCxTVwIEbW49E4CLUX1eSDaUTFe+t7",
+	"iMQrnQSODKTxmPdgxhTYf1oF1K3kQIt2QW0IrCw3BBqRBU4w4RghAUEDnPVp5N0hGZcsT4g/YKYoiKj/",
+	"u8/zcyk6zWOEBydh+HnxlDHoID5Yi8DaLaKAZSnVF+7gwYDyPrsWLBQXinnlErXAdzuxtJPpxnAmYYiB",
+	"CvhWJqtYPgRn02Wfz11GQ/hKrW71a5kBAFLU41jEHDWbTzgwQEfKASJ+Vd3EgwFzhvEdzAGrSyOaDQuM",
+	"3om91QLjeygnuKkNbcMlIaOuILYhmwrbSsXFREGbf524fUaK1Pe1IVu5hF8I0x0gtTIwXysnd3q15hwr",
+	"kwzTT7eMSMdXBBZH+4z4jN4xQSSMXggyYqMuCwWZ8MSDn3Fp4j9kAXXocVfuH2KS9ohdtS0iohD4HXhC",
+	"FMOuPsCiY/OvccakWKvUNrVXbJe0CxCEBVZgT5Ced48m0mq7kMFY5FwWosNy/M2eWn6APJ9G1DA6p5GV",
+	"OcP5wBCTd6QxNo9r5KMsTAAeYzHxoz0iGEsvsxeEGJ6mzvqFIIPAd4Vx1xdPcZEIPAo6FoBmKUBiCgrA",
+	"AI6LEmPu9U3p1MuvwesJB+au3Kvyi3kkMEdbg4gtLvRV4M6k6BUPl0O9UKhQ0nAWQqSGzkMI+N5bgyIo",
+	"7WVBdliVAc6vO+Pc0t6cRY0GWA0CaIMc3VMnguBJ8K/aKR+TDddK/63rcRrObHmh+94dA/czD1Al5rPz",
+	"XmH3tx9ZZxoTkdQ4hS8/rR/rfA/vZzyOh/vy8+eXn/Nkm06ioBMGEdV6iYJyNwh8RnlhXrNdfnqHxqtS",
+	"+eMRC8ehJ1jHiGh6SLeOP0piw+RYECypwjhhhgdxCeJDW6kvfqYtasu/fz8S79kMp9fa7+rcTAO14wS8",
+	"5/Uf+vhSvX6Ab5sD9Cbc6UxCnkHxjLfGLPQCd9VpLvDtn/NYt9IWX+G7Pxdcrqt83IqXvgaFXEIZV9Dz",
+	"F8iDmnlBT05p/RZh6cuf2ixc/RTsSjDpnRf4AOHyiAkBBsPCeuNAFDfpMqQi83TrivZzWU5E+yury4va",
+	"69p8xYgGMnVVI1Rw4b1UcND81lScxQOUWRlMXwiUn/71STS7H3uhth4/QPHg1StvxOJghX/kBde2bTCc",
+	"P0iu1fG3ojia/RFXWk+5cLX/LHcZLTwIqddB2FJumdw7HTInuGPhrDP1uBtMOx7vuHQmssJkZoJ0WS8I",
+	"maHhQVQzTOlaZEvqGPXKhhmGVTeDsLaWWyr0tc7ZAymqCYhc4aIik7eVVYm3Mm8pAPeCsKOdWovHbQi1",
+	"D6waDyUl4hh2zlqlsb2iRfYB3mKclkXksKQ7ixgaWQ+DKfcD6qrb5wfdfJFa45cfdFe8zPLNHH0CRlkO",
+	"/y51hpNxGbTuovEZ2hEwcecFBiD2POaj+ShLiFs0IK8cRJnHe0gxU8REU62yJh+NA2dw6vm+J7JYiiSr",
+	"xOOEydfICN5jTsBdoVO1lO/KyJuKUwyEvF4eT31mtTn1o0Ew6WPIszEhpi3o4cGIYloNNxuPsxrCFtTN",
+	"r+5sVdB3jn+mcVCCvH2hKywgUgx2pnajN+gJQsk4EF7k3TEESNncGTJcgGnK/7XERvVC577Ja6AsT1LG",
+	"kto+roEHvFy7v4conwlo+1mGaHQXzs8DyyDymUXYRn+D2HGYg02C0EqixvYvjkkfQ1ksYideR1vRwhys",
+	"3F4ZKxEiYqwNrHJRZNtAwyWOMNyG8be5RTWrtdSqao9e1Uj0CSTANKs1WJXpH3041bELsZ2ZUCXUdYm3",
+	"gnfOOE8TKGvQIAPAgMp6DIt0g2iQMnBlwyIWVpORrGQYJBqLqqNpwVjQwhLX01Jn08rMIkPbTQJyJamF",
+	"F3CpscyX5WJlXNEtDNZFWVISAYER55BdiYmA2r46lxsqJRdMZkWS0Oaa0JEJ971hEsPpOTrVS5IeofNX",
+	"h2wcwUnpbDwy4WgcdzfI2cT3STEI2xyNzCW0OKP/Q7BoBSrJJz5EsOpQ3FUkmGuIyNBpBkVDxLYUQRUR",
+	"HY3lpuPdYuh2d6bjw1P2Mi136tyldCg1D6KU02hRTl/56FY6I5JxRHGKsXlGiatgyNgY0qmSk4Jf47Oy",
+	"wDwL5+JFgky4Fz2RhT3+MFKgV9E1OZL/klPIMLsuSVaD9G2BaddgdJFQDYHN64HehHSc8hVcHrbKr98U",
+	"rMIbOhHi8JX85cuakg5aRC3SGgRT82clyKqpr9hoDDkxaduuXIgCVo4t2LSsWIU3jLOQRuyScjcYPej5",
+	"Y/eOP3FZJ4kZyKSO+jU/mLLQoYJlGxr1a3wC3pzlL43lxidLzJb6xcl4vGxSj+NrYkydnFd8xXd/LMlm",
+	"qTWbqyezaMTPhnbaWWQRnF6FHzSbSX5KHXm49i12xoHvGYE6i6ZC5HsdRp1BR+3b7cz5UuJ9Z3nP8tAj",
+	"T1cxXboP+Wrk8CHl0eHVeZacHoeKTr1ooGTHvnyfMcwbXRQdU1GaDxhODCXhp1VQA4PzdmXXBaz+WrDc",
+	"6AfPfUoimUkZNKBIUSs7m42SaaZePTMoe1gwhFaMgTWWPHVgoErmwKnYyDUOaU6shOy91LFZqfNf3bZ5",
+	"4okI1msuOxYZPdci5jQWMWZJsSV4q+NGgXI+4WCZDtJzznDQPBy+ejQKXysMziAGuPvjZ0ZKGlEJLj14",
+	"Cjvj8My5KUHBWX+WJNqzYuo0Kmo5i5MDUF4ITCnBROaFWAoeoJ4rYslBVychVTIdeL6SpmAspf+zXo85",
+	"KDpVSMAdBiISZOB4ESZPkAEVEMDC3EWxaS4zcnN1GSoPNCCfAFiqm3kXuLr59JOG+1w15sH7/AiEnUy8",
+	"3wMV5bApJNSn8oDGhMfLUPJftA1lyb1z5zRPomCDqYtn6dgO87KuTqlQboa9pi+folVyQosk81kEgx2M",
+	"2bIoFmovMcm6fHZCgYZYGNxKbSKmG525M9MLeSDs5EHuDOR3/lxWCKxZCnW9LgPyi+EkyCQAwqlwEiut",
+	"xOARzIUtwCwPRi0gwkJqbiwrRQGhEIkOGcf4Uz8MJuNFRqOZWkTDPss3CHmujhHTwyaDKsRy58xXa+FJ",
+	"2nOo+HDRtOksS6BXtZF6yQ1WbBrVNgPxdAERpkqImFJfdoyYXbF3zXHRXCoH3yN2zd5dgK9WAisFq1Bb",
+	"NWgste0KuW4dXVqkRt5cnl9flEy+vUL8wvz1XSn8LcYddZhWUjcEcAhPOvZ8CXOnraODy6Mrqe7K5T5q",
+	"yziEZWxY0+tYRFyBYGfa87HQTOywsE1GAC5hiSNtjtpnaU9FPVoSP5L0NK6499obS21DlYOwSADboP5e",
+	"2pliLo1QchLoMlRpd1qCCfOcpDP/a3yrV4wgTK3dmGmOh3TmftPT5IQZInlLjJ5mQFlafcqXkRlLE7nn",
+	"1PvkBe48sxiit0SKavQUZ4O/5WhtzzYnaHNZMlAMo7VlGQUocwPrKFzzKIHj8V4A1m81ukXiwVNqFtxE",
+	"fXPmrPzz2pupj88nKGQwUUXpKIFAeoKB9MT1MDEJ14AetOlgluesUk6eBZUrxzCTFc+0umskgSR+EQMR",
+	"wZb4fVJAS8DxUBS6IvMrW0EyK2ZkRHMuOqPFirRpMY1F2zxFDtlZyIfQ1U7kyuIov0dbN9Ie6SS+MF1A",
+	"rQDlGTV2Pocwe3W+epQMlH1ZFD9JUU63q9SHKIhXqdz2CsCY05a34rXytdTAV7S/QpCvWkwsw3ARUe6w",
+	"dfLrep4foTUomPBo5fQ6gFfC9/TEi546HJ+AH3qiXHK+Lrr01MKXj1gPFkKKCyBZcXHPxG5crZTQZxk5",
+	"A7ZWpt2p/CTLtBn0eoLNbxk3W7V2fj7/NnFCQgmKa1bKuZNstZJVvnKHuF7fi4QVl9H1ItLzIoGVZ6J6",
+	"7fGJj4/Yip7IIvVNIyZo3SzI14joaWd0ZTVv9Mpr1SCsViArcVEoXSn98TETw7hJrsIS0pBHpvQ0q0N1",
+	"fvAszIccug4SF4kpv2fSn9pzHE+7ZLNiJjprYVBrJjJp8vqIuA9aDHNXp+/pYm7L3El9BgLOg0yG9pmW",
+	"+uY986vvZa4G37r7ee6NrCuJqcprK68ach2XcPmsRNfHhqwhzgc9kPBFdmYtPFp5t3L1rz3mu+LxyUNA",
+	"jTBhc84Ed6ZiTB4dTAhVK7kKdiGpWJdowEJV34qzjeeMdkl2ptKZgN1kFYLZxbVh7E2AEcNQaUOQ+H0j",
+	"lDaJP5gLrzCiECHGaE6/jtE5qyClx/uo2ctj2CA2Z/dRB6segnlmHDKIU4p9MKGywckXVeVZ7sbJqrzN",
+	"45qMAWe7upK8PB/5YOr5LvGDYKwGxGAlNQnqeJSroB8V3j0NJr7b5iOKETUjQsUQQhltXObfbLQxJcUc",
+	"S/KxxOyslFmVFZ0wj7nStCDZoHObjQQWlPREXCTyefPYDWgvLgVLX2rDagzvvQTYSf1LvbzF/G5VCXPF",
+	"WVKFM7PjChfImKFcLNCvIZtlauXo7Fse3vcwAV0QFXLFj47LIur5q1PvOYtvric3P/Djn0YYmEuCm3NX",
+	"VmqN5wnFn0vNI4lUW2vM1z+ZS5hbQNq3wZQEvUjS8UDFhe3GaglSEYiVI0XbtS1iD+T/RvJ/wi7psOV6",
+	"xbX3SJdFU8Y42WzzQTAJBXy9bW1tVgj8vkHOoIwTkmk7lbppYxFgRWbmdLD/+M0djMSXlbWwVcGHKYfk",
+	"GKnOb3KbXyzivhy8HL1E6CXVX7MtbS+Sau8b5DhSdEn3QInMSvEq2+sqr8K/pMvhUHIvSEOIVYU9I6N8",
+	"FDhDQv0pnQkiGHcFxHOgpQxd5hLkhqkxi2yvkDL7eAv0XLLtYihdXkrt4pvZCbOrEjkdrpRZB/74kBQp",
+	"ub4+Pixlkvp0jm1eueT3py0sbi5V8HEYRMyJsg5dZM6xfkYusLgYeVc5nCyxLzu1Nz8vd93s3fx3nrDi",
+	"nOp/jxvrMWm7Jh+IA3RWySWUrz4tTGyBy6RyHLOTV6AyBxVEZfFJ+mSRLhVss1Fm3AlccIzqslU1a2vT",
+	"LII/n1RS29p8piQyXII59fucdFtjoypTbEkXDsyvID0pB0N8JfV9DGFSOrlFGHfC2TiC8swuSWAgwFki",
+	"P29zHScVV2oJWc+7J3bpwA8mKrntlHLaZyPGo1fw1cfqhhOMbMUp3306kvK5PFXqRBCy7lHf+451/4o9",
+	"746pY5iEPhGsDzFbllFCHTmIqlOD3AJW8ULgC23enUXMInbJtiTPbFRhE37A+zopYkT7nkNoL4JQd5T6",
+	"SZdpxcFlwuvjj6iptfnIC8MgVLlV8E5chgayNQZUkHrdwJA9wrz+QB5iyEjRZxHGMGi7pL1hW21ud6SY",
+	"ULZLZERnqPCAdtULfD+YQtxCku757tPRBtlXaNG0ao2atb1dMZESWJkZdVdr1La3Kylxod1eflbttjyt",
+	"4n/u/rZf/kzL3yvlnY1O+cuP7Z+l/0z+1Cl/+Y9iu72R+su/l340HjIEp/J8JP4ZOGuiFBw4X8AXkkIX",
+	"3Xfk8vUB2WpWN8n/9/9ubVSJ1N4kLizBJMWLmKt6lplIpTpyxbdBMjBUEidcvup6oZRkhM6qeyH0NYBC",
+	"kPMj037ImAV3LQonXBe4xGiDiA4Zn3NwLqaKkmLiZ1JnCojvhUY/n0pqTKOQEkK4C/ENOsUFTsG0nBvI",
+	"ipfDaAYgcVNhpHlAVMCmVPC6vHOk2KiWCOU8mHCHifiuSCYq7xF3GBETTwphjsPGkZAyhnGR5Hu+50SG",
+	"YKl7uiRdPtKFV5c61E0pmZa/75c/I6L+qFqbjZ/PIyzPVVc0imQRNb3ZWAnuLmT0WEA2QtYHd23aw4iW",
+	"DtcV5MXGCwMYD6UMr6px5rPMVnZkbcuo026GAyVlgw+PW/rHi6Ozw+OzN53Do5Ojq6OCVXh9ef756Gxl",
+	"x5xpyQKJHUXEkrlKXatgCWOP2H30D+Hg63Du7JSkVpKOtEtsLNasDE86M80iNqYe2dAsJ8k+spEltg7f",
+	"Y5cm3xORaHP5ti3BwgNsLBUSMRmPg1Deu2LIxj51mEu6s3hcuXbF7SUBEJHn+6C3zYjOC9NoEJeTXj8b",
+	"amWomjlPCwiRkj/zgz6wTppQ+8KEN8k/5P66yGRDFkF8J8BrI2ePT9ypieALu7LI5WFLdwPNPi9j48qB",
+	"kR1MpfMKQd5T4eqTjGiqhfIhi+al+Rohiza2OR/M2p6XfJokoJwbCxOT0eKtT8oZqqOO+46iAjfBrnIZ",
+	"kWTqvU6yxTgXbCEMUQpoSc8KfDGZCc0zCVPJz7PKjTNJrO4Cd6ujp1N/JMW8VRM1Zyo2RgyCaRwZg+CY",
+	"d34kmYcPFHqbdVTQaD584oLPHhNY7H8V027eVZFrXyz1FhdxNkNYdS9P3E5O8mT+/nrq1U6k381JmFfK",
+	"OtEfEP3Bw6nxGXN8WQs5cveDRf8Wx8+u/WegRGfxmyzsmKvflAfEu4QePSyIaOKVffd1Kf4FWh5pP5CZ",
+	"Ow0WJignmZkomG84N4v6r2Nqeqy5It0PYKWkyVRzw0QQTjUn+P3k4HQOdywmQq2YuFkiUaFGJHOCNO5B",
+	"90V5h8141YWmDXMsSmPDg+0SckCI7o71XEYrHo/pA8nyGNO+KXMs4uYzrUFFB+Vt8QEvzns2y3GVPfDh",
+	"R10xZv2YpIj250OOtAwU+2Wl+BojF+UzfKOUCwUoffcMMFh953MkXk61amyU0S8T220axNqk/GpfRvrR",
+	"kM1Khbi7aB7aDdlslyyYniAPHpVzu0M2yC75G/kPUib/07ay+33yIGpzEdEwAgd+SBh3wVku5crpQOrz",
+	"MCaG6MUvwmO7I2aiYy+YpjJ6lJpUqt0e/zj5Kf//Gf5/9rOzsfu3/2i3y//zy3/8W+FxDU3N0oS7WVsl",
+	"QY/8r2LxP/9Huy1Kxf/8H7D20tLF/Hup+J/tSaVSd+Cjf8vrh4paWcj6E5+GhN2PQyZUkUM/CIZlGgYT",
+	"yGCR8j6jroJ0FFLPB2CmwUxgacoUU4KmIxL2yn6pIBmrN6pC3eVRDc1C4CQDGRLMoaMNcu67LIwbb3su",
+	"qW+mdGVENQwOzbtdWlNKe6tXVYokrNQ9j6+DQzkWPodG78aopdQ9NYu5NZuPnE/ZDRQpqjWbaTdxDrn5",
+	"mLeGB5H5pUag58Hm7IUjQmcvoN2Ol7AMbRcwo1GfxwxTMshNX5Tor5VDefOw5sweunIF8VkvIsEEq9RI",
+	"pPRCwzX4R1Y0/sdWIf5DSgJnIfOCeJcbgZ+WX//grskq/5MbzWkXS0UYK1yVFStxPtanpWC7YINKxiUZ",
+	"1ScXIJiA9Vqw8OFaKkZu2nI1Ur+4RkqzYOGxm+Qx60S1TO1QwQLeiUvPzOmEqYpOS6oHPaWw7XxdOWOw",
+	"NY91Sc3YeMz8I431VLnt+SKey3sDdDM9s/tJuWI/6NqxfzVWEkhRMEYMB1AvwJpc6I4saWkCu795os0H",
+	"zIf+EoZHRnLOXbN0G8pnUaronxjQMbNIyHoTwcDTK6fDPFlPkBH15ZTMtUhER2NYG8h1QYhFAikPwOpD",
+	"HYg8zHdBrlo5IMP5ZcDK9HdZZMErtosNJubgKfUJKT9EQchUUJB8XkpFtiZCk1HzLk7XTZaj27OvBldo",
+	"vBKDtUgTgIL7x0v0QtKoVEpPKOKaoOxS8BkNqa2CEVEt2aqLwgT1LwxUxhjkeVMfjUgcUA6aRGsQTOVv",
+	"hxD6CFVQIdJXEpENYruegK6+tkXsfkhdpqp2s/uIcXm57DaP6JCBiocZxzRp+tJlwnOZdtyqpSnUxoQP",
+	"Iifoh4ypQFUvxGJubQ43KV5rZmMb1YquQ6NMZusGI+rx3HoJcocvhL4Ae3OQeKFPOA55yyyhaRXYSIWM",
+	"LjzxA2fIsgOHRkHX89k6qahWIQj7eQFl46mrmxrlwEK+IdWJzihwvd4sW/hCopsLz3w2N5csnf1Urj9k",
+	"WLV7vfZl8lTOw/6l+vjxWQSYQIBRvmAtnfiRUekDrKuwVnxlLh1To5PBZ2L8tObQR99Sc9mL3bnyTzQG",
+	"VH4/HZPcqJHmv1tPzjDWqvK3Jn5EilC6NVveyDzWBK5yI/P+ogyemrQNSAJOc2NJSV4oKdXjtDkwOh4o",
+	"i/OIzogTjBjwDmCCUl2x0xXw7Xz68hhT8aPkp7zITl1+8/iQFO27qiTFdzXbIn//r/9eJcbz+Uzni00D",
+	"nhKXP4cZD/omntdFmW5psOjJB9TxaZf5AhmiWsUesRP7vQ3YqOr1qkZ6AWcWvHNxefTx+Py6ZcNjKTVg",
+	"TJg8stVC/WP3QdpKW1u5g+barRjSJ6xNbZjlYhFGnYEuVhGnwyJCTUIvmrXkwhGaLXf4dkSd1oDWmpsZ",
+	"l/79y9b7WA4WXp9DGrTdOnxffnu6f1Buvd2vNTdtkCawomTQ63mOR32IkFAR4tFum7c5IYTsq5bHqvPw",
+	"3DhkH9oo/g0Nfvvv4V9mkZbX58x9i6171dNBdW9QM1+AOnb6IbvHR3reA8oD7jnU1x2d/0ZOWTQIXNJu",
+	"8+Tp9eVx+g8fJnJPqT+pZcAfUwuDvwzYfVEANIvytEolnB8jaq4C+YH8nfyNtAtzu28XYISbcssdlg9p",
+	"xOYHnN9EPHhcxU/99zf4ajCiTkd9OmQz8jfSem+lViIHaPPU7scsdBiPVIiuQFwa02igA/xIccJDJiVz",
+	"5hI7Dk8sdzb+TxsKVVsENBbR5vb/fnNjE6geW3aoYCUV+OoKZbt+aW/Mg1oEYSTIkM2EilBEI5Vcl/yr",
+	"1eZUEHv4tzubfA08rkJq5GHXNs3R9Jl4gthx0dyypKW7UeiNRswtw8jtNrexlj51BlLNw2hFKjUIjxM7",
+	"dcI21EUSGNQThC6I3nheB9i9u4w3yVZtl3UuXJurCCChimy5MzKgYhB/Lo/bJkX79vb29vT08PDq7dvT",
+	"01brs22R66uDUmxilnDzOKk2paI2iaQArlIB4ESkoOxIeVbH7ULUBgQuwo66M22/HsizMMr7vwnkZbQw",
+	"pqk7w8w/AZvXgZb2TVllh5WPXcWIPUkl8HnSNj91yRPGR8ee8gDdyDeugiHLCKw53j/FKmCRfG6ROlTb",
+	"r1mVnS2r2qyZxteifBdeE+gVUWh1enxslzbIeTeiHrS+lrts8+P90xeC2BfnrSvy8q7+kk6iwUv83EaD",
+	"gEdHGzM68kuo+8AzLGvF4KAmwJbKsHKbaKlTYw2k30C6ZzDGZpQ0PgGJ+FAyCHCt1lDpSPkwvClLGOFU",
+	"iyD8CWWXs7JArwxzXlx9U/ntR2MfQpEpSmgKcd5O6JR5BIKW1f9VfFwSvNzmLdUDo3jQOm1ZZCyhHfTI",
+	"4dGnEokCvXWXhZ6kCzFapaqsw97bcasWj/fbqnI4wejodkFVGEMEimbwBYQeSEED1l1SiKvbX8j70Cfo",
+	"3iFelKB0m8eT718ck5D1WIhFIrxIGELr/sVx+eh+7AchC1MSLIUBhboaG5JUYjsTJ+AiCqnHI7hWGKar",
+	"ar5JmqE5uwop1Co0DRm4WxVl0W8Ju7TX5jQ1aqCLqqpRIU4TiFmSiRVMOXEGgTwUaJpEZ4JMBzOMoFev",
+	"tTnGXSfmJ9WuQIIv4GyDfIIkYL1EHSCMFGXMHBxWBNrzRaFMK3Pb3EA7I59BqIvjM6glJzyXJTVCUEAw",
+	"A/snEUj8cDPkDnfbvEwoJxM+5HJ/KhZMxQ8appwGglaZoTBPOAhJo1JJdTCBl6CAU1muTrLLiHZ9VtrD",
+	"ThfYMkWdjbEwoCPxt0Cv92BpJGRfMfocicPiyqqp5ii4AtXhY36J8gW5pLlV6iXKCe0kRQ3yE9uFukkC",
+	"2wWdOMzZlOnQZziPeu3v//V/bzaSlIsYsXf1M0tOrpWweFAiWGRhZCRa0BK44JIMvcRWcesibmYSsj67",
+	"J3ZmmIqtSQ4Ez3KXJNHaexIb5XKWBWwn0e4i8BmyKgph8/aGvTGfpIjtGDAbxeNqbHa/lxMxHxco7FHP",
+	"V01/dNVLHU1PiRtEAIS4pYIwCjkilVf5PoBSGSUUKZY7NvsiSa6L7Y4AQZd0PNojtqGy2toBnepDEgnI",
+	"yoEshVTTEDk4FdipBFJDtNNxljSFgL0NDIROG9I9gQbgubuXpEBYRgaDnG+lxKWVMlHMjlBy5GyrA6ID",
+	"5XHBAeAGZhJPjEZy4YqMJu2b4AAwi4S5pNgLJiGsK8luARTx7iQJgWubdH6CLi13LOzSyBtJ2gZGVVu9",
+	"IfCq2/fl5D6V1TO7pLI9EizUblqCWuZcHpaZE2KXcOS51BAd1YzZJtGA8qy0qmIqp6oEtDpJVZHjLstW",
+	"8aINsh9b/hPj/ALSQOk/zd8QE7tsFigGi7tJuVK0YR8QzQ+6MWJmH7uiKxHtJ4KCINOQjueoOHDeH22s",
+	"Ddgu7JIff/+v//75097TN0+SJtXzPeltpI3puhKgTdQdiIIx8dkd800FGPw1cC3EIJgKNfIIGbMI8Iyh",
+	"DoUW1FAO9D2HKcOKFqTH1Bmwcm2jAqYaL4K4xLTA1jptxfRHEuCiFvr04KWClYSNFqob1Y2KYX1AzwSa",
+	"Sef7jqXEJkUttKqUwJkUVeD8xgAW5sh1yYttgfnVZdOSRSCYQu7fbMwhLHLE+/I44dHBwONMgN3FyGLL",
+	"WhQANyVIkgU5ctHRVVL99pYIl3JuBb+k7EdK1gLFDqKB5kQ0lzmeKxmZnENDN5bK5MAGwmZsKlMGtQx8",
+	"x/aAPgNV2IA+Qr0MYC8jxOPvyyitS+iXK81yrQ6GyETU0As5PPpkCiCYPQgvWIaMJDk2dvEUMI5HR2Ws",
+	"KqbHaad1P3KMXFb+3C6gXBNf1izsUkXKYiLthYT6HhXmhGNPTSa1v/QgRa2xiYnk7PCNcIfz0Na6roGv",
+	"ZeEOy/2gfFcnd5WN6katsmVpWiReSkR4eVclRTDSvYwlbDB1bvSD0gbY14Ix47i8+kZlo45lJAZww17e",
+	"VXEUs517P6uug52OvAfyabcLUThh7YKNrRHMRkSQGas8bIjf6Ch7IZIsgV4Qtrlt5MLYlhyzR30BgyqD",
+	"J/AYk6xC2owXYYqy0aAVmmXxoM3n2jzE9SFUXpO57tCc0TKFOdRVI0gqpXzW5jjTBjkL4IxV4TqouQPF",
+	"OxTrQH3aCZnLeORRX6nT8dU4dgu7RuYFHEdIRwybLP22JClsQ2vl3yYsnCVKuZm3bzp20IeLnPoha3FG",
+	"y6yfmY7mZOXpNCbTxfwFateAFQIwqlapgEMEjVFI2se+hzmxL78KVdhTh7gvJp3AeelyBw9vJiOvBWwT",
+	"achqm6uYOA6coIQvGjxg1Tdl9Ub5ODfUSr3+8ka9euziTA3ccdYnMWRevqKuUUi3Uak+/Mk1V3ziO1Zc",
+	"aFTqD3/0Ogi7nutim+JGpfHwF2dB9DqYcJiiucpWjnnEQk79FqgnUIkZv62tBIY3qIniJyusT71/5Y1Y",
+	"MMGQITEZjSCPrdCiM8kN46wkLbuZdCepfY/d1OJ8JaiC9FtB3c0vD14BHhAPLno0K2ObLoMw5CfhxLlN",
+	"umCxtTzzCZzwQVaAJRJdMUdjM/cMQpmkcKm2dkbjOzB9aanN6LgOtBnInKqEANmlKob4SIpduGIcyoGy",
+	"Clg0TrMAiCpSVqY4L9GQXJU1Rmt4Eni1SgWt1ZTr4eGYpDYlReHZRptfaasxGrx4oC2bu8nOqaqjEANH",
+	"l4CbGURacf82V29JYRtyD3CPz0HyTe5YiBu0vgrc2Xq0MVWlRSekrkwaM5oFIsWaZxu5scgPEf9nof0g",
+	"ivwWMwJPArDZrTtVWnMbbLO3Vdmu7tRovdtwmu4m2+ptV3YKln5d8UWQhXSeW1/iurpZhZ9Weuid3jbb",
+	"cjedZrdB6zu17epWZbPXZA237tS6VVpZGDo9Kkykh/7yyLP4xaj+aowKzz+bRxlEGUypGf1IkSCvzLXS",
+	"t3d9vqViANKcS/v+rZyXFtoh4RPgaD+tRP/Q96mcysLN1EQkzU/DYSEj1+zlKkguQ0MbdKKCiElXPZFr",
+	"JUWp2mIrQKmRTwNV0zaikPcNjXRLllLXGZSS6lIhx2O873FmbxD9E/GMDgZYWFSXcZC8CPKn4rIMekC0",
+	"2EA843JWBy/HmrcnnsDuvOj59JucVOx/RoVnpZa8KSY4vyudi6HPRUW72i2P931IFLAThAOPjH068SNP",
+	"PcnBvgcApBF6KZDiHk/xSgpWIZ57ja7GqwBKr8jsX7w0bR+ojEqumHSfeEzx7EuP6lBdZDiiPePeYnXO",
+	"NAkR8U225q4xXN+pJ3KxGGlDIessRjPxzS+gyN8PGf4ivvno/Vmx/9ZSiODkc0QJd2IRmN4iyewSH+Pp",
+	"rQyapSI4DJK18uEeIRh+Pt1qkFXKoXAP/61nO3ioiMQvGe0vI6O9YSrFI7f8B8Z3ijTX0hLZPA4tsSjk",
+	"XtVHmhiW1fnItDqsWBjEFNviSv65klpiklANATgIMBimZhEbutrYpFitqMY2JRJwtPTb2ApGBSugX1R3",
+	"8VPxNJWSpYKroIkBxsryuLy64phSGISc3w1ix/3I7MQT3+b44nQQCIbLk0SHelwKRHvExvh4O+6OqZwF",
+	"NCJB2KfcE8rnQX0fn7c58ApdrPIREpUW+PqLSS5IX0GcfTi/hhSRRUjIY/Tc4dEndHnExm6MsNNFhCzV",
+	"LIf1dZlrTjDwWQdtiAGFLrSChW2eHkpRYxWptmhFR3ObknBHWZJjnBPxkJx4boL++HBPVY6ImzAksViY",
+	"jZTDhePch4Q9LCRLZJaeQj99Gh1zJ8EuSsvEsMWu0St2AVhIJol7KMXM3SJqMGiblNMWQ9MEUoQVlHLk",
+	"rCXTZAlT+OpYuZ4tEt/zPFBhi631IBX3165UDLhV1wcc9tgy4JaQpWeE29wsWWC7UIGMqvUs0KQiJb3J",
+	"9+8zIhgNnUGu8B+TuBRSr94BL2PF8ZBxwYG5dO3Uwp5DllNNaapxtxh5/xW1K+yix66QJMnFf1AwcNko",
+	"KE9Ql9F5UoUdtu1uOZvdJm306qzmVp1Kd4du97bYptt0Gt1CRqIbjGskrxU2u9tuldV6dWqYHqu01q07",
+	"DbfJNlOdM9MLyctj++3HWmucS+4qVAo/v6xhdVzsCPRLnP3LiLPy8OdcRROhUqUxmjEiFMIITSlWGwKW",
+	"E4n15dRMOmot7dlkLc/FzBBPX2Jqa1I9ePdHnisNXhQqDA/fTjVFB5kmEdOIGDMKfYIsiD3g85lcIHPZ",
+	"ge/G9RTsvTgQnBsxssZ0XZQ7Vf6AlqsCHyNt3IBJGTiACLdpGPA+SY+PsO5NhHa0NSqV1QTQNn/AprdY",
+	"0+Ipbixz1VJC8t0yDFuBYY0nvD5NnqzuW4GzBMxMKnCs5+5a3C8pxuckD8bcwrO6wNbgNisDZElFkl/0",
+	"/6/jcoJrgXSK+lBiTBUy0Ii8It3PuhzrM4CckjPzrEAVJ0CaHy/UYAYPVq5Z5Ao/1CX7udR8AWRfGQ1c",
+	"G30vEFSb8D2MhfAi0p3oTK9YLTe1aqWgt/mcem0q67GqbemWFUngL/SlG7CQ7ZmpKLBAT7T5PNG34rxh",
+	"DDPGeEmjPYCKuBa53KHN1/X4GAUMnkoCE1lfSeBGOY5VhORfioFSDFbmD0abzV/84C8TKzcIpkS7HbWs",
+	"q4s6rcYJ5koAPdZcnS6ckmmgzqmtArFxyyyFRrme48M56i3ldl2cB4wpYxoN5m0p7lJ71GNL4eUBUM1p",
+	"FDfPL5Onsmkgj4bymWIHsdaik3wKP4ESSBb4I0nd+4n8sM+4JORzGlIaoFkolryie//LG/0lL1BxP6VT",
+	"2ZhdY6cSp3Vz93qtlOTqzhWylTyzzccT7kQTHRyjUtfjLCV27/gTlynfAMX6qSqYUAyZuwcP2txWh9ph",
+	"1Bl0PA5fuToUnUbEZ6rJrJGHGPSUVVm/T4YedyUXhVzu1a38caCHOpEsrvpGnc0l5W4weg69S8GmY0BQ",
+	"o7SvK5k2VuYa2eszNK0n60KGJjj8WOeX299OvtdupjtXvVdbo1un8Va823TfjKvsmhaevOxfCtFfz7+L",
+	"mEAoCQEZMhWh+OJls8BsdFqVFcbaSQZpDimPVH0hn2W1aLpkd8FQ2azgbU36deFkYhtthm0SBaCI8Iih",
+	"vmTv6ZpWbZ5+QIrYODsYY3XAkqXoXuY0G2SfqM9Tf2/zAXazwa+goGWq+mFjw1Q+bLntXXh3F7dsZ5HF",
+	"Q3j0Rr5WWIH5JwxRZZQk0CnSpFmiLQEERHk2ZsRuHR1cHl3ZuX4Ws33zY6PQYAtxi2l3ie8I3hS6MQz8",
+	"ZhEDDqRorMewRi3YWxGnDBmrkO3g1KeJXnE8PkBbiXCu7hCeQgrGXog8aJm49UjHVKpgqLlzc2xSwQpT",
+	"VoK4mf6oRtZdmqPxexJxIcL1mYh95ummtlKrNOb7Ahq4/otZ/EOZBRJbQhHbISx4jiTShCAa7AMPD3hH",
+	"kpyqEhRSxC6nvz9WScK+panyNTAA1haLCS4UGFN/vGNhF/+gCKxKBFbBCxi7oQOKOQZmaI5FgGN5DCoS",
+	"ZhrIjvLZQZrrgM4lx0fj1m761aINr9hQucNqcxvk71KSJ6SuNwQPpXmUpUNSIJxI/jQjkrFoOg+5o7ri",
+	"TmLywrq/fSjEADK4Sk7CSKPW4fsXIq4uN4Cl+7P0jkpWm4sgrkUS9HrQ5CWPlcnB7bxoF6Tsv/jY0/nY",
+	"k6MOdH3IVOnOanO72qxsNbcrlUrFSjMyeU7LXk7Mg81eldXcutPoNunmztb29tbOJm12G07drbFqrzJn",
+	"HlzhdVAovWimZ97eqTeamxX4T4ICpt1yKt06bVbL9W7FKTecplPe6dZZudar0M1uxd1xqlXDOppqsqpY",
+	"MeJPYa73VWqjP9eKPkAU+KVt/YXDD/DySmqG7XAfxTPBSP5n5ZjPb0DDa5NEIwQh6YfBZJzwxIiGfYZF",
+	"uYrJHyFRwa7YuyqazCJ2Lf6lzWGM0jKdMegRW42ieEnCbizSnQGT9lzMWnlzeX59Ybd5karVJYWoShaZ",
+	"8MjziZ0iXTYpLhakKqG5TvFXiK7YaPP9ZImSL+tgNPkWiiFjFmpxYRd/gOIQfai4GEdGWGhENFiQ6kuD",
+	"CVBXqgxIUiwnwVnoNg+ta+Zr7SQ5VaDc7qVKiuXXCNLVgEYg3UgGlKqfFfv/djF6Nw6pNSuctQ7f54oe",
+	"yJ3s/IzkWPx4tElxAf1W418mgoK3ykqJIivzrnk2NccXCynGuIaNUC4v3d1ovURpdV9NecZSaV/m1o3f",
+	"NPxyxB54z+iUrJMvnx5wkpZ7rpaIPeAIWul4w0QaXPkoBfYhr+bJHpkrm0wAWyrdTafKdmi54dZ65Qbd",
+	"ZuUdp94tN9lWT7thDey4yhCafq4r7v4SYP5q5mJgFjRmwOon5HSKM5sJQWtKNHj//rwyzeSBqMlVLNCg",
+	"Y4MK+kKtQ5KxF8IiXo94qnat5KKQTGgZbLtEosDQflni+YNvdrGoSFq2ACMN7ErKE8hD4RN0/HKoNptt",
+	"uiYrWa7bPIPpIrWy86Mof5mun1Pl/xeVW3ZqjZ2d2h8gtywE5KGkYea2pEeVsC79Ejt+iR2/xI4/MmxX",
+	"OR6wTLLGqNKaMgai9J9Uxsj1hCcUlouIcoeJl3pzv0ewkt2Dtup2XDMSC3ZHDpT1V/aMJH05zprBsCWd",
+	"uWzFFds9yJTt62ql2FoICylg6nIHQu7sPWLjD0mxSvMxeCKkvIIraHPdIl0KN0b3AV1qLaJ9S8pUAxVN",
+	"PGQzmLM4NXqYJA0ASuik6aGYlDRld9EYI7EunR0NHShSLZpthBIIc3PGm6vYt2LUsQHfSyIp/lg855/2",
+	"HswMThhs1+wJiN2afzPXwxJLKfrNp1g74juFKAIVkkdQmLcq+Y9K9UW5QF1L1Su7EDE6KiTd9n8rjOkM",
+	"HFKFdRP4Fna0Kqs3TU+ZA+lit2Z8ylP5vD4qhMWjhKV0d/F5T4WYiY6C9ZelUIcATwXzn1/k/TeuV2G3",
+	"+tRD+MWa/2qs+bXH3bjEWHdGgMoXkTaARVyVexqwESnCzymGfUX7eewaB13m5aBgGtYKouKZL0TCn1So",
+	"M8rtaY4cTLniylOKUbNQA0z+ZQkbxmXHCTOLpFYxVzXjlXz9yangqxJRq4AJ6GtT08VF/7rJf1HnJIpP",
+	"Ee2DrJR3s5LYFETD9W+0uhnry+BqjJWk7qV3/Ckuylz68EN5J+Qf5mjFom1L1Uwy28ChJxFthLbyPcq/",
+	"aZG5hFXWtCS6kSnuqZJ+z0F7HitYrEN9kuX+ojp/UapjWHIljv3FyIn14Mt4RR5IL1LkBLsK6tCAWgUg",
+	"aoEyitqj6tm5R6gLPVookHqlJZsNMVUjiXzXeXxzn6JPRrQv/3mApKxZVDpe2eNc1/HnpChZoVEQCTrm",
+	"qEY5c4HKC5/q6eQJZGmRf54Q7IWlm9uUm26Qs4CoZqpZVZF1UVDaT3d9V4sv/Yrc/sdS2X3XJRTEOuh/",
+	"qmOXpHqGptVYlluP9ka0/48luytLYs9hLn0WQm2riCRJfgUpBiEJGTY9FiVD/EaL5B6xVRoQCdkouGO6",
+	"nZkk2fhKmxeh9So2wKKxiRDtjhbaDb2kExvaQmmEL5Y2yL7vo5MYerZKrbpLI2fQ5vDWFLpZ+Ize6Urt",
+	"wGVAARgF0FuCcs1m4jAyNVgW63glB0eCcx6iFzQWVZ9qkozjB1aVVC39BuN35gth4K4jxubs6TFGyZyh",
+	"0txEWOqm/DnZSsIeAJM0kwjCDiIzqBSZjGIPeA1dYKa/GMifgIEAqZJEiAhJhKiPd96s/0sjaIX2L8tE",
+	"fgzZ7OfyfNRRcJdI1QbFjLPzB5KUqu6blGN5mo2cFM+0hP2nvebqWj8gBf663H/avD641Sggggc3K37v",
+	"4Ys84f/wq/wHqeEPv3tF++/Z7IJGgxx7oTKl5loIlTU+r2J44nKPy4Y0K1as91etSqVSshTA7RENhyy0",
+	"27w4VyUacxF7Xqhafpc2iM3ZfdRRX0hCNQ4ZFJSeDjwfhMAQ6Bcl8sU2j7uAq7rTqiSJr0qHQGuzuMM9",
+	"yJR+EIyFGg6T7PUUIgrG4Ldpc6CXAVfNbOCB6kChKkzqmABEGg2YDfIJapCxO/kK5lSiDAwWDW3AFpMu",
+	"9sZ2MagS++DzKCOPwDAz5XrY1WEV1kW/E3Cdr4BOp3Acq7x5JLdxRkfsGfIB5dFiKWX5mQl25SvWOPxA",
+	"GmBOgxHDg72OL3w4Ep0hU63Lqt2aU3cbrNzsbVbKja3qdnm7tlMv00a36Wy6W2y7t5OX4CfFd3fiMzeW",
+	"S2HxfOL71lyfuYPz09PzsyRWrnB0tv/q5OhweVrgYwzhv6zgf+XEwCwn9pLKxIgya3vQjRbRpoP898nb",
+	"0x06Y5mCHN1TJ/JnKtoqbimENS9UCwfdq97jNJzZxKFh6Kkoe+BWba66p79Qhqs9ZdXAv5I+U7mCIoJm",
+	"Gq3b1sH15eXR2ZWNGW5xRxPIhQPiX1ZcYYydTlSeW8jIkI0jWFbIoknIpSAjD0iyi33FcJuVSuwdHbOw",
+	"zdVJoi8PsyQmnisFmG+TIKKlfE7zYMqaOvUFi0k2AupXPJa2jufFNS1HYx0DrWnUL7rxJ2ihSFNmOS8S",
+	"SqJTl2FtipGVh2PSjDQaLZFuX4IBqOyNxkEY/T6hqpq8SB1AgyEhKsKeVzjRomnh+wFGdQZTvmu0321z",
+	"kHFUzdmiaq5TskgEtYB0W/eiDWxYCLukklyhf04QkaLdo57PXPkNNAvDnB6YUj6ZhCw5qpBRIdfBdUNg",
+	"lDTJPsr9HhS5JcUx4+CuA1HFC3ib6wJ8chJ8V1Vhn3oO05VB4ACQCGFqMbyNRuIUWDDJCDKPXMlzFPmi",
+	"GG0ANAvWruRxBWjuz/aS1mdILRV8cOsAyTaHFGTF43As3xsyqNkYcwXjAD1BnAFzhpLSqi/Nxb4QbY6S",
+	"UxxhrAuWKHVjRP1eEEqVExPsYW/me9g9fzoIfEaKjUqlhBt3FDZhYtRVrKimi6d0JcGI69fH/ZbiMDio",
+	"eJgkW0lu7n2HRCsI/RWsL4citnk7bAxmw5KNmPxFRiwaBC4oW1p1iVsvQfzHY3gIWJiPYc5EbXliO2a8",
+	"zdlCtsncC7uFH+24pmG7sNsuiLoT1qN24ScoN2oIOvbKQzbL+HxYbvR2nBpbxzyf2uy6HuFFcOl+isJ0",
+	"DO+HIYWAKRNPLxOoprymeOLKXjZXi+yJKltCQuBI4hbjklK2TlsblUqlvosCkLoIniAeh2yK3YSRKHMN",
+	"HoPuOK4akCfqlD4mSZ2R4kEWkSKLmFGEjWxq6/lS5k5sDYVoj4hgxEhyQjM0uOLyfqlL/0pizyhhH0K7",
+	"HhYY+7MIP7EZ04tiFmFGGac4qRuwZdk/ml6r0L5gypeLUMgIQ/z395Gh3k1cncIsohCqEerYT93OpWhq",
+	"UCUlQORHXgdhm8NTKRJBWY8NRckBDDa2DdjQhVU8QeyqrWv2x4kucbV+CsU+VBLNAkfGsiH4oWTrSReB",
+	"bhANyJTORFxC+oXOYVZftTkGTNkAXo/3OwnHUSWai+k9OgHvef0JclSQ/CzTltnmAbcgK2jiR8Lexayk",
+	"RLaxFiy6BmBs+Wsysd26ujw/e2O3eRAS+9PR/ntbTdiD5Pspo0O0sdooRQqQG+MQABFBixyVvaRrxkBV",
+	"5zbfNmtPo/wKTRbxTHvBJITKzoIU/UDCy6GCWWQyHsc/Y0VqC2W/0l6bU4L6erKCrxKz4tDW7ixiQq5Q",
+	"5WcBGAzo6pTzWNRp84WcczDvxliqT40EvZ4BdTk1WLrnZa42t9V9ekDeIg+IW3IgSTTUaPhvts4unzyD",
+	"pKWzhc17JImaKW5JmUhZLKvrNAtKVrh2wJzxLSlC+r3EJblYUzzCvpfePdrbq1o7qVVqm0Y4nRFXJoed",
+	"F5B+h4IvOZdeb1jhk8rbghsmQS4GQRjpuvPmPZKsxTifRWE4Hr8gbzMKsU89sF/m4r+a/AP8OpNdL7Bi",
+	"U/w5QFqVJ/+kSNk/UYL0gqAEDDrXsfppwIDYKwK/yEo8IcXH+e4EecaANlf+V1PEgCHAFAHMI0Ukv6Kw",
+	"haXg0P2pjMpBr5dVU0WfS59lOyCT7tniALf+VPK4nCyu3kteLQrXr9b2i0z9tbrrZFGl5K6lhOlH0Ko+",
+	"+yuVwGxJ+rFEU5mjWap9eVLBIQXtPULbHGpBqQ4IoNzOBfAuGhg15B+s8bRIkh4p+OZTI2hC9gzkaJ3a",
+	"QFomRVimigRRLK3loW9wLj0kCyg/fxHqX4T6T0CoryYhzybUGYo2J0EIosr61PqfrvaOFi1DJqIgZL+P",
+	"9e0SBzeMDioGMw6C8IOuLc/GnThoTDkMptwPqIsX95UfdFVQAw7V5tMgHKqaMUrVVl3tVBhDHzuH0YiM",
+	"qKsqCVJnOBmj165HPV+F29G42I5SMQQdITiVOwAaaGKTTSdwweqj5WPmKkOV4Y4LSURHY7DnyH2BaQte",
+	"4jiexDE5+h4a72jITANQRfc0s8Gb8e82zImGQ8cPBBNRmxvTiwEdsw1yzNMo1Tp8j6V3PEmY05DE8lLq",
+	"UFpq7w7lDvPhiHTQWOyJXRLKoc4jh0um5326Fw4QpbBbKB34wUSNfEo57TMJjVdwvh+rG04wYrN3If30",
+	"wTv3jpufv575n0eXX89ale+fv370T64uvc+fPkS3V4PhaavSPPt6VPt8dT09O/zw/fbTsXdy8M7vjk69",
+	"c+/dq9Or48aHyrvDk+vB1enX69qxN/VuP93z46+Bd+2fvTq53nl1+XE/gme8skE3uhvOhrtO2+Y0kNZv",
+	"Yj1/uAaocmotTuCbjvHiqgaoX6Ez/0xB73A1jWxIpCy+j8mQGDojLE2MkTwCzTI5H96qB1xKmn3kBtQs",
+	"0IKl3OiHYWJcmo2SR5Z0a7GlWSc5VoQ/OuXk1zX5h14TxAgjw0uqlHN3hHijEXM9GjEf6+tJft4PAndt",
+	"32tWGyjznqTwM68vUx7Wg/1sifWs8Iuo/0tYnIxqIrpuDilydsfCJM29tDZqLliaTLw0kOiPSEGK0zse",
+	"rEiugpjTlcJJ8f1piwzZzCLGl1YSEi1YJOVwYWFSTJubgdECox0hJVyH1IkIVS5dUpO7CXGQEvyER8FE",
+	"Cs4b5By89LzNVQZFbBKknHQZQRXRzRepV7Q7PcnTmmZxEirMJaOARwN/to7s6s5Hgj3W3LTMzPRLGP3n",
+	"p1uIKlmUa206lWVjSYua7oqx2ykx8yXKv39I/YyEvOXYS6JJyEXcHx5KHsl/k2zrF0LL6z3PZ7uqaIbO",
+	"DdGGDJT725xxJ5yN5R2XhItxJ3CZGzvvPKBNPIgkeQoZxa6KocrhjsMo4U4WTStDm7cO38s76gpiq+I5",
+	"5avZmO2SeQJko/IRv4UdYXdJxS5tpNqqLwo0bY5RUaDQekKZ8VjPuyf2w4YAWzVSQrMSJe8+HRGPE3k6",
+	"1JGEn4Ue9b3vyBeKPe+OkS4VbLMxCX0dVKPsbYbZRRHTF4KMwyBijvwbSvdYvPhHuzD0MP53p1dnPddp",
+	"luu9Jis3uswt0223Wt7ZrG6yZqXRqNNuu2C1C4w78MF+tbZ98Oqg/LZVa27CE+r34clla798vn90UYYH",
+	"PwF2+5xM+JAHU27ElhsrRSOTII1KQ56eJzANFuVcARYnNDVVqpVNjAVrc7B2lcHaBdbF0l4iIM/H6ccO",
+	"mNRQdXvOocxEG3BM0BmZKg91rHSa2U+pSmmmz3kUOEPzzRFEJsJ6XSa8PjesfGTkyS2I+H2D8tAoCr3u",
+	"JGIicWBTbVmMyxi0ufB8xiN/pksITeWLEe2XJX64sWEVC2JndrFeMGI+yXEt8FX5Y5YufAU5ybNgEplw",
+	"gOhCfLErNwwJAbvGJQLTIlc3I+gReQPktUDEJ0UT5wBpUugJR6AMsMocrVarrgNcb8x3ECMhjzAhXSpA",
+	"1GWjOCJuwl0lxZrd1EaBFObavDj0XNKk26xSr3TLf/+v/y7BCWJcZDyBQS5pBFUqpOilz9eL8KiM0h9E",
+	"AzUxEYt5vBvRIaZrJ1V0HmWVHHTfON659651XTmKriqvX18fVGZnV7cPWh1pzR8efw28s09Hjc9X+99P",
+	"3xxHp28++58PKo2zq6P6yafjxufD6+jzoXN/9unMP/v02vv86ePXY17Z8Hv9A6c/abrTUW+/Si8va9P7",
+	"95dbzqdG04m+Dftf64eHZ5eD3ud3k6+iOTj06Ti8ne7QjjPu1qv7N/ym93rzfPrqtNz6fjttXH/6/vXT",
+	"+Y3fHPnfPn47uA4Ohq8m54P6uHcyqLwZNvqDaXRQGTTffm+dnDtvDr3y8afv1/fNm3Fv/9Ptp4PjAXs1",
+	"ePVBXEdiOqVfh8c3keN8nZ3XWif71cnH5uw8DMfNs/K369bN2+6n2/PJ5cXOQdmP9t/2naB1V+neHt28",
+	"OTl7W3vH2dQrf3Wmw9rR1/1qY3A0om54cHIXDj9715tU7NeG/ID7n+kJE+LbIWsdj3euXn3bqkS3zeHW",
+	"7eCm/9oLnIvmh7P9i1smLpyt05F4VWue3czO33/fudh5fxt6Z+fdrQPv87fbcng/DO+d4Ov41TDY35ic",
+	"Tt+Gs+PD7Xdvrt5+OJt8e1fzO/2Nweg1q+1/fXe6KbYGH6O7/W+9Tfbuw+jq9POHw3eTaTOaeNfVk+Hx",
+	"XYe60ah2PqiI7unJVrnX/dh60/10059+LH8Ylev12vvZYafzbvKxw7zr4LQlmre1V/vnW1sXH4+717fO",
+	"6+bl6efO6V2LvTs+OTw8dQ/YaXPsf/06rb7tbW29cmv7YtOvdffd/uBidOZdOePK2d3FTmNc5VuN063t",
+	"k/2j2Qnl5VqdXnvXUfN+6ozeVumFNxx1wvHp+GjS+1C98sfl4Dutf6zVW0F4vt+/uWxM3n+ejK/Fp8uD",
+	"09vDg3237r4t007Hqb2vvq40R6cnZ9+a3Uq9d7XlfXvb2P565B6Otsrfq0e999fj18NJ+TQcnd+Nt6f1",
+	"g+aRP35duX27fTveZq8qn7r+8fv9Dj04eXflfZx8vS9zrzJ5M357zdlweDDl991XH1nlwJ11Z53D4ZuL",
+	"D/XpxbhT32xdeB8uvoqPjeNB9OHrxW3v+Lb6kTpiXN2uB6ejD+6Yvv78Zudg5/D1VtARh1/Di/vP/gcW",
+	"Xt/Uhne3J2eh7x++mW2KycXnU7d+fzM9qb+qfDh4e1iffP787sy7YPVvR/T95n336637uT+eUOfTzdht",
+	"vBk2Rt8b3+7Oqp8/fjg82infDr9t3++PWq/vLgPWuvzEG28vv06/D67eHO0cnt3d9t3+WbexP966K4+2",
+	"TjtnjeHn8HutQ/vf3nwYh/cfPrz/PhjUqp/Dc3H5nTvu+27wsV+f3R8cfr2eTcfi1bRW7VbDqk9fv76Y",
+	"fp+eiHfNVus0aHy/3a6ODsTs+M11UD3abhxWDw4HlcsD79P+u/P39O314KjlvWsevgsbk+a3g8bxxs2M",
+	"zSo3A05v3VeblZ2zrVPvw/sPqMWtpgQuMjlT57ovJ6JIOVcDfc/GkMvZpZE3Qnt0ypslOcsGQTYShRPu",
+	"SH1113ClKnnQi9p8QAXGdrtBVBZMyt7gJ1MMDesLo+XgTrVye/fpyIq7eMpvowEZUNHmlPjoHOaBIRSC",
+	"/AyxPZRj7k2xXmmSv/9f/w+pSt2WNEqw2LizaJuDleKFQG+dSirEyDgokqSYE/hxJTPB1XhGTaUhY2Oz",
+	"+6gcCw5A9xL1BJkOZmpQSOfGcnnche+Rr9pakrDneeCVCe5FOZcUY7CXnsgA/yFuuYMoPHden7bYp863",
+	"U/fD1/7772f0U3SwORi2rtyv563TVlg7Pn9/RrfPx913b7fDc3oQ7fiNk9uTt++n2wevtyq3J5/Ozw/7",
+	"9DY88T5N3vbdy/L5zsDfPxlebR50b+7flQ+6o97mt/G715vV4c37tzeNq1dssxx83I4aF/SCtg4PLzsB",
+	"m0WNG792dH7uv70XOxf8uiqinddDd2t6/vaMNibstLr5mTWPD47cD+/rzll1wJnvuZXvfrf67Vtz+/1A",
+	"tMLgjB1vv2pe8uD28FW5wrzXnw4rN5/enYzH/eEJZ9Ob8eTiZHRy1nGaze3Z9YfKpPIxuJ69evNq8+g1",
+	"u7jodq/Kn6udk+uD1uXMu9i5rbUqH783v37/zmj30+fG3efhp+13N82tT0454G/H/vVYXF+Pj7857tuT",
+	"r+NG5ezow8bHaH+z1S+Xv7L96gd6d3t/u/N968PGabjpnswCHgXvDughvXx9un/b73y7do8uvrtlenwc",
+	"Hrz99HZrendLZ2fj1uvrr5fND+/c+s3F+M2b2U59Vqt9PSsfBm8/v3X8/imbhOzD9P23+s6HD68r98fu",
+	"5bfB+WXt5H62uXMx7F/Ss2j8fcsbnpz7ovt1UJ26W6NuazQLfPG+U4mqNzvn/t15a3R9+vX++mZ8c/L9",
+	"28nN/cVt5bJzen1/RPnbbv1j506c7Ievd8RZ9Wbr/ajcc6/f31x9rB59/3j9rcoOmrR1+61fD98MT95e",
+	"vH2z6V/cnLPo4tOZ+HhwVO3eVD4Gg8oN92evT1qt4Pb7TaPpVxqDy+13N33nolF7fdM73Hoz6Ttn3tbX",
+	"q/eTu/tJw699qN1tTflQ0ttfsUh/FYeTYpimltbzfN1WdMwcr+cxN6NA2Uqu2AUzPk5Rljx0HXNYHAZS",
+	"Rp+VW46oGIqXGCjy5zKT2RdHZ4fHZ286h0cnR1dHttYmo4DYygpvb5BDJsZexJI2V2ANiVlsHFqU8oer",
+	"qisZYTT5Fnztfc4wCaSibn754/75E3XhNpjWpcXwqWd3EqeR6DnuNGYE/wnu9MUkMq2A2rS0eMEjGjEt",
+	"Q6vNYDiffH3qcTeYtnlxS5KAeoW4dCZKBAzVE+4zgXPEFkxPECRr/jLH3JJrbbrtXwdhS8H5KT66kDnB",
+	"HQtnHdxMx+MduYvC7tbqqln2qtYNMcsZhhRzlmhEnf1y3f0LhBzo8zaIXGL7BxVcKrCICurq/a5xMeYF",
+	"W4f4RbTP5B/lvw+HlpnlALBiW+u2dXF59PH4/Lplg9O/O/F8IFFQWCd2oSlyhP4PzqYsBAOG0Lo7qVUa",
+	"e5DE70ulXGUHY8EAUqtUjMBgQxOX6nxWfnYKgC25N5sUqe9RkaJe8ESTsNJDNAzeflx8HCku7EynbkL5",
+	"1d+zzcfCFqDRRy1OwJYXYrXC0v+AZTYBjcyEcfGrcPSfpXA0FlkEzcAIDFwkc3hxVqF1+oqZL5bh3mLV",
+	"g5y7i2M/SCMVWikxBmMaPYoItW5M4UNEpc8iu7Qs7nAZNXlAEpBf/hIE/kSxh2ht1oEmqhcXXo/H3YZ+",
+	"gh8rX4W+lieeqQw73hZ9j4oYYQR/tIhxW0t/qjLtqEmt8LZc+vKAytPgjpnFZKOA2OqIO55rWySiWDgg",
+	"Mp0ziAJgHhkwH/wVRU0pRzQcQqUgZgYlaQmylLQ41zV7sKh7DT8XG+QUu0ykpLC+J5fpRaLNIdkqjMdO",
+	"yWYLBas+qrfcQI6cK0IZx76E2qnwzNJD8ZkJ0XukApgcQGG3cFd7XFimIqDr5hTNDUCKyWKert39oul/",
+	"Hpp+MYli6UYKCk+TbIwbtA45VxGdX1YK6cyXbFZXBXXodm4JlY9x4gfHcnhAwHIbVFBOPB6xvny8pFlF",
+	"m6e7VUhyqSmY5+6R9VtXtHlGTwrlLV/S5kFv74F2D/q1tbs+qA9Xbv6g3tc9IH73tg6amukY5IcbPCAR",
+	"fmxzhmUVs/RakPHBfYtZ3tqNztPn9qty1q92w5q+aFRfpd2Cwp8Vui4YFGIFaq/exn4NX1Zo2BAP/8fm",
+	"HGX3H3ZB09HwLHquIPZd1baIfVezLfL3//rvEjQf5SSd+IMVHYNJlMjUeNdtDOjhbBqP2mVOMGKCLBgf",
+	"MTIJZF5dsFTK1im5dw9i7Nt8YRovwm4RTLWlwKKl+FSVkx0Fd8xdIty3uac6PbQO37+Amu4uNNNMrRQb",
+	"eEI4LvhisAqmKe0PGRubzZvjLhcCuV2tKqQeFXmhUkgC32VJoX+1IFVEEyWBdiHOxNJ1fiiftbmIaDQR",
+	"Ou2KTqJgRCPPob4/0ybadkHVr/eEKqHuGqtP51TISQPOlmQrIP9QOJupQegLoIqXlx7qgKEv4tMLJzxQ",
+	"nbxcw/rkj+hBrdb4lD7UWj8rqn4pqTXD+aSapcjTelgJWV/R0iQSvn5QFqj98bLAyuej5Sm1oV9ywF+1",
+	"IXZMNoEvMU67fmZk0Tp8P0Xm1mP8Ks7gy0p9V2Kq8Cyq3ssfiQnjZ67eZ/s0YiKyVRoxhB6YDE5rxzrJ",
+	"d47V61ZNMdeBbLql+W2rsAs0sC8tjGlyimeghatzDsk3rEeS0H+AOrU6DV2A7S8q+hd1eeQYsa2kwxFc",
+	"+sfS0755e9cgpotOkOyCDcvo6J/ITaGWqQvJTXKrg7L7sRciXTEbKkCKheHyIT40zdB9WVUOZ8rGCVS8",
+	"zTPJuFYp1qvaoKl5my8h5w97EJ5B7jegVNitbu/UG83NSqWyphPhkcJ96mNSNNbydMH9lwT8i3avRrtZ",
+	"lNx1yEsee+HsSSavydztXINar+jjWCr0YkPiSehFMyDWN/uTaHAVDBkv7P72RdLYljt8O6JOa0BrzU34",
+	"I/RrkIeB9H0S+oXdwiCKxmL35cvhSGz8wFqZPzdGs8GETpnn+MHE3XCCESR6hZ7UGQRGpPaVaKh8HBI6",
+	"vMyDMBqUG4XFe9U3gr8Yd8eBx6ONrCb7ulwneNOLB63TVvy+6k+6dKFzhYgHgYjgi2RxGZuTkFE4kNeZ",
+	"XBnevDBVrESJnXE1pFzfkSErvDBkhNT3Gpdyh1FmOlJEcxYTJXPchfHQ97Y42lFcAQTTGlKryy4MaIyt",
+	"Ek8Wh72ifWE0BrQIdd2QCYHVNlLVHDzXGPCK9jNGexNSeeBGo8EogM6yeBTYYzYMJmNzbfBRxmCtvPq+",
+	"mFopFiuzqwF1qd/FIS8pd4NR3NXbXMWF1kAyYGT24u1NOF7siI3GoGwqKIV3noP/MgHl5V6rN9+EdDyI",
+	"BzCm1C9cqZFyplZlcaHiMU5C+4w7WEODRsnSokEYTPqDuYk5Y6mN7suPZw/OJcUkODldoyOeHcNcVfmO",
+	"+IJlwfRagDPw5/8fAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -25,7 +25,7 @@ const (
 	// VersionNotFound: the secret has no version of that id.
 	VersionNotFound
 	// InvalidValue: a value breaks a rule the service enforces (exactly one of string and
-	// binary; binary in base64).
+	// binary; binary in base64; a grant's validity time in epoch milliseconds).
 	InvalidValue
 	// InvalidBackup: a blob that cannot be opened, or does not restore here.
 	InvalidBackup
@@ -39,6 +39,13 @@ const (
 	TagNotAllowed
 	// TooManyTags: the secret would carry more tags than it may.
 	TooManyTags
+	// GrantExists: the resource is already granted to that grantee.
+	GrantExists
+	// ResourceNotFound: no grant of the resource to that grantee, or a group of secrets,
+	// which the service keeps none of.
+	ResourceNotFound
+	// CheckNotSupported: a kind of secret check the service does not make.
+	CheckNotSupported
 )
 
 // Error is a domain failure: its kind and what, in words, was wrong.

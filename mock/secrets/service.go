@@ -122,7 +122,24 @@ type NewSecret struct {
 
 // Create makes a secret whose first version, v1, is SYSCURRENT.
 func (s *Service) Create(project string, in NewSecret) (*Secret, error) {
+	var sec *Secret
+	err := s.store.Update(func(tx store.Tx) error {
+		var err error
+		sec, err = s.create(tx, project, in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sec, nil
+}
+
+// create makes and stores a new secret in tx, as Create does.
+func (s *Service) create(tx store.Tx, project string, in NewSecret) (*Secret, error) {
 	if err := checkValue(in.Value); err != nil {
+		return nil, err
+	}
+	if err := s.checkNewName(tx, project, in.Name); err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -141,16 +158,7 @@ func (s *Service) Create(project string, in NewSecret) (*Secret, error) {
 		NextVersion:         2,
 		Versions:            []Version{{ID: "v1", CreateTime: now, Stages: []string{StageCurrent}, Value: in.Value}},
 	}
-	err := s.store.Update(func(tx store.Tx) error {
-		if err := s.checkNewName(tx, project, in.Name); err != nil {
-			return err
-		}
-		return putNew(tx, project, sec)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return sec, nil
+	return sec, putNew(tx, project, sec)
 }
 
 // checkNewName refuses a name in use (pending deletion included) and a full project.

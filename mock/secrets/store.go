@@ -50,15 +50,24 @@ func put(tx store.Tx, project string, sec *Secret) error {
 	return tx.Put(metaBucket(project), sec.Name, meta)
 }
 
-// remove deletes a secret's record, its metadata and its entry in the index by id.
+// remove deletes a secret's record, its metadata, its entry in the index by id and its
+// grants.
 func remove(tx store.Tx, project string, sec *Secret) error {
-	if err := tx.Delete(idBucket(project), sec.ID); err != nil {
+	if err := dropID(tx, project, sec.ID); err != nil {
 		return err
 	}
 	if err := tx.Delete(metaBucket(project), sec.Name); err != nil {
 		return err
 	}
 	return tx.Delete(bucket(project), sec.Name)
+}
+
+// dropID removes what is kept of a secret by its id: its entry in the index and its grants.
+func dropID(tx store.Tx, project, id string) error {
+	if err := tx.Delete(grantBucket(project), id); err != nil {
+		return err
+	}
+	return tx.Delete(idBucket(project), id)
 }
 
 // putNew stores a secret under a name that is free, replacing the record of a secret whose
@@ -69,7 +78,7 @@ func putNew(tx store.Tx, project string, sec *Secret) error {
 	} else if ok {
 		var old Secret
 		if json.Unmarshal(raw, &old) == nil && old.ID != "" {
-			if err := tx.Delete(idBucket(project), old.ID); err != nil {
+			if err := dropID(tx, project, old.ID); err != nil {
 				return err
 			}
 		}
@@ -276,10 +285,10 @@ func (s *Service) ImportAll(project string, secs []Secret) (int, error) {
 	return stored, err
 }
 
-// DropAll deletes every secret of every project.
+// DropAll deletes every secret of every project, with the grants and checker configurations.
 func (s *Service) DropAll() error {
 	return s.store.Update(func(tx store.Tx) error {
-		for _, prefix := range []string{idsPrefix, projectsBucket, metaPrefix, secretsPrefix} {
+		for _, prefix := range []string{idsPrefix, projectsBucket, metaPrefix, secretsPrefix, grantsPrefix, checkerBucket} {
 			if err := tx.DropBuckets(prefix); err != nil {
 				return err
 			}

@@ -126,6 +126,20 @@ const (
 	DefectUserDetailFirst        Defect = "ShowUserDetail answers the first user for any user_id"
 	DefectUnknownUser200         Defect = "ShowUserDetail of an unknown user_id answers 200"
 	DefectPasswordAnyOld         Defect = "UpdateUserPassword takes a wrong old_password"
+	// Grants.
+	DefectGrantToResource    Defect = "CreateGrants names the resource as the grantee"
+	DefectGrantNotListed     Defect = "ListGrants leaves out the newest grant"
+	DefectUpdateGrantNotKept Defect = "UpdateGrant answers the new validity and keeps the old"
+	DefectDeleteGrantAll     Defect = "DeleteGrant of one grantee revokes every grant of the secret"
+	DefectGrantsOfDeleted    Defect = "ListGrants of a deleted secret answers its grants"
+	// Batch import.
+	DefectImportFirstOnly    Defect = "BatchImportSecrets creates only the first secret and counts them all"
+	DefectImportAllOrNothing Defect = "a name in use fails the whole batch"
+	// The secrets checker.
+	DefectConfigNotKept  Defect = "UpdateSecretsConfig answers the value and keeps the old"
+	DefectConfigShownOff Defect = "ShowSecretsConfig answers checking off whatever is set"
+	DefectCheckNoData    Defect = "CheckSecrets answers without data"
+	DefectCheckAnyType   Defect = "CheckSecrets takes type 2"
 )
 
 // Defects lists every defect but DefectNone.
@@ -157,6 +171,9 @@ var Defects = []Defect{
 	DefectTemplateEngineOptional, DefectTemplateSame, DefectAgencyNotGranted, DefectAgencyRecreated, DefectAgencyAnyType,
 	DefectUsersItemOffset, DefectUsersLimitUnbounded, DefectUsersFilterIgnored, DefectUserDetailFirst, DefectUnknownUser200,
 	DefectPasswordAnyOld,
+	DefectGrantToResource, DefectGrantNotListed, DefectUpdateGrantNotKept, DefectDeleteGrantAll, DefectGrantsOfDeleted,
+	DefectImportFirstOnly, DefectImportAllOrNothing,
+	DefectConfigNotKept, DefectConfigShownOff, DefectCheckNoData, DefectCheckAnyType,
 }
 
 // formatDefect reports a defect that breaks the blob's format but not what it holds: the

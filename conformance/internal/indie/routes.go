@@ -39,6 +39,14 @@ var routes = []route{
 	{"CreateSecretTag", http.MethodPost, "csms/{id}/tags", onTagged((*Server).createTag)},
 	{"BatchCreateOrDeleteTags", http.MethodPost, "csms/{id}/tags/action", onTagged((*Server).batchTags)},
 	{"DeleteSecretTag", http.MethodDelete, "csms/{id}/tags/{key}", onTagged((*Server).deleteTag)},
+	{"CreateGrants", http.MethodPost, "csms/grants", (*Server).createGrant},
+	{"ListGrants", http.MethodGet, "csms/grants", (*Server).listGrants},
+	{"UpdateGrant", http.MethodPut, "csms/grants", (*Server).updateGrant},
+	{"DeleteGrant", http.MethodDelete, "csms/grants", (*Server).deleteGrant},
+	{"BatchImportSecrets", http.MethodPost, "secrets/batch-import", (*Server).batchImport},
+	{"CheckSecrets", http.MethodPost, "secrets/checker/check", (*Server).checkSecrets},
+	{"ShowSecretsConfig", http.MethodGet, "secrets/checker/config", (*Server).showCheckerConfig},
+	{"UpdateSecretsConfig", http.MethodPost, "secrets/checker/config", (*Server).updateCheckerConfig},
 }
 
 // match reports whether segs fit the pattern, with how many of its segments are literal and

@@ -104,7 +104,15 @@ func (b valueBody) value() (v string, binary, ok bool) {
 	}
 }
 
-func (s *Server) createSecret(w http.ResponseWriter, q *request) {
+// refusal is why a request cannot be served: the status, code and message to answer.
+type refusal struct {
+	status    int
+	code, msg string
+}
+
+// admit builds the secret a CreateSecret body describes, or says why the project cannot take
+// it. It stores nothing.
+func (s *Server) admit(body []byte) (string, *secret, *refusal) {
 	var req struct {
 		valueBody
 		Name        string  `json:"name"`
@@ -112,36 +120,31 @@ func (s *Server) createSecret(w http.ResponseWriter, q *request) {
 		KMSKeyID    string  `json:"kms_key_id"`
 		SecretType  string  `json:"secret_type"`
 	}
-	if !s.decode(w, q, &req) {
-		return
+	if err := json.Unmarshal(body, &req); err != nil {
+		return "", nil, &refusal{http.StatusBadRequest, "CSMS.0004", "The body is not the JSON this operation takes."}
 	}
 	if s.defect == DefectBothValuesAccepted && req.String != nil {
 		req.Binary = nil
 	}
 	value, binary, ok := req.value()
+	invalid := func(msg string) *refusal { return &refusal{http.StatusBadRequest, "CSMS.0002", msg} }
 	switch {
 	case !s.names.MatchString(req.Name):
-		s.invalid(w, "name must match ^[a-zA-Z0-9_-]{1,64}$.")
-		return
+		return "", nil, invalid("name must match ^[a-zA-Z0-9_-]{1,64}$.")
 	case !ok:
-		s.invalid(w, "Give exactly one of secret_string and secret_binary, of at most 32,768 characters.")
-		return
+		return "", nil, invalid("Give exactly one of secret_string and secret_binary, of at most 32,768 characters.")
 	case req.Description != nil && len(*req.Description) > maxDescriptionChars:
-		s.invalid(w, "description is longer than 2,048 bytes.")
-		return
+		return "", nil, invalid("description is longer than 2,048 bytes.")
 	case !slices.Contains([]string{"", "COMMON", "RDS-FG", "GaussDB-FG"}, req.SecretType):
-		s.invalid(w, "secret_type is COMMON, RDS-FG or GaussDB-FG.")
-		return
+		return "", nil, invalid("secret_type is COMMON, RDS-FG or GaussDB-FG.")
 	case s.secrets[req.Name] != nil && s.defect != DefectNameInUseReplaces:
-		s.invalid(w, "A secret of that name exists.")
-		return
+		return "", nil, invalid("A secret of that name exists.")
 	case len(s.secrets) >= quota && s.defect != DefectNoQuota:
-		s.fail(w, http.StatusBadRequest, "CSMS.0202", "The project holds 500 secrets, the most it may.")
-		return
+		return "", nil, &refusal{http.StatusBadRequest, "CSMS.0202", "The project holds 500 secrets, the most it may."}
 	}
 	now := nowMillis()
 	sec := &secret{id: uuid(), created: now, updated: now, description: req.Description, firstDescription: req.Description, kmsKeyID: req.KMSKeyID,
-		secretType: req.SecretType, state: stateEnabled, extra: extraOf(q.body), stageTimes: map[string]int64{}}
+		secretType: req.SecretType, state: stateEnabled, extra: extraOf(body), stageTimes: map[string]int64{}}
 	if sec.kmsKeyID == "" {
 		sec.kmsKeyID = defaultKMSKey
 	}
@@ -149,12 +152,21 @@ func (s *Server) createSecret(w http.ResponseWriter, q *request) {
 		sec.secretType = "COMMON"
 	}
 	sec.add(value, binary, []string{stageCurrent}, s.defect)
-	s.secrets[req.Name] = sec
+	return req.Name, sec, nil
+}
+
+func (s *Server) createSecret(w http.ResponseWriter, q *request) {
+	name, sec, no := s.admit(q.body)
+	if no != nil {
+		s.fail(w, no.status, no.code, no.msg)
+		return
+	}
+	s.secrets[name] = sec
 	status := http.StatusOK
 	if s.defect == DefectCreate201 {
 		status = http.StatusCreated
 	}
-	answer := s.secretJSON(req.Name, sec)
+	answer := s.secretJSON(name, sec)
 	if s.defect == DefectCreateNoDescription {
 		delete(answer, "description")
 	}

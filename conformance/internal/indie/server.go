@@ -68,6 +68,10 @@ type Server struct {
 	agencies map[string]string
 	granted  map[string]bool
 	users    []*indieUser
+	// grants are the grants of each secret, by its id, in the order they were made.
+	grants map[string][]grant
+	// checking says whether secret strength checking is on.
+	checking bool
 }
 
 type ghost struct {
@@ -93,6 +97,7 @@ func New(d Defect) (*Server, error) {
 		defect: d, names: namePattern, key: key, kid: "indie-" + randomHex(8),
 		headerCache: map[string]string{}, secrets: map[string]*secret{}, issued: map[string]snapshot{}, last: map[string]string{},
 		passwords: map[string]string{}, agencies: map[string]string{}, granted: map[string]bool{}, users: newUsers(),
+		grants: map[string][]grant{},
 	}, nil
 }
 
