@@ -60,14 +60,14 @@ var (
 		"BatchCreateOrDeleteTags", "CreateSecret", "CreateSecretTag", "CreateSecretVersion",
 		"DeleteSecret", "DeleteSecretForSchedule", "DeleteSecretStage", "DeleteSecretTag",
 		"DownloadSecretBlob", "GenerateRandomPassword", "ListProjectSecretsTags",
-		"ListResourceInstances", "ListSecretTags", "ListSecretVersions", "ListSecrets",
-		"RestoreSecret", "ShowSecret", "ShowSecretStage", "ShowSecretVersion", "UpdateSecret",
+		"ListResourceInstances", "ListSecretTags", "ListSecretTask", "ListSecretVersions", "ListSecrets",
+		"RestoreSecret", "RotateSecret", "ShowSecret", "ShowSecretStage", "ShowSecretVersion", "UpdateSecret",
 		"UpdateSecretStage", "UpdateVersion", "UploadSecretBlob",
 	}
 	leftOutOperations = []string{
 		"BatchImportSecrets", "CheckSecrets", "CreateAgency", "CreateGrants", "CreateSecretEvent",
 		"DeleteGrant", "DeleteSecretEvent", "ListGrants", "ListNotificationRecords",
-		"ListSecretEvents", "ListSecretTask", "ListUsers", "RotateSecret", "ShowAgency",
+		"ListSecretEvents", "ListUsers", "ShowAgency",
 		"ShowSecretEvent", "ShowSecretFunctionTemplates", "ShowSecretsConfig", "ShowUserDetail",
 		"UpdateGrant", "UpdateSecretEvent", "UpdateSecretsConfig", "UpdateUserPassword",
 	}
