@@ -20,6 +20,7 @@ const (
 	ProfileDeletion = "deletion"
 	ProfileTags     = "tags"
 	ProfilePassword = "password"
+	ProfileRotation = "rotation"
 )
 
 // profiles lists every profile in the order the suite runs them, with what each covers.
@@ -33,6 +34,7 @@ var profiles = []struct{ name, covers string }{
 	{ProfileDeletion, "DeleteSecretForSchedule, RestoreSecret: scheduled deletion and its cancellation"},
 	{ProfileTags, "the tag operations, ListProjectSecretsTags and ListResourceInstances"},
 	{ProfilePassword, "GenerateRandomPassword"},
+	{ProfileRotation, "RotateSecret, ListSecretTask: rotation of a database secret and its tasks"},
 }
 
 // Profiles returns the names of every profile.
@@ -94,6 +96,8 @@ const (
 	opListProjectSecretsTags  = "ListProjectSecretsTags"
 	opListResourceInstances   = "ListResourceInstances"
 	opGenerateRandomPassword  = "GenerateRandomPassword"
+	opRotateSecret            = "RotateSecret"
+	opListSecretTask          = "ListSecretTask"
 )
 
 // ops lists the operations a check exercises, for its declaration.

@@ -114,6 +114,13 @@ const (
 	DefectRequireIgnored  Defect = "require_each_included_type ignored"
 	DefectLength256       Defect = "a password length of 256 accepted"
 	DefectSamePassword    Defect = "the same password every time"
+	// Rotation.
+	DefectRotateKeepsCurrent Defect = "RotateSecret adds a version without moving SYSCURRENT"
+	DefectRotateCommon       Defect = "RotateSecret rotates a COMMON secret"
+	DefectRotatePending      Defect = "RotateSecret rotates a secret pending deletion"
+	DefectTaskFilterIgnored  Defect = "ListSecretTask ignores secret_name"
+	DefectTaskStatusIgnored  Defect = "ListSecretTask ignores status"
+	DefectTasksRepeat        Defect = "ListSecretTask repeats a page's last task on the next page"
 )
 
 // Defects lists every defect but DefectNone.
@@ -142,6 +149,8 @@ var Defects = []Defect{
 	DefectUntagAbsentFails, DefectBatchPartial, DefectBatchDeleteAnyValue, DefectProjectTagsOneValue, DefectFilterIgnoresValues,
 	DefectCountAll, DefectMatchIgnored,
 	DefectDefaultLength16, DefectExcludeIgnored, DefectRequireIgnored, DefectLength256, DefectSamePassword,
+	DefectRotateKeepsCurrent, DefectRotateCommon, DefectRotatePending, DefectTaskFilterIgnored, DefectTaskStatusIgnored,
+	DefectTasksRepeat,
 }
 
 // formatDefect reports a defect that breaks the blob's format but not what it holds: the

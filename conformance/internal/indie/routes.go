@@ -12,7 +12,7 @@ type route struct {
 	handle                     func(s *Server, w http.ResponseWriter, q *request)
 }
 
-// routes are the contract's 23 operations. Literal segments win over wildcards: a path that
+// routes are the contract's operations. Literal segments win over wildcards: a path that
 // matches a literal route is never taken for a wildcard's value.
 var routes = []route{
 	{"CreateSecret", http.MethodPost, "secrets", (*Server).createSecret},
@@ -38,6 +38,8 @@ var routes = []route{
 	{"CreateSecretTag", http.MethodPost, "csms/{id}/tags", onTagged((*Server).createTag)},
 	{"BatchCreateOrDeleteTags", http.MethodPost, "csms/{id}/tags/action", onTagged((*Server).batchTags)},
 	{"DeleteSecretTag", http.MethodDelete, "csms/{id}/tags/{key}", onTagged((*Server).deleteTag)},
+	{"RotateSecret", http.MethodPost, "secrets/{name}/rotate", onSecret((*Server).rotate)},
+	{"ListSecretTask", http.MethodGet, "csms/tasks", (*Server).listTasks},
 }
 
 // match reports whether segs fit the pattern, with how many of its segments are literal and

@@ -62,6 +62,8 @@ type Server struct {
 	headerCache map[string]string
 	// passwords are those answered, by request body, for DefectSamePassword.
 	passwords map[string]string
+	// tasks are the rotations made, oldest first.
+	tasks []task
 }
 
 type ghost struct {
