@@ -24,6 +24,7 @@ const (
 	ProfileGrants   = "grants"
 	ProfileImport   = "import"
 	ProfileChecker  = "checker"
+	ProfileRotation = "rotation"
 )
 
 // profiles lists every profile in the order the suite runs them, with what each covers.
@@ -41,6 +42,7 @@ var profiles = []struct{ name, covers string }{
 	{ProfileGrants, "CreateGrants, ListGrants, UpdateGrant, DeleteGrant"},
 	{ProfileImport, "BatchImportSecrets: real secrets, a failure the failing secret's alone"},
 	{ProfileChecker, "CheckSecrets, ShowSecretsConfig, UpdateSecretsConfig"},
+	{ProfileRotation, "RotateSecret, ListSecretTask: rotation of a database secret and its tasks"},
 }
 
 // Profiles returns the names of every profile.
@@ -110,6 +112,8 @@ const (
 	opCheckSecrets            = "CheckSecrets"
 	opShowSecretsConfig       = "ShowSecretsConfig"
 	opUpdateSecretsConfig     = "UpdateSecretsConfig"
+	opRotateSecret            = "RotateSecret"
+	opListSecretTask          = "ListSecretTask"
 )
 
 // ops lists the operations a check exercises, for its declaration.

@@ -145,6 +145,7 @@ func (s *suite) register() {
 		s.group("grants", ProfileGrants, s.grantsChecks)
 		s.group("batch import", ProfileImport, s.importChecks)
 		s.group("secrets checker", ProfileChecker, s.checkerChecks)
+		s.group("rotation", ProfileRotation, s.rotationChecks)
 		s.group("quota", ProfileSecrets, s.quotaChecks)
 	})
 }

@@ -20,8 +20,8 @@ type clockChange struct {
 	Advance string     `json:"advance"` // a Go duration, e.g. "168h" or "-15m"
 }
 
-// clockRoutes: GET /__admin/clock, POST it to set or advance the time, DELETE it to return to
-// the configured clock.
+// clockRoutes: GET /__admin/clock, POST it to set or advance the time (running the automatic
+// rotations that come due), DELETE it to return to the configured clock.
 func (s *Server) clockRoutes(mux *http.ServeMux) {
 	answer := func(w http.ResponseWriter) {
 		off := s.clock.offset()
@@ -47,6 +47,10 @@ func (s *Server) clockRoutes(mux *http.ServeMux) {
 				return
 			}
 			s.clock.Advance(d)
+		}
+		// The rotations the new time makes due happen now, not on the next pass of due.go.
+		if _, err := s.rotateDue(); err != nil {
+			s.logger.Warn("automatic rotation failed; the next pass retries", "error", err)
 		}
 		answer(w)
 	})

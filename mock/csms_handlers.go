@@ -69,6 +69,8 @@ func toAPISecret(s *secrets.Secret) csmsapi.Secret {
 		UpdateTime:          ptr(s.UpdateTime),
 		// Left out, not null, when no deletion is scheduled: the vendor's SDK reads either.
 		ScheduledDeleteTime: optional(s.ScheduledDeleteTime),
+		RotationTime:        optional(s.RotationTime),
+		NextRotationTime:    optional(s.NextRotationTime),
 		AutoRotation:        ptr(s.AutoRotation),
 		RotationPeriod:      optional(s.RotationPeriod),
 		RotationConfig:      optional(s.RotationConfig),

@@ -36,11 +36,13 @@ var domainCodes = map[secrets.Kind]apierror.Code{
 	secrets.StageNotFound:    apierror.ResourceNotFound,
 	secrets.BuiltInStage:     apierror.InvalidParameter,
 	secrets.TagNotAllowed:    apierror.InvalidParameter,
-	// The vendor documents no code for these four; the closest documented shapes are
+	secrets.InvalidFilter:    apierror.InvalidParameter,
+	// The vendor documents no code for these five; the closest documented shapes are
 	// "the request is invalid" and, for a blob, "the value of parameter is invalid".
 	secrets.NameTaken:     apierror.InvalidRequest,
 	secrets.TooManyStages: apierror.InvalidRequest,
 	secrets.TooManyTags:   apierror.InvalidRequest,
+	secrets.NotRotatable:  apierror.InvalidRequest,
 	secrets.InvalidBackup: apierror.InvalidParameter,
 	// Nor for grants: a grant made twice is a request that cannot be served, a grant or a
 	// group of secrets that is not there a resource that does not exist (answered 404, as

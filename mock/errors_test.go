@@ -60,10 +60,10 @@ func TestDocumentedFailures(t *testing.T) {
 		{"an unknown route", "GET", "/v1/" + mock.DemoProjectID + "/keys", "", 404, "APIGW.0101"},
 		// An operation the mock leaves out answers as the gateway answers an API it does not
 		// publish, whether its path is unknown or known with another method.
-		{"RotateSecret, left out", "POST", base + "/db-password/rotate", "", 404, "APIGW.0101"},
 		{"a batch import without secrets", "POST", base + "/batch-import", `{}`, 400, "CSMS.0002"},
 		{"a grant of a secret id that does not exist", "POST", "/v1/" + mock.DemoProjectID + "/csms/grants",
 			`{"resource_id":"no-such-id","type":"SECRET","grantee_type":"0","grantee_target_id":"u"}`, 404, "CSMS.0106"},
+		{"rotate a COMMON secret", "POST", base + "/db-password/rotate", "", 400, "CSMS.0003"},
 		{"ListSecretEvents, left out", "GET", "/v1/" + mock.DemoProjectID + "/csms/events", "", 404, "APIGW.0101"},
 		{"a wrong method", "PUT", base + "/db-password/backup", "", 404, "APIGW.0101"},
 	}

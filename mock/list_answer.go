@@ -84,12 +84,12 @@ func appendSecret(b []byte, s *secrets.Secret) []byte {
 	b = appendMember(b, `,"id":`, s.ID)
 	b = appendOptional(b, `,"kms_key_id":`, s.KMSKeyID)
 	b = appendMember(b, `,"name":`, s.Name)
+	b = appendOptionalInt(b, `,"next_rotation_time":`, s.NextRotationTime)
 	b = appendOptional(b, `,"rotation_config":`, s.RotationConfig)
 	b = appendOptional(b, `,"rotation_func_urn":`, s.RotationFuncURN)
 	b = appendOptional(b, `,"rotation_period":`, s.RotationPeriod)
-	if s.ScheduledDeleteTime != 0 {
-		b = appendInt(b, `,"scheduled_delete_time":`, s.ScheduledDeleteTime)
-	}
+	b = appendOptionalInt(b, `,"rotation_time":`, s.RotationTime)
+	b = appendOptionalInt(b, `,"scheduled_delete_time":`, s.ScheduledDeleteTime)
 	b = appendMember(b, `,"secret_type":`, s.SecretType)
 	b = appendMember(b, `,"state":`, s.State)
 	b = appendInt(b, `,"update_time":`, s.UpdateTime)
@@ -113,6 +113,14 @@ func appendOptional(b []byte, name, value string) []byte {
 // appendInt appends an integer member after another member, as appendMember does.
 func appendInt(b []byte, name string, value int64) []byte {
 	return strconv.AppendInt(append(b, name...), value, 10)
+}
+
+// appendOptionalInt appends an integer member unless its value is 0.
+func appendOptionalInt(b []byte, name string, value int64) []byte {
+	if value == 0 {
+		return b
+	}
+	return appendInt(b, name, value)
 }
 
 // appendString appends s as encoding/json writes it: between quotes as it is when it needs no

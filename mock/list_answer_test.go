@@ -53,7 +53,7 @@ func listSamples() []*secrets.Secret {
 			CreateTime: 1764417600000, UpdateTime: 1764417600001},
 		{ID: "id", Name: "all", State: secrets.StatePendingDelete, KMSKeyID: "kms", Description: "html <b> & </b>",
 			SecretType: "RDS-FG", EnterpriseProjectID: "0", CreateTime: -1, UpdateTime: 9223372036854775807,
-			ScheduledDeleteTime: 1765022400000,
+			ScheduledDeleteTime: 1765022400000, RotationTime: 1764417600002, NextRotationTime: 1767009600002,
 			Settings: secrets.Settings{AutoRotation: true, RotationPeriod: "30d", RotationConfig: `{"a":"b"}`,
 				RotationFuncURN: "urn:fss:x", EventSubscriptions: []string{"ev", "", "é ✓ 😀 \u2028"}},
 			Tags: map[string]string{"not": "listed"}, Versions: []secrets.Version{{ID: "v1"}}},
@@ -82,7 +82,8 @@ func FuzzListAnswer(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name, state, desc, optional, event string, created, scheduled int64, auto bool, next string) {
 		sec := &secrets.Secret{ID: name + state, Name: name, State: state, KMSKeyID: optional, Description: desc,
 			SecretType: state, EnterpriseProjectID: optional, CreateTime: created, UpdateTime: -created,
-			ScheduledDeleteTime: scheduled, Settings: secrets.Settings{AutoRotation: auto, RotationPeriod: optional,
+			ScheduledDeleteTime: scheduled, RotationTime: -scheduled, NextRotationTime: scheduled + created,
+			Settings: secrets.Settings{AutoRotation: auto, RotationPeriod: optional,
 				RotationConfig: desc, RotationFuncURN: optional}}
 		if event != "" {
 			sec.EventSubscriptions = []string{event, name}

@@ -3,8 +3,6 @@ package mock
 import (
 	"context"
 	"strconv"
-	"sync"
-	"time"
 
 	"github.com/csmskit/csmskit/mock/fault"
 	"github.com/csmskit/csmskit/mock/store"
@@ -12,15 +10,11 @@ import (
 
 // A mock whose DataDir is a PostgreSQL URL (postgres:// or postgresql://) keeps its state in
 // that database, and every mock on the same database serves the same CSMS: secrets and their
-// versions, issued tokens (by digest), the backup key, fault rules with their counters, and
-// scheduled deletions all live there, so a load balancer may send any request to any of them.
+// versions, issued tokens (by digest), the backup key, fault rules with their counters,
+// scheduled deletions, rotation tasks and the schedule of automatic rotations all live there,
+// so a load balancer may send any request to any of them.
 // What stays per process: the request journal and the violation log, the access log, and the
 // credentials and users given by flags or fixtures (each process loads the same ones at start).
-
-// purgeInterval is how often each mock on a shared database removes secrets whose scheduled
-// deletion is due. Reads treat a due secret as deleted already, so the purge only frees its
-// row (and its place in the quota); a pass finds nothing to do on most runs.
-const purgeInterval = 2 * time.Second
 
 func openSharedStore(url string) (store.Store, error) {
 	return store.OpenPostgres(context.Background(), url, store.PostgresOptions{})
@@ -50,40 +44,14 @@ func (s *Server) addStartRule(r fault.Rule, from string, i int) (fault.Rule, err
 	return s.faults.Ensure(r)
 }
 
-// startShared starts the background purge of due deletions on a shared store.
-func (s *Server) startShared() {
-	if !s.shared() {
-		return
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(purgeInterval)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			if _, err := s.purgeDue(); err != nil {
-				s.logger.Warn("purge of due deletions failed; the next pass retries", "error", err)
-			}
-		}
-	})
-	s.stopShared = func() {
-		cancel()
-		wg.Wait()
-	}
-}
-
 // purgeBatch is how many due secrets one statement removes.
 const purgeBatch = 100
 
 // purgeDue removes the secrets whose scheduled deletion is due, logging each, and returns how
-// many it removed. With a shared store, every mock runs it every purgeInterval, and each due
-// secret is removed by exactly one of them; with another store it does nothing, since reads
-// already treat a due secret as deleted.
+// many it removed. With a shared store, every mock runs it every dueInterval (due.go), and each
+// due secret is removed by exactly one of them; with another store it does nothing, since reads
+// already treat a due secret as deleted: the purge only frees its row (and its place in the
+// quota), and a pass finds nothing to do on most runs.
 func (s *Server) purgeDue() (int, error) {
 	done, err := s.service.PurgeDue(purgeBatch)
 	for _, d := range done {

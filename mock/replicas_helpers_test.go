@@ -107,3 +107,20 @@ func codeOf(body []byte) string {
 	_ = json.Unmarshal(body, &b)
 	return b.Code
 }
+
+// allAtOnce runs do three times on every replica, all at the same time, as the replicas' due
+// work would run on each of them at once.
+func allAtOnce(t *testing.T, r []replica, do func(*mock.Server) (int, error)) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for range 3 {
+		for _, x := range r {
+			wg.Go(func() {
+				if _, err := do(x.srv); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	}
+	wg.Wait()
+}

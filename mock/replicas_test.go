@@ -201,17 +201,7 @@ func TestReplicasPurgeDueDeletionsOnce(t *testing.T) {
 	for _, x := range r {
 		x.must(404, "GET", base+"/doomed-00", "", demoToken)
 	}
-	var wg sync.WaitGroup
-	for range 3 {
-		for _, x := range r {
-			wg.Go(func() {
-				if _, err := x.srv.PurgeDue(); err != nil {
-					t.Error(err)
-				}
-			})
-		}
-	}
-	wg.Wait()
+	allAtOnce(t, r, (*mock.Server).PurgeDue)
 	purged := map[string]int{}
 	for _, x := range r {
 		for _, line := range x.logs.lines("purged a secret") {

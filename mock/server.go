@@ -54,8 +54,8 @@ type Server struct {
 	// kept for the state export.
 	identities []fixtures.Credential
 	users      []fixtures.User
-	// stopShared ends what a mock on a shared database runs in the background (replicas.go).
-	stopShared func()
+	// stopDueWork ends what the mock runs in the background (due.go).
+	stopDueWork func()
 }
 
 // New builds a mock from cfg: its store (memory, a database file under DataDir, or the
@@ -96,7 +96,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.ready.Store(true)
-	s.startShared() // replicas.go: the purge of due deletions
+	s.startDueWork() // due.go: automatic rotations and, on a shared database, the purge
 	return s, nil
 }
 
@@ -280,8 +280,8 @@ func (s *Server) Clock() *Clock { return s.clock }
 
 // Close releases the store (and its database file, with DataDir).
 func (s *Server) Close() error {
-	if s.stopShared != nil {
-		s.stopShared()
+	if s.stopDueWork != nil {
+		s.stopDueWork()
 	}
 	return s.store.Close()
 }

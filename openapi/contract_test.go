@@ -61,15 +61,15 @@ var (
 		"CreateSecret", "CreateSecretTag", "CreateSecretVersion", "DeleteGrant", "DeleteSecret",
 		"DeleteSecretForSchedule", "DeleteSecretStage", "DeleteSecretTag", "DownloadSecretBlob",
 		"GenerateRandomPassword", "ListGrants", "ListProjectSecretsTags", "ListResourceInstances",
-		"ListSecretTags", "ListSecretVersions", "ListSecrets", "ListUsers", "RestoreSecret",
-		"ShowAgency", "ShowSecret", "ShowSecretFunctionTemplates", "ShowSecretStage",
-		"ShowSecretVersion", "ShowSecretsConfig", "ShowUserDetail", "UpdateGrant", "UpdateSecret",
-		"UpdateSecretStage", "UpdateSecretsConfig", "UpdateUserPassword", "UpdateVersion",
-		"UploadSecretBlob",
+		"ListSecretTags", "ListSecretTask", "ListSecretVersions", "ListSecrets", "ListUsers",
+		"RestoreSecret", "RotateSecret", "ShowAgency", "ShowSecret", "ShowSecretFunctionTemplates",
+		"ShowSecretStage", "ShowSecretVersion", "ShowSecretsConfig", "ShowUserDetail", "UpdateGrant",
+		"UpdateSecret", "UpdateSecretStage", "UpdateSecretsConfig", "UpdateUserPassword",
+		"UpdateVersion", "UploadSecretBlob",
 	}
 	leftOutOperations = []string{
 		"CreateSecretEvent", "DeleteSecretEvent", "ListNotificationRecords", "ListSecretEvents",
-		"ListSecretTask", "RotateSecret", "ShowSecretEvent", "UpdateSecretEvent",
+		"ShowSecretEvent", "UpdateSecretEvent",
 	}
 )
 

@@ -3,7 +3,8 @@ package secrets
 import "errors"
 
 // Kind is a kind of domain failure. The mock's error table maps each to the vendor's error
-// code and status; the service knows nothing of either.
+// code and status; the service knows nothing of either. A failed rotation task keeps its
+// failure's kind in the store, so a new kind goes at the end of the list.
 type Kind int
 
 // The service's failures.
@@ -46,6 +47,10 @@ const (
 	ResourceNotFound
 	// CheckNotSupported: a kind of secret check the service does not make.
 	CheckNotSupported
+	// NotRotatable: the secret's type is not one that rotates (COMMON).
+	NotRotatable
+	// InvalidFilter: a list's criteria that cannot go together.
+	InvalidFilter
 )
 
 // Error is a domain failure: its kind and what, in words, was wrong.

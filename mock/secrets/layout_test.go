@@ -133,6 +133,18 @@ func TestListKeepsInStepWithShow(t *testing.T) {
 					return err
 				}},
 				{"delete a stage", func() error { return svc.DeleteStage(project, "b", "blue") }},
+				{"rotate now and on a schedule", func() error {
+					_, err := svc.Create(project, secrets.NewSecret{Name: "r", SecretType: "RDS-FG", Value: str(`{"password":"p"}`),
+						Settings: secrets.Settings{AutoRotation: true, RotationPeriod: "1h"}})
+					if err == nil {
+						_, _, _, err = svc.Rotate(project, "r")
+					}
+					if err == nil {
+						clk.t = clk.t.Add(2 * time.Hour)
+						_, err = svc.RotateDue()
+					}
+					return err
+				}},
 				{"set tags", func() error {
 					sec, err := svc.Show(project, "c")
 					if err != nil {

@@ -122,13 +122,15 @@ const (
 	memberCreateTime
 	memberUpdateTime
 	memberScheduledDeleteTime
+	memberRotationTime
+	memberNextRotationTime
 	memberAutoRotation
 	memberEventSubscriptions
 	memberTags
 )
 
 func (m member) isString() bool { return memberID <= m && m <= memberRotationFuncURN }
-func (m member) isInt() bool    { return memberCreateTime <= m && m <= memberScheduledDeleteTime }
+func (m member) isInt() bool    { return memberCreateTime <= m && m <= memberNextRotationTime }
 
 // metaMembers are a metadata record's members in the order encoding/json writes them (Secret's
 // fields), with their names (TestMetaMembersInRecordOrder).
@@ -140,6 +142,7 @@ var metaMembers = []struct {
 	{"description", memberDescription}, {"secret_type", memberSecretType},
 	{"enterprise_project_id", memberEnterpriseProjectID}, {"create_time", memberCreateTime},
 	{"update_time", memberUpdateTime}, {"scheduled_delete_time", memberScheduledDeleteTime},
+	{"rotation_time", memberRotationTime}, {"next_rotation_time", memberNextRotationTime},
 	{"auto_rotation", memberAutoRotation}, {"rotation_period", memberRotationPeriod},
 	{"rotation_config", memberRotationConfig}, {"rotation_func_urn", memberRotationFuncURN},
 	{"event_subscriptions", memberEventSubscriptions}, {"tags", memberTags},
@@ -192,6 +195,10 @@ func (sec *Secret) intMember(m member) *int64 {
 		return &sec.CreateTime
 	case memberUpdateTime:
 		return &sec.UpdateTime
+	case memberRotationTime:
+		return &sec.RotationTime
+	case memberNextRotationTime:
+		return &sec.NextRotationTime
 	}
 	return &sec.ScheduledDeleteTime
 }

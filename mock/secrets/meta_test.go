@@ -16,6 +16,7 @@ func metaSamples() []Secret {
 		ID: "5ad79b4f-1605-4105-a5b3-ae0da51454e1", Name: "db-password", State: StatePendingDelete,
 		KMSKeyID: "kms/key", Description: "quotes \" backslash \\ <html> & é 😀 \u2028 tab\t", SecretType: "RDS-FG",
 		EnterpriseProjectID: "0", CreateTime: 1764417600000, UpdateTime: 1764417600001, ScheduledDeleteTime: 1765022400000,
+		RotationTime: 1764417600002, NextRotationTime: 1767009600002,
 		Settings: Settings{AutoRotation: true, RotationPeriod: "30d", RotationConfig: `{"a":1}`, RotationFuncURN: "urn:fss",
 			EventSubscriptions: []string{"ev", ""}},
 		Tags:        map[string]string{"team": "db", "": "", "ü": "\n"},

@@ -44,6 +44,10 @@ type Secret struct {
 	CreateTime          int64  `json:"create_time"`
 	UpdateTime          int64  `json:"update_time"`
 	ScheduledDeleteTime int64  `json:"scheduled_delete_time,omitempty"`
+	// RotationTime is when the secret was last rotated, NextRotationTime when automatic
+	// rotation rotates it next (0: it is not scheduled): rotation.go.
+	RotationTime     int64 `json:"rotation_time,omitempty"`
+	NextRotationTime int64 `json:"next_rotation_time,omitempty"`
 	Settings
 	// Tags maps each tag key to its value.
 	Tags map[string]string `json:"tags,omitempty"`
@@ -54,7 +58,8 @@ type Secret struct {
 }
 
 // Settings are a secret's rotation and event settings: kept and returned as the client sent
-// them. The mock rotates nothing and sends no event.
+// them. AutoRotation with RotationPeriod schedules the rotations of a secret of a type that
+// rotates (rotation.go); the mock sends no event.
 type Settings struct {
 	AutoRotation       bool     `json:"auto_rotation,omitempty"`
 	RotationPeriod     string   `json:"rotation_period,omitempty"`

@@ -158,6 +158,7 @@ func (s *Service) create(tx store.Tx, project string, in NewSecret) (*Secret, er
 		NextVersion:         2,
 		Versions:            []Version{{ID: "v1", CreateTime: now, Stages: []string{StageCurrent}, Value: in.Value}},
 	}
+	sec.schedule(now)
 	return sec, putNew(tx, project, sec)
 }
 
@@ -190,7 +191,8 @@ type SecretUpdate struct {
 	EventSubscriptions                                     *[]string
 }
 
-// Update changes an ENABLED secret's metadata; its values and versions stay as they are.
+// Update changes an ENABLED secret's metadata; its values and versions stay as they are. A
+// change of auto_rotation or rotation_period schedules the next rotation a period from now.
 func (s *Service) Update(project, name string, in SecretUpdate) (*Secret, error) {
 	return s.update(project, name, func(sec *Secret) error {
 		if err := usable(sec); err != nil {
@@ -202,6 +204,9 @@ func (s *Service) Update(project, name string, in SecretUpdate) (*Secret, error)
 		set(&sec.RotationFuncURN, in.RotationFuncURN)
 		set(&sec.AutoRotation, in.AutoRotation)
 		set(&sec.EventSubscriptions, in.EventSubscriptions)
+		if in.AutoRotation != nil || in.RotationPeriod != nil {
+			sec.schedule(s.now()) // a period from now, as the setting changes
+		}
 		return nil
 	})
 }

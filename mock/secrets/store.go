@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/csmskit/csmskit/mock/store"
 	"github.com/google/uuid"
@@ -34,7 +35,8 @@ func bucket(project string) string     { return secretsPrefix + project }
 func metaBucket(project string) string { return metaPrefix + project }
 func idBucket(project string) string   { return idsPrefix + project }
 
-// put stores a secret's record and its metadata.
+// put stores a secret's record and its metadata, and its entry in the rotation schedule when
+// its automatic rotation is scheduled (an entry it no longer needs is left to RotateDue).
 func put(tx store.Tx, project string, sec *Secret) error {
 	raw, err := json.Marshal(sec)
 	if err != nil {
@@ -46,6 +48,12 @@ func put(tx store.Tx, project string, sec *Secret) error {
 	}
 	if err := tx.Put(bucket(project), sec.Name, raw); err != nil {
 		return err
+	}
+	if sec.NextRotationTime > 0 {
+		due := strconv.FormatInt(sec.NextRotationTime, 10)
+		if err := tx.Put(scheduleBucket, scheduleKey(project, sec.Name), []byte(due)); err != nil {
+			return err
+		}
 	}
 	return tx.Put(metaBucket(project), sec.Name, meta)
 }
@@ -270,6 +278,9 @@ func (s *Service) ImportAll(project string, secs []Secret) (int, error) {
 			}
 			sec.SecretType = or(sec.SecretType, defaultSecretType)
 			sec.State = or(sec.State, stateEnabled)
+			if sec.NextRotationTime == 0 {
+				sec.schedule(s.now())
+			}
 			if _, ok, err := tx.Get(bucket(project), sec.Name); err != nil {
 				return err
 			} else if ok {
@@ -285,10 +296,11 @@ func (s *Service) ImportAll(project string, secs []Secret) (int, error) {
 	return stored, err
 }
 
-// DropAll deletes every secret of every project, with the grants and checker configurations.
+// DropAll deletes every secret of every project, with the grants, the checker configurations,
+// the rotation tasks and the rotation schedule.
 func (s *Service) DropAll() error {
 	return s.store.Update(func(tx store.Tx) error {
-		for _, prefix := range []string{idsPrefix, projectsBucket, metaPrefix, secretsPrefix, grantsPrefix, checkerBucket} {
+		for _, prefix := range []string{idsPrefix, projectsBucket, metaPrefix, secretsPrefix, grantsPrefix, checkerBucket, tasksPrefix, scheduleBucket} {
 			if err := tx.DropBuckets(prefix); err != nil {
 				return err
 			}

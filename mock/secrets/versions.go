@@ -30,43 +30,48 @@ func (s *Service) AddVersion(project, name string, in NewVersion) (*Secret, *Ver
 		if err := usable(sec); err != nil {
 			return err
 		}
-		stages := in.Stages
-		if len(stages) == 0 {
-			stages = []string{StageCurrent}
-		}
-		if len(sec.Versions) >= MaxVersions {
-			i := slices.IndexFunc(sec.Versions, func(v Version) bool { return len(v.Stages) == 0 })
-			if i < 0 {
-				return fmt.Errorf("secret %s: %d versions, every one with a stage", name, len(sec.Versions))
-			}
-			sec.Versions = slices.Delete(sec.Versions, i, i+1)
-		}
-		now := s.now()
-		added = Version{ID: "v" + strconv.Itoa(sec.NextVersion), CreateTime: now, Value: in.Value, ExpireTime: in.ExpireTime}
-		sec.NextVersion++
-		previous, hasCurrent := sec.version("latest")
-		previousID := ""
-		if hasCurrent {
-			previousID = previous.ID
-		}
-		sec.Versions = append(sec.Versions, added)
-		for _, stage := range stages {
-			if stage == StageCurrent && previousID != "" {
-				sec.moveStage(StagePrevious, previousID, now)
-			}
-			sec.moveStage(stage, added.ID, now)
-		}
-		if sec.stageCount() > maxStages {
-			return fail(TooManyStages, fmt.Sprintf("a secret carries at most %d stages", maxStages))
-		}
-		v, _ := sec.version(added.ID)
-		added = *v
-		return nil
+		var err error
+		added, err = sec.addVersion(in, s.now())
+		return err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return sec, &added, nil
+}
+
+// addVersion adds a version to the secret as AddVersion does (a rotation too) and returns it.
+func (sec *Secret) addVersion(in NewVersion, now int64) (Version, error) {
+	stages := in.Stages
+	if len(stages) == 0 {
+		stages = []string{StageCurrent}
+	}
+	if len(sec.Versions) >= MaxVersions {
+		i := slices.IndexFunc(sec.Versions, func(v Version) bool { return len(v.Stages) == 0 })
+		if i < 0 {
+			return Version{}, fmt.Errorf("secret %s: %d versions, every one with a stage", sec.Name, len(sec.Versions))
+		}
+		sec.Versions = slices.Delete(sec.Versions, i, i+1)
+	}
+	added := Version{ID: "v" + strconv.Itoa(sec.NextVersion), CreateTime: now, Value: in.Value, ExpireTime: in.ExpireTime}
+	sec.NextVersion++
+	previous, hasCurrent := sec.version("latest")
+	previousID := ""
+	if hasCurrent {
+		previousID = previous.ID
+	}
+	sec.Versions = append(sec.Versions, added)
+	for _, stage := range stages {
+		if stage == StageCurrent && previousID != "" {
+			sec.moveStage(StagePrevious, previousID, now)
+		}
+		sec.moveStage(stage, added.ID, now)
+	}
+	if sec.stageCount() > maxStages {
+		return Version{}, fail(TooManyStages, fmt.Sprintf("a secret carries at most %d stages", maxStages))
+	}
+	v, _ := sec.version(added.ID)
+	return *v, nil
 }
 
 // usable refuses to read or change the values of a secret that is not ENABLED.

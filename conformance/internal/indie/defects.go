@@ -140,6 +140,13 @@ const (
 	DefectConfigShownOff Defect = "ShowSecretsConfig answers checking off whatever is set"
 	DefectCheckNoData    Defect = "CheckSecrets answers without data"
 	DefectCheckAnyType   Defect = "CheckSecrets takes type 2"
+	// Rotation.
+	DefectRotateKeepsCurrent Defect = "RotateSecret adds a version without moving SYSCURRENT"
+	DefectRotateCommon       Defect = "RotateSecret rotates a COMMON secret"
+	DefectRotatePending      Defect = "RotateSecret rotates a secret pending deletion"
+	DefectTaskFilterIgnored  Defect = "ListSecretTask ignores secret_name"
+	DefectTaskStatusIgnored  Defect = "ListSecretTask ignores status"
+	DefectTasksRepeat        Defect = "ListSecretTask repeats a page's last task on the next page"
 )
 
 // Defects lists every defect but DefectNone.
@@ -174,6 +181,8 @@ var Defects = []Defect{
 	DefectGrantToResource, DefectGrantNotListed, DefectUpdateGrantNotKept, DefectDeleteGrantAll, DefectGrantsOfDeleted,
 	DefectImportFirstOnly, DefectImportAllOrNothing,
 	DefectConfigNotKept, DefectConfigShownOff, DefectCheckNoData, DefectCheckAnyType,
+	DefectRotateKeepsCurrent, DefectRotateCommon, DefectRotatePending, DefectTaskFilterIgnored, DefectTaskStatusIgnored,
+	DefectTasksRepeat,
 }
 
 // formatDefect reports a defect that breaks the blob's format but not what it holds: the

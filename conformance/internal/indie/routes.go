@@ -47,6 +47,8 @@ var routes = []route{
 	{"CheckSecrets", http.MethodPost, "secrets/checker/check", (*Server).checkSecrets},
 	{"ShowSecretsConfig", http.MethodGet, "secrets/checker/config", (*Server).showCheckerConfig},
 	{"UpdateSecretsConfig", http.MethodPost, "secrets/checker/config", (*Server).updateCheckerConfig},
+	{"RotateSecret", http.MethodPost, "secrets/{name}/rotate", onSecret((*Server).rotate)},
+	{"ListSecretTask", http.MethodGet, "csms/tasks", (*Server).listTasks},
 }
 
 // match reports whether segs fit the pattern, with how many of its segments are literal and

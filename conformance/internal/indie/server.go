@@ -72,6 +72,8 @@ type Server struct {
 	grants map[string][]grant
 	// checking says whether secret strength checking is on.
 	checking bool
+	// tasks are the rotations made, oldest first.
+	tasks []task
 }
 
 type ghost struct {
