@@ -50,10 +50,16 @@ func put(tx store.Tx, project string, sec *Secret) error {
 	return tx.Put(metaBucket(project), sec.Name, meta)
 }
 
-// remove deletes a secret's record, its metadata and its entry in the index by id.
+// remove deletes a secret's record, its metadata and its entries in the index by id and the
+// expiry index.
 func remove(tx store.Tx, project string, sec *Secret) error {
 	if err := tx.Delete(idBucket(project), sec.ID); err != nil {
 		return err
+	}
+	for _, v := range sec.Versions {
+		if err := unindexExpiry(tx, project, sec.Name, v.ID, v.ExpireTime); err != nil {
+			return err
+		}
 	}
 	if err := tx.Delete(metaBucket(project), sec.Name); err != nil {
 		return err
@@ -62,7 +68,7 @@ func remove(tx store.Tx, project string, sec *Secret) error {
 }
 
 // putNew stores a secret under a name that is free, replacing the record of a secret whose
-// scheduled deletion has come (and its id), and indexes it by id.
+// scheduled deletion has come (and its id), and indexes it by id and its versions' expiry.
 func putNew(tx store.Tx, project string, sec *Secret) error {
 	if raw, ok, err := tx.Get(bucket(project), sec.Name); err != nil {
 		return fmt.Errorf("read secret: %w", err)
@@ -79,6 +85,11 @@ func putNew(tx store.Tx, project string, sec *Secret) error {
 	}
 	if err := tx.Put(projectsBucket, project, []byte{}); err != nil {
 		return err
+	}
+	for i := range sec.Versions {
+		if err := indexExpiry(tx, project, sec, &sec.Versions[i]); err != nil {
+			return err
+		}
 	}
 	return put(tx, project, sec)
 }
@@ -276,10 +287,10 @@ func (s *Service) ImportAll(project string, secs []Secret) (int, error) {
 	return stored, err
 }
 
-// DropAll deletes every secret of every project.
+// DropAll deletes every secret, event and notification record of every project.
 func (s *Service) DropAll() error {
 	return s.store.Update(func(tx store.Tx) error {
-		for _, prefix := range []string{idsPrefix, projectsBucket, metaPrefix, secretsPrefix} {
+		for _, prefix := range []string{idsPrefix, projectsBucket, metaPrefix, secretsPrefix, eventsPrefix, recordsPrefix, expiryPrefix} {
 			if err := tx.DropBuckets(prefix); err != nil {
 				return err
 			}
