@@ -100,9 +100,9 @@ func pageInfo(count int, next string) *csmsapi.PageInfo {
 	return &csmsapi.PageInfo{CurrentCount: &count, NextMarker: optional(next)}
 }
 
-func (h *csmsHandlers) CreateSecret(_ context.Context, req csmsapi.CreateSecretRequestObject) (csmsapi.CreateSecretResponseObject, error) {
+func (h *csmsHandlers) CreateSecret(ctx context.Context, req csmsapi.CreateSecretRequestObject) (csmsapi.CreateSecretResponseObject, error) {
 	b := req.Body
-	s, err := h.svc.Create(req.ProjectId, secrets.NewSecret{
+	s, err := h.noting(ctx).Create(req.ProjectId, secrets.NewSecret{
 		Name:                b.Name,
 		Description:         deref(b.Description),
 		KMSKeyID:            deref(b.KmsKeyId),
@@ -156,8 +156,8 @@ func (h *csmsHandlers) UpdateSecret(_ context.Context, req csmsapi.UpdateSecretR
 	return csmsapi.UpdateSecret200JSONResponse{SecretResponseJSONResponse: secretOK(s)}, nil
 }
 
-func (h *csmsHandlers) DeleteSecret(_ context.Context, req csmsapi.DeleteSecretRequestObject) (csmsapi.DeleteSecretResponseObject, error) {
-	if err := h.svc.Delete(req.ProjectId, req.SecretName); err != nil {
+func (h *csmsHandlers) DeleteSecret(ctx context.Context, req csmsapi.DeleteSecretRequestObject) (csmsapi.DeleteSecretResponseObject, error) {
+	if err := h.noting(ctx).Delete(req.ProjectId, req.SecretName); err != nil {
 		return nil, err
 	}
 	return csmsapi.DeleteSecret200Response{}, nil
@@ -187,8 +187,8 @@ func (h *csmsHandlers) RestoreSecret(_ context.Context, req csmsapi.RestoreSecre
 	return csmsapi.RestoreSecret200JSONResponse{SecretResponseJSONResponse: secretOK(s)}, nil
 }
 
-func (h *csmsHandlers) DeleteSecretForSchedule(_ context.Context, req csmsapi.DeleteSecretForScheduleRequestObject) (csmsapi.DeleteSecretForScheduleResponseObject, error) {
-	s, err := h.svc.ScheduleDeletion(req.ProjectId, req.SecretName, req.Body.RecoveryWindowInDays)
+func (h *csmsHandlers) DeleteSecretForSchedule(ctx context.Context, req csmsapi.DeleteSecretForScheduleRequestObject) (csmsapi.DeleteSecretForScheduleResponseObject, error) {
+	s, err := h.noting(ctx).ScheduleDeletion(req.ProjectId, req.SecretName, req.Body.RecoveryWindowInDays)
 	if err != nil {
 		return nil, err
 	}

@@ -34,11 +34,17 @@ var domainCodes = map[secrets.Kind]apierror.Code{
 	secrets.StageNotFound:    apierror.ResourceNotFound,
 	secrets.BuiltInStage:     apierror.InvalidParameter,
 	secrets.TagNotAllowed:    apierror.InvalidParameter,
-	// The vendor documents no code for these four; the closest documented shapes are
+	secrets.InvalidEvent:     apierror.InvalidParameter,
+	// An unknown event is answered as an unknown version or stage: the event pages name no
+	// code of their own.
+	secrets.EventNotFound: apierror.ResourceNotFound,
+	// The vendor documents no code for these six; the closest documented shapes are
 	// "the request is invalid" and, for a blob, "the value of parameter is invalid".
 	secrets.NameTaken:     apierror.InvalidRequest,
 	secrets.TooManyStages: apierror.InvalidRequest,
 	secrets.TooManyTags:   apierror.InvalidRequest,
+	secrets.TooManyEvents: apierror.InvalidRequest,
+	secrets.EventInUse:    apierror.InvalidRequest,
 	secrets.InvalidBackup: apierror.InvalidParameter,
 }
 

@@ -62,7 +62,7 @@ func TestDocumentedFailures(t *testing.T) {
 		// publish, whether its path is unknown or known with another method.
 		{"RotateSecret, left out", "POST", base + "/db-password/rotate", "", 404, "APIGW.0101"},
 		{"BatchImportSecrets, left out", "POST", base + "/batch-import", `{}`, 404, "APIGW.0101"},
-		{"ListSecretEvents, left out", "GET", "/v1/" + mock.DemoProjectID + "/csms/events", "", 404, "APIGW.0101"},
+		{"an unknown event", "GET", "/v1/" + mock.DemoProjectID + "/csms/events/no-such-event", "", 400, "CSMS.0005"},
 		{"a wrong method", "PUT", base + "/db-password/backup", "", 404, "APIGW.0101"},
 	}
 	for _, tt := range tests {

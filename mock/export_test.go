@@ -18,3 +18,6 @@ func (s *Server) Reset() error { return s.reset() }
 
 // PurgeDue is purgeDue, which the replicas' test runs on several mocks at once.
 func (s *Server) PurgeDue() (int, error) { return s.purgeDue() }
+
+// NotifyExpired is notifyExpired, which the replicas' test runs on several mocks at once.
+func (s *Server) NotifyExpired() (int, error) { return s.notifyExpired() }

@@ -24,6 +24,9 @@ type operation struct {
 	// byCaller marks IAM's operations, whose handlers answer by who asks: the principal
 	// goes into their request's context. The secrets API's take everything from the path.
 	byCaller bool
+	// notifies marks the operations that may write notification records: their requests
+	// carry a secrets.Notified in their context, which their journal entries read.
+	notifies bool
 }
 
 // contractOperations returns every operation of the contract, by the spec's operation that
@@ -35,7 +38,8 @@ func (s *Server) contractOperations() map[*openapi3.Operation]operation {
 		for path, item := range doc.Paths.Map() {
 			for method, op := range item.Operations() {
 				key := method + " " + path
-				o := operation{key: key, handler: handlers[key], byCaller: doc == s.contract.IAM}
+				o := operation{key: key, handler: handlers[key], byCaller: doc == s.contract.IAM,
+					notifies: notifyingOperations[op.OperationID]}
 				o.action, _ = op.Extensions["x-iam-action"].(string)
 				if list, ok := op.Extensions["x-iam-action-aliases"].([]any); ok {
 					for _, a := range list {

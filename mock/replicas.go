@@ -12,14 +12,16 @@ import (
 
 // A mock whose DataDir is a PostgreSQL URL (postgres:// or postgresql://) keeps its state in
 // that database, and every mock on the same database serves the same CSMS: secrets and their
-// versions, issued tokens (by digest), the backup key, fault rules with their counters, and
-// scheduled deletions all live there, so a load balancer may send any request to any of them.
+// versions, events and notification records, issued tokens (by digest), the backup key, fault
+// rules with their counters, and scheduled deletions all live there, so a load balancer may send any request to any of them.
 // What stays per process: the request journal and the violation log, the access log, and the
 // credentials and users given by flags or fixtures (each process loads the same ones at start).
 
-// purgeInterval is how often each mock on a shared database removes secrets whose scheduled
-// deletion is due. Reads treat a due secret as deleted already, so the purge only frees its
-// row (and its place in the quota); a pass finds nothing to do on most runs.
+// purgeInterval is how often each mock on a shared database does the work that falls due with
+// time: it removes secrets whose scheduled deletion is due, and records the expiry of versions
+// whose expiry time has passed. Reads treat a due secret as deleted already, so the purge only
+// frees its row (and its place in the quota); a list of notification records records the
+// expiries due in its project first. A pass finds nothing to do on most runs.
 const purgeInterval = 2 * time.Second
 
 func openSharedStore(url string) (store.Store, error) {
@@ -50,7 +52,8 @@ func (s *Server) addStartRule(r fault.Rule, from string, i int) (fault.Rule, err
 	return s.faults.Ensure(r)
 }
 
-// startShared starts the background purge of due deletions on a shared store.
+// startShared starts the background work that falls due with time on a shared store: the purge
+// of due deletions and the notification records of expired versions.
 func (s *Server) startShared() {
 	if !s.shared() {
 		return
@@ -68,6 +71,9 @@ func (s *Server) startShared() {
 			}
 			if _, err := s.purgeDue(); err != nil {
 				s.logger.Warn("purge of due deletions failed; the next pass retries", "error", err)
+			}
+			if _, err := s.notifyExpired(); err != nil {
+				s.logger.Warn("recording of expired versions failed; the next pass retries", "error", err)
 			}
 		}
 	})
@@ -88,6 +94,18 @@ func (s *Server) purgeDue() (int, error) {
 	done, err := s.service.PurgeDue(purgeBatch)
 	for _, d := range done {
 		s.logger.Info("purged a secret whose deletion was due", "project", d.Project, "secret", d.Name)
+	}
+	return len(done), err
+}
+
+// notifyExpired records the expiry of every version whose expiry time the clock has passed,
+// for the events its secret subscribes to, logging each record, and returns how many it wrote.
+// Every mock on a shared database runs it; each expiry is recorded by exactly one of them.
+func (s *Server) notifyExpired() (int, error) {
+	done, err := s.service.NotifyExpired(purgeBatch)
+	for _, r := range done {
+		s.logger.Info("recorded a notification", "project", r.Project, "event", r.EventName,
+			"type", r.EventType, "secret", r.SecretName, "target_id", r.TargetID, "status", r.Status)
 	}
 	return len(done), err
 }

@@ -57,19 +57,19 @@ func TestExampleValidationBites(t *testing.T) {
 // (README, "What is not emulated").
 var (
 	contractOperations = []string{
-		"BatchCreateOrDeleteTags", "CreateSecret", "CreateSecretTag", "CreateSecretVersion",
-		"DeleteSecret", "DeleteSecretForSchedule", "DeleteSecretStage", "DeleteSecretTag",
-		"DownloadSecretBlob", "GenerateRandomPassword", "ListProjectSecretsTags",
-		"ListResourceInstances", "ListSecretTags", "ListSecretVersions", "ListSecrets",
-		"RestoreSecret", "ShowSecret", "ShowSecretStage", "ShowSecretVersion", "UpdateSecret",
-		"UpdateSecretStage", "UpdateVersion", "UploadSecretBlob",
+		"BatchCreateOrDeleteTags", "CreateSecret", "CreateSecretEvent", "CreateSecretTag",
+		"CreateSecretVersion", "DeleteSecret", "DeleteSecretEvent", "DeleteSecretForSchedule",
+		"DeleteSecretStage", "DeleteSecretTag", "DownloadSecretBlob", "GenerateRandomPassword",
+		"ListNotificationRecords", "ListProjectSecretsTags", "ListResourceInstances",
+		"ListSecretEvents", "ListSecretTags", "ListSecretVersions", "ListSecrets", "RestoreSecret",
+		"ShowSecret", "ShowSecretEvent", "ShowSecretStage", "ShowSecretVersion", "UpdateSecret",
+		"UpdateSecretEvent", "UpdateSecretStage", "UpdateVersion", "UploadSecretBlob",
 	}
 	leftOutOperations = []string{
-		"BatchImportSecrets", "CheckSecrets", "CreateAgency", "CreateGrants", "CreateSecretEvent",
-		"DeleteGrant", "DeleteSecretEvent", "ListGrants", "ListNotificationRecords",
-		"ListSecretEvents", "ListSecretTask", "ListUsers", "RotateSecret", "ShowAgency",
-		"ShowSecretEvent", "ShowSecretFunctionTemplates", "ShowSecretsConfig", "ShowUserDetail",
-		"UpdateGrant", "UpdateSecretEvent", "UpdateSecretsConfig", "UpdateUserPassword",
+		"BatchImportSecrets", "CheckSecrets", "CreateAgency", "CreateGrants", "DeleteGrant",
+		"ListGrants", "ListSecretTask", "ListUsers", "RotateSecret", "ShowAgency",
+		"ShowSecretFunctionTemplates", "ShowSecretsConfig", "ShowUserDetail", "UpdateGrant",
+		"UpdateSecretsConfig", "UpdateUserPassword",
 	}
 )
 

@@ -41,6 +41,51 @@ func (e BatchCreateOrDeleteTagsRequestAction) Valid() bool {
 	}
 }
 
+// Defines values for EventState.
+const (
+	EventDisabled EventState = "DISABLED"
+	EventEnabled  EventState = "ENABLED"
+)
+
+// Valid indicates whether the value is a known member of the EventState enum.
+func (e EventState) Valid() bool {
+	switch e {
+	case EventDisabled:
+		return true
+	case EventEnabled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EventType.
+const (
+	SECRETDELETED        EventType = "SECRET_DELETED"
+	SECRETROTATED        EventType = "SECRET_ROTATED"
+	SECRETROTATEDFAILED  EventType = "SECRET_ROTATED_FAILED"
+	SECRETVERSIONCREATED EventType = "SECRET_VERSION_CREATED"
+	SECRETVERSIONEXPIRED EventType = "SECRET_VERSION_EXPIRED"
+)
+
+// Valid indicates whether the value is a known member of the EventType enum.
+func (e EventType) Valid() bool {
+	switch e {
+	case SECRETDELETED:
+		return true
+	case SECRETROTATED:
+		return true
+	case SECRETROTATEDFAILED:
+		return true
+	case SECRETVERSIONCREATED:
+		return true
+	case SECRETVERSIONEXPIRED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListResourceInstancesRequestAction.
 const (
 	Count  ListResourceInstancesRequestAction = "count"
@@ -53,6 +98,27 @@ func (e ListResourceInstancesRequestAction) Valid() bool {
 	case Count:
 		return true
 	case Filter:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for NotificationRecordNotificationStatus.
+const (
+	FAIL    NotificationRecordNotificationStatus = "FAIL"
+	INVALID NotificationRecordNotificationStatus = "INVALID"
+	SUCCESS NotificationRecordNotificationStatus = "SUCCESS"
+)
+
+// Valid indicates whether the value is a known member of the NotificationRecordNotificationStatus enum.
+func (e NotificationRecordNotificationStatus) Valid() bool {
+	switch e {
+	case FAIL:
+		return true
+	case INVALID:
+		return true
+	case SUCCESS:
 		return true
 	default:
 		return false
@@ -153,6 +219,21 @@ type BatchCreateOrDeleteTagsRequest struct {
 // BatchCreateOrDeleteTagsRequestAction defines model for BatchCreateOrDeleteTagsRequest.Action.
 type BatchCreateOrDeleteTagsRequestAction string
 
+// CreateSecretEventRequest defines model for CreateSecretEventRequest.
+type CreateSecretEventRequest struct {
+	EventTypes EventTypesRequest `json:"event_types"`
+
+	// Name Example: rotation-alerts
+	Name SecretEventName `json:"name"`
+
+	// Notification The notification topic (an SMN topic in the console) an event is sent to. The service
+	// does not check that it exists.
+	Notification Notification `json:"notification"`
+
+	// State Only an ENABLED event triggers notifications.
+	State EventState `json:"state"`
+}
+
 // CreateSecretRequest A new secret. Exactly one of `secret_string` and `secret_binary` is given.
 type CreateSecretRequest struct {
 	AutoRotation        *bool                `json:"auto_rotation,omitempty"`
@@ -241,8 +322,51 @@ type ErrorResponse struct {
 	RequestId *string `json:"request_id,omitempty"`
 }
 
+// Event An event as answered. The pages describe its times in seconds; as the secrets' times,
+// they are epoch milliseconds, as every example shows.
+type Event struct {
+	// CreateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
+	// although the descriptions say seconds.
+	CreateTime *EpochMillis `json:"create_time,omitempty"`
+
+	// EventId The event's id (a UUID).
+	EventId    *string      `json:"event_id,omitempty"`
+	EventTypes *[]EventType `json:"event_types,omitempty"`
+
+	// Name Example: rotation-alerts
+	Name *SecretEventName `json:"name,omitempty"`
+
+	// Notification The notification topic (an SMN topic in the console) an event is sent to. The service
+	// does not check that it exists.
+	Notification *Notification `json:"notification,omitempty"`
+
+	// State Only an ENABLED event triggers notifications.
+	State *EventState `json:"state,omitempty"`
+
+	// UpdateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
+	// although the descriptions say seconds.
+	UpdateTime *EpochMillis `json:"update_time,omitempty"`
+}
+
+// EventResponse defines model for EventResponse.
+type EventResponse struct {
+	// Event An event as answered. The pages describe its times in seconds; as the secrets' times,
+	// they are epoch milliseconds, as every example shows.
+	Event *Event `json:"event,omitempty"`
+}
+
+// EventState Only an ENABLED event triggers notifications.
+type EventState string
+
 // EventSubscriptions defines model for EventSubscriptions.
 type EventSubscriptions = []string
+
+// EventType A basic event type: a version created, a version expired, a secret rotated, a secret
+// deleted, a rotation failed.
+type EventType string
+
+// EventTypesRequest defines model for EventTypesRequest.
+type EventTypesRequest = []EventType
 
 // ExpireTime When the version expires, as the client sent it: the vendor's pages give it in epoch
 // seconds, unlike the service's own times; it is kept and returned unchanged. Null (or
@@ -274,6 +398,15 @@ type GenerateRandomPasswordResponse struct {
 // KmsKeyId defines model for KmsKeyId.
 type KmsKeyId = string
 
+// ListNotificationRecordsResponse defines model for ListNotificationRecordsResponse.
+type ListNotificationRecordsResponse struct {
+	// PageInfo Paging of a list. `next_marker` is present while there is a next page and absent on
+	// the last one: clients in the wild loop while it is present, and an empty string would
+	// make them ask for `marker=` (the first page) forever.
+	PageInfo *PageInfo             `json:"page_info,omitempty"`
+	Records  *[]NotificationRecord `json:"records,omitempty"`
+}
+
 // ListProjectSecretsTagsResponse defines model for ListProjectSecretsTagsResponse.
 type ListProjectSecretsTagsResponse struct {
 	Tags *[]ProjectTag `json:"tags,omitempty"`
@@ -296,6 +429,16 @@ type ListResourceInstancesRequestAction string
 type ListResourceInstancesResponse struct {
 	Resources  *[]ResourceInstance `json:"resources,omitempty"`
 	TotalCount *int                `json:"total_count,omitempty"`
+}
+
+// ListSecretEventsResponse defines model for ListSecretEventsResponse.
+type ListSecretEventsResponse struct {
+	Events *[]Event `json:"events,omitempty"`
+
+	// PageInfo Paging of a list. `next_marker` is present while there is a next page and absent on
+	// the last one: clients in the wild loop while it is present, and an empty string would
+	// make them ask for `marker=` (the first page) forever.
+	PageInfo *PageInfo `json:"page_info,omitempty"`
 }
 
 // ListSecretTagsResponse defines model for ListSecretTagsResponse.
@@ -321,6 +464,50 @@ type ListSecretsResponse struct {
 	PageInfo *PageInfo `json:"page_info,omitempty"`
 	Secrets  *[]Secret `json:"secrets,omitempty"`
 }
+
+// Notification The notification topic (an SMN topic in the console) an event is sent to. The service
+// does not check that it exists.
+type Notification struct {
+	// TargetId The target's id (a topic's URN).
+	TargetId string `json:"target_id"`
+
+	// TargetName The target's name.
+	TargetName string `json:"target_name"`
+
+	// TargetType The kind of target, `SMN` for a topic of the Simple Message Notification service.
+	TargetType string `json:"target_type"`
+}
+
+// NotificationRecord One notification an event triggered. `event_name` is the event's name (the pages'
+// description of it, "secret name", is a slip: the example is an event's). Nothing of a
+// secret's value is in it.
+type NotificationRecord struct {
+	// CreateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
+	// although the descriptions say seconds.
+	CreateTime *EpochMillis `json:"create_time,omitempty"`
+	EventName  *string      `json:"event_name,omitempty"`
+
+	// NotificationContent What the notification says, as JSON text.
+	NotificationContent *string `json:"notification_content,omitempty"`
+
+	// NotificationStatus `SUCCESS` (sent), `FAIL` (not delivered) or `INVALID` (the topic information is
+	// invalid or incorrect, so nothing could be sent).
+	NotificationStatus     *NotificationRecordNotificationStatus `json:"notification_status,omitempty"`
+	NotificationTargetId   *string                               `json:"notification_target_id,omitempty"`
+	NotificationTargetName *string                               `json:"notification_target_name,omitempty"`
+	SecretName             *string                               `json:"secret_name,omitempty"`
+
+	// SecretType The secret's type (`COMMON`, `RDS-FG`, `GaussDB-FG`, …).
+	SecretType *string `json:"secret_type,omitempty"`
+
+	// TriggerEventType A basic event type: a version created, a version expired, a secret rotated, a secret
+	// deleted, a rotation failed.
+	TriggerEventType *EventType `json:"trigger_event_type,omitempty"`
+}
+
+// NotificationRecordNotificationStatus `SUCCESS` (sent), `FAIL` (not delivered) or `INVALID` (the topic information is
+// invalid or incorrect, so nothing could be sent).
+type NotificationRecordNotificationStatus string
 
 // NullableEpochMillis A time in epoch milliseconds, or null (or absent) when there is none.
 type NullableEpochMillis = int64
@@ -417,6 +604,9 @@ type SecretBinary = string
 // mirrors, and the documented one has 33 characters; eight more (letters, digits, `.`,
 // `_`, `-`) may therefore follow it before the JWE. At most 5,242,880 characters.
 type SecretBlob = string
+
+// SecretEventName Example: rotation-alerts
+type SecretEventName = string
 
 // SecretName Example: db-password
 type SecretName = string
@@ -522,6 +712,18 @@ type TagMatchKey string
 
 // TagValue defines model for TagValue.
 type TagValue = string
+
+// UpdateSecretEventRequest The fields to change; those left out keep their values.
+type UpdateSecretEventRequest struct {
+	EventTypes *EventTypesRequest `json:"event_types,omitempty"`
+
+	// Notification The notification topic (an SMN topic in the console) an event is sent to. The service
+	// does not check that it exists.
+	Notification *Notification `json:"notification,omitempty"`
+
+	// State Only an ENABLED event triggers notifications.
+	State *EventState `json:"state,omitempty"`
+}
 
 // UpdateSecretRequest The metadata to change; fields left out keep their values.
 type UpdateSecretRequest struct {
@@ -638,6 +840,15 @@ type Unauthorized = ErrorResponse
 // CreateSecret A new secret. Exactly one of `secret_string` and `secret_binary` is given.
 type CreateSecret = CreateSecretRequest
 
+// ListSecretEventsParams defines parameters for ListSecretEvents.
+type ListSecretEventsParams struct {
+	// Limit Page size, 1 to 1,000, sent as a string; 50 when absent.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Marker Name of the last event on the previous page; empty or absent for the first page.
+	Marker *string `form:"marker,omitempty" json:"marker,omitempty"`
+}
+
 // ListSecretsParams defines parameters for ListSecrets.
 type ListSecretsParams struct {
 	// Limit Page size, 1 to 1,000, sent as a string; 50 when absent.
@@ -658,6 +869,12 @@ type ListSecretVersionsParams struct {
 	// Marker ID of the last version on the previous page; empty or absent for the first page.
 	Marker *VersionMarker `form:"marker,omitempty" json:"marker,omitempty"`
 }
+
+// CreateSecretEventJSONRequestBody defines body for CreateSecretEvent for application/json ContentType.
+type CreateSecretEventJSONRequestBody = CreateSecretEventRequest
+
+// UpdateSecretEventJSONRequestBody defines body for UpdateSecretEvent for application/json ContentType.
+type UpdateSecretEventJSONRequestBody = UpdateSecretEventRequest
 
 // GenerateRandomPasswordJSONRequestBody defines body for GenerateRandomPassword for application/json ContentType.
 type GenerateRandomPasswordJSONRequestBody = GenerateRandomPasswordRequest
@@ -766,6 +983,84 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// ListSecretEvents List the project's events, a page at a time.
+	//
+	// Events in name order, `limit` at a time (default 50), after `marker`, the name of the
+	// last event of the previous page (empty or absent: the first page). `next_marker` is
+	// present while there is a next page. IAM action `csms:event:list`.
+	//
+	// Corresponds with GET /v1/{project_id}/csms/events (the `ListSecretEvents` operationId).
+	ListSecretEvents(ctx context.Context, projectId ProjectId, params *ListSecretEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSecretEventWithBody Create an event that secrets can subscribe to.
+	//
+	// An event names the basic event types it carries (`event_types`), whether it is in
+	// force (`state`; only an ENABLED event triggers) and the notification topic it is sent
+	// to. Secrets subscribe to it by name (`event_subscriptions` of CreateSecret and
+	// UpdateSecret). The service does not check that the topic exists. At most 30 events per
+	// project (the user guide's "You can create up to 30 events"); a name in use is refused.
+	// The request body's `event_types` may be empty (the definitions' minItems 0) although
+	// the answered event's has at least one (its minItems 1): the contract takes both.
+	// IAM action `csms:event:create` (`csms::createEvent` in the identity-policy tables).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/{project_id}/csms/events (the `CreateSecretEvent` operationId).
+	CreateSecretEventWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSecretEvent Create an event that secrets can subscribe to.
+	//
+	// An event names the basic event types it carries (`event_types`), whether it is in
+	// force (`state`; only an ENABLED event triggers) and the notification topic it is sent
+	// to. Secrets subscribe to it by name (`event_subscriptions` of CreateSecret and
+	// UpdateSecret). The service does not check that the topic exists. At most 30 events per
+	// project (the user guide's "You can create up to 30 events"); a name in use is refused.
+	// The request body's `event_types` may be empty (the definitions' minItems 0) although
+	// the answered event's has at least one (its minItems 1): the contract takes both.
+	// IAM action `csms:event:create` (`csms::createEvent` in the identity-policy tables).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/{project_id}/csms/events (the `CreateSecretEvent` operationId).
+	CreateSecretEvent(ctx context.Context, projectId ProjectId, body CreateSecretEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteSecretEvent Delete an event at once and for good.
+	//
+	// An event that a secret subscribes to is not deleted ("if an event is referenced by a
+	// secret, the event cannot be deleted"): the secrets must unsubscribe first. IAM action
+	// `csms:event:delete`.
+	//
+	// Corresponds with DELETE /v1/{project_id}/csms/events/{event_name} (the `DeleteSecretEvent` operationId).
+	DeleteSecretEvent(ctx context.Context, projectId ProjectId, eventName SecretEventName, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ShowSecretEvent Show an event.
+	//
+	// An unknown event is answered as an unknown version or stage is, 400 `CSMS.0005` (the
+	// pages name no code of their own). IAM action `csms:event:get`.
+	//
+	// Corresponds with GET /v1/{project_id}/csms/events/{event_name} (the `ShowSecretEvent` operationId).
+	ShowSecretEvent(ctx context.Context, projectId ProjectId, eventName SecretEventName, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateSecretEventWithBody Change an event's state, event types or notification topic.
+	//
+	// Changes the fields the body names and keeps the others. IAM action
+	// `csms:event:update`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/{project_id}/csms/events/{event_name} (the `UpdateSecretEvent` operationId).
+	UpdateSecretEventWithBody(ctx context.Context, projectId ProjectId, eventName SecretEventName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateSecretEvent Change an event's state, event types or notification topic.
+	//
+	// Changes the fields the body names and keeps the others. IAM action
+	// `csms:event:update`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/{project_id}/csms/events/{event_name} (the `UpdateSecretEvent` operationId).
+	UpdateSecretEvent(ctx context.Context, projectId ProjectId, eventName SecretEventName, body UpdateSecretEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GenerateRandomPasswordWithBody Generate a random password.
 	//
 	// A password of `length` characters (default 32) from the letters, digits and
@@ -789,6 +1084,17 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/{project_id}/csms/generate-password (the `GenerateRandomPassword` operationId).
 	GenerateRandomPassword(ctx context.Context, projectId ProjectId, body GenerateRandomPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListNotificationRecords List the notification records of the last three months.
+	//
+	// One record per notification an event triggered: which event, which basic event type,
+	// which secret, the topic, the content and whether it was sent. The page names no
+	// parameter and keeps records of three months: the answer is every record of the last
+	// 90 days, oldest first, at most 1,000 (the definitions' maxItems), the newest ones when
+	// there are more. IAM action `csms:event:listNotificationRecords`.
+	//
+	// Corresponds with GET /v1/{project_id}/csms/notification-records (the `ListNotificationRecords` operationId).
+	ListNotificationRecords(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListResourceInstancesWithBody Find secrets by tags (filter) or count them (count).
 	//
@@ -1135,6 +1441,154 @@ type ClientInterface interface {
 	UpdateVersion(ctx context.Context, projectId ProjectId, secretName SecretName, versionId VersionId, body UpdateVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
+// ListSecretEvents List the project's events, a page at a time.
+//
+// Events in name order, `limit` at a time (default 50), after `marker`, the name of the
+// last event of the previous page (empty or absent: the first page). `next_marker` is
+// present while there is a next page. IAM action `csms:event:list`.
+//
+// Corresponds with GET /v1/{project_id}/csms/events (the `ListSecretEvents` operationId).
+func (c *Client) ListSecretEvents(ctx context.Context, projectId ProjectId, params *ListSecretEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSecretEventsRequest(c.Server, projectId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSecretEventWithBody Create an event that secrets can subscribe to.
+//
+// An event names the basic event types it carries (`event_types`), whether it is in
+// force (`state`; only an ENABLED event triggers) and the notification topic it is sent
+// to. Secrets subscribe to it by name (`event_subscriptions` of CreateSecret and
+// UpdateSecret). The service does not check that the topic exists. At most 30 events per
+// project (the user guide's "You can create up to 30 events"); a name in use is refused.
+// The request body's `event_types` may be empty (the definitions' minItems 0) although
+// the answered event's has at least one (its minItems 1): the contract takes both.
+// IAM action `csms:event:create` (`csms::createEvent` in the identity-policy tables).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/{project_id}/csms/events (the `CreateSecretEvent` operationId).
+func (c *Client) CreateSecretEventWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSecretEventRequestWithBody(c.Server, projectId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSecretEvent Create an event that secrets can subscribe to.
+//
+// An event names the basic event types it carries (`event_types`), whether it is in
+// force (`state`; only an ENABLED event triggers) and the notification topic it is sent
+// to. Secrets subscribe to it by name (`event_subscriptions` of CreateSecret and
+// UpdateSecret). The service does not check that the topic exists. At most 30 events per
+// project (the user guide's "You can create up to 30 events"); a name in use is refused.
+// The request body's `event_types` may be empty (the definitions' minItems 0) although
+// the answered event's has at least one (its minItems 1): the contract takes both.
+// IAM action `csms:event:create` (`csms::createEvent` in the identity-policy tables).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/{project_id}/csms/events (the `CreateSecretEvent` operationId).
+func (c *Client) CreateSecretEvent(ctx context.Context, projectId ProjectId, body CreateSecretEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSecretEventRequest(c.Server, projectId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteSecretEvent Delete an event at once and for good.
+//
+// An event that a secret subscribes to is not deleted ("if an event is referenced by a
+// secret, the event cannot be deleted"): the secrets must unsubscribe first. IAM action
+// `csms:event:delete`.
+//
+// Corresponds with DELETE /v1/{project_id}/csms/events/{event_name} (the `DeleteSecretEvent` operationId).
+func (c *Client) DeleteSecretEvent(ctx context.Context, projectId ProjectId, eventName SecretEventName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteSecretEventRequest(c.Server, projectId, eventName)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ShowSecretEvent Show an event.
+//
+// An unknown event is answered as an unknown version or stage is, 400 `CSMS.0005` (the
+// pages name no code of their own). IAM action `csms:event:get`.
+//
+// Corresponds with GET /v1/{project_id}/csms/events/{event_name} (the `ShowSecretEvent` operationId).
+func (c *Client) ShowSecretEvent(ctx context.Context, projectId ProjectId, eventName SecretEventName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewShowSecretEventRequest(c.Server, projectId, eventName)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateSecretEventWithBody Change an event's state, event types or notification topic.
+//
+// Changes the fields the body names and keeps the others. IAM action
+// `csms:event:update`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/{project_id}/csms/events/{event_name} (the `UpdateSecretEvent` operationId).
+func (c *Client) UpdateSecretEventWithBody(ctx context.Context, projectId ProjectId, eventName SecretEventName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateSecretEventRequestWithBody(c.Server, projectId, eventName, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateSecretEvent Change an event's state, event types or notification topic.
+//
+// Changes the fields the body names and keeps the others. IAM action
+// `csms:event:update`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/{project_id}/csms/events/{event_name} (the `UpdateSecretEvent` operationId).
+func (c *Client) UpdateSecretEvent(ctx context.Context, projectId ProjectId, eventName SecretEventName, body UpdateSecretEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateSecretEventRequest(c.Server, projectId, eventName, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GenerateRandomPasswordWithBody Generate a random password.
 //
 // A password of `length` characters (default 32) from the letters, digits and
@@ -1169,6 +1623,27 @@ func (c *Client) GenerateRandomPasswordWithBody(ctx context.Context, projectId P
 // Corresponds with POST /v1/{project_id}/csms/generate-password (the `GenerateRandomPassword` operationId).
 func (c *Client) GenerateRandomPassword(ctx context.Context, projectId ProjectId, body GenerateRandomPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGenerateRandomPasswordRequest(c.Server, projectId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListNotificationRecords List the notification records of the last three months.
+//
+// One record per notification an event triggered: which event, which basic event type,
+// which secret, the topic, the content and whether it was sent. The page names no
+// parameter and keeps records of three months: the answer is every record of the last
+// 90 days, oldest first, at most 1,000 (the definitions' maxItems), the newest ones when
+// there are more. IAM action `csms:event:listNotificationRecords`.
+//
+// Corresponds with GET /v1/{project_id}/csms/notification-records (the `ListNotificationRecords` operationId).
+func (c *Client) ListNotificationRecords(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListNotificationRecordsRequest(c.Server, projectId)
 	if err != nil {
 		return nil, err
 	}
@@ -1843,6 +2318,262 @@ func (c *Client) UpdateVersion(ctx context.Context, projectId ProjectId, secretN
 	return c.Client.Do(req)
 }
 
+// NewListSecretEventsRequest constructs an http.Request for the ListSecretEvents method
+func NewListSecretEventsRequest(server string, projectId ProjectId, params *ListSecretEventsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/events", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Marker != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "marker", *params.Marker, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateSecretEventRequest calls the generic CreateSecretEvent builder with application/json body
+func NewCreateSecretEventRequest(server string, projectId ProjectId, body CreateSecretEventJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateSecretEventRequestWithBody(server, projectId, "application/json", bodyReader)
+}
+
+// NewCreateSecretEventRequestWithBody constructs an http.Request for the CreateSecretEvent method, with any body, and a specified content type
+func NewCreateSecretEventRequestWithBody(server string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/events", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteSecretEventRequest constructs an http.Request for the DeleteSecretEvent method
+func NewDeleteSecretEventRequest(server string, projectId ProjectId, eventName SecretEventName) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "event_name", eventName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/events/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewShowSecretEventRequest constructs an http.Request for the ShowSecretEvent method
+func NewShowSecretEventRequest(server string, projectId ProjectId, eventName SecretEventName) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "event_name", eventName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/events/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateSecretEventRequest calls the generic UpdateSecretEvent builder with application/json body
+func NewUpdateSecretEventRequest(server string, projectId ProjectId, eventName SecretEventName, body UpdateSecretEventJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateSecretEventRequestWithBody(server, projectId, eventName, "application/json", bodyReader)
+}
+
+// NewUpdateSecretEventRequestWithBody constructs an http.Request for the UpdateSecretEvent method, with any body, and a specified content type
+func NewUpdateSecretEventRequestWithBody(server string, projectId ProjectId, eventName SecretEventName, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "event_name", eventName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/events/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGenerateRandomPasswordRequest calls the generic GenerateRandomPassword builder with application/json body
 func NewGenerateRandomPasswordRequest(server string, projectId ProjectId, body GenerateRandomPasswordJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -1886,6 +2617,40 @@ func NewGenerateRandomPasswordRequestWithBody(server string, projectId ProjectId
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListNotificationRecordsRequest constructs an http.Request for the ListNotificationRecords method
+func NewListNotificationRecordsRequest(server string, projectId ProjectId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/notification-records", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -3063,6 +3828,90 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// ListSecretEventsWithResponse List the project's events, a page at a time.
+	//
+	// Events in name order, `limit` at a time (default 50), after `marker`, the name of the
+	// last event of the previous page (empty or absent: the first page). `next_marker` is
+	// present while there is a next page. IAM action `csms:event:list`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/{project_id}/csms/events (the `ListSecretEvents` operationId).
+	ListSecretEventsWithResponse(ctx context.Context, projectId ProjectId, params *ListSecretEventsParams, reqEditors ...RequestEditorFn) (*ListSecretEventsClientResponse, error)
+
+	// CreateSecretEventWithBodyWithResponse Create an event that secrets can subscribe to.
+	//
+	// An event names the basic event types it carries (`event_types`), whether it is in
+	// force (`state`; only an ENABLED event triggers) and the notification topic it is sent
+	// to. Secrets subscribe to it by name (`event_subscriptions` of CreateSecret and
+	// UpdateSecret). The service does not check that the topic exists. At most 30 events per
+	// project (the user guide's "You can create up to 30 events"); a name in use is refused.
+	// The request body's `event_types` may be empty (the definitions' minItems 0) although
+	// the answered event's has at least one (its minItems 1): the contract takes both.
+	// IAM action `csms:event:create` (`csms::createEvent` in the identity-policy tables).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/csms/events (the `CreateSecretEvent` operationId).
+	CreateSecretEventWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSecretEventClientResponse, error)
+
+	// CreateSecretEventWithResponse Create an event that secrets can subscribe to.
+	//
+	// An event names the basic event types it carries (`event_types`), whether it is in
+	// force (`state`; only an ENABLED event triggers) and the notification topic it is sent
+	// to. Secrets subscribe to it by name (`event_subscriptions` of CreateSecret and
+	// UpdateSecret). The service does not check that the topic exists. At most 30 events per
+	// project (the user guide's "You can create up to 30 events"); a name in use is refused.
+	// The request body's `event_types` may be empty (the definitions' minItems 0) although
+	// the answered event's has at least one (its minItems 1): the contract takes both.
+	// IAM action `csms:event:create` (`csms::createEvent` in the identity-policy tables).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/csms/events (the `CreateSecretEvent` operationId).
+	CreateSecretEventWithResponse(ctx context.Context, projectId ProjectId, body CreateSecretEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSecretEventClientResponse, error)
+
+	// DeleteSecretEventWithResponse Delete an event at once and for good.
+	//
+	// An event that a secret subscribes to is not deleted ("if an event is referenced by a
+	// secret, the event cannot be deleted"): the secrets must unsubscribe first. IAM action
+	// `csms:event:delete`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/{project_id}/csms/events/{event_name} (the `DeleteSecretEvent` operationId).
+	DeleteSecretEventWithResponse(ctx context.Context, projectId ProjectId, eventName SecretEventName, reqEditors ...RequestEditorFn) (*DeleteSecretEventClientResponse, error)
+
+	// ShowSecretEventWithResponse Show an event.
+	//
+	// An unknown event is answered as an unknown version or stage is, 400 `CSMS.0005` (the
+	// pages name no code of their own). IAM action `csms:event:get`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/{project_id}/csms/events/{event_name} (the `ShowSecretEvent` operationId).
+	ShowSecretEventWithResponse(ctx context.Context, projectId ProjectId, eventName SecretEventName, reqEditors ...RequestEditorFn) (*ShowSecretEventClientResponse, error)
+
+	// UpdateSecretEventWithBodyWithResponse Change an event's state, event types or notification topic.
+	//
+	// Changes the fields the body names and keeps the others. IAM action
+	// `csms:event:update`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/{project_id}/csms/events/{event_name} (the `UpdateSecretEvent` operationId).
+	UpdateSecretEventWithBodyWithResponse(ctx context.Context, projectId ProjectId, eventName SecretEventName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateSecretEventClientResponse, error)
+
+	// UpdateSecretEventWithResponse Change an event's state, event types or notification topic.
+	//
+	// Changes the fields the body names and keeps the others. IAM action
+	// `csms:event:update`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/{project_id}/csms/events/{event_name} (the `UpdateSecretEvent` operationId).
+	UpdateSecretEventWithResponse(ctx context.Context, projectId ProjectId, eventName SecretEventName, body UpdateSecretEventJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSecretEventClientResponse, error)
+
 	// GenerateRandomPasswordWithBodyWithResponse Generate a random password.
 	//
 	// A password of `length` characters (default 32) from the letters, digits and
@@ -3086,6 +3935,19 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/{project_id}/csms/generate-password (the `GenerateRandomPassword` operationId).
 	GenerateRandomPasswordWithResponse(ctx context.Context, projectId ProjectId, body GenerateRandomPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*GenerateRandomPasswordClientResponse, error)
+
+	// ListNotificationRecordsWithResponse List the notification records of the last three months.
+	//
+	// One record per notification an event triggered: which event, which basic event type,
+	// which secret, the topic, the content and whether it was sent. The page names no
+	// parameter and keeps records of three months: the answer is every record of the last
+	// 90 days, oldest first, at most 1,000 (the definitions' maxItems), the newest ones when
+	// there are more. IAM action `csms:event:listNotificationRecords`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/{project_id}/csms/notification-records (the `ListNotificationRecords` operationId).
+	ListNotificationRecordsWithResponse(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*ListNotificationRecordsClientResponse, error)
 
 	// ListResourceInstancesWithBodyWithResponse Find secrets by tags (filter) or count them (count).
 	//
@@ -3456,6 +4318,729 @@ type ClientWithResponsesInterface interface {
 	UpdateVersionWithResponse(ctx context.Context, projectId ProjectId, secretName SecretName, versionId VersionId, body UpdateVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVersionClientResponse, error)
 }
 
+// ListSecretEventsClientResponse200Headers the declared response headers of an HTTP 200 response for ListSecretEvents
+type ListSecretEventsClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// ListSecretEventsClientResponse400Headers the declared response headers of an HTTP 400 response for ListSecretEvents
+type ListSecretEventsClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// ListSecretEventsClientResponse401Headers the declared response headers of an HTTP 401 response for ListSecretEvents
+type ListSecretEventsClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// ListSecretEventsClientResponse403Headers the declared response headers of an HTTP 403 response for ListSecretEvents
+type ListSecretEventsClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// ListSecretEventsClientResponse404Headers the declared response headers of an HTTP 404 response for ListSecretEvents
+type ListSecretEventsClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// ListSecretEventsClientResponse500Headers the declared response headers of an HTTP 500 response for ListSecretEvents
+type ListSecretEventsClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// ListSecretEventsClientResponse502Headers the declared response headers of an HTTP 502 response for ListSecretEvents
+type ListSecretEventsClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// ListSecretEventsClientResponse504Headers the declared response headers of an HTTP 504 response for ListSecretEvents
+type ListSecretEventsClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type ListSecretEventsClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ListSecretEventsResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListSecretEventsClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListSecretEventsClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListSecretEventsClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListSecretEventsClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListSecretEventsClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListSecretEventsClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *ListSecretEventsClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *ListSecretEventsClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSecretEventsClientResponse) GetJSON200() *ListSecretEventsResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListSecretEventsClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListSecretEventsClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListSecretEventsClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListSecretEventsClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListSecretEventsClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r ListSecretEventsClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r ListSecretEventsClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSecretEventsClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSecretEventsClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSecretEventsClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSecretEventsClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateSecretEventClientResponse200Headers the declared response headers of an HTTP 200 response for CreateSecretEvent
+type CreateSecretEventClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretEventClientResponse400Headers the declared response headers of an HTTP 400 response for CreateSecretEvent
+type CreateSecretEventClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretEventClientResponse401Headers the declared response headers of an HTTP 401 response for CreateSecretEvent
+type CreateSecretEventClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretEventClientResponse403Headers the declared response headers of an HTTP 403 response for CreateSecretEvent
+type CreateSecretEventClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretEventClientResponse404Headers the declared response headers of an HTTP 404 response for CreateSecretEvent
+type CreateSecretEventClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretEventClientResponse500Headers the declared response headers of an HTTP 500 response for CreateSecretEvent
+type CreateSecretEventClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretEventClientResponse502Headers the declared response headers of an HTTP 502 response for CreateSecretEvent
+type CreateSecretEventClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretEventClientResponse504Headers the declared response headers of an HTTP 504 response for CreateSecretEvent
+type CreateSecretEventClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type CreateSecretEventClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EventResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CreateSecretEventClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateSecretEventClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateSecretEventClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateSecretEventClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CreateSecretEventClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateSecretEventClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *CreateSecretEventClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *CreateSecretEventClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateSecretEventClientResponse) GetJSON200() *EventResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateSecretEventClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateSecretEventClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateSecretEventClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateSecretEventClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateSecretEventClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r CreateSecretEventClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r CreateSecretEventClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateSecretEventClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateSecretEventClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateSecretEventClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateSecretEventClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteSecretEventClientResponse204Headers the declared response headers of an HTTP 204 response for DeleteSecretEvent
+type DeleteSecretEventClientResponse204Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretEventClientResponse400Headers the declared response headers of an HTTP 400 response for DeleteSecretEvent
+type DeleteSecretEventClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretEventClientResponse401Headers the declared response headers of an HTTP 401 response for DeleteSecretEvent
+type DeleteSecretEventClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretEventClientResponse403Headers the declared response headers of an HTTP 403 response for DeleteSecretEvent
+type DeleteSecretEventClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretEventClientResponse404Headers the declared response headers of an HTTP 404 response for DeleteSecretEvent
+type DeleteSecretEventClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretEventClientResponse500Headers the declared response headers of an HTTP 500 response for DeleteSecretEvent
+type DeleteSecretEventClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretEventClientResponse502Headers the declared response headers of an HTTP 502 response for DeleteSecretEvent
+type DeleteSecretEventClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretEventClientResponse504Headers the declared response headers of an HTTP 504 response for DeleteSecretEvent
+type DeleteSecretEventClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type DeleteSecretEventClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *DeleteSecretEventClientResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DeleteSecretEventClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteSecretEventClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteSecretEventClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteSecretEventClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteSecretEventClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *DeleteSecretEventClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *DeleteSecretEventClientResponse504Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteSecretEventClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteSecretEventClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteSecretEventClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteSecretEventClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteSecretEventClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r DeleteSecretEventClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r DeleteSecretEventClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteSecretEventClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteSecretEventClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteSecretEventClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteSecretEventClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ShowSecretEventClientResponse200Headers the declared response headers of an HTTP 200 response for ShowSecretEvent
+type ShowSecretEventClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretEventClientResponse400Headers the declared response headers of an HTTP 400 response for ShowSecretEvent
+type ShowSecretEventClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretEventClientResponse401Headers the declared response headers of an HTTP 401 response for ShowSecretEvent
+type ShowSecretEventClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretEventClientResponse403Headers the declared response headers of an HTTP 403 response for ShowSecretEvent
+type ShowSecretEventClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretEventClientResponse404Headers the declared response headers of an HTTP 404 response for ShowSecretEvent
+type ShowSecretEventClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretEventClientResponse500Headers the declared response headers of an HTTP 500 response for ShowSecretEvent
+type ShowSecretEventClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretEventClientResponse502Headers the declared response headers of an HTTP 502 response for ShowSecretEvent
+type ShowSecretEventClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretEventClientResponse504Headers the declared response headers of an HTTP 504 response for ShowSecretEvent
+type ShowSecretEventClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type ShowSecretEventClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EventResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ShowSecretEventClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ShowSecretEventClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ShowSecretEventClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ShowSecretEventClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ShowSecretEventClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ShowSecretEventClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *ShowSecretEventClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *ShowSecretEventClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ShowSecretEventClientResponse) GetJSON200() *EventResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ShowSecretEventClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ShowSecretEventClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ShowSecretEventClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ShowSecretEventClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ShowSecretEventClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r ShowSecretEventClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r ShowSecretEventClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r ShowSecretEventClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ShowSecretEventClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ShowSecretEventClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ShowSecretEventClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateSecretEventClientResponse200Headers the declared response headers of an HTTP 200 response for UpdateSecretEvent
+type UpdateSecretEventClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretEventClientResponse400Headers the declared response headers of an HTTP 400 response for UpdateSecretEvent
+type UpdateSecretEventClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretEventClientResponse401Headers the declared response headers of an HTTP 401 response for UpdateSecretEvent
+type UpdateSecretEventClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretEventClientResponse403Headers the declared response headers of an HTTP 403 response for UpdateSecretEvent
+type UpdateSecretEventClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretEventClientResponse404Headers the declared response headers of an HTTP 404 response for UpdateSecretEvent
+type UpdateSecretEventClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretEventClientResponse500Headers the declared response headers of an HTTP 500 response for UpdateSecretEvent
+type UpdateSecretEventClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretEventClientResponse502Headers the declared response headers of an HTTP 502 response for UpdateSecretEvent
+type UpdateSecretEventClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretEventClientResponse504Headers the declared response headers of an HTTP 504 response for UpdateSecretEvent
+type UpdateSecretEventClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type UpdateSecretEventClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EventResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateSecretEventClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateSecretEventClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateSecretEventClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateSecretEventClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateSecretEventClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateSecretEventClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *UpdateSecretEventClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *UpdateSecretEventClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateSecretEventClientResponse) GetJSON200() *EventResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateSecretEventClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateSecretEventClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateSecretEventClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateSecretEventClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateSecretEventClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r UpdateSecretEventClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r UpdateSecretEventClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateSecretEventClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateSecretEventClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateSecretEventClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateSecretEventClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GenerateRandomPasswordClientResponse200Headers the declared response headers of an HTTP 200 response for GenerateRandomPassword
 type GenerateRandomPasswordClientResponse200Headers struct {
 	XRequestId *string
@@ -3596,6 +5181,152 @@ func (r GenerateRandomPasswordClientResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GenerateRandomPasswordClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListNotificationRecordsClientResponse200Headers the declared response headers of an HTTP 200 response for ListNotificationRecords
+type ListNotificationRecordsClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// ListNotificationRecordsClientResponse400Headers the declared response headers of an HTTP 400 response for ListNotificationRecords
+type ListNotificationRecordsClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// ListNotificationRecordsClientResponse401Headers the declared response headers of an HTTP 401 response for ListNotificationRecords
+type ListNotificationRecordsClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// ListNotificationRecordsClientResponse403Headers the declared response headers of an HTTP 403 response for ListNotificationRecords
+type ListNotificationRecordsClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// ListNotificationRecordsClientResponse404Headers the declared response headers of an HTTP 404 response for ListNotificationRecords
+type ListNotificationRecordsClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// ListNotificationRecordsClientResponse500Headers the declared response headers of an HTTP 500 response for ListNotificationRecords
+type ListNotificationRecordsClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// ListNotificationRecordsClientResponse502Headers the declared response headers of an HTTP 502 response for ListNotificationRecords
+type ListNotificationRecordsClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// ListNotificationRecordsClientResponse504Headers the declared response headers of an HTTP 504 response for ListNotificationRecords
+type ListNotificationRecordsClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type ListNotificationRecordsClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ListNotificationRecordsResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListNotificationRecordsClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListNotificationRecordsClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListNotificationRecordsClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListNotificationRecordsClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListNotificationRecordsClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListNotificationRecordsClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *ListNotificationRecordsClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *ListNotificationRecordsClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListNotificationRecordsClientResponse) GetJSON200() *ListNotificationRecordsResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListNotificationRecordsClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListNotificationRecordsClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListNotificationRecordsClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListNotificationRecordsClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListNotificationRecordsClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r ListNotificationRecordsClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r ListNotificationRecordsClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r ListNotificationRecordsClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListNotificationRecordsClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListNotificationRecordsClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListNotificationRecordsClientResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -6786,6 +8517,132 @@ func (r UpdateVersionClientResponse) ContentType() string {
 	return ""
 }
 
+// ListSecretEventsWithResponse List the project's events, a page at a time.
+//
+// Events in name order, `limit` at a time (default 50), after `marker`, the name of the
+// last event of the previous page (empty or absent: the first page). `next_marker` is
+// present while there is a next page. IAM action `csms:event:list`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/{project_id}/csms/events (the `ListSecretEvents` operationId).
+func (c *ClientWithResponses) ListSecretEventsWithResponse(ctx context.Context, projectId ProjectId, params *ListSecretEventsParams, reqEditors ...RequestEditorFn) (*ListSecretEventsClientResponse, error) {
+	rsp, err := c.ListSecretEvents(ctx, projectId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSecretEventsClientResponse(rsp)
+}
+
+// CreateSecretEventWithBodyWithResponse Create an event that secrets can subscribe to.
+//
+// An event names the basic event types it carries (`event_types`), whether it is in
+// force (`state`; only an ENABLED event triggers) and the notification topic it is sent
+// to. Secrets subscribe to it by name (`event_subscriptions` of CreateSecret and
+// UpdateSecret). The service does not check that the topic exists. At most 30 events per
+// project (the user guide's "You can create up to 30 events"); a name in use is refused.
+// The request body's `event_types` may be empty (the definitions' minItems 0) although
+// the answered event's has at least one (its minItems 1): the contract takes both.
+// IAM action `csms:event:create` (`csms::createEvent` in the identity-policy tables).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/csms/events (the `CreateSecretEvent` operationId).
+func (c *ClientWithResponses) CreateSecretEventWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSecretEventClientResponse, error) {
+	rsp, err := c.CreateSecretEventWithBody(ctx, projectId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSecretEventClientResponse(rsp)
+}
+
+// CreateSecretEventWithResponse Create an event that secrets can subscribe to.
+//
+// An event names the basic event types it carries (`event_types`), whether it is in
+// force (`state`; only an ENABLED event triggers) and the notification topic it is sent
+// to. Secrets subscribe to it by name (`event_subscriptions` of CreateSecret and
+// UpdateSecret). The service does not check that the topic exists. At most 30 events per
+// project (the user guide's "You can create up to 30 events"); a name in use is refused.
+// The request body's `event_types` may be empty (the definitions' minItems 0) although
+// the answered event's has at least one (its minItems 1): the contract takes both.
+// IAM action `csms:event:create` (`csms::createEvent` in the identity-policy tables).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/csms/events (the `CreateSecretEvent` operationId).
+func (c *ClientWithResponses) CreateSecretEventWithResponse(ctx context.Context, projectId ProjectId, body CreateSecretEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSecretEventClientResponse, error) {
+	rsp, err := c.CreateSecretEvent(ctx, projectId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSecretEventClientResponse(rsp)
+}
+
+// DeleteSecretEventWithResponse Delete an event at once and for good.
+//
+// An event that a secret subscribes to is not deleted ("if an event is referenced by a
+// secret, the event cannot be deleted"): the secrets must unsubscribe first. IAM action
+// `csms:event:delete`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/{project_id}/csms/events/{event_name} (the `DeleteSecretEvent` operationId).
+func (c *ClientWithResponses) DeleteSecretEventWithResponse(ctx context.Context, projectId ProjectId, eventName SecretEventName, reqEditors ...RequestEditorFn) (*DeleteSecretEventClientResponse, error) {
+	rsp, err := c.DeleteSecretEvent(ctx, projectId, eventName, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteSecretEventClientResponse(rsp)
+}
+
+// ShowSecretEventWithResponse Show an event.
+//
+// An unknown event is answered as an unknown version or stage is, 400 `CSMS.0005` (the
+// pages name no code of their own). IAM action `csms:event:get`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/{project_id}/csms/events/{event_name} (the `ShowSecretEvent` operationId).
+func (c *ClientWithResponses) ShowSecretEventWithResponse(ctx context.Context, projectId ProjectId, eventName SecretEventName, reqEditors ...RequestEditorFn) (*ShowSecretEventClientResponse, error) {
+	rsp, err := c.ShowSecretEvent(ctx, projectId, eventName, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseShowSecretEventClientResponse(rsp)
+}
+
+// UpdateSecretEventWithBodyWithResponse Change an event's state, event types or notification topic.
+//
+// Changes the fields the body names and keeps the others. IAM action
+// `csms:event:update`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/{project_id}/csms/events/{event_name} (the `UpdateSecretEvent` operationId).
+func (c *ClientWithResponses) UpdateSecretEventWithBodyWithResponse(ctx context.Context, projectId ProjectId, eventName SecretEventName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateSecretEventClientResponse, error) {
+	rsp, err := c.UpdateSecretEventWithBody(ctx, projectId, eventName, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateSecretEventClientResponse(rsp)
+}
+
+// UpdateSecretEventWithResponse Change an event's state, event types or notification topic.
+//
+// Changes the fields the body names and keeps the others. IAM action
+// `csms:event:update`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/{project_id}/csms/events/{event_name} (the `UpdateSecretEvent` operationId).
+func (c *ClientWithResponses) UpdateSecretEventWithResponse(ctx context.Context, projectId ProjectId, eventName SecretEventName, body UpdateSecretEventJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSecretEventClientResponse, error) {
+	rsp, err := c.UpdateSecretEvent(ctx, projectId, eventName, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateSecretEventClientResponse(rsp)
+}
+
 // GenerateRandomPasswordWithBodyWithResponse Generate a random password.
 //
 // A password of `length` characters (default 32) from the letters, digits and
@@ -6820,6 +8677,25 @@ func (c *ClientWithResponses) GenerateRandomPasswordWithResponse(ctx context.Con
 		return nil, err
 	}
 	return ParseGenerateRandomPasswordClientResponse(rsp)
+}
+
+// ListNotificationRecordsWithResponse List the notification records of the last three months.
+//
+// One record per notification an event triggered: which event, which basic event type,
+// which secret, the topic, the content and whether it was sent. The page names no
+// parameter and keeps records of three months: the answer is every record of the last
+// 90 days, oldest first, at most 1,000 (the definitions' maxItems), the newest ones when
+// there are more. IAM action `csms:event:listNotificationRecords`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/{project_id}/csms/notification-records (the `ListNotificationRecords` operationId).
+func (c *ClientWithResponses) ListNotificationRecordsWithResponse(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*ListNotificationRecordsClientResponse, error) {
+	rsp, err := c.ListNotificationRecords(ctx, projectId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListNotificationRecordsClientResponse(rsp)
 }
 
 // ListResourceInstancesWithBodyWithResponse Find secrets by tags (filter) or count them (count).
@@ -7382,6 +9258,792 @@ func (c *ClientWithResponses) UpdateVersionWithResponse(ctx context.Context, pro
 	return ParseUpdateVersionClientResponse(rsp)
 }
 
+// ParseListSecretEventsClientResponse parses an HTTP response from a ListSecretEventsWithResponse call
+func ParseListSecretEventsClientResponse(rsp *http.Response) (*ListSecretEventsClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSecretEventsClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ListSecretEventsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListSecretEventsClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListSecretEventsClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListSecretEventsClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListSecretEventsClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListSecretEventsClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListSecretEventsClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers ListSecretEventsClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers ListSecretEventsClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateSecretEventClientResponse parses an HTTP response from a CreateSecretEventWithResponse call
+func ParseCreateSecretEventClientResponse(rsp *http.Response) (*CreateSecretEventClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateSecretEventClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EventResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers CreateSecretEventClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers CreateSecretEventClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateSecretEventClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateSecretEventClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers CreateSecretEventClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateSecretEventClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers CreateSecretEventClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers CreateSecretEventClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteSecretEventClientResponse parses an HTTP response from a DeleteSecretEventWithResponse call
+func ParseDeleteSecretEventClientResponse(rsp *http.Response) (*DeleteSecretEventClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteSecretEventClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers DeleteSecretEventClientResponse204Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers DeleteSecretEventClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteSecretEventClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteSecretEventClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteSecretEventClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteSecretEventClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers DeleteSecretEventClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers DeleteSecretEventClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseShowSecretEventClientResponse parses an HTTP response from a ShowSecretEventWithResponse call
+func ParseShowSecretEventClientResponse(rsp *http.Response) (*ShowSecretEventClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ShowSecretEventClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EventResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ShowSecretEventClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ShowSecretEventClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ShowSecretEventClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ShowSecretEventClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ShowSecretEventClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers ShowSecretEventClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers ShowSecretEventClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers ShowSecretEventClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateSecretEventClientResponse parses an HTTP response from a UpdateSecretEventWithResponse call
+func ParseUpdateSecretEventClientResponse(rsp *http.Response) (*UpdateSecretEventClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateSecretEventClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EventResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateSecretEventClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateSecretEventClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateSecretEventClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateSecretEventClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateSecretEventClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateSecretEventClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers UpdateSecretEventClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers UpdateSecretEventClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGenerateRandomPasswordClientResponse parses an HTTP response from a GenerateRandomPasswordWithResponse call
 func ParseGenerateRandomPasswordClientResponse(rsp *http.Response) (*GenerateRandomPasswordClientResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -7527,6 +10189,164 @@ func ParseGenerateRandomPasswordClientResponse(rsp *http.Response) (*GenerateRan
 		response.Headers502 = &headers
 	case rsp.StatusCode == 504:
 		var headers GenerateRandomPasswordClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListNotificationRecordsClientResponse parses an HTTP response from a ListNotificationRecordsWithResponse call
+func ParseListNotificationRecordsClientResponse(rsp *http.Response) (*ListNotificationRecordsClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListNotificationRecordsClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ListNotificationRecordsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListNotificationRecordsClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListNotificationRecordsClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListNotificationRecordsClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListNotificationRecordsClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListNotificationRecordsClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListNotificationRecordsClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers ListNotificationRecordsClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers ListNotificationRecordsClientResponse504Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -11011,9 +13831,27 @@ func ParseUpdateVersionClientResponse(rsp *http.Response) (*UpdateVersionClientR
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ListSecretEvents List the project's events, a page at a time.
+	// (GET /v1/{project_id}/csms/events)
+	ListSecretEvents(w http.ResponseWriter, r *http.Request, projectId ProjectId, params ListSecretEventsParams)
+	// CreateSecretEvent Create an event that secrets can subscribe to.
+	// (POST /v1/{project_id}/csms/events)
+	CreateSecretEvent(w http.ResponseWriter, r *http.Request, projectId ProjectId)
+	// DeleteSecretEvent Delete an event at once and for good.
+	// (DELETE /v1/{project_id}/csms/events/{event_name})
+	DeleteSecretEvent(w http.ResponseWriter, r *http.Request, projectId ProjectId, eventName SecretEventName)
+	// ShowSecretEvent Show an event.
+	// (GET /v1/{project_id}/csms/events/{event_name})
+	ShowSecretEvent(w http.ResponseWriter, r *http.Request, projectId ProjectId, eventName SecretEventName)
+	// UpdateSecretEvent Change an event's state, event types or notification topic.
+	// (PUT /v1/{project_id}/csms/events/{event_name})
+	UpdateSecretEvent(w http.ResponseWriter, r *http.Request, projectId ProjectId, eventName SecretEventName)
 	// GenerateRandomPassword Generate a random password.
 	// (POST /v1/{project_id}/csms/generate-password)
 	GenerateRandomPassword(w http.ResponseWriter, r *http.Request, projectId ProjectId)
+	// ListNotificationRecords List the notification records of the last three months.
+	// (GET /v1/{project_id}/csms/notification-records)
+	ListNotificationRecords(w http.ResponseWriter, r *http.Request, projectId ProjectId)
 	// ListResourceInstances Find secrets by tags (filter) or count them (count).
 	// (POST /v1/{project_id}/csms/resource_instances/action)
 	ListResourceInstances(w http.ResponseWriter, r *http.Request, projectId ProjectId)
@@ -11091,6 +13929,192 @@ type ServerInterfaceWrapper struct {
 
 type MiddlewareFunc func(http.Handler) http.Handler
 
+// ListSecretEvents operation middleware
+func (siw *ServerInterfaceWrapper) ListSecretEvents(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSecretEventsParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "marker" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "marker", r.URL.Query(), &params.Marker, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "marker"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "marker", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListSecretEvents(w, r, projectId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateSecretEvent operation middleware
+func (siw *ServerInterfaceWrapper) CreateSecretEvent(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateSecretEvent(w, r, projectId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteSecretEvent operation middleware
+func (siw *ServerInterfaceWrapper) DeleteSecretEvent(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "event_name" -------------
+	var eventName SecretEventName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "event_name", r.PathValue("event_name"), &eventName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "event_name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteSecretEvent(w, r, projectId, eventName)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ShowSecretEvent operation middleware
+func (siw *ServerInterfaceWrapper) ShowSecretEvent(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "event_name" -------------
+	var eventName SecretEventName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "event_name", r.PathValue("event_name"), &eventName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "event_name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ShowSecretEvent(w, r, projectId, eventName)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateSecretEvent operation middleware
+func (siw *ServerInterfaceWrapper) UpdateSecretEvent(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "event_name" -------------
+	var eventName SecretEventName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "event_name", r.PathValue("event_name"), &eventName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "event_name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateSecretEvent(w, r, projectId, eventName)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GenerateRandomPassword operation middleware
 func (siw *ServerInterfaceWrapper) GenerateRandomPassword(w http.ResponseWriter, r *http.Request) {
 
@@ -11108,6 +14132,32 @@ func (siw *ServerInterfaceWrapper) GenerateRandomPassword(w http.ResponseWriter,
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GenerateRandomPassword(w, r, projectId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListNotificationRecords operation middleware
+func (siw *ServerInterfaceWrapper) ListNotificationRecords(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListNotificationRecords(w, r, projectId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -12103,6 +15153,12 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/v1/{project_id}/secrets/{secret_name}/stages/{stage_name}", wrapper.UpdateSecretStage)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/secrets/{secret_name}/scheduled-deleted-tasks/create", wrapper.DeleteSecretForSchedule)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/secrets/{secret_name}/scheduled-deleted-tasks/cancel", wrapper.RestoreSecret)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/csms/events", wrapper.ListSecretEvents)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/csms/events", wrapper.CreateSecretEvent)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/{project_id}/csms/events/{event_name}", wrapper.DeleteSecretEvent)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/csms/events/{event_name}", wrapper.ShowSecretEvent)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/v1/{project_id}/csms/events/{event_name}", wrapper.UpdateSecretEvent)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/csms/notification-records", wrapper.ListNotificationRecords)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/csms/{secret_id}/tags", wrapper.ListSecretTags)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/csms/{secret_id}/tags", wrapper.CreateSecretTag)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/{project_id}/csms/{secret_id}/tags/{key}", wrapper.DeleteSecretTag)
@@ -12193,6 +15249,769 @@ type UnauthorizedJSONResponse struct {
 	Body ErrorResponse
 
 	Headers UnauthorizedResponseHeaders
+}
+
+type ListSecretEventsRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Params    ListSecretEventsParams
+}
+
+type ListSecretEventsResponseObject interface {
+	VisitListSecretEventsResponse(w http.ResponseWriter) error
+}
+
+type ListSecretEvents200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ListSecretEvents200JSONResponse struct {
+	Body    ListSecretEventsResponse
+	Headers ListSecretEvents200ResponseHeaders
+}
+
+func (response ListSecretEvents200JSONResponse) VisitListSecretEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretEvents400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListSecretEvents400JSONResponse) VisitListSecretEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretEvents401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSecretEvents401JSONResponse) VisitListSecretEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretEvents403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSecretEvents403JSONResponse) VisitListSecretEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretEvents404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListSecretEvents404JSONResponse) VisitListSecretEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretEvents500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ListSecretEvents500JSONResponse) VisitListSecretEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretEvents502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response ListSecretEvents502JSONResponse) VisitListSecretEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretEvents504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response ListSecretEvents504JSONResponse) VisitListSecretEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretEventRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Body      *CreateSecretEventJSONRequestBody
+}
+
+type CreateSecretEventResponseObject interface {
+	VisitCreateSecretEventResponse(w http.ResponseWriter) error
+}
+
+type CreateSecretEvent200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type CreateSecretEvent200JSONResponse struct {
+	Body    EventResponse
+	Headers CreateSecretEvent200ResponseHeaders
+}
+
+func (response CreateSecretEvent200JSONResponse) VisitCreateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretEvent400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateSecretEvent400JSONResponse) VisitCreateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretEvent401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSecretEvent401JSONResponse) VisitCreateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretEvent403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSecretEvent403JSONResponse) VisitCreateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretEvent404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateSecretEvent404JSONResponse) VisitCreateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretEvent500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response CreateSecretEvent500JSONResponse) VisitCreateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretEvent502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response CreateSecretEvent502JSONResponse) VisitCreateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretEvent504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response CreateSecretEvent504JSONResponse) VisitCreateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretEventRequestObject struct {
+	ProjectId ProjectId       `json:"project_id"`
+	EventName SecretEventName `json:"event_name"`
+}
+
+type DeleteSecretEventResponseObject interface {
+	VisitDeleteSecretEventResponse(w http.ResponseWriter) error
+}
+
+type DeleteSecretEvent204ResponseHeaders struct {
+	XRequestId *string
+}
+
+type DeleteSecretEvent204Response struct {
+	Headers DeleteSecretEvent204ResponseHeaders
+}
+
+func (response DeleteSecretEvent204Response) VisitDeleteSecretEventResponse(w http.ResponseWriter) error {
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSecretEvent400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteSecretEvent400JSONResponse) VisitDeleteSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretEvent401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSecretEvent401JSONResponse) VisitDeleteSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretEvent403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSecretEvent403JSONResponse) VisitDeleteSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretEvent404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteSecretEvent404JSONResponse) VisitDeleteSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretEvent500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeleteSecretEvent500JSONResponse) VisitDeleteSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretEvent502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response DeleteSecretEvent502JSONResponse) VisitDeleteSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretEvent504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response DeleteSecretEvent504JSONResponse) VisitDeleteSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretEventRequestObject struct {
+	ProjectId ProjectId       `json:"project_id"`
+	EventName SecretEventName `json:"event_name"`
+}
+
+type ShowSecretEventResponseObject interface {
+	VisitShowSecretEventResponse(w http.ResponseWriter) error
+}
+
+type ShowSecretEvent200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ShowSecretEvent200JSONResponse struct {
+	Body    EventResponse
+	Headers ShowSecretEvent200ResponseHeaders
+}
+
+func (response ShowSecretEvent200JSONResponse) VisitShowSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretEvent400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ShowSecretEvent400JSONResponse) VisitShowSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretEvent401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ShowSecretEvent401JSONResponse) VisitShowSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretEvent403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ShowSecretEvent403JSONResponse) VisitShowSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretEvent404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ShowSecretEvent404JSONResponse) VisitShowSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretEvent500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ShowSecretEvent500JSONResponse) VisitShowSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretEvent502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response ShowSecretEvent502JSONResponse) VisitShowSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretEvent504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response ShowSecretEvent504JSONResponse) VisitShowSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretEventRequestObject struct {
+	ProjectId ProjectId       `json:"project_id"`
+	EventName SecretEventName `json:"event_name"`
+	Body      *UpdateSecretEventJSONRequestBody
+}
+
+type UpdateSecretEventResponseObject interface {
+	VisitUpdateSecretEventResponse(w http.ResponseWriter) error
+}
+
+type UpdateSecretEvent200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type UpdateSecretEvent200JSONResponse struct {
+	Body    EventResponse
+	Headers UpdateSecretEvent200ResponseHeaders
+}
+
+func (response UpdateSecretEvent200JSONResponse) VisitUpdateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretEvent400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateSecretEvent400JSONResponse) VisitUpdateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretEvent401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSecretEvent401JSONResponse) VisitUpdateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretEvent403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSecretEvent403JSONResponse) VisitUpdateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretEvent404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSecretEvent404JSONResponse) VisitUpdateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretEvent500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdateSecretEvent500JSONResponse) VisitUpdateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretEvent502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response UpdateSecretEvent502JSONResponse) VisitUpdateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretEvent504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response UpdateSecretEvent504JSONResponse) VisitUpdateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type GenerateRandomPasswordRequestObject struct {
@@ -12335,6 +16154,159 @@ func (response GenerateRandomPassword502JSONResponse) VisitGenerateRandomPasswor
 type GenerateRandomPassword504JSONResponse struct{ GatewayTimeoutJSONResponse }
 
 func (response GenerateRandomPassword504JSONResponse) VisitGenerateRandomPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotificationRecordsRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+}
+
+type ListNotificationRecordsResponseObject interface {
+	VisitListNotificationRecordsResponse(w http.ResponseWriter) error
+}
+
+type ListNotificationRecords200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ListNotificationRecords200JSONResponse struct {
+	Body    ListNotificationRecordsResponse
+	Headers ListNotificationRecords200ResponseHeaders
+}
+
+func (response ListNotificationRecords200JSONResponse) VisitListNotificationRecordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotificationRecords400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListNotificationRecords400JSONResponse) VisitListNotificationRecordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotificationRecords401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListNotificationRecords401JSONResponse) VisitListNotificationRecordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotificationRecords403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListNotificationRecords403JSONResponse) VisitListNotificationRecordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotificationRecords404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListNotificationRecords404JSONResponse) VisitListNotificationRecordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotificationRecords500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ListNotificationRecords500JSONResponse) VisitListNotificationRecordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotificationRecords502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response ListNotificationRecords502JSONResponse) VisitListNotificationRecordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotificationRecords504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response ListNotificationRecords504JSONResponse) VisitListNotificationRecordsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -15672,9 +19644,27 @@ func (response UpdateVersion504JSONResponse) VisitUpdateVersionResponse(w http.R
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// ListSecretEvents List the project's events, a page at a time.
+	// (GET /v1/{project_id}/csms/events)
+	ListSecretEvents(ctx context.Context, request ListSecretEventsRequestObject) (ListSecretEventsResponseObject, error)
+	// CreateSecretEvent Create an event that secrets can subscribe to.
+	// (POST /v1/{project_id}/csms/events)
+	CreateSecretEvent(ctx context.Context, request CreateSecretEventRequestObject) (CreateSecretEventResponseObject, error)
+	// DeleteSecretEvent Delete an event at once and for good.
+	// (DELETE /v1/{project_id}/csms/events/{event_name})
+	DeleteSecretEvent(ctx context.Context, request DeleteSecretEventRequestObject) (DeleteSecretEventResponseObject, error)
+	// ShowSecretEvent Show an event.
+	// (GET /v1/{project_id}/csms/events/{event_name})
+	ShowSecretEvent(ctx context.Context, request ShowSecretEventRequestObject) (ShowSecretEventResponseObject, error)
+	// UpdateSecretEvent Change an event's state, event types or notification topic.
+	// (PUT /v1/{project_id}/csms/events/{event_name})
+	UpdateSecretEvent(ctx context.Context, request UpdateSecretEventRequestObject) (UpdateSecretEventResponseObject, error)
 	// GenerateRandomPassword Generate a random password.
 	// (POST /v1/{project_id}/csms/generate-password)
 	GenerateRandomPassword(ctx context.Context, request GenerateRandomPasswordRequestObject) (GenerateRandomPasswordResponseObject, error)
+	// ListNotificationRecords List the notification records of the last three months.
+	// (GET /v1/{project_id}/csms/notification-records)
+	ListNotificationRecords(ctx context.Context, request ListNotificationRecordsRequestObject) (ListNotificationRecordsResponseObject, error)
 	// ListResourceInstances Find secrets by tags (filter) or count them (count).
 	// (POST /v1/{project_id}/csms/resource_instances/action)
 	ListResourceInstances(ctx context.Context, request ListResourceInstancesRequestObject) (ListResourceInstancesResponseObject, error)
@@ -15782,6 +19772,154 @@ type strictHandler struct {
 	options     StrictHTTPServerOptions
 }
 
+// ListSecretEvents operation middleware
+func (sh *strictHandler) ListSecretEvents(w http.ResponseWriter, r *http.Request, projectId ProjectId, params ListSecretEventsParams) {
+	var request ListSecretEventsRequestObject
+
+	request.ProjectId = projectId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSecretEvents(ctx, request.(ListSecretEventsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSecretEvents")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListSecretEventsResponseObject); ok {
+		if err := validResponse.VisitListSecretEventsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateSecretEvent operation middleware
+func (sh *strictHandler) CreateSecretEvent(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
+	var request CreateSecretEventRequestObject
+
+	request.ProjectId = projectId
+
+	var body CreateSecretEventJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSecretEvent(ctx, request.(CreateSecretEventRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSecretEvent")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateSecretEventResponseObject); ok {
+		if err := validResponse.VisitCreateSecretEventResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteSecretEvent operation middleware
+func (sh *strictHandler) DeleteSecretEvent(w http.ResponseWriter, r *http.Request, projectId ProjectId, eventName SecretEventName) {
+	var request DeleteSecretEventRequestObject
+
+	request.ProjectId = projectId
+	request.EventName = eventName
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSecretEvent(ctx, request.(DeleteSecretEventRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSecretEvent")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteSecretEventResponseObject); ok {
+		if err := validResponse.VisitDeleteSecretEventResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ShowSecretEvent operation middleware
+func (sh *strictHandler) ShowSecretEvent(w http.ResponseWriter, r *http.Request, projectId ProjectId, eventName SecretEventName) {
+	var request ShowSecretEventRequestObject
+
+	request.ProjectId = projectId
+	request.EventName = eventName
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ShowSecretEvent(ctx, request.(ShowSecretEventRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ShowSecretEvent")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ShowSecretEventResponseObject); ok {
+		if err := validResponse.VisitShowSecretEventResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateSecretEvent operation middleware
+func (sh *strictHandler) UpdateSecretEvent(w http.ResponseWriter, r *http.Request, projectId ProjectId, eventName SecretEventName) {
+	var request UpdateSecretEventRequestObject
+
+	request.ProjectId = projectId
+	request.EventName = eventName
+
+	var body UpdateSecretEventJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSecretEvent(ctx, request.(UpdateSecretEventRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSecretEvent")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateSecretEventResponseObject); ok {
+		if err := validResponse.VisitUpdateSecretEventResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GenerateRandomPassword operation middleware
 func (sh *strictHandler) GenerateRandomPassword(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
 	var request GenerateRandomPasswordRequestObject
@@ -15811,6 +19949,32 @@ func (sh *strictHandler) GenerateRandomPassword(w http.ResponseWriter, r *http.R
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GenerateRandomPasswordResponseObject); ok {
 		if err := validResponse.VisitGenerateRandomPasswordResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListNotificationRecords operation middleware
+func (sh *strictHandler) ListNotificationRecords(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
+	var request ListNotificationRecordsRequestObject
+
+	request.ProjectId = projectId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListNotificationRecords(ctx, request.(ListNotificationRecordsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListNotificationRecords")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListNotificationRecordsResponseObject); ok {
+		if err := validResponse.VisitListNotificationRecordsResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -16490,257 +20654,300 @@ func (sh *strictHandler) UpdateVersion(w http.ResponseWriter, r *http.Request, p
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3bduM4ljb4KmhNzwqpi1JQJx9XrmrbssPy2ZbPqWgRIiGJFgUoCFCyHONZdTvX8wRzU/Me/6PUk/wL",
-	"B5KgRMmSw5WZVRl9UZ1hkSCwsbGxj9/+nrHJYEgwwoxmtr5negg6yBf/eX+FvgWIsrrD/+UgavvukLkE",
-	"Z7Yy1z0EfPnzJwrqtW3AegiMEHaI/4mCRu0Y2GToIgpcBlzMCHAZBcj3iQ/YZIgKYH+E/AnwER0STBEg",
-	"HT5CE1Pkj1wbARv6vnx9WwxBASYMDKDfR474susjB1ACWA8y8XGbYOZDm89nEFCW99AIecDuIbtPm9hH",
-	"lAGCvQkgGIzDd6IJD2EXUeAQOxggzApNnDEy1O6hAeRrH8DnE4S7rJfZKpY2jMzAxdG/jQxfT2YrQ5nv",
-	"4m7GyDznKQl8m//NpgPad9kWgPFKJYU/UdAmAXZAh/hyki7uAojpGPnUABiNkA/gcOi5yAGMANtzxRa9",
-	"vr4amSH04QAxtU/7I4TZGRyg2W065wvmC6XI9hGjgAZt/ntbDsp6LgWIv17IGBmXv/EtQP4kY2SwGC8j",
-	"fmyJf8whyFplIQWo0wcD4iCv5bmUtdQ8Wop3Cl0CsvE3ctsgothaBdg9yDdUEIQvQjwI+IP0k6Iewdov",
-	"YhMznEAn7sBls+S4gF0EqPuCDFDk6y8apmkagPKXIQUQyBVsg6oJxj2EAWxTRRz0DAdDj6+oas6hlSc+",
-	"qpPJQR0YeCx8aQgZQz5/83+yvxbzm19/NfObX7+bRun1/yqappn7z8xCWsKhm/dRB5y4lDXUhmabGQgG",
-	"8NkdBAN+iMSSou22IQZtflJZ4GPkNDMGUHMCVTO3DZbYnZAoOUHYU34A/VnKcvZTZxh4kDI1g3B/hj4a",
-	"uSSQ52wboMGQTQDxFX3FGeCPdVyfym2cx48D+f1/Gi82M2JuW1PTaWZ01oQMDAhlnF/kKvnkPtFploWK",
-	"R/lQ6gkyxnwDXOxyuoGuO1IMe+GTJ2Snilr1E6jXCoCLXYzGSE2LAgonoJkpl7QP800WNA/ankt7yNG+",
-	"SAH0PDJu4nKJ8/9aZRtgEr8LKBKiNpSDyDG4iMUEI/5nhDvEt5EDsvUaBdDnsuwZOsh2B9ADLm7iIR/H",
-	"tVFOStD40Jiw2C7ZZaeCqp01c724Udosw0q7aq8562ijsxlu9xCyXrzbQ7n0lutkjEwo9DNbzA/QAg7Q",
-	"pHO5tJAhdMJk44+BaARQLhkgGh6sVXLbIDyF2RS663sjD4w8p/OuUMk/nyhwHZDlm2a5jsXPEb8tB4hB",
-	"BzKYM8C459o9sasMdgEZIh+q7XQcH1Fxy7YnSTm1bpvtMqwW8+W2aecrdtXOb7bLKF/qmHCtbTqbdrGY",
-	"TnY5q/dTvbj6KWwx2J0jdxbfCR7BXU5y15lWAiTlC64jeZ4agLrYRvGpdR3O1Jy3heAiFGk7ln6fNuLz",
-	"Lg/jzkX9EwU+6qLnbQD55ynxkGAAAD1K1LeBVbD0Xdy5qAOHIKHUFBZugrp652/Df/qok9nK/B+fYz3u",
-	"s/yVftaWIlbGYBelLyyU3xCMkE+5bKJMF8NTc+O//eDUornwmV3D7jGaXPCPpJ4TzvV9NOEyy0cDMpo3",
-	"sT6aLMuzqyly4aHf8xFkSNL1GnZBls9K6hKljQRzlsxSFSBHSJfETctgt+UyNCh0iVj7rSR4mohQP4F6",
-	"DWStUdEygDUqWQb4x9/+njP4/Wl5kCHKrOgGtRoPjb2bq6v9s2sr3MqkWBjNOfTq4X/mqV/2TGuHWFHg",
-	"VIlCfprFpRof5pBf55xmNcAqCuFC9a9qrqz88Vc6xB9Argi6mJVLGSOjVLbMFlf8BB3VPyMqupihrtB1",
-	"5txYsRqoFklBVkwDqFfVmrhmOUfVaynqJUWvmGNCU9RJOU8FrNcSCmC4L398DTCNCCnaHp9eglmT8tJ1",
-	"pG2mxtgljouEeaaLDP5vzt0Ii/8U9p0trvLPT5RT8XvMadP0rUEG25Dyy4XSMfGdmCZOO6/9Ua1KrX8r",
-	"872ZCX9tZraaGVq2/TJrZl4zr8tKa30NyisQr1YXFG+ITJDlMwZQWG4IjKAXIDCA2IGM+BPJZqGhLIi3",
-	"C50vkKExnKxGOuFpaNnE4TPZuah/uSuYJZMfPPnLgHLK7EK7j7ADAgxH0PVg20OF5Ymyz0e6UrOV5Jjr",
-	"JAEd6HrS6G4j0Am8juvxf7eRDQOKlI3uc6PfRzZyR8gBEAMXj6DnOrHzoOOTgXg4GFLmIzhQb/HTortu",
-	"8mqX8vJaSVuGevyz5uYRa9iFTrjF7yf5XuO0UTCL5toUxWOlVyhRwqnTEVaSi+URc9ofuQX1iIByGyLP",
-	"yQcS7ID4bddxEP4Aem3OpxdlkKHQEYYwZ1bnI0m1E7AewkzNWDHsB5JJneNrd4BIwD7iOJfnHGcmP/GR",
-	"xFGTF0M7QAz+YYSpY4Z8DL2GOMliKj/MSaZZnCJO+BUQeljFjx971tK/8GGEOiPsgMuKfwO5pF0Nwp8t",
-	"b83IJgTo2aWM60fqvIu5fCApw6tczXAlgtJYlRFXe4sfisxWsbpRrJrr1Q1TaLRvKy+us7yXoj+grT6a",
-	"tMQ7oSspX+2smfnKenEjv1HaLOenHErpypHdQ07gIaflIA9Fk8eB50Wak1Ig985PT8/P+Dtc8ma2Mvtn",
-	"O7sn+7WMkQmGzpyFv76uZpwvYhK1Z4AGto2Q86HSWNjf79x//ir/D0Xg2OSMlc9U2s+nmqGbn1uZUSmz",
-	"Ah0TK/mNyXiDYcB6xHdfkPPjV1o5RWrbxPeF+3fnFMDkFe1iaVa6BG9xO8TtTADs0z6gbhdDFvhI3OKZ",
-	"yCiR1C211zsVu4hMZxNutNftNaeKKp0yLLWLtulsoo/UKUBA+Z2gdP6QF4TvODQdPmw3omkry4HZPWl7",
-	"nPs1cdavYZdqqu3QJ0PkM2WmQVvO+XsGYW6I/6qkW4avib+d+bqkadnmX24p2Uj8SNBoHs5WmzgTFXAQ",
-	"QUn5tCCSfFxEHBL+6TXN9MyJPeJjYRtNmcDltaV93nNoBLLh0JHxW14Tn+Rr4J9zGRrQt7jjGnbrDA34",
-	"ewP4XJevlKSzQ/0r9nZA34eTd8yUz0j6OUomENMKrcjQMP1VztoIdzjeRtJ+QjZ7x0ej+DMf2QBy4ISP",
-	"ZQUe4PRJs69nHAA7AKOx0lIKYP8Z2kyEs4XHy0pY/ZbgpPBvbRdDf2JxXaLrjpBwCGIihRSenHcyW79+",
-	"TxAs6UGIhLocJ/P11fi+yvvi+ZSfo+G+vr5+fTWmz2PASMsnDIbHUm1amxAPQZyZljWLebGmPfpqZBBX",
-	"VYe+S1FLizG9Je2il+JoHR9LhK9VYF184c2TISL2jcQbr0kdZ/H7xwN6jCby81j585eNAxiZkKgtm+CO",
-	"233r5Sv1+J58Wh+gE2C7Ffj69qg9158aIt8lzrKfuZBPv05z3VJL3JXPvs44wZZ5uRFNPaEHLvPqNX9y",
-	"WuyInVksbWKBoUSF+vLMNSGu0HBwA6Dk4U8sVhz9BO1y4qMjl3iCwvkBolSocJnVxhF5NaCNpBSZllvX",
-	"sDv3cmWwu/RtMSu8VxDZM/EZXVRrwduZ5xLhmumlKc/3G5JZqbCfqPRr/vuLaPQ8dP1Qn39D4olHr90B",
-	"itzHv+cBD60NYcq8Ka7V9jdYlF/0jiMdfnLmaP9RzrJUcCSlDojfUIby3DPtI5uMkD9pjV3skHHLxS0H",
-	"Tmha4GJCQRt1iI+0XDSRZyI+6RhgnStwZbOgB8bKelhsfXFYLDzWc9YAsuoDgM9wVkGct5RlhbfS7hSB",
-	"O8RvhW6G2e0Ov6sJozmzlpuSUHE0Nb9kVjaWNEjeuFu03TIAHxa0JwxJG6NGxtgj0FGnzyNt3WeQZIiQ",
-	"vzzSXvIw8yen90IfZTH929DuB8O8yLXIaq/JILJMpfwkQ8IdF3mOWFCaEjdrPy0d1p5394BsqoopLRVl",
-	"TO0Pid07dT3PpWlXCherwMUA8cfAQDyHbIIdGibPKm+ClskaJX1RfrxcnHjNaGLosR4JujIJRfugTCQL",
-	"hxe5W3rEeq2S0c6iufgsajmvYgnq5Bc3103pzZR/hpGbmJ8+3+F2FHYAEitTqwkX6FIAwZBQl7kjJAmS",
-	"11cmL1xB04RHIjWXJMr5ldnI/BhIjqFcx+rwz4o5YILzpednEXcJKBdNU7ef5sCZ/o6YBuC/GQAVugVg",
-	"RY5nCxDfiON4Oxd10JXBBQNYsR/IUrJwDlduLM2VkiJ0CLLxhMGGxoaauyl9GdrfpiZVLZYSsyq9e1YD",
-	"2gUiJbFaLIlZ6R6rt5PP2yLankpVAB0HuCJeM2WiTAkebT91oqwggzQCC1YOxzBAm7CeFudOenZiWkTK",
-	"ajySEQ8jhcas6aj7Y2assNjzstDXsvRlkWLtxikSXNSKB+RUI51vdgvveggruSXTJ6QuyYUAlTlAIt9d",
-	"pmZzYZKSrc81F1leIEVCE4eCDgTYc/txVN21w+RbLnpoWFHQR0MmdirMjwYBtnsQd5FTAGeB54Es8ZtY",
-	"pqjkZEqQTMyniC0hJXHgiZyCMDliGQ3mRvjIw8SvrKZiG0qgUgYHQ77oaLUymaY9CTN2Ep6oUO8Ms0mT",
-	"yS2YMIBRF3LBmtyzucbOvK1bao9AyhZFRR/6HhXCOYI+QkOR4BrvlPhntFeGqOcQ++IyCgLssh+8wt6/",
-	"GQnSq3jHHM1/wS58QRj5kKEriB0yuFBe87maOHq2vcBBrdg/nCoKwsc8Mka+DeX9OOtVCx/DwaCdHCrl",
-	"oWGAbRYs8NGFDwbD4aKPulg+RofQnvOIpy6Z7wuS6UrV6vK5dOEup1NbuATWQpeAAeTnlau5Wo3T48ry",
-	"wgpjG60h8Vx70gr9crN+MSnkWwjavZZatxP5mqbXPWNsLmCPeYp5FIKbnU7a8JF3caXUuvmacOzXTKbS",
-	"Z0ShDmVKEVcVLTJIM28pKwUg1MDXUNA9cfmlLpxP5kqF4uuYMohttErAqON6TDCZTQLMlo4XiVTEMAWg",
-	"5YYfnr175fhAaJaBumS9MLH1R4uL3jEfmWwaJZkaUQFVfDiKZk5qIczuoZVCR6f8ldl9MzKk06Foesly",
-	"sUVj8/Xjlyk/CCCQEtFIiOt4qWZaidAmcNyuy6gRlSq6DHT4NSWy+7j4enck7x1LCT9kgPKaZuWvGtY7",
-	"kIyeVC/N5fTLpecakrBoijDbrNdmqXjeez4sxo287bkFomGemAo/szxVpwdP43xGGPRaUrhwTlndIBfv",
-	"CitcqEuxzjFPHEYe8gWLpRPaWomDGhOaKpNXZ8Qd4eRBzvLyPZkwv+jO7HIm6ZA3LxnYRXX+nOZWDnXt",
-	"5dcyVeew6no+eiGqNHL5HZUpYUvN+kxZRe92f4nKF6zMM5CwzlgP+SpHFosKgg+zz2I5ogLwQpymJZNt",
-	"yblJa5FIH7fI1qEgel5z/jZ6ZCzJN2UQaH4zYRXr9Ho1MtF2pRW1uLgrqxO40CsAC6Nn1pKVEyLGNPSR",
-	"sKzHPVf6D33lZOMPquo17ITFGQQ3cVTXQTDaCqvR+f7wH8au5wCPkKEaUJrX6iPSrwexMlNVQGJMAs9p",
-	"4gGUNuAAQNoXzjdLTvMXSxZExgUhOf4zF1vSuEtyuR34PsIsFo5T5W3i5paFlWhAZVGKS6NCk48UpUZG",
-	"o/bsVGT5TFgqE9F7OyZ2XEMTTm/GhgiraZb8SqL4Jt0TNnNMNeV5Rqb00STVtBFu2DccUm8LiJmrcO71",
-	"2nIQg663vHSKr39njm2mfp9rvf3LXHZTaRtTxY9mqfIxwaOpZBIQa22lynTC2lSKxwzTHpIxIB3G5TgB",
-	"YmC0FandUooI7w7IWo5lAKvH/2fA/4daudDRXjYdaxu0ERsjhMFaE/dI4FPx9oaxvmYC8e8COBOpoFJM",
-	"W4lkI0sWEioxM2Vj/OVXpzegX5e2MpYln0ySAXUpdX7ly/xqAOdz7/Pgs6ReXEE2fVVGVeSRjw/UmZJL",
-	"IY4K06vNVX7C9TyUAC6X/T6/vUTgLFKFoxuKf4vYfQC9MZxQQBF2KHAdQyTPG6pUhZNcyxBPE9tLJHkl",
-	"cszfSDJI3pBT6WGz/rB5SWCzT6aneC0r5GSq+5xa8noNZCG4uanXcqmiPpkVNq/k8vi0IQukuYk59AlD",
-	"NkvbdJr6jdVzyMQVFzHvMpuTpvalJ6PNzyRbNd9s/jM/MOM5FQTvG+s9iWb6PaBKE5bLfuGPvk6l4a9w",
-	"otJumURWTnq4VdR4QgpU3gmXTwZoQ4rWKnmEbeIgx4jzjEvG+ppeSD8dBi2tr31Q2oOcgv7p4zkJYtpC",
-	"VW7DAiQPGREEHa4Hj13WA9DzRFwirDI2AMK2PxkyUeLpgJgGXAGXrzexQoKKYl9DH3XcZ2Dl9jwSqHSM",
-	"U4hhFw0QZrvirdtiwSYDS92UR3f7XD/nuwptJoIsLvTcF1k7kO24I6S2IfA9QFGXD6Qq8KXWLW8Qobbn",
-	"1G0hZvGJygeauD1hyABWzjL4nVkpikV4BHfDMN4Adl0bwA4TwRmp9YM2Cg0HB1G3K/9TWmpNPHB9n/gq",
-	"G0A8E4HRiPhiD1JQLmscsg2Q2+3xTfQRyHqISSCB0O9mFSyjia0WVxPyVg4M4EQaPMK66hDPI2MBnxIn",
-	"KB3d7RfAjmKLqlGqlIyNDVNnSnGV6YHwUqW0sWEm1IVmc/FeNZt8t7J/3fp1J/8I8y9mfrPQyn/9vvGa",
-	"+2v8p1b+61+yzWYh8Zf/yn2vvOXoTESmOf9pPKuzlNhwPMMvIMEuIXbJ1cEeWK8W18D/+v/XC0XArTfO",
-	"Cws4Sd1FyFG4ZzpTKVSv6DTwC0waiQHmjzquzzUZGuaBfKLhMRDFJNMjw66PkCHOGvMDHBbJyAI6BvsI",
-	"TwXeZ5ObQDaOUKg9FYzv+homkJkYU9GSk1lSuC1K+MKgrNgF3TOsMas8HBqgAOdNxZH6BkEqFqUiUPzM",
-	"gWylmAMQYxJgG9HorPBLlJ8jbCNAA5crYbaNhoxyHUM7SPw5z7WZpliGuDAxUkiyeGsh8IeuJcP8y07+",
-	"UTLq96KxVnn9GGV5qhxGKzQD6vM6OJM4uyIGbQix4aOuSzD0krEp6elwHAo+FT5pxHgryW1Zi3P+ldkI",
-	"L+5UpVBc6wJ3RIWW4tLDWr0R/ufF/lmtfvalVds/2b/ezxiZg6vzx/2zpQNPuidLaOxSRczpswyzaxdc",
-	"7Aw9s9/lBl/l5r5WKlYquflktoAlCz6V4ynMpTCAdVVr5A++WAJw5wsMKK3t8n/LK7FRO5ZIT55LGW1i",
-	"/rTFyYKJBKfyAQ2GQ+Lzc5f10dCDNnJAexKNy+eubnsuAChzPU/YbRMQZjKEbBCVpMpXM0Ymns/S2/4G",
-	"VTWddJYhEvrnXFNUEFToM+rR8P7g62vLS9ZHTKQ6CXoV5qzxB1eqM/jMqgxwVWuEiKLp+6UtXDno0yA2",
-	"40wYoe8JXU8Y2DPm7kzC+6x7aTqrfdbHNhVjWDmykCqTIid0VOowTwCOYkK8LQFDqqV/NKwjnmEiFjqg",
-	"9TQjYdr2iOdQlc6XnNd8j51ekbyKjfteOylZzLxUykUCmS2+gROV1f+8CziZ7hTdTyKtOkJ6AyqGD1I/",
-	"kMh7ktBx/NQVJcpkLpNWcT51NkJueLPWew4JpZ91NV/1ktujO1/TQlWwqwu7Wd78oDmosPu8Jb7hPj5G",
-	"kzk++jdevA2Tq1cP9jPYnY7lh8I3CgjxezNiLogn8oncXCqIKrEPoMHyK5/KO+CfWjbpQAP7k1iBWvmH",
-	"rs6qdWkpwH00yWUiaMR5bNdHky0wY/OKLDppFVgtUABb4BfwF5AH/20Z6WCFmLAmpgz6TEQOfYCwI6J0",
-	"/EIb97ghIcaUuS/Rg+Jnq0UntGXN2MQpAIu6lGo2h99PXvn/Por/PXttFbZ++Uuzmf/vr39ZUmAtrOLb",
-	"SlsqIB3wP9nsX/+j2aS57F//Q8w9t3Ay/5XL/rUZmGbZFi/95zwwR6kO+qgbeNAH6HnoI6rqAT1C+nno",
-	"kwA7FGS5ooGgoyjNfOh6gphJMgMxNWUD5gRiAqe9cpwoSkZ6lSrmutovSXtUeOcl9rkIrxbAucdt5BA1",
-	"2HVAeS2hpEtWk1lX805XqKIlw2TLamOcVuqcR8fBhliisguUam3UXOKc6nVP1eo7v6cMFiWKStVqMj41",
-	"R9zczpvDm8z8OWSgj+Hm9IlLhk6fQLMZTWER285wRqU8zRm6ZjA3MZyzf6iVCsh6kZ69LWNIFHiowwAJ",
-	"ZEI3Z0rX12ISv2Xx/+9bsP+bVM+nMfOMejc3tTWpv/7GkK8RsH+MrEln7mBthstexUqdjywsrtjOGL/x",
-	"uCClUHOGgjFZZ0vEP7JWerpUSRtsxeUvKEOOxpy/9Mie48uerguds/KpstBpLcbSfreiAEikTHPLHQHN",
-	"Q9shssxDxgty4a0rIZ5c2sQ95AmcTc1lym+YLb0aSOoxLFFHRntwiAzgo05AkQjF8M9xq7OJXQoG0OOf",
-	"RI4BGBwMxdyE/kN8WXcGMWE95ANoi9Sg+TGCJZPo07zTGq10h7SOUa8+syWbnEzRU3Ql8BFlxEcqas9/",
-	"zyVSz2LlQiujispp4+mEGMzL0fUpcLoxWbMwJihQ7QWiLa+YZu4H6oJjll1IPg11NsY21pwq04wawzvE",
-	"aRZzMyjAvASKCDC4iQX3YKLcHQM4ATYZILEhgrP4XWklkQqs1Ny3d2dIvEsozctnWARWvkRmw8f5bWbB",
-	"HX4kG22KM950jH2sYy4JPTHrvxas48E28pJw1NtJJHjOjaquUiZK8jNniGcurvZv6+c3DUv8zI+ijIQK",
-	"/O2lEtxiJP+Ei6C0NNDXypAZyR0O7TyZ22kABG1Vp7VWiYocJEMFvssmDT5xSc2G0z8cQLvRg6XqWsqh",
-	"P/7cOI4uF+p2sShusRq14/zh6c5evnG4U6quWSJEJ6vGSafj2i70RFxA5UWxrSZuYgAA2FFggQqzb2oc",
-	"sGPbiNJfpLW5cyz+PzJAw+1i5BxK0Dv1a6+43SvpDwi8v/BH9Cx/Cr+7BzHBrg29EAvxF3CKWI84oNnE",
-	"8a83V/XkHy4DvqbEn9Q0xB8TExN/6aHnLBXUzPLdyuXk92Uc6ZrwF/i/wS+gmZlafTMjRrjPN5x+vgYZ",
-	"mh5wehHR4BHaofq/X8RbvQG0W+pVbmr+AhrHRmImfIAmTqx+iHwbYaYSU6jkpSFkvTCsDbIB9pEA3XaA",
-	"FQXl863C/22JgmIDCDWANrH1f97fW0AUPuZtSFFOpXs4VDlOPluFaVJT4jMK+mhCVVxeWkh8XvyvRhND",
-	"Cqz+LyMLPBEXq0AS3+zSmj5auCcuBVZU75nnsnSL+e5ggJy8GLnZxLJ5BF8o151kjB7ya9nFwErssGWI",
-	"SlcZyiK+g/wCsOR+7Uncy7w8SaLXCcJRBngTq7iXlEGcM0AP0l70Ot9uC2Sth4eHh9PTWu368PD0tNF4",
-	"tAxwc72Xi/wbnG4uBsUq134ChmgTqwQ4CYP+iQLbI3Y/zFaRnZNcqlbUnoTOkx7fCw2G4Qvhh9GQkbz2",
-	"ROa7U7H4ML3Aus+rnOh83VEXsWhQIH+PAWcThzy++ODQVe7He/7ENemjlHBSfedUYGYCxn83gGzUVDLM",
-	"zXWjWNX7DYEsf1Y8RqVLTrHVab1u5QrgvM2gi0W9mU8GTVzfOf1EgXVx3rgGn0flzzBgvc/ydUtq2S4c",
-	"FCZw4OWkrix+48QTjUXu841AXEt5MXMrwqQPuUYknYoiBzKUSPcw2gHO+BKInfNaqaKScOfT8D7PaSQ/",
-	"NUvCV1ExnFb7cK3ZklEFuQoaDYaeSMBRrZMU4xwGcIxcIFJ11P+qqHCcstPEDYVVkt1rnDYMMOTUJh1Q",
-	"27/LAUbCpTvIF8j9EVslquHF2psRpI6Lu3xc8SmZE9TMyNCzgpRlE9UWA7K45VNOMW4IU8LPQxdI3yJw",
-	"WczSTRx9fOeizs0a5MvSP24YxUrrzkU9v/889IiP/GSnMDEgVUejwEWlhJ2xCabMh27Yi088pQCsucwI",
-	"b3YVSFeVcMKD6bkC71p/ilq57SaGiVFJCACjRhXZCUKYxfnHZIyB3SN8UwS4FZxQMO5NZN6YeqyJZbZR",
-	"bNMpWAlOPoJRAdyJ0pdwimFajJQoQ2TLYSkJ3a6w0xEpR02ssZ2WxUfVwfGQDzHXGBwUV35KBUFPZwuY",
-	"0PjFyeAr3GriPIAYBLiP+fpUNF1FzTX7qCJJq2w7WR1DfG44JZBmxEMCPyTPZ8evSwbbHsptS0QSCW2j",
-	"9kabmJAj0btCXm+LqQEfPcmcKykcZmdWTIDYyBkoJJbpKfIH+JSmZhlOkX/QihOzRVb+TMu1sFwm0RSP",
-	"70e59I+//b9rlTjRMGLsrfA3g388NMISPfAMmQ8gzdKYLnJKml1iqWwtGoHOiE5gwEqNkVqhyBEpI9gB",
-	"cY7SNudGPp1FaUpxjpfoMRa3FwNWwSpMp+ZL2AyZg+liNTZ63p6TJxYhz3eg6ylwJqSET5hDBoFDmCBC",
-	"BH1BY6g5Sfcwy1Ww1Gztnshlw+ooqEA3v3UlLJVg0AXIVNvA0kzWREe1CC+GUZGLKnLzEuAufHBIJaKM",
-	"SIiMOyhG4B1ibT2NoZPeKZfGrWO1sxcn/hla3h7/3lLpukvlX+rIXXzkBd0dRRBVldmJ20BPXY3YiE9c",
-	"idEYZktsgMydRA7Idkjgi3nFOZ2CRdwRFyHi2MYIXQJNZ4T8NmTugMs2Lv34hoknqDzq1nM+Pk959ZuV",
-	"UzmOMReGMQIgrcyp7GM9E9LKyZGnEiLDXB6ZY8l6EKclE2cTmcQ5IavjBE0+7qIcTZcVwE7kTos9XjNM",
-	"w1cU3W+SE9toQtQFK1eT8E+G3jLBaB5pR4yZvu1Krkz1hhz7cDglxcXN+70p4a2amS3w/R9/+/vrq7Ud",
-	"njwumnwEHQqsGINKQZVGQFQWUGeAkSEQbZZ1A1g4QcWxoD0ypmrkgbyYKZF7LKovQ0VN6oGeayPlWAkV",
-	"6SG0eyhfKpjCVeMykRSTVNgap41I/nABnA2VvnDwXMaIc5YyxUKxYGreBxltkg7DaXy4hNqkpEVoKsV0",
-	"BlmVLlboiYnZfF78YBvCd+6gcU41A+Tr1zFlqAH2cZdvp/hpr+diRIXfRcvdTpuUIG5CkQQzeuSs9zin",
-	"cBEXKJf824p+cbFrQtcShp0IRU+paA6yXYdfZPwbIXUjrawgUPQjhk1ZVKoOamj8LmEcPSRMYY36kup5",
-	"Qfa8pHj0fl5q65z6ebOaL5WFIzJWNcKJ1PbvdAVE5syLBwxNR+I3tkRbpWIcFw7yEisiHKeZtP1APW7Q",
-	"0MxIvSY6rGncpaAnIiHt+gB6LqT6B4eu+hi3/pKDZEOLjQb8ZhfvUKc/Te3Q1tX4NU+dfr5L8qMyGJmF",
-	"YqFkrhuhLKKfOSN8HhVBVjjpPkcatnB1FrokVxD+NTJEWE6vXDALZVk82RMn7POo+Pl7rMu9yiG7Csco",
-	"rwMU6b3Nf033PMaPfNaQ2L8amSFJR2eO+k6QDrCkuLUSlrSG5RQbb1NpNXzZTawBXsW+DK1tj4BzMlTl",
-	"j8zmUL0kaR852+KHJrbmg0BZIpXaQ6rWXlNMSUeJ2PB50HexUwBnRBj3qg2BLEkXta3qjpGGt+0jB2Hm",
-	"Qo9G3RbVjkj5G52pupPZmoMxldH7G67aki8NMkwCL4TQXqXK0q1HFkOkvb7OdBIsmeZq842ZMtO/LeOr",
-	"jW8nL6X78eZ1Z3d98GBXDunRmvNlWEQ3MPPD0/59utdUJE3SXolo91nrByheKb79SqIrjnip/PZLcRs9",
-	"8Ubl7TeifmCvRqa6zFLSOq2Jd0tLkSHsRCleWWJ+Ux3vRAwiGAxE7nd0wLhRLZghklIiWCawAX7NRAfv",
-	"60rQdZgAV5x2NslLPDpNOmjARq/GHNE8i5P0OcY7+3gRbUloMysqhJB2K7OFd0vpdwawBOKYUD8VuLAQ",
-	"1pZE6LKMyHHh+k0sOsPIS1tG2KQGamkoStY2sOR/RB9O/CwSB7iOL2fQxGGaKpfomhMu9Gsx2DW4GdNT",
-	"1Y99NBHfzI41V37sB8sprHbpbY4TYxUqAb9zROY1l1nQxcoRm0iTsySVDOB2wjC67B/QxKo4RTgfWU+5",
-	"6oTeHbWbs77P7vOrtS2+LLLyZMoctwut2SettHsjFSjrR66NkO1idD0FeZcpckU+RIPLmPGpUfmKGYbg",
-	"IBNnPP+aGcKJMGNFQ4NlRfZCVMC3muBO92ueGSgdbuzHbi4NfezX70nMk2X77U0BoUw30YtAUH79upDq",
-	"osu4ovnrV37+ExhmxR/dhJ/X5p/t2jxwo04WVMTzREMuKRtyETSmhJTKSphM/T69lt1knvOx8aYs3S05",
-	"6BYXzXNBn3wEnRhUSdxrn2h8P0G9KbuyhTU/mzAAwRhKW8Hnur+AH5t/DYcQQV1ZcjoramexUzM/Kj2W",
-	"FqJGhiLo272VpekCwNefJ/lPc5I5Jyj1SVWyzD1ZU4WVdPUTrU5G2qmWqQESoiIRs9XHkHk1I+S3ZWKN",
-	"UqdXOOPGD6jNc+XDd+Vp5n+YkhXzIEoS2RCcpK4jI3CW61gSIS/OcMxJh3+oiRZS1b0YI/SHZc97FYtV",
-	"pE8KpOlPqfPnkjowhuvhPPYnEyfGmw/LI/KGU1WJE5lcExUnmaonKjdGpfWoUte2AXREqAIKUa+sZD0v",
-	"rIll2XyKVTlVGvUj9qRqRfiGSFlaoszpgPiWXTi35otfhVFqugochW0JkyWji1sdpliRldldnJFy2wAT",
-	"4dP+KHG3eqWb6EEGzghQOYWJwrVkgjCD3Va4SNkmU04+l/kpZX9XKbvjOAAKtU6kAcrtErjNsigwCZKx",
-	"vOxlsPv7it2lNbGPcJd+iKC25JGxJMxRlvjAR3mF66Kp39IjuQ0sCWpoAR8NyAiFUX0usuUjTZwVGYgy",
-	"DgwjF6H0OxrSb+jGCQnSFwqZKusvgB3PEwDeRKQubokSJWb3mlg8JRHiPARHiWaRwgAYSIA2iMNrRnET",
-	"DQdLuzrmNPH+EJdk1CF+WU3VCJ9AeKQ/4BNnFTX2jd72qzglV+xx/oe8VpZtuz57UWyLuwbOXKY/L5A/",
-	"wAUiRBUXQoByIQQ9eeZFmZMSC5ABgu1/30vkex9NXuX54oycdtIGZBRr1ZrEjHISelyUqiQ0iGWey6wh",
-	"r/egDTXsP+wxT/bbnacF/jzcf9DDfSVPtVQQZe204trVDnKAf/ej/BuZ4W8/K2GCLiDrzfEXai1dUj2E",
-	"yhsPXCyDzqK+Ky3kHiVLVc0Y9bFomKaZMxTBVQ8Pq4mzEuMp6tOyBaaaeqzanKSJZ7uTAL05icjhjQo9",
-	"hE7pETKkaa1JAGVkKOI2TSzkJcFIviJ+UM0BEr1FLCCZJiRMAdyJoisJKiJC8koHVp0tJVUV2khbFkaF",
-	"5SCYFYCWuWVNu5nmRtjVZmVWZb8TETpfgp1k/5BlnhTQKLL89+uPp1xpvYqmWroU9bZEv05VvRerG8Wq",
-	"uV7dME3TNGb6zzPYhhQBLYK9Sixcr1PPFNslu+xUUL7aWTPzlfXiRn6jtFnOw0q7aq8562ijsxmXsU2F",
-	"zdOR43HgeVNQ8DEIpgJ41wBgE7CEiYW/yxH+0wv+Z/WCzwtiq3KjUODrd7JC1V01gq5lSusB8h8Lis1z",
-	"eEhtj8Y6Bdh/hjbzJirbKirPkCUyqrghAc1qJdqmKKz7GP9DmO3byquhUC+6KOy3ISAZdPQFBVGjEJpk",
-	"GrEQ/nkdgyqEyYI+SmlMrQqXNFh604yio0PkN3FYaitieaKCuBu4DldgvgWEwdz8m0Y5iN7yu896TNIZ",
-	"MHzERUnv+Ly8psVsPIXH/VNu/K5yQ+5nbH9HcXmp0anDsLLEiPxoc2RGko0WaLefVTHWPydL9UoOHouW",
-	"0HhJFnwNfeIECuN7tgwnBKwSQzXxmPh9lWwZ1hhL/Ch1/rsR9PEAOkirPJSJoh3oekpPhVGWagiJwNV4",
-	"ocujZ5cyWgBnRNWCiTKXRG2rSGZNgDL5Mc4VX1cTE18+hOV4Lu6K0VUtMZdbOoJTWAIhi33/yxLfVGBv",
-	"HqGIi1Tt8wIlqgDqOGmtNWrHMmfVpSl4Tpzz1KY01NptiG3kiS0Kta2oBeMCGaj2I1UITn/3R1zHCTC0",
-	"zNvVoWhy5MO7S/fcrVcfn868x8HV01nDfHl8uvVOrq/cx7tL9nDd6582zOrZ037p8fpmfFa7fHm4q7sn",
-	"e0dee3DqnrtHu6fX9cqleVQ7ueldnz7dlOru2H24e8b1J+LeeGe7Jzebu1e3O0z8hs0CLLQLdsFZvrBh",
-	"HhzcsoHQZcG6kv31+Tst7cFpqKCfd86/g7dI1tfGYcQ5bZWUMFaF2Zwd9ItInqo3LqLw+ph7E83IgoW3",
-	"0XcNK2ChG3eeWFLBuMXu2jlZV7+1r/bnMfldj4nkCC00gp2ZMwIE8pMLGfJkYQq/z7uEOCtrbIqR556T",
-	"BH++Gukux3lc30UsheXjHhWZn0L9X51b+WbqaXgRbnRWIvZE+SG5lVmzixZ4HzQm+i1895FfdBikeSpU",
-	"9oJ0MgjrPyopluVaWdXX09AhUYzYl0AR43o4NaQ3uYkTqNYScE7kUlAFykqZjG2EtWjTiC0BZiTginMB",
-	"nGMhJJpYuR5DwWJDDNoISDekM1+llg/M0aidBW6F5bXpqStOdAx2wIBg1vMmq+ius+jmb+mt83Cl1Vpk",
-	"1wuFuSF9N7mfyui/vtySrJImuVaWU5JvFqmazpJOj4Sa+Vnqv79J4lks3ub4S1jgY2GLSzSiHvFECjCb",
-	"0zB1S2WbhU7VCNtR6P1NnNo4NcJXc4VswoTJZhLQEa4WXyU/RDCu4kxmdS9DE8dgrVaIZHktesJNCyBL",
-	"YSyGT50o7B7TyhUSKAyzCk0Ty5pcYdAqVMVVurpK0CHpVnpvd9ftaRAkvbPmVDtNUfX7vZnpu04zs9XM",
-	"bHbKqOPY1Xy5U0X5Shs5ebjhFPOba8U1VDUrlTJsNzNGM4OwLV7YKZY29nb38ocNge5qNDPQ64pfrho7",
-	"+fOd/Yu8+OFV0G5nBvYu6Z+STiYagt+5VMHeCT2XpkLfNfEsqlysIA9Vj5vQOxSVgCeGKiv3vUK7cQii",
-	"TcFjFE7AuIck5HvIxKnd1rlUmOmcrj05MFS3XIEqGPbDVSOqdrjR85rkgYz5bjtgAqVGnYEY3T3M/2li",
-	"6noIM28S5t5KCDPYzXP+cIDAB+BDi0rytOt61on5Q4U+ErSc8P9Ms4WvRTB/QoKFOGvjHuHyYk4fW9IR",
-	"IGX8WEjGB1md5wTTJNjTUMB0Wt5HCG0mj4M43iyEoORbGIsuVTTloAEJmUs2sE0ibYrf+2jSxNm+64Aq",
-	"3EBm2Wzn//G3v0vkMeEFhtEHNHEJGQi75YT7G7aG1HLmQEjU2EVMp/lOtuwlGGW09jrv8Er22l9s99w9",
-	"atyY++zaPDi42TMnZ9cPb3odYcnr15+Ie3a3X3m83nk5/VJnp18evcc9s3J2vV8+uatXHms37LFmP5/d",
-	"nXlndwfu493tUx2bBa/T3bO7QdUZDzo7RXh1VRo/H1+t23eVqs2+9btP5Vrt7KrXeTwKnmi1V/Pg0H8Y",
-	"b8KWPWyXizv3+L5zsHY+3j3NN14expWbu5enu/N7rzrwvt1+27she/3d4LxXHnZOeuaXfqXbG7M9s1c9",
-	"fGmcnNtfam6+fvdy81y9H3Z27h7u9uo9tNvbvaQ3jI7H8Klfv2e2/TQ5LzVOdorBbXVy7vvD6ln+203j",
-	"/rB993AeXF1s7uU9tnPYtUljZLYf9u+/nJwdlo4wGrv5J3vcL+0/7RQrvf0BdPy9k5Hff3Rv1iDdKfXx",
-	"HvYe4Qmi9FsNNerDzevdb+sme6j21x96990Dl9gX1cuznYsHRC/s9dMB3S1Vz+4n58cvmxebxw++e3be",
-	"Xt9zH7895P3nvv9sk6fhbp/sFILT8aE/qdc2jr5cH16eBd+OSl6rW+gNDlBp5+nodI2u927ZaOdbZw0d",
-	"XQ6uTx8va0fBuMoC96Z40q+PWtBhg9J5z6Tt05P1fKd92/jSvrvvjm/zl4N8uVw6ntRaraPgtoXcG3La",
-	"oNWH0u7O+fr6xW29ffNgH1SvTh9bp6MGOqqf1Gqnzh46rQ69p6dx8bCzvr7rlHbomldq7zjd3sXgzL22",
-	"h+bZ6GKzMizi9crp+sbJzv7kBOJ8qQxv3BtWfR7bg8MivHD7g5Y/PB3uB53L4rU3zJMXWL4tlRvEP9/p",
-	"3l9VguPHYHhD7672Th9qeztO2TnMw1bLLh0XD8zq4PTk7Fu1bZY71+vut8PKxtO+Uxus51+K+53jm+FB",
-	"P8if+oPz0XBjXN6r7nvDA/PhcONhuIF2zbu2Vz/eacG9k6Nr9zZ4es5j1wy+DA9vMOr398b4ub17i8w9",
-	"Z9KetGr9LxeX5fHFsFVea1y4lxdP9LZS77HLp4uHTv2heAttOixulMnp4NIZwoPHL5t7m7WDddKitSf/",
-	"4vnRu0T+zX2pP3o4OfM9r/ZlskaDi8dTp/x8Pz4p75qXe4e1cvD4eHTmXqDyt314vPbcfnpwHrvDANp3",
-	"90On8qVfGbxUvo3Oio+3l7X9zfxD/9vG886gcTC6IqhxdYcrh1dP45fe9Zf9zdrZ6KHrdM/alZ3h+ig/",
-	"WD9tnVX6j/5LqQW7375cDv3ny8vjl16vVHz0z+nVC7ad4za57ZYnz3u1p5vJeEh3x6Viu+gXPXhwcDF+",
-	"GZ/Qo2qjcUoqLw8bxcEendS/3JDi/kalVtyr9cyrPfdu5+j8GB7e9PYb7lG1duRXguq3vUq9cD9BE/O+",
-	"h+GDs7tmbp6tn7qXx5fSilvOCJy95HSbKw22cvbqOk5AYKajQIdY0RHM5paWpaj0QZc1cQ9SIPA3HcLy",
-	"FHHdW8TJEkic0nMwQjIp+uhuP26bz99lPdCDtIlhiJiJiaYUCv2Z3y/8WhFZwtmyWQX/+H/+P1Dkti2o",
-	"5MRkBYyj1E+ElyLs6SLuq22VUSeyi9XlJJIl26JDjASRnsX1bOKooYzcgBDLVUCsTtSgIg9C1plgR7wv",
-	"79UYVHT6DkwA3c3quSAbkT33gxfg7xKW22P+uX1w2kB3rW+nzuVT9/jlDN6xvbVev3HtPJ03Tht+qX5+",
-	"fAY3zofto8MN/xzusU2vcvJwcng83tg7WDcfTu7Oz2td+OCfuHfBYde5yp9v9rydk/712l77/vkov9ce",
-	"dNa+DY8O1or9++PD+8r1LlrLk9sNVrmAF7BRq121CJqwyr1X2j8/9w6f6eYFvilStnnQd9bH54dnsBKg",
-	"0+LaI6rW9/ady+OyfVbsYeS5jvnitYvfvlU3jnu04ZMzVN/YrV5h8lDbzZvIPbirmfd3RyfDYbd/gtH4",
-	"fhhcnAxOzlp2tboxubk0A/OW3Ex2v+yu7R+gi4t2+zr/WGyd3Ow1ribuxeZDqWHevlSfXl4QbN89VkaP",
-	"/buNo/vq+p2dJ/hw6N0M6c3NsP7Ndg5PnoYV82z/snDLdtYa3Xz+Ce0UL+Ho4flh82X9snDqrzknE4IZ",
-	"OdqDNXh1cLrz0G19u3H2L16cPKzX/b3Du8P18egBTs6GjYObp6vq5ZFTvr8Yfvky2SxPSqWns3yNHD4e",
-	"2l73FAU+uhwffytvXl4emM915+pb7/yqdPI8Wdu86Hev4Bkbvqy7/ZNzj7afesWxsz5oNwYT4tHjlsmK",
-	"95vn3ui8Mbg5fXq+uR/en7x8O7l/vngwr1qnN8/7EB+2y7etET3Z8Q826Vnxfv14kO84N8f317fF/Zfb",
-	"m29FtFeFjYdv3bL/pX9yeHH4Zc27uD9H7OLujN7u7Rfb9+Yt6Zn32JscnDQa5OHlvlL1zErvauPovmtf",
-	"VEoH953a+pega5+560/Xx8HoOah4pcvSaH2M+wp372cO4Z8i4KQuTN1KEwCtskBniGy34yInJbN/qVDs",
-	"jBtfB8VdwR0WpYHkZczKyTNI+/SzTBT5Y7nJrIv9s1r97Eurtn+yf71vRe30CbCUF94qgBqiQ5ehGB9O",
-	"eEOiKzZKLUrEw1W6YkoazXwPfhh9TnEJJLJufsbj/vUT+8Rp0L1Ls+lTHx4kTjLRR5xpmUf4BzjTFwHT",
-	"vYCha2n2gDPIUKhDq8XIdD7++NjFDhk3cXadi4CyCRw4oTnZQirAHqJUtUtQHkyXAinWvEWBuQXHWg/b",
-	"HxC/oej8IzE6H9lkhPxJSy6m5eIWX0Vma3150yx9VqummM0ZBmTnTHGqReRPEfcvnnIQ7rcm5GLfvzDB",
-	"uQErWUEdvX9qXox+wFYRfqLp4efvsoPxm6lliT6QotQh0fQR+gi0A9cTIkoAu0chNCWOZPwDo3HYJDy0",
-	"3UHJrGwDiAERDcQVfIuAiaCgZJpaYrBmiXNzXpdNTZwinERPSQtkBfp9QnqJX0IRlntLhskmze/KjwPZ",
-	"mZWF8HSibvGfiY8zswSBkFOKgID4gViuIvt3mGZKo4ufFdd/lIprWZ0kLAMtMXBWzMmDs4ysC4+Y/mBe",
-	"da3g4805u1OA5vNkpGIrpcbInEYXSoZaNafwLaHSRczKLco7XCRN3tAEZLv9n4rAHyb3UHqbw0QTBWIn",
-	"j8f7TkM35o+lj0I31Cc+CL9AnpbwHGVlhpH4owG005r7Q+EbqNbRbz8d95mel1B5SsJMRynnGIkbqLuO",
-	"ZQAG+y7uhj1RFWElCwj3SA95Il6RhVFXdr9Pm6IVoJaUFGqQubg3gMC5itAQSvJ1WgCnEp4loYV13ZHs",
-	"mtkU/YGQH42d0M2MaeySsMO6Q/jIc1UobdsXSDuVnpl7Kz8zFnrvNADjDchsZUal96VlKgG6ak3R1ABx",
-	"53DX+XHr7qdM/+PI9IuARdoNVxR+TLPRTtAq4lxldH5dKqVzvmazvCkYpm7PBXW5jQo/MBDOMSHA5iK7",
-	"QAxczFCX/7wA5aWJkzAvXFyGEsx1tsHqmC9NnALmoqLlC/BRwuW9gZMSPrYyXIp6cWnUFPV8CJ7yT8dD",
-	"CaVZmIP8NjKKFMLvRTXRmG8G3CSci7z4xHmLrryVOwQk9+0nQslPnO5QvmjNnN7EKVH8swRciSYhlpD2",
-	"6mkJdPJ1CaSTaPjftuYoHbjbEZZOSM+s61BgjYqWAaxRyTLAP/7295xA7cUgWfgjka5IwGKdWp51Syb0",
-	"YDSORm0jmwwQBTPOR5mZJHReJc8EKktC742aJE5/xmUSZgUpPBfWI1Sp+tSQbVkHZKr//pRy38SugkiR",
-	"rbF8JPqnbiVnKpFvRTquiMWodl2ati+7a8eo5xE8DJW3XalIuR3FXF8ZJMRzUIyQoSYk7C2ltWSbmagS",
-	"a6wIDfGkiWUD0rDsCgaMDCBzbeh5k9BF28zkVKoVVb3uHW32yZoK/lGC0YJqBXl/KJ5NtSDCA6CQY3Jv",
-	"QceEB/HHgRNkIUlmK/O9GTVoFCUFtGz7ZZYvNTOvmXeBt6s5/giAe2ifZRXQUGLOsv2xjjLEd+ttI2R1",
-	"QysUkeLtN3WB0m+vCyy9P6E+pRb0Uw/4syLJR2JT3EsIw7aXmlm0yr2fEHOrXfwqz+DrUoBFkVT4EFPv",
-	"8/fYhfE61+6zPMgQZVbU9TGJSBZZx2GR79RVH2KcRbeOqKZbWN+2zHUhHewpd0XsYtdvig+QhcvfHPze",
-	"MN4pQn8Hc2p5GTpD259S9E8a8pjjxDamuqu9V5529dO7gjCdDYKkAzYskqN/oDCFmmYIJBekQi0zCiz0",
-	"PHR9KVcsiYsmVHZRYqGFfIDHn44AjVUNZ8LHKaR4E6eK8dCkWA21IZTmTbxAnL8dQfgAvV+jUmaruLFZ",
-	"rlTXTNNcMYjwTuU+8TLIanP5ccX9pwb8U3YvJ7sRi8+6qEseuv7kh1xewdTpXEFaLxnjWKj0SiTvwHfZ",
-	"RAjr+52A9a5JH+HM1q9fuYxtOP3DAbQbPViqrok/fuXv8M2Q8j3wvcxWpsfYkG59/twf0MJ3iZX5WhhM",
-	"egEcI9f2SOAUbCI78fgutxmozEjtKtVQxTg4dXAeE5/18pXM7LnqaslfCDtD4mJWSOtOEcJ1imh6dq9x",
-	"2oieV8C+Cyc61eCtRygTb8STS1ncq94oMx3SXzneXD8BVqLUzggNaW7sSNMVPmk6QuL9kJfmDqPcdCAr",
-	"3VmI5vRxZ8aTsbfZ0fYjBBBZ1pBsB5MKDKiNrQpPZoe9Vo1lYhBsx/ERpRJtI4Hm4DragNewmzLaFcQO",
-	"GURw8/oMLkIN//Xr6/8OAAD//w==",
+	"7L3ZduM60i74Kjjqv1dKf1FKjR7XXnU8ppUe0/K8lS1CJCTRokAlQVlWZrtX3fZ1P0HfVL9HP0o9yVkI",
+	"ACQokRps76FqZ13sSosgiCEQEyK++JGxvMHQo4QGLLP1I9Mj2CY+/PPuknwbERbUbf6XTZjlO8PA8Whm",
+	"K3PVI8gXjz8wVN/fRkGPoCdCbc//wFBj/xhZ3tAhDDkBcmjgISdgiPi+56NgMiQFdPBE/AnyCRt6lBHk",
+	"dXgPTcqI/+RYBFnY98Xr29AFQ9QL0AD7fWLDlx2f2Ih5KOjhAD5ueTTwscXHMxixIO+SJ+Iiq0esPmtS",
+	"n7AAedSdII+isXonHPAQdwlDtmeNBoQGhSbNGBlm9cgA87kP8PMJod2gl9kqlTeMzMCh4d9Ghs8ns5Vh",
+	"ge/QbsbIPOeZN/It/pvFBqzvBFsIRzMVK/yBobY3ojbqeL4YpEO7CFM2Jj4zECVPxEd4OHQdYqPAQ5br",
+	"wBa9vLwYmSH28YAEcp8OnggNzvCAzG7TOZ8wnygjlk8ChtiozZ+3RadBz2GI8NcLGSPj8De+jYg/yRgZ",
+	"Cv1l4GEL/khZkLXq3BVgdh8NPJu4LddhQUuOoyVpp9D1UDb6Rm4bhSu2VkVWD/MNhQXhk4CGiDdkH+Tq",
+	"eVR7ApuY4Qt04gycYHY5LnCXIOZ8JwYq8fmXjGKxaCDGX8YMYSRmsI1qRTTuEYpwm8nFIc94MHT5jGrF",
+	"lLVy4aP6Mtmkg0duoF4a4iAgPn/z/8j+Wspvfv21mN/8+qNolF/+z1KxWMz9V2buWuKhk/dJB504LGjI",
+	"Dc02MxgN8LMzGA34IYIphdttYYra/KQGI58Su5kxkBwTqhVz22iJ3VGLkoOFPeUH0J9dWU5+8gwjF7NA",
+	"jkDtz9AnT443EudsG5HBMJggz5frC2eAN+s4PhPbmEaPA/H934wWmxkY29bUcJoZnTRxgAYeCzi9iFny",
+	"wX1g0ySLJY3yrmQLb0z5BjjU4euGus6TJNgL33skViKrlY9Qfb+AONulZEzksBhieIKamUpZ+zDfZFjz",
+	"Udt1WI/Y2hcZwq7rjZu0Uub0v1bdRtSL3kWMAKtVfJDYBmex1KOE/0xox/MtYqNsfZ8h7HNe9oxtYjkD",
+	"7CKHNumQ9+NYJCc4aHRoirjULlsVu0pqnbXiemmjvFnB1XbNWrPXyUZnU233EAe9aLeHYuotx84YGcX0",
+	"M1uBPyJzKEDjzpXyXILQFyYbfQyFPaBK2UBh92itmttG6hRmE9Zd3xtxYMQ5TROhgn4+MOTYKMs3zXRs",
+	"k58jLi0HJMA2DnDOQOOeY/VgVwPcRd6Q+Fhup237hIGUbU/ifGrdKrYruFbKV9pFK1+1alZ+s10h+XKn",
+	"iNfaRXvTKpWSl12M6vWrXlr9FLYC3E3hO/NlguvRLl9yx55WAsTKFxxb0DwzEHOoRaJT69icqDltA+Py",
+	"GNF2LFmeNqLzLg7jzkX9A0M+6ZLnbYT555nnEiAAhF3myW8js2Dqu7hzUUe2R0CpKczdBCl607fhv3zS",
+	"yWxl/rePkR73UTxlH7WpwMwC3CXJE1P8G6Mn4jPOm1igs+GpsfFnbxxaOBY+sivcPSaTC/6RxHPCqb5P",
+	"Jpxn+WTgPaUNrE8my9LsaoqcOvR7PsEBEet6hbsoy0cldInyRow4y8VyDREbuEtM0ga423ICMih0PZj7",
+	"jVjwJBYhH6H6PsqaTyXTQOZT2TTQv/7xz5zB5afp4oCwwAwlqNm4b+xdX14enF2ZaivjbOEp5dDLxr/l",
+	"qV/2TGuHWK7AqWSF/DSDUI0Os6LXlNMsO1hFIZyr/tWKKyt//JWO5w8wVwQdGlTKGSMjVbbMFlf8YB3l",
+	"n+EqOjQgXdB1UiRWpAbKSTKUhWEg+aqcE9csU1S9lly9OOuFMcY0RX0p01TA+n5MAVT78ufXAJMWIUHb",
+	"48OLEWucXzq2sM1kH7ue7RAwz3SWwf/m1E0o/BPsOwtE+cdHxlfxR0Rp0+u7jwPcxowLF8bGnm9Ha2K3",
+	"89qPclZy/luZH82MetrMbDUzrGL5laCZecm8LMut9TlIr0A0W51RLGCZKMtHjDBYbgQ9YXdE0ABTGwee",
+	"PxFkpgxlWLxdbH/CARnjyWpLB56GluXZfCQ7F/VPt4ViucgPnngyYHxldrHVJ9RGI4qfsOPitksKyy/K",
+	"Ae/pUo5WLEeqkwR1sOMKo7tNUGfkdhyX/90mFh4xIm10nxv9PrGI80RshCly6BN2HTtyHnR8bwCNR0MW",
+	"+AQP5Fv8tOium7zcpbwQK0nTkM0/am4emMMuttUWv37J9xqnjUKxVFybWvFI6QUlCpw6HbCSHCqOmN1+",
+	"zy2ohwsotiH0nLzjgh16ftuxbULfYb0209eLBTggyhFGKCdW+z2XamcU9AgN5Iglwb7jMslzfOUMiDcK",
+	"3uM4V1KOcyA+8Z6LIwcPXdsIOn+3hanTgPgUuw04yTCUN1NSsViaWhz1FaQ8rPDwfc9a8hfebaHOvOCQ",
+	"84r/AL6kiQbwZwupGdqEiDw7LOD6kTzvMJZ3XEolyuUIV1pQFqkyINpb/FBktkq1jVKtuF7bKIJGu1h5",
+	"cezlvRT9AWv1yaQF7yhXUr7WWSvmq+uljfxGebOSn3IoJStHVo/YI5fYLZu4JBw8HbluqDlJBXLv/PT0",
+	"/Iy/wzlvZitzcLaze3KwnzEyo6GdMvGXl9WM83lEIvcMsZFlEWK/KzcG+/uV+89f5f+QCxyZnJHymbj2",
+	"6atm6ObnVuapnFlhHWMz+Z2X8ZriUdDzfOc7sd8u0ioJXNvyfB/cvzunCMdFtEOFWel4dIvbIU5ngnCf",
+	"9RFzuhQHI5+AFM+ERolY3XJ7vVO1SqRob+KN9rq1ZtdItVPB5XbJKtqb5D11CjRiXCZInV/RAviOlenw",
+	"brsRDltaDoHVE7bHub8PZ/0Kd5mm2g59b0j8QJpp2BJj/pEhlBviv0ruluFz4m9nvi5pWrb5l1uSN3p+",
+	"yGg0D2er7dkTeeEAl5KiNSySaA43DjH/9JpmeuZgj3hf1CJTJnBlbWmfd8oaoazqOjR+K2vwST4H/jkn",
+	"IAO2iDqucLcekAF/b4Cf6+KVsnB2yL8ibwf2fTx5xUj5iISfo1xEMCxlRSrD9FcxakPtcLSNXvuRWMEr",
+	"PhreP/OeDSQ6jvlYVqABvj66jQzXualkKi5L+QQWrj90dMVbhia7EorLSKboWpm/5gVOR/KdRa+f6W1f",
+	"QvG5xGAb0HJ6+6SfWZ+56nRqYPO3NtoduS9SVomOZ04mgQCFjkPcKOBg6kzObJtGGnzUBtIGbQgLzkD6",
+	"kHPTu69t/DQrpWQsddQCOnjGVgDBDODvNGM+HxP4iPqt7VDsT0yuSXadJwLuYOoJEUUn553M1q8/Yusd",
+	"9x+FIl30k/n6YvxY5X1on/A47O7ry8vXF2OaG48Cr+V7QUhwcl/bnucSDGQVW575xLWvNX0xMoQbKkPf",
+	"YaSl3TAuItDwpeiu9kVRpQyrgC8sdy4bsTde4hru/PePB+yYTMTnlz/O6iSrRW1ZHu043UUvX8rme6K1",
+	"3kFnRK3WyNe3R+653mpIfMezl/3MhWj9Mk11S01xV7R9mXGBLvNyIxx6zApY5lXOY5O51usY0gwrAgVK",
+	"dW4gEj/8scnC0Y+tXQ4++uR4LqxwfkAYAwU+s1o/EFWF2kRwkWm+dYW7qTIrwN2ldYVZ0b2CwJ65ndMF",
+	"tXZ1P9Mudlk3PTV577GAM0sD5gMTXu3/fBZNnoeOr6y5BRwPml45A6JpIn/cAVe2JhiyC9m13P5GEEaX",
+	"veJIq0/Oahl/krMs1FuxUoee35BuktQz7RPL4wpSa+xQ2xu3HNqy8YQlXVtNGGqTjucTLRIRoozgk7aB",
+	"1rn6XikW9GvRin4puj7/UlQd65Q5oKz8AOIjnDUP0qayLPOWur1c4I7nt5STaXa7NUVywajFpsRUHM3I",
+	"KxerG0uaowtki7ZbBuLdovYkIMLC3PfG1PWwLU+f67V1j1GcIBR9uV57ycPMW07vhd7L/PVvY6s/GuYh",
+	"0iarvSZCCEQg7QcREAA6PEwoSYmbtZ6XDmpIkz0om6hiCjtVmtIHQ8/qnTqu67AkkcLZKnIoIrwZGkA7",
+	"YnnUZip0WvqStDjmMOSP8ePl0NhrRpNiN+h5o64IQdI+KMIIVfcQuafHK6xVM9pZLM4/i1rEM0xBnvzS",
+	"5npR+LLFzzi8JOCnz7e5FU1tJGwuORs1QYchjIYecwLniYgFyeszEwIX1jTmj0qMJAojvkUsOj8GgmIY",
+	"17E6/LMwBurRfPn5GWy2EeOsaUr6ae676e/AMBB/ZiBS6BaQGV47mMjzjegWd+eijrriaslAZuQFNCUv",
+	"TKHKjaWpUqwIG6JsNGC0oZGh5mxMnob229SgaqVybFTlV49qwLoIAlJrpTKMSvdXLk49aEOsReKqImzb",
+	"yIHbuikTZYrxaPupL8oKPEhbYCBl1YeB2l7Q06Ic4j6EaC1CZTXqyYi6EUzjSTqXp9gFlRHwmEnOR2wR",
+	"nyjzGogI+oewUn7+gDvI47PN39JyBD6IFkaTBj0yAVftLBMy+EskxodYzxtL7hE/KrFbogWKosYUQ+M6",
+	"jQjgqYydxej6ur6fS9hnY9pltpTvMvSdxb2XpfKyDstGzxvHHEPwfwVtLKFvVdL8v4NnbuoOZ4XNXFZt",
+	"Ftko0/43D/Ydu5raNLXA4elI11CIOjwLZ5swXNV9Qy1ZQqINpkheEcrjGPhOt0t8FnP5gTBRdwzRleJ+",
+	"vSH+mXjNwNvnnzBcpTB4kX/gQESBZOTY9h0m/v76Fr+niDORAzOQGlfEfxrTzq7wRM0cPe3kzDs4Syur",
+	"Cd62KECPq3rQIBrqlfThTGtXbcwcS23SZEi2tEA+MQTb0H4Spi78JM0XcG/pvzRpaM5gpJxfKohGJEPI",
+	"LW8c7F0eXLVuDi4b9fOz1t7lwc4VUMDUg4O7i/ql/uDy/Crecv/g5OAqoUXrcKeeSkmvJQsRnfkkg/ZY",
+	"ijclfhZjlw/vz3pH1Pk2IvL5TPzhAke9zomLIoBb3h/NmRnKNjN8IabpB+QphL46LEAWptQLkE+GBAfN",
+	"jCDH0AUyS4+3PUKlGq/TmxCyEBANyX8iT43r1gmpi9yQF7mWQlo3aSipR9R1+lGIoWOpTCSQ8yq9sk+G",
+	"ASguKlkMjajVw7TLVYmzkeuirOc3qYjXzYn4aJGlyEiwhNFARy4EWKqdWsagvwZho6Lgs5rHyZD2BQvw",
+	"YKgpM4aMLG5PVPhy7FpOuWFUak080pdvGiVdzO2M+J6l+v7Stm6pPUIJWxRmwOp7VFBjRH1ChpDtE+0U",
+	"/BnulQHJrbAvXNkbUSd4o0X3+s2ILb1UHFIcYXN24ROhxMcBucTU9gYXMoQg/YL02XJHNmlFl+WJkkk1",
+	"c70x8S0s9IXZSybVjI4G7XhXCY2GI2oFozlXVqrhaDic91GHimZsiK2UJq60uX7MySwo12rLJxaoXU5e",
+	"bfCQrykPuYHE5+W9e60W5QpUhC6rAj1aQ891rElL6baz10TC5mkRbPVact52ePUyPe8krSyNPNK0wDAe",
+	"aXY4Sd2Hl20r5RmkO4aia754XmEGspZZoKvol8I1Mm8uXdJyaMdbJFMvcJfUeTtYcuh1aXk8O6IpwQzx",
+	"W8tZRSkz5Lav+EdRZazosRwzm8K7kQ48mQctQnvS1mmlsBXZ8RUGAo3NK3UwlzKAs05ZgKlFVgkz6jhu",
+	"AKfR8kY0WFppgwQWFTjactSHZxU30T8Cj9RIKseuSod6a0r6K8YjUpTC1CQjTLuPuEipmBM0Flg9slLA",
+	"0Sl/ZXbfjIzX6TAyPWUx2ZKx+fL+0xQfRBgJ0WHE5Fo01WJSYvkmsp2uEzAjBLhwAtTh8hxyQjiff3X8",
+	"1yumoj5koMqadjuwajDYoSD0KeaxnF249FhDp0oRgrNmb3uWigJ7zYeh3yhSaA5rSGNT6jPLr+p050mU",
+	"H3gBdluCuXBKWd2RD++C9x70ykg5S2OHmsXEFvhjVnTJJU3wFVJw/sDnCxM2Ya2VSL8xYYnCZPUTtCN9",
+	"u8sLpnh+6DtrEtPW1PJzmUrrXXU+7z0R6flefkdFBsRSoz6b8s/O+rF15yAKvKFjoSymqHF6Jv+SvgUJ",
+	"LpDjQkC4HhwmfAKBJ7z90nRs0jCPBJCFQhECWSWJPvoA+12S7moXj0NfOwzrA0PXl2fJLnfZHU3EGoh1",
+	"CFAKc7oIEj14vIu+Q23IOIaGBjIbp2ciEV4OUKUjNxy4nzgVsRJI3xC1Yovvh/ThGNpyxee6rFTRt1x4",
+	"16LuDRT2Dla+1r8hoFhCb/g0fUn1PME7PUVlIQVJDzWxC8iMcJggEinQrlggAA1cgODJ+NCk2gcEXomB",
+	"mhktg6qZMcTFLXOdofCG6Pe5VHWdK/AN6Tm0C+nU4LYSkCgiOVhcZCsnxvteLKVapfpatbSUjmnfj0QR",
+	"iy0twxPhuPvcOD9DAXkOEsk79glxyTz7BbNxvbd30GiYXAejQc5A5uFO/cREWX62beI6T3zvcgAFUT+7",
+	"2Tmp75tinxTnCDNEkMOaVOUTez5yVGaJhPgRe2B5I9dGbQJ8JTfluBaDyRgZPoiMkZFfXNpkEUaeiGic",
+	"nT6S/RuId28g2XtuZrVivGr+wk7xoZnGsWyl9OfpTCikVt4EZU2RM2YayLzcb+QPP/F/fcIjxvZ3xV//",
+	"+sc/U1imOImtyC+9gqN82ds1bQcWXK+lWOrAcaQn99URLABdQqVLGcU8ykGP+DLJmQJXfjefcrQIMoYe",
+	"LJukbMAtMTbh4fZEmJo4QChsn3gROeXE1EJfgCFM8aBQAUlCJVH8EC4UCsik5DloCegLYM5Dn4DkH/cc",
+	"EQLkyzgZ3lDCD1FboWt4FC7zBTCHR8mWghNUqsXYcW3ket5QdiiuBORHRGgOZ9ngWpcxhWPOKZp0gIXf",
+	"eoAw64P0NcUwfzHVnZFC9Mjxx5zsEnn5yPc54Yd2yhQ+ERjRQtKQAROoIg4LkULe06oxMtpqzw5F4J8o",
+	"5SJc7+1osSMQFDW8mdOu4FCW/EoMPSVZWZlRPDU/1oyW3CeTRH4n7vbm3+kuVnlnrNJUS7dlkwA77vL6",
+	"dmSJ2yn+ZPk8naX/u5hvU5kXU+hVxXL1feI/p/JBoqiUYrk6nXE4laUxQ7RH3hh5nYDzcU9ekW+FHjDB",
+	"ReBGCmVNm0vGHv/PgP+HmTkVK1cp2uY2apNgTAhFa03a80Y+g7c3jPW1IoK/C+gMcnkFmzZj+UKmQIKS",
+	"bGbK3fe3X+3egH1d2uG37PKJPBdUF1znVz7NrwayP/Y+Dj6K1YsggKZFZahFhPeSqB5IvqSAcANd25Ap",
+	"BldpMI+cL/t9Lr3i+WuhhOLf8qw+wu4YT8CKtLlxZ8i0NREDwpdc07GT2PYSeVqv19KnMrxm7/DS8rhS",
+	"QsDY8oEr00c9yTCWVzr1/fnhZ/HErjTMrOPThkC440bF0PcCYgVJm86SrYmV08BAxIXEu8zmJKl9yflk",
+	"6clgq6aMpbd5w4hTICBe19drcsV0ObBUCJ5KYHnvGLyQKe2GSTgJEdNgh2OGZOoI508GamNG1qp5Qi3P",
+	"hqAnlSheNtbXdCTE6Ujm8vraO2UuiCHonz5Oid3RJirTE+ZYciKoF3W4Hjx2gh7CrguxFAomzkCEWv5k",
+	"GBDhoInWgCvg4vUmlVDeYbzO0Ccd5xmZuT3XG8mMilNMcZcMCA124a2bUsHyBqaUlJ9vD7h+zncVWwEE",
+	"hjjYdb4Lcz4LwVhiDUa+ixjp8o4khKLQuoUEAbU9J6UFjOIDEw2atD0JiIHMnAnemmoJJuF6tKtCjwa4",
+	"61gIdwIIKBFaP2oTZTjYhDld8U9hqTXpwPF9z5cB/dAmRBOGEL0eZqhS0ShkGxGn2+Ob6BOUdUkgkCDV",
+	"FZhZMI0mNVtcTcibOTTAE2HwgHXV8VzXGwP+bZRj9Pn2oIB2JFnUjHK1bGxsFHWiBFGmx7KXq+WNjWJM",
+	"XWg25+9Vs8l3K/v3rV938g84/72Y3yy08l9/bLzk/h791Mp//Vu22SzEfvnv3I/qojvHWHA5pz+NZnWS",
+	"gg2nM/SCYuSiwGcvD/fQeq20hv7//2+9UELcemNoLiVJWURsCVyvE5WEZQ9PAxdgwkgcUd7UdnyuyTDl",
+	"+vvA1DEANJDpnnHXJ8QQQer+iCqUE+HJDnCf0KnY+dn8JJSNoirkngLhO74G6lyM9SnXki+zipOHPBUZ",
+	"SAa7oF/SasQqDoeGCMlpU1KkvkGYwaRk1Aw/cyhbLeUQptQbUYuw8KxwIcrPEbUIYiOHK2GWRYYB4zqG",
+	"dpB4O9exAk2xjJUBiPBelcTMY5f4AYuT/SyEq64u4/z3nfyDoNgfJWNtIcnOiZvkGsqWuPWfAdFM/NL0",
+	"VmtZcrEITnBNy1FrqzG7EHEsot9uEZaUX1PoLponMpyNhjUOnAx87wYwUZ90wWMXjy4Sfh/bZuhD4YO2",
+	"GIuy9pa1v9MViJSw+IYGXbgg7N3IXByc7dfPPsmw5oyRObw8fzg4W9q9rPv1wH6Rkcr6KFW68Bw1JyDP",
+	"wR+iz6yixyQHtsvlFhHtyhct3HAqGjbyTMOlgeabFgpCY/9YAJe7DgtYk/LWJl8W6gmsdR+x0XDo+ZwL",
+	"ZX0ydLFFbNSehP3ysUvdh7NDFjiuC1bsJLzGUWQQIqyJVzNGJhrPK6PXE4JXQg19liBi2niqYS6c+1pu",
+	"lZKmfH5toXL4JIDcLVivQsoc3zhTncBnZmWgy/2GKpCTvF/axOUFfPJVoYplBu0XNF9wN8wY/zMZ/Gn3",
+	"J1Ga/qzHcSqGYOXIgUSeFLrkQ+yGNAb4FC3EYg6oVi35owoWb4aIAuWO1wPFwdDvea7NZH5ifFzLXlkt",
+	"b/G/1mqMY/MtFTQbKzQQSeAYUOBvr4WIgPVQPkGeeFi4AMngwlTlQzt2UAmBnzqpvuQySQCKU2dDUcNC",
+	"6MKUJRRe59U890tuj+6KTrq4w91YIukMbb7TGGQ8YNoUFzjTj8kk5cZiwYs3Klt89SjEAHengwwV8w2v",
+	"xyADSBEXphPRIpe6CgB78w5rsPzMpyJb+KeWjVvRaleI0hcpwGhyXlpOc59Mcpmw0kca2fXJZAvNeAAg",
+	"D0LYSGYLFdAW+gX9DeXR/zSN5Nob1AualAXYD+Ae1UeE2nBnyQXauMfNKuhTBOWGDeGx2WIT1jJnPAQJ",
+	"9UJ0LtVsDn+cvPD/PsB/z15aha1f/tZs5v/n17+9wmyagSXaSpoqWE/Z7N//R7PJctm//w8Ye27uYP47",
+	"l/17c1QsVix46b/SapMIddAn3ZGLfUSehz5hEuDI9bx+HvveiNoMZbmiQbAtVzrwsePCYsaXGcHQpEWc",
+	"g6xyvvbSjSRXMtSrJDrN5UFZWOdwVyFK+cFlcwGduzbxwyJYjo0qazElXZCaCAdPO11KRYtfGi6rjfG1",
+	"kuc8PA4WpqLIIBRd03rNxc6pDuRSq73ye9JgkayoXKvFb+tS2M1N2hgWEvNHRUDvQ83JAxcEnTyAZjMc",
+	"wjyynaGMamWaMnTNYBpuc9YyhCs0BkUYIcduW5SXQS7pBMgbiaQ8TpaOr93RvDNs5++Mv7mUNJAa5RLp",
+	"5FNAmPpsDPCvx0Ia9e2ZuzPKaND3Ru7WKpvz24JN/rEAkb8LWmMSr5nRvlNTouLmxe9cYCosIxrV8WEz",
+	"KpI2wq+vOhvC7pg5G1G/KAEYbGYFo2WdhSR8T2y+aWgcrbMVpz8H9i7sM33qobnNpz2NQ5Yy8ykYsmkl",
+	"09Sem+FtXWjroCwjBGnXCR1P5FGLy62cUooEoLzDmrRHXKjqo/n3uQKwpafbCzUziOEWsR4eEgP5pDNi",
+	"BO4N+eeCHg6a1GFogF3+SWIbKMCDIYwN1FPPFzhHmHpBj/gIWxDHln6htWSWatJVirZW+u2JXhFTfmZL",
+	"lFSeWk+ogeoTFng+kSEm/HkuFicZ6X4aTkEI3xYNR1V8W25dH0d2N1rWLI4WFMlipuGWV4vF3Btw6CKS",
+	"nbt8Wo2rqJKa5vOaJtQITjSKCUoN90Fp0T4hhEmTAvVQT3qjBniCLG9AYEOAsrisNOPImOY7B92/himl",
+	"Bd/MK424RBjO+7nVZsFE3xI6OUUZC/2W7+s3jUOdzl4vAOm4uE3cePG77XjdSU6NErhERPXyM2dAm4vL",
+	"g5v6+XXDhMf8KIpre6j2t1Q0ZlQ3dBodZsmyAitDtMZ3WJnhIhDZQARbvfBeUyXHCoIa+U4wafCBi9Vs",
+	"2P2jAbYaPVyurSUc+uOPjeNQuDCnSyEp2mzsH+ePTnf28o2jnXJtzdSw17xOx7Ec7MK1jQziC7aatEkR",
+	"QmhHliaRFUKm+kE7lkUY+0U4A3aO4f+JgRpOlxL7SJTYkE97pe1eWW8A1UXUQ/IsHqnv7mHqUcfCrqq8",
+	"8gs6JUHPs1GzSaOn15f1+A9fRnxOsZ/kMODH2MDglx55zjJYzSzfrVxOfF9c8115/AX+N/oFNTNTs29m",
+	"oIe7fMPu5/dxQKY7nJ5E2HlYW0X+7xd4qzfAVku+2icT9AtqHBuxkfAOmjQ2+yHxLUIDGUXFBC0NcdBT",
+	"MRgoO6I+gRJ/NjLDCJJ8q/B/mYDYYyBQA1iTmv/73Z2JAFkkb2EGaYI2ApIQfq2PZmF6qZnnBwz1yYTJ",
+	"IBJhIfFx8V+NJsUMmf1fnkz06DlU3vPxzS6v6b2pPXEYMkNAlTxc+Qe+MxgQOw89N5tUZOjxiXLdSQSU",
+	"YC6WHYrM2A6bBkDJiJtGz7eJX0Cm2K89kZKVFycJKisTGqYrNKm8lhQ8iFMG6mHWC1/n222irHl/f39/",
+	"erq/f3V0dHraaDyYBrq+2suF7ie+bg5FpRrXfkYBYU0qozVF0cUPDFmuZ/VVaJWo0+4wOaP2RPm2enwv",
+	"NNjPTx4/jIa4aG1PRHIGg8mrWBjzLi8D+PN1WwpiKIcqnkflrWKHPBJ8eOhI7/Adb3Hl9UnCbV995xQq",
+	"9KCAPzeQKAtfNoqb60applc3R1neFpox4TGVZHVar5u5AjpvBxgS9WCWTVrfOf3AkHlx3rhCH58qH/Eo",
+	"6H0Ur5tCy3bwoDDBAzcndGV4pvIO+UaNQCzlYeRmWAFTUQ1ESENGjjcUdTVxuAOc8EWeG6e1clVGjKev",
+	"4V2er5H41OwSvgAkT1KizpVmS4YQTfJObzB0IVpMFmqXhHM0wmPiIIgrk/+Vl/ZRfFmTNiQ2bnavcdow",
+	"0JCvttdB+we3Ocj1rUv8bB/qhIZkFYObgrk3Qwhnh3Z5v/ApEcDWzIjIAFnAKpjIIrw4iArM5yThKlhc",
+	"kSQoXL+Q86m+3aThx3cu6tysIb6AjOCGUaS07lzU8wfPQ9fziR/TYDF0yOTRKHBWKWCOLY+ywMcOFXml",
+	"IpJKlsvjPENJdhnnIBEUwMHsOlBdT2/FzNx2k+JYr54CHJa9gscKmFkULO+NKbJ6Ht8UAFPHE4bGvYkI",
+	"cpTNmlSExkU2ncRt48vnUVJAt5CnpYaoYrgERxkSS3TLPOUVx50OxMfFs22jkFMmD45LfEy5xmCTCDFE",
+	"KAh67OUoAI0fTgaf4VaT5hGmaET7lM9PBjvIoAbNPqqKpZW2nUjl8nxuOMWQjaER4NXm+ei4uAxw2yW5",
+	"bYGAK9I85d5oAwM+Er4L/HobhoZ88igCBAVzmB1ZKQaaLEYgkX+nh8gb8CFNjVINkX/QjLIIIIWkmano",
+	"LLCZUbldlIyJiseC/aiU//WP/2etGkXFhoS9pZ4Z/OPKCAs7RYwEhgjXEGZptC5iSJpdYsrQQhaCHPuk",
+	"S56RmXiFbYbp7/vHMMYohGybUyMfzrwosiggkXkuEaIKQ2SjWTAL03kkApdOBAw7VPZNnrdTghpDfIIO",
+	"dlwJBk4k81EBjxjZXgCLEGLLsai0gVh3FZKdglIMgZc0jlPMpa6AQQcCnYOEvo1MzWQ11eVUDJAxYBA4",
+	"DYGkMfRE3jmW8AwQvasuJCYROh7MracRdNw75TDhVZk6e1GUqqEFmfLvLRVbvlSwsI4Uz3tO9joIcsA0",
+	"zAkFaaDHWYdkxAcu2WgEAwAbIAJ9iY2yHW/kw7iiAGQgEeeJs5ApBAGAq3wifhsHzoDzNs79+IZBCyaO",
+	"uvmcj85TXj4zczIgN6JCdUeAhJU5FSqvh+2aOdHzVPSuCrUSAcFBD9OkyPdsLOw9B7w6iibm/c4LKHaC",
+	"AtoJ3WmRx2uGaAD3Q8k3QYltMvGkgBWzifknlbcMCM312iFhJm+75CsB7kaKAkNjHw+nuDhI3h9NAafe",
+	"zGyhH//6xz9fXsxtdfI4a/IJthkyI8xzWRonBD43kTwDgTdELnkirm4AgxMUjgXgj8ueB0IwM0/sMaQK",
+	"K0VN6IGuYxHpWFGK9BBbPZIvF4rgqnECiFmKK2yN00bIfzgDziqlT3WeyxhRSFmmVCgVipr3Qdw2CYfh",
+	"dD2CmNokuYUylaJ1RlkZzVfowcAsPi5+sA3wndtknDMQXLTy+eugjcxAB7TLtxMe7fUcShj4XbREg6RB",
+	"weLGFEk0o0fOeo9zsg7HHOWSf1uuX5SZHdO1wLCDSIEpFc0mlmNzQca/oVY31MoKULMzJNiESSXqoIZG",
+	"76JsiEvAFNZWX6x6HpY9L1Y8fD8vtHW++vliLV+ugCMyUjXUQPYPbnUFRCR4QAND05G4xBaINQz6cfAg",
+	"LzDGVD/NuO2H6hHYRzMj9JrwsCZRl4QsC5m04yPsOpjpHxw68mPc+ot3klUWGxtxyQ7vMLs/vdrK1tXo",
+	"Nc/sfr7r5Z8q6KlYKBXKxXVD8SL2kRPCx6cSyoKT7mOoYYOrs9D1cgXwr3lDQsXwKoVioSIyfXtwwj4+",
+	"lT7+iHS5F9FlBDfWTcrCFWhlnGVBeCA4HAxkAlohsCBZ0CSrkPtqRS5IIDFKQh6YgubF+x0hOwEGQGDt",
+	"JOXyo6yIGgtxMLbQFGjCLPhDky5GfyiIesECk87k89+CQWxxm0i6E0KyrtuZrRncNlhQHw+IgND9Ndkt",
+	"GzX5eAKYki/GDHRDtBxIXw06uxrbaGo1JNfQF6SgjPhvI+JPIhteAinopYuXx2vVUU/0RUBZ0a0RoSGJ",
+	"7cVS5gTY56oopwJjaqDCKSWS7xIwHkMIJt7fBxa/ps68vHwFMAPweQDRlovFFQtMS3r/dX6d9qjGRqZs",
+	"l0q1cqecL28W7Xx1vbaWxyW7nCelslWqbm6Wq6W1qUKs6Xj2X8Odmc1Amo5m0RB9MiOfbrEB3bJonnp+",
+	"0MtXt4pYVXyvddaK66WN8mZFr/W+pfDbpoDHMjO/SxJonJ5pgTHL1XX/OgU0OAVYUlq+YHkqQuLvXLu8",
+	"Kigq6ZWQ8j7uYlsLQ6oWS4tfidVEh5cqi1869Py2Y9uiGF21WF38xpkXHHojCp+oLTOVOg2IT7HbAGMT",
+	"6u6Id8tLLcMn4VcQrywxPtn+yhkQbySiKthoMIBUCeC2Kr2Si6kPTHADuDIXBriSOHCbCUgjsuqHKO8R",
+	"6QNSedIYfCbeIC/FOhQ15y2hkWTz8VohmpaRwAynXzaEwoCmPj8FI6X3oUftAbSqHjwWoqrKqtiryR+t",
+	"LC8/qx6bVyhJuBJTSjkEIehG1tSYHTccxz0CFocASHJok+tcXBkygZmY2yL8M7USTC60iBNQH50Q0bFJ",
+	"A68g1WyGZPBYm4hAE9SeSEA+MyG4DPw+MX8OpnaT6sFEuRhaJEoCi4wg5CRmZJhOXSlKSuWqMVdFhM8d",
+	"3GpwldAdOTYXaM3MvTeCiFhZ3H40lGUYxftQ4R6LmTiUv8tnL5yndqFJ9Ugbbk1yU1ffDeUOFCpDdsrv",
+	"9gGp62BUzGkun5i/RcEb9jBUY3KJxMcSHpuwg5K8oghd/QGkTbe9oFeAm44kRUtM2kRZ8aP8G06BqfyE",
+	"jk1o4ASTvIDJlzp7Lkk9my2yElZJ2/XsyStUg4USPLUizb+haF9aOKdW4n+JhwjNlJtZsZzOcuXhX1F4",
+	"XtbPe7PmOBPr8zvpjf9JVDdXoVyaJONlzX4qiX8ZJVGccg2sl0tm5X7kglVXDFZUE8XRXqgoalJrjqaY",
+	"wI5mXk/QFcXTefW2dHVxCbYK6zfP+/PxRwQa8SLUQ5ckARfsxNY8LPsWLjikg0hfuyz8hrLNjNOJgXOH",
+	"zjIIBgnBjXVvgqwV1iaqm2Ymt6WX4xTRKCMa7TW4GHQHT5PqiofoJ9HHMwOikZkRFdXZtZhhL9uIeqCS",
+	"vRefWVjNWxJVuViN5f3EK28rkhDzkTDDMM5c5icn+0M5mdjL6GxgrmbLWIqO56Ou59krMjB5chcxMNFs",
+	"EQNLoLWZ1xMYmHiaUss9rFeR6G7eieIuQnYR2iWQfR0+V5kpni+Dtx1m6JENxWJNhD40qXDsg0lFPahA",
+	"LT2vjo+8Mc2luoW7JNkrPF1l9adq+VO1/Kla/vszZH6uQ3a8Iufl/GwR2+0qhpHOc2cqZMffTGC3XRLM",
+	"LwD9aoehMa++uCpRArdOQxz0oksnrY7ErHNguSM4U9IbvJejBJGxBxmuTF4ziZxkFd8s/JlcnEaRWCIy",
+	"PF1RFAwkke3PJEi/xdukWFcI9bU0e0rN017eGTMnR1lAechIFeF3NVCsLEIHOUE8Nfmn9Psp/X5Kv397",
+	"xwpwUq0KEdJRCuQ1kOcn3NGsKCoFlS6UlqLZIoE5ww2VyNReT5Ca4mlKXvmMl2UJTIc5XpauLMab16vs",
+	"/gbXeEj1z3m0KUIazVi2ilaQOEqQmEIWEjdjWtXmSJ6Gd2KyZLMhoaAFoI0I7cCsT+xteNCkZnolY9OI",
+	"Xy5Fwd9eR8ob1R6KmhXQmRe7VoIaJVDsQMZxiuQWyydwf4RdFsbJyB1JkunJhZLfdI2UVPdayGJVn7pc",
+	"XZobz6/z/SJF/lvEb0SUmf5NhV5ufDv5Xr4bb151dtcH91b1iH1esz8NS+QaZ9487J9S5a8mVRQlIIx8",
+	"IIaQS+lSIzx4X1eqv069mdviiDtod3+prFmXZXmtBniid+ocIIZ5GwiAXVA7cEtmRhAhgcQf03EVRpOK",
+	"B7oPHGRqhMkCrkFq61EWY5lEIWPycZdIW4d6TRqKDc3yUZXEwe/lE4IGHg16bEvLtOBLJviunKMWndik",
+	"m0VkQw0/z7X5MQV3ewQIXDKKxWJSuIHMRZeBzzJFyKOEgbSAyAOfQKLKwPPnB2gmFF5LjdlMKtL2dkY5",
+	"L9BNKyG/VGzhUsZFVGYx86OpvdjMbDWnX21mjKZm9ECTZKMHWmopVNBUAwKH5xEKDzx+KjczL5mUCo1a",
+	"EcS0moRvtIvS6xdqRlIMrWIK2TxWkiSCH06qL5hmKr58XSmYMYEEf8q/v3BM41QEi8aPZQS4zphfEd6Y",
+	"zPIWRzwmvTc//DHhDT0KMuFxSkhkQsvFxTZngiVjvEEubMybBXBKypTKvS2GMlWTmK2G/1Ht1G9h7Jkd",
+	"wAk2Q1R5kWUaWJCLLnliUqYGmH2m1+kwEphGmGbs+E3KCU6m2Ag8HJEvZmq18s1tZIp/hB+OPYZAzwJS",
+	"GPFNqjB/ubTXUuZVFnqAuwZXaHqysE6fTOCb2bEGvBFlrefAVPQ6ImIxQhmWBe+49QrXfFxsYodK2IQY",
+	"5qgpVslATkeBXnWdJ0JlbGVj/xigAoJeGA0LqqRMpjJ/zO7zi7kNX4YYV1WfGWzf6Zap6sp0bUj2FgM0",
+	"ZBCCRCCtbwDZZKUi/zpsfWYrU4x4jAR/zQQEDzIRfPSvmSGeDERA9IrSb2ZGyzqp9YC+xI5UhhZ6x9g+",
+	"tVViLWLlNDPrVrFdwbVSvtIuWvmqVbPym+0KyZc7RbzWLtqbVqmUmamxOa1+hPU1f/06d9XhMkWu+ctX",
+	"fv614yX0zDdtwk8F5K+mgBw61A7DptoTBFw+K3gDwEGIkr9QrTgL/87p2scV7qbpHqLTKLciqZ6wT7Ad",
+	"5fiprI5QPmE9oUJmrmpZ8RD6DdYu9QLel9WDytbpBr2qPisN+FlWK4Wr/OIVb/5W7rE0E+VmCPat3src",
+	"dHbQP0/yX9SUEOqTLAuQerKmqtSw1U+0PBlJp1oAeYkk3xjCkt6HQMF7In5bwOBJr84KZ/w3UdN/SEcA",
+	"/2GKV6RVv4xhl/EldWzh6TId2xTX4REeaU7AcyhNtDAno/hdeM9rFYvV0zJ/cp2/MNfBUSVYTmN/MXZi",
+	"LGwsjsiC61nJTgQUXljpoQgrKgoYCutRAk1uI2wDsAgGVi+tZB3FsUlFDbIFmXF8h95gTwai4tIClvKq",
+	"XLIr3F3WLkwtoMFFYQgkLWFeJLrLnPwweDWswxPgbpIV+ecJ+59bNoRPuorOPCQRQHPpCSIB7v7MBfgz",
+	"ctkd20YY1DoA7VTXgdw8E2E5sYqDy/PeAHf/WLa7tCb2Hu7Sd2HUpkpShpqxWc9HPsnLIpma+i08ktvI",
+	"lKlFyCcD74moS1TOskWTJs0CXqhAbcKhi1D4HQ3hN3Qi+DDhC8WBrJFWQDuuK+Oueg7tbkFBgcCCtG2s",
+	"io+7BD8RLUNKGAADUfsbUyVmJDUx1VmS6NjlnQuGc+6L3I1QVX2rSzJMsFtWUzVUC0Kf9Aa+Z6+ixqbM",
+	"6TVOyZSu4tKEGfKk/DnFSiQegJKUkPB8lTzGp5AoKLZB1uAZYfpTgPwJBAiwKs6EEONMCLvizENRAskW",
+	"ZI7Zf6wQ+dEnk7k5rJd8gSKtWuOYYXRjj7NSmcaKqUClK8xNG1Ua9p/2mMdzQtO0wJ+H+096uC/FqRYK",
+	"oqh0JKl2tYM8on/4Uf6dzPDFbUXN1Qsc9FL8hSqwKM1DqICIVgFHnIqYm8FKbNJXQB+iuciHIv8VLskl",
+	"fKAM6XZl6DUg7oaw7KBTup43ZLI7gb+kPsECbwj3Nk0K/NKjRCIwBOIVQpEZC44zkSAatTAFdAslEqJo",
+	"NlPqwODRYNPwTlDGQIG30yAhRFBzMy0AcXwLfuOChqcCaXGJllpW29ffOiYxpOEFMYlxyt7HAW5jRpB2",
+	"g73KXbheVSqjYvzytc5aMV9dL23kN8qblbwe6RflDk5dm1s9Yo9cYod6KQyejlw3NaRvNfzCVzjCf3rB",
+	"f0ITxi+x52ATCpJZ+QY9GXGQ/Tb4f0LbY5FOgQ6esRW4ExltFYKpC5BYCUWuANYdiv2JGYIDhtKqSaNq",
+	"fWC2b0uvhgRu6HIuD+o3wDfotdJkQUkZ3ywSkoD553VQP5Xui30igO/1SgMojJBXEH21YjG8HV0A0vdt",
+	"5AU4ly5ppINokd991mOSTICqiUPi3vG0uKb5ZKwqBCse9ZNv/BnQqmJuOaidChqdPAwrcwwNqGoh9lSy",
+	"+SyPwkdZOuG3iVK9FJ1HrEUZL/HyDEPfs0cSD2oWNF+Vl4WumnTs+X0ZbKkqAolqr/L8d0XKItezsU20",
+	"OiEiULSDHVfqqTiMUlUFzAAihv9H4XueebJyA6DGxCrRQDBrrISqH1Wl5fNqUs8Xjajoz6Fd6F1W/uF8",
+	"S6+3qpIpBYDNf5vwTZkG5HqMcJaqfR5quhZQncattcb+sYhZdVhC9VVOeXJTGnLuFqYWcWGLlLYlULcc",
+	"j87hgXI/UoAS4t99E06CXro4s7iWC5l89vHtF+fcqdceHs/ch8Hl41mj+P3h8cY9ubp0Hm6/BPdXvf5p",
+	"o1g7ezwoP1xdj8/2v3y/v607J3uf3fbg1Dl3Pu+eXtWrX4qf90+ue1enj9flujN27m+faf3Rc67ds92T",
+	"683dy5udAJ7RYgEX2gWrYK8C45BcvHnZi9BlS+vG85j5Oy2t4Wwa80+Z8+/vLRLVcKJrRMFZXFfcIsry",
+	"UIZixrKMEicHXRCJU7VAECnxMSc/f4oXzJVGP7Qcrrlu3DS2pHD+5rprU6Kufm9f7c9j8qeA3wuvRqg9",
+	"c0YQ1Gl1cEDcSSou31Iam4bMtxBsLxUfL43qAahuDkxd5idT/8/AJovC8FTAKcqK+pphfEhuZdJU0GUL",
+	"AMl+F9996Bd9JdhX9vi0AVWa9QKGRuRLYCTgejiTqDZNGisTIAoRQCyF6JmLN3G3oXLRpusrjmjgjbji",
+	"XEDnoshBk6oqB5KxWJiiNkHCDWmnq9RLQo+9RZueEnF8VYgtck7dyesgyN6KPpaOO5b7qYz++/MtQSpJ",
+	"nGtlPqXhRi2EglpBzfwo9N/fJfAsYm8p/pJg5FOwxUXt0J7nQghwFKbwgSl9veO4ZEtGm4VouB2tqdGk",
+	"hFr+ZMjPeFQg2Q6rITs60rZPsA2uFl8GP8TqjAgvqfIyNGlj/5ifUZshU9Wdv5oMyRaaZkCmrIiuWp3I",
+	"SptFM5dUJkRXaJpU5OSCQStroIv6o8sVdRUlQiXM+FRt1yaNFXdF2Y7zBGVvyFp15LthtdXt6ZKlkpl+",
+	"YGjoe4EoxCyr00PW749mpi8xMzY7FdKxrVq+0qmRfLVN7DzesEv5zbXSGqkVq9UKbgvUDmrBCzul8sbe",
+	"7l7+qFGurcET7HbhyWVjJ3++c3CRhwcvsHY7M0Wq4/4p4WRiqlS1w2SRatBzWWKh6iadrQEdKchDQoEY",
+	"lXcoTAGPdVWR7ntZm9L2CGsCjTE8CTFsQqNTvzaIpRhsTxdT1loOIHEQxmsT5nSpXg144PApsLC9xnlw",
+	"EPhOexRAXRFPodir4rEq/qdJmeMSGrgTFXsrCg7jbp7Th40AaYh3DZnkiZDyM07MNyX6MNGU/zPJFr6C",
+	"y/yJN5pbFXnc8zi/iA6RoVc99jpQUpgfC0H4KKvTHBBNjDwNWUZai/tQhYjFcYDjHaiC8XwLI9Ylk6Zs",
+	"MvAUcY2oLbVYvb7uwOPKXJNm+46NaniDFCvFdv5f//inqBMsykqFH9DYJQ4gvIurXmp/HQkAp8XMIbWo",
+	"kYuYTdPdAMoaeZRE4aev8kr22p8s59z53LguHgRXxcPD673i5OzqfqHXEZfdfv3Rc85uD6oPVzvfTz/V",
+	"g9NPD+7DXrF6dnVQObmtVx/2r4OHfev57PbMPbs9dB5ubx7rtFhwO909qzuq2eNBZ6eELy/L4+fjy3Xr",
+	"tlqzgm/97mNlf//sstd5+Dx6ZLXevouH/v14E7esYbtS2rmjd53DtfPx7mm+8f1+XL2+/f54e37n1gbu",
+	"t5tve9feXn93dN6rDDsnveKnfrXbGwd7xV7t6Hvj5Nz6tO/k67ffr59rd8POzu397V69R3Z7u1/YdcDG",
+	"Y/zYr98FlvU4OS83TnZKo5va5Nz3h7Wz/Lfrxt1R+/b+fHR5sbmXd4Odo67lNZ6K7fuDu08nZ0flz5SM",
+	"nfyjNe6XDx53StXewQDb/t7Jk99/cK7XMNsp9+kedR/wCWHs2z5p1IebV7vf1ovBfa2/ft+76x46nnVR",
+	"+3K2c3FP2IW1fjpgu+Xa2d3k/Pj75sXm8b3vnJ231/ech2/3ef+57z9b3uNwt+/tFEan4yN/Ut/f+Pzp",
+	"6ujL2ejb57Lb6hZ6g0NS3nn8fLrG1ns3wdPOt84a+fxlcHX68GX/82hcC0bOdemkX39qYTsYlM97RdY+",
+	"PVnPd9o3jU/t27vu+Cb/ZZCvVMrHk/1W6/PopkWca++0wWr35d2d8/X1i5t6+/reOqxdnj60Tp8a5HP9",
+	"ZH//1N4jp7Wh+/g4Lh111td37fIOW3PL7R2727sYnDlX1rB49nSxWR2W6Hr1dH3jZOdgcoJpvlzB1851",
+	"UHseW4OjEr5w+oOWPzwdHow6X0pX7jDvfceVm3Kl4fnnO927y+ro+GE0vGa3l3un9/t7O3bFPsrjVssq",
+	"H5cOi7XB6cnZt1q7WOlcrTvfjqobjwf2/mA9/7100Dm+Hh72R/lTf3D+NNwYV/ZqB+7wsHh/tHE/3CC7",
+	"xdu2Wz/eaeG9k89Xzs3o8TlPneLo0/DompJ+f29Mn9u7N6S4Z0/ak9Z+/9PFl8r4YtiqrDUunC8Xj+ym",
+	"Wu8FXx4v7jv1+9INttiwtFHxTgdf7CE+fPi0ube5f7jutdj+o3/x/OB+If71Xbn/dH9y5rvu/qfJGhtd",
+	"PJzalee78Ullt/hl72i/Mnp4+HzmXJDKtwN8vPbcfry3H7rDEbZu74Z29VO/Ovhe/fZ0Vnq4+bJ/sJm/",
+	"73/beN4ZNA6fLj3SuLyl1aPLx/H33tWng839s6f7rt09a1d3hutP+cH6aeus2n/wv5dbuPvt05eh//zl",
+	"y/H3Xq9cevDP2eV3atnHbe+mW5k87+0/Xk/GQ7Y7LpfaJb/k4sPDi/H38Qn7XGs0Tr3q9/uN0mCPTeqf",
+	"rr3SwUZ1v7S33yte7jm3O5/Pj/HRde+g4Xyu7X/2q6Pat71qvXA3IZPiXY/ie3t3rbh5tn7qfDn+Iqy4",
+	"5YzAWSGn21xJReZnRddxrGB9CEka3mbJqr0gRsKi+FtalKLUB52gSXuYIaiWb3tBnhGue8M9WaxuvvAc",
+	"PBERFP359sAIaw/yd4Me6mHWpFjVt6eephSC/szlCxcrECWcrRRr6F//9/+LSty2RdUcDBaKrgv9BLwU",
+	"H5i4rQN5tS0j6iC6WAonCJbkwkSMJqkKf5MKbYv3BRugIAUdqO4tO4U4CJFnQm14X8hVU2kS5rQMjJWl",
+	"ntVzUTZc9twbBeAfci23F/jn1uFpg9y2vp3aXx67x9/P8G2wt9brN67sx/PGacMv18+Pz/DG+bD9+WjD",
+	"P8d7waZbPbk/OToeb+wdrhfvT27Pz/e7+N4/cW5HR137Mn++2XN3TvpXa3vtu+fP+b32oLP2bfj5cK3U",
+	"vzs+uqte7ZK1vHezEVQv8AVu7O9ftjwyCap3bvng/Nw9emabF/S6xILNw769Pj4/OsPVETktrT2QWn3v",
+	"wP5yXLHOSj1KXMcufnfbpW/fahvHPdbwvTNS39itXVLvfn83XyTO4e1+8e7288lw2O2fUDK+G44uTgYn",
+	"Zy2rVtuYXH8pjoo33vVk99Pu2sEhubhot6/yD6XWyfVe43LiXGzelxvFm++1x+/fCW7fPlSfHvq3G5/v",
+	"auu3Vt6jR0P3esiur4f1b5Z9dPI4rBbPDr4UboKdtUY3n38kO6Uv+On++X7z+/qXwqm/Zp9MPBp4n/fw",
+	"Pr48PN2577a+XdsHF9/tPK7X/b2j26P18dM9npwNG4fXj5e1L5/tyt3F8NOnyWZlUi4/nuX3vaOHI8vt",
+	"npKRT76Mj79VNr98OSw+1+3Lb73zy/LJ82Rt86LfvcRnwfD7utM/OXdZ+7FXGtvrg3ZjMPFcdtwqBqW7",
+	"zXP36bwxuD59fL6+G96dfP92cvd8cV+8bJ1ePx9getSu3LSe2MmOf7jJzkp368eDfMe+Pr67uikdfL+5",
+	"/lYiezXcuP/Wrfif+idHF0ef1tyLu3MSXNyesZu9g1L7rnjj9Yp31J0cnjQa3v33u2rNLVZ7lxuf77rW",
+	"RbV8eNfZX/806lpnzvrj1fHo6XlUdctfyk/rY9qXCL4/Ywj/EhdOUmDqVlrHcaUsYkNiOR2H2AmR/Utd",
+	"xc648cUn8lyGruIOC8NA8rL4Wj7ArM8+ikCRP5ebzLw4ONuvn31q7R+cHFwdmMqaDDxkSi+8WUD7hA2d",
+	"gET4cOANCUVsGFoUuw+X4YoJYTTpHvw5VeZiUTc/7+P+/QP74DTo3qXZ8Kl3vySOE9F7nGkRR/gnONMX",
+	"o0D3AirX0uwBD3BAlA6tikxCOB9vPnao7Y2bNLsuq2rbeMJyCBzVI+oSJr4RejAdKBlqEdeddzG3ZPHI",
+	"Q89vyHV+yx2dTyzvifiTlphMy6EtPovM1vryplnyqFYNMUvpBmVThqhFnf28uvsPCDlQ+60xucj3DyY4",
+	"RooU5NH7TeNi9AO2CvMLcJfwH/n/Lw4t0zMRRKpD475xcXlwUz+/bphw6d8eOS6wKP54plituP+gZEx8",
+	"cGAwZbujcrG6jTAFEH1fwbcATARD5WJRCwzWLHFuzifVK4stYIPPzURZgbOsN4AnioXlFvEwaP26+DiU",
+	"nZmZgqeDvMXfqywuTAEQcsohEBA/EMtlZP8Bw6wBGZWL5TU1XvYz4/rPknEtspPAMtACA2fZnDg4y/A6",
+	"dcTmQrPPnt0lC/VKspJqjIhpdLAgqFVjChcxlS4JzNy8uMN53GSBJsDf/KkI/IliD4W3WQWaSBA7cTxe",
+	"dxq6EX0sfRS6ZLoW3NvwC8RpUecoKyKM4EcDaac196fCNxCW1BKt+dDnB1SeeirSUfC5wENmVPnFNFCA",
+	"+w7tcnNLu5wRJADukR5x4b4iqzjlAPt91qSAZhgFJSkNMhfVBgCcqxANoSxeZwV0KuBZYlpY1+HDdALW",
+	"pJBs5Yd9x3QzYxq75Ea2sj3C5qhQ2rbP4XYyPDO3KD4zYnqvNACjDchsZZ7KrwvLlAx01ZyiqQ5QNhrM",
+	"2627nzz9z8PTL0ZBqN1wReFtmo12glZh5zKic7nqnumazfKmoArdTgV1uQkTPygC5xgwsFRkF0yRQwPS",
+	"5Y/noLw0aRzmhbNLxcEcexutjvnSpAlgLvK2fA4+ipreApwU1WxluBT54tKoKbK9Ak/5zfFQFDdTMciL",
+	"kVEEE34tqsm8kmRqLELwwXkLRd7KFQLi+/YToeQnTrfiL1oxp4U4JZJ+loAr0TjEEtxethZAJ1+XQDoJ",
+	"u/99c46SgbttsHTUemYdmyHzqWQayHwqmwb61z/+mQPUXoriiT8C6cobBZFOLc66KQJ6KBmHvbaJ5Q0I",
+	"QzPORxGZBDqv5GeAyhLTe8Nyy9OfcQIBs0IknkvQ85hU9ZmBuNGCBt4Tseco903qSIgUURrLJ9gGFNrY",
+	"SAXyLYTjwl2MLNelafuiDmmEeh7Cw8gipOUS43ZU4PjSIJGFRuMDAntLai3ZsEilKHfBFxrTSZOKspQq",
+	"7QqPAm+AA8fCrjtRLtpmJidDrfiMOiNGbG308ZwK/lGPkjnZCkJ+SJpNtCDUAZDIMblF0DHqIL4dOEEk",
+	"kogColGBz61mhlUsvxLkoa7nq8Db5RjfAuCu7LOsBBqKjRn2J4YyxHdrsRGyuqGlWCS8vVAXKP/+usDS",
+	"+6P0KTmhn3rAXxVJPmSbIJcIxW03MbJoFbkfY3OrCX4ZZ/B1KcCikCu8i6n38UfkwnhJtftMFweEBWZY",
+	"9TGOSBZaxyrJd0rUK4yzUOpANt3c/LZlxIVwsCfIisjFrkuKd+CFy0sOUQ/6dSz0DzCnluehM2v7k4v+",
+	"Ra88UpzYxlR1tdfy065+eldgprOXIMmADfP46J/omkIOUwHJjRKhlgOGTPI8dHzBV0yBiwYqO6RYaFc+",
+	"yOWtQ0BjmcMZ83ECF2/SRDauTIrVUBsUN2/SOex88Q3CO+j92ipltkobm5Vqba1YLK54ifBK5T72Mspq",
+	"Y3m74v5TA/7Ju5fj3SSIzjrkJQ8df/Iml9do6nSuwK2XvOOYq/QKJO+R7wQTYNZ3O6Ogd+X1Cc1s/fqV",
+	"89iG3T8aYKvRw+XaGvz4lb/DN0Pw95HvZrYyvSAYsq2PH/sDVvghsDJfCoNJb4THxLFcb2QXLE9U4vEd",
+	"bjMwEZHalaqhvOPgq0Pz1PODXr6amT1XXS34i1B76Dk0KCRVp1BwnXCbnt1rnDbC9hLYd+5Apwq89TwW",
+	"wBvR4BIm96IXykyG9JeON8ePgZVItTNEQ0q9O9J0hQ+ajhB7X9FSajfSTYeywp1FWE7vd6Y/cfc229tB",
+	"iAAi0hri5WASgQG1vmXiSUK3TwASMIPWjwIvyqikXuB0JBuHQFFfADZNBMSS9h3oLuEzV7J+TYS1bds+",
+	"YUyAesRAIxxb6+8KdxN6u8TU9gYhqr0+0QtlSLx8fflfAQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
