@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -154,12 +155,47 @@ func (s *Service) CreateEvent(project string, in NewEvent) (*Event, error) {
 		if n >= MaxEvents {
 			return fail(TooManyEvents, fmt.Sprintf("a project holds at most %d events", MaxEvents))
 		}
+		if err := tx.Put(projectsBucket, project, []byte{}); err != nil {
+			return err
+		}
 		return putEvent(tx, project, e)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return e, nil
+}
+
+// ImportEvent creates an event given in fixtures unless one of its name exists (as every
+// replica on one database loads the same fixtures); it reports whether it created it.
+func (s *Service) ImportEvent(project string, in NewEvent) (bool, error) {
+	_, err := s.CreateEvent(project, in)
+	if KindOf(err) == NameTaken {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// ExportEvents returns every project's events, in name order, by project.
+func (s *Service) ExportEvents() (map[string][]*Event, error) {
+	out := map[string][]*Event{}
+	err := s.store.View(func(tx store.Tx) error {
+		projects, err := allProjects(tx)
+		if err != nil {
+			return err
+		}
+		for _, p := range projects {
+			err := scanEvents(tx, p, "", func(e *Event) bool {
+				out[p] = append(out[p], e)
+				return true
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // ShowEvent returns an event.
@@ -176,26 +212,32 @@ func (s *Service) ShowEvent(project, name string) (*Event, error) {
 // ListEvents returns up to limit events after marker, in name order.
 func (s *Service) ListEvents(project string, limit int, marker string) (Page[*Event], error) {
 	var page Page[*Event]
-	var decodeErr error
 	err := s.store.View(func(tx store.Tx) error {
-		return tx.Scan(eventBucket(project), marker, func(name string, raw []byte) bool {
+		return scanEvents(tx, project, marker, func(e *Event) bool {
 			if limit > 0 && len(page.Items) == limit {
 				page.NextMarker = page.Items[limit-1].Name
 				return false
 			}
-			var e Event
-			if decodeErr = json.Unmarshal(raw, &e); decodeErr != nil {
-				decodeErr = fmt.Errorf("decode event %s: %w", name, decodeErr)
-				return false
-			}
-			page.Items = append(page.Items, &e)
+			page.Items = append(page.Items, e)
 			return true
 		})
 	})
-	if err == nil {
-		err = decodeErr
-	}
 	return page, err
+}
+
+// scanEvents calls fn with each of a project's events after `after`, in name order, until fn
+// returns false.
+func scanEvents(tx store.Tx, project, after string, fn func(*Event) bool) error {
+	var decodeErr error
+	err := tx.Scan(eventBucket(project), after, func(name string, raw []byte) bool {
+		var e Event
+		if decodeErr = json.Unmarshal(raw, &e); decodeErr != nil {
+			decodeErr = fmt.Errorf("decode event %s: %w", name, decodeErr)
+			return false
+		}
+		return fn(&e)
+	})
+	return cmp.Or(err, decodeErr)
 }
 
 // UpdateEvent changes an event's state, basic event types or topic.

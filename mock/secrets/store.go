@@ -22,7 +22,8 @@ const (
 	secretsPrefix = "secrets/"
 	metaPrefix    = "secret-meta/"
 	idsPrefix     = "secret-ids/"
-	// projectsBucket lists the projects that have held a secret, for the state export.
+	// projectsBucket lists the projects that have held a secret or an event, for the state
+	// export.
 	projectsBucket = "projects"
 	// layoutBucket notes the changes of layout a store has been given (Migrate).
 	layoutBucket = "secrets-layout"
