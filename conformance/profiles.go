@@ -20,6 +20,7 @@ const (
 	ProfileDeletion = "deletion"
 	ProfileTags     = "tags"
 	ProfilePassword = "password"
+	ProfileEvents   = "events"
 )
 
 // profiles lists every profile in the order the suite runs them, with what each covers.
@@ -33,6 +34,7 @@ var profiles = []struct{ name, covers string }{
 	{ProfileDeletion, "DeleteSecretForSchedule, RestoreSecret: scheduled deletion and its cancellation"},
 	{ProfileTags, "the tag operations, ListProjectSecretsTags and ListResourceInstances"},
 	{ProfilePassword, "GenerateRandomPassword"},
+	{ProfileEvents, "the event operations and ListNotificationRecords: events kept, refused and deleted as documented, and the records a subscribed secret leaves"},
 }
 
 // Profiles returns the names of every profile.
@@ -94,6 +96,12 @@ const (
 	opListProjectSecretsTags  = "ListProjectSecretsTags"
 	opListResourceInstances   = "ListResourceInstances"
 	opGenerateRandomPassword  = "GenerateRandomPassword"
+	opCreateSecretEvent       = "CreateSecretEvent"
+	opListSecretEvents        = "ListSecretEvents"
+	opShowSecretEvent         = "ShowSecretEvent"
+	opUpdateSecretEvent       = "UpdateSecretEvent"
+	opDeleteSecretEvent       = "DeleteSecretEvent"
+	opListNotificationRecords = "ListNotificationRecords"
 )
 
 // ops lists the operations a check exercises, for its declaration.

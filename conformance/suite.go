@@ -141,6 +141,7 @@ func (s *suite) register() {
 		s.group("scheduled deletion", ProfileDeletion, s.deletionChecks)
 		s.group("tags", ProfileTags, s.tagsChecks)
 		s.group("random passwords", ProfilePassword, s.passwordChecks)
+		s.group("events", ProfileEvents, s.eventsChecks)
 		s.group("quota", ProfileSecrets, s.quotaChecks)
 	})
 }

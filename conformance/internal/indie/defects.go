@@ -114,6 +114,17 @@ const (
 	DefectRequireIgnored  Defect = "require_each_included_type ignored"
 	DefectLength256       Defect = "a password length of 256 accepted"
 	DefectSamePassword    Defect = "the same password every time"
+	// Events.
+	DefectEventNameReplaces  Defect = "CreateSecretEvent on a name in use replaces the event"
+	DefectEventTypeTwice     Defect = "an event type listed twice accepted"
+	DefectEventUpdateForgets Defect = "UpdateSecretEvent of the state forgets the event types"
+	DefectShowEventEnabled   Defect = "ShowSecretEvent answers every event ENABLED"
+	DefectEventsRepeat       Defect = "ListSecretEvents repeats a page's last event on the next page"
+	DefectEventDeleteKeeps   Defect = "DeleteSecretEvent answers 204 and keeps the event"
+	DefectEventDeletedInUse  Defect = "DeleteSecretEvent deletes an event a secret subscribes to"
+	DefectDisabledNotifies   Defect = "a DISABLED event leaves notification records"
+	DefectNoVersionNotice    Defect = "a new version leaves no notification record"
+	DefectNoDeletionNotice   Defect = "a scheduled deletion leaves no notification record"
 )
 
 // Defects lists every defect but DefectNone.
@@ -142,6 +153,8 @@ var Defects = []Defect{
 	DefectUntagAbsentFails, DefectBatchPartial, DefectBatchDeleteAnyValue, DefectProjectTagsOneValue, DefectFilterIgnoresValues,
 	DefectCountAll, DefectMatchIgnored,
 	DefectDefaultLength16, DefectExcludeIgnored, DefectRequireIgnored, DefectLength256, DefectSamePassword,
+	DefectEventNameReplaces, DefectEventTypeTwice, DefectEventUpdateForgets, DefectShowEventEnabled, DefectEventsRepeat, DefectEventDeleteKeeps,
+	DefectEventDeletedInUse, DefectDisabledNotifies, DefectNoVersionNotice, DefectNoDeletionNotice,
 }
 
 // formatDefect reports a defect that breaks the blob's format but not what it holds: the

@@ -7,9 +7,10 @@
 // gateway's 403 for a project its credentials do not cover, 403 CSMS.0109 for reading a
 // secret pending deletion, 200 from DeleteSecretStage (the older edition), a new version
 // that always becomes SYSCURRENT (the API reference's reading), a narrower punctuation set
-// for passwords, and a backup magic that its length byte announces. It uses the standard
-// library and go-jose only, can lack operations on request, and can be broken on purpose,
-// one Defect at a time.
+// for passwords, a backup magic that its length byte announces, and 404 CSMS.0005 for an
+// unknown event. It keeps the notification records events leave, and sends nothing. It uses
+// the standard library and go-jose only, can lack operations on request, and can be broken
+// on purpose, one Defect at a time.
 package indie
 
 import (
@@ -62,6 +63,9 @@ type Server struct {
 	headerCache map[string]string
 	// passwords are those answered, by request body, for DefectSamePassword.
 	passwords map[string]string
+	// events are the project's events by name; notices the notification records they left.
+	events  map[string]*event
+	notices []notice
 }
 
 type ghost struct {
@@ -86,7 +90,7 @@ func New(d Defect) (*Server, error) {
 	return &Server{
 		defect: d, names: namePattern, key: key, kid: "indie-" + randomHex(8),
 		headerCache: map[string]string{}, secrets: map[string]*secret{}, issued: map[string]snapshot{}, last: map[string]string{},
-		passwords: map[string]string{},
+		passwords: map[string]string{}, events: map[string]*event{},
 	}, nil
 }
 
