@@ -25,6 +25,7 @@ const (
 	ProfileImport   = "import"
 	ProfileChecker  = "checker"
 	ProfileRotation = "rotation"
+	ProfileEvents   = "events"
 )
 
 // profiles lists every profile in the order the suite runs them, with what each covers.
@@ -43,6 +44,7 @@ var profiles = []struct{ name, covers string }{
 	{ProfileImport, "BatchImportSecrets: real secrets, a failure the failing secret's alone"},
 	{ProfileChecker, "CheckSecrets, ShowSecretsConfig, UpdateSecretsConfig"},
 	{ProfileRotation, "RotateSecret, ListSecretTask: rotation of a database secret and its tasks"},
+	{ProfileEvents, "the event operations and ListNotificationRecords: events kept, refused and deleted as documented, and the records a subscribed secret leaves"},
 }
 
 // Profiles returns the names of every profile.
@@ -114,6 +116,12 @@ const (
 	opUpdateSecretsConfig     = "UpdateSecretsConfig"
 	opRotateSecret            = "RotateSecret"
 	opListSecretTask          = "ListSecretTask"
+	opCreateSecretEvent       = "CreateSecretEvent"
+	opListSecretEvents        = "ListSecretEvents"
+	opShowSecretEvent         = "ShowSecretEvent"
+	opUpdateSecretEvent       = "UpdateSecretEvent"
+	opDeleteSecretEvent       = "DeleteSecretEvent"
+	opListNotificationRecords = "ListNotificationRecords"
 )
 
 // ops lists the operations a check exercises, for its declaration.

@@ -146,6 +146,7 @@ func (s *suite) register() {
 		s.group("batch import", ProfileImport, s.importChecks)
 		s.group("secrets checker", ProfileChecker, s.checkerChecks)
 		s.group("rotation", ProfileRotation, s.rotationChecks)
+		s.group("events", ProfileEvents, s.eventsChecks)
 		s.group("quota", ProfileSecrets, s.quotaChecks)
 	})
 }

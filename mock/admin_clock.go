@@ -48,10 +48,9 @@ func (s *Server) clockRoutes(mux *http.ServeMux) {
 			}
 			s.clock.Advance(d)
 		}
-		// The rotations the new time makes due happen now, not on the next pass of due.go.
-		if _, err := s.rotateDue(); err != nil {
-			s.logger.Warn("automatic rotation failed; the next pass retries", "error", err)
-		}
+		// The rotations and expiries the new time makes due happen now, not on the next pass
+		// of due.go.
+		s.doDueWork()
 		answer(w)
 	})
 	mux.HandleFunc("DELETE /__admin/clock", func(w http.ResponseWriter, _ *http.Request) {

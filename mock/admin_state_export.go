@@ -52,6 +52,15 @@ func (s *Server) stateExport(values bool) (*fixtures.Fixtures, error) {
 	if err != nil {
 		return nil, err
 	}
+	events, err := s.service.ExportEvents()
+	if err != nil {
+		return nil, err
+	}
+	for id := range events {
+		if _, ok := all[id]; !ok {
+			all[id] = nil // a project with events and no secret
+		}
+	}
 	names := map[string]string{}
 	for _, p := range s.auth.ProjectsOf(auth.Principal{Projects: []string{auth.AnyProject}}, "") {
 		names[p.ID] = p.Name
@@ -72,6 +81,11 @@ func (s *Server) stateExport(values bool) (*fixtures.Fixtures, error) {
 		}
 		if !checker.CheckingSecretStrength {
 			p.CheckingSecretStrength = &checker.CheckingSecretStrength
+		}
+		for _, e := range events[id] {
+			n := e.Notification
+			p.Events = append(p.Events, fixtures.Event{Name: e.Name, Types: e.Types, State: e.State,
+				Notification: fixtures.Notification{TargetType: n.TargetType, TargetID: n.TargetID, TargetName: n.TargetName}})
 		}
 		fx.Projects = append(fx.Projects, p)
 	}

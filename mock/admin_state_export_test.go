@@ -11,8 +11,8 @@ import (
 	"github.com/csmskit/csmskit/mock"
 )
 
-// view is what a client can see of a project's secrets, without ids and times (a fixtures
-// file carries neither).
+// view is what a client can see of a project's secrets and events, without ids and times (a
+// fixtures file carries neither).
 func view(t *testing.T, c *client) map[string]any {
 	t.Helper()
 	out := map[string]any{}
@@ -54,11 +54,23 @@ func view(t *testing.T, c *client) map[string]any {
 	var checker map[string]any
 	c.must(200, "GET", base+"/checker/config", "", demoToken).json(t, &checker)
 	out["(checker)"] = checker
+	var events struct {
+		List []map[string]any `json:"events"`
+	}
+	c.must(200, "GET", eventsBase, "", demoToken).json(t, &events)
+	for _, e := range events.List {
+		for _, k := range []string{"event_id", "create_time", "update_time"} {
+			delete(e, k)
+		}
+	}
+	out["(events)"] = events.List // not a secret name
 	return out
 }
 
 func TestStateExportRoundTrip(t *testing.T) {
 	_, a := newMock(t, func(cfg *mock.Config) { cfg.AdminToken = adminToken })
+	a.must(200, "POST", eventsBase, eventBody("ev", "DISABLED", "SECRET_VERSION_CREATED", "SECRET_DELETED"), demoToken)
+	a.must(200, "POST", eventsBase, eventBody("unused", "ENABLED", "SECRET_ROTATED"), demoToken)
 	a.must(200, "POST", base, `{"name":"settings","secret_string":"one","description":"d","auto_rotation":true,"rotation_period":"30d","event_subscriptions":["ev"],"enterprise_project_id":"0"}`, demoToken)
 	a.must(200, "POST", base+"/settings/versions", `{"secret_string":"two","expire_time":1893456000}`, demoToken)
 	a.must(200, "POST", base+"/settings/versions", `{"secret_string":"three","version_stages":["blue"]}`, demoToken)

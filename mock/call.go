@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/csmskit/csmskit/mock/auth"
+	"github.com/csmskit/csmskit/mock/secrets"
 	"github.com/csmskit/csmskit/openapi"
 	"github.com/csmskit/csmskit/openapi/apierror"
 	"github.com/csmskit/csmskit/recording"
@@ -41,6 +42,8 @@ type call struct {
 	principal     auth.Principal
 	authenticated bool
 	fault         string // the injected fault and its source, if any
+	// notified are the notification records the request wrote, for its journal entry.
+	notified secrets.Notified
 }
 
 // matched is the operation a request is for, with what the pipeline knows of it.
@@ -168,6 +171,12 @@ func (s *Server) journal(c *call, end time.Time) {
 	}
 	if status >= 400 {
 		entry.ErrorCode = errorCode(c.w.body.Buf.Bytes())
+	}
+	for _, r := range c.notified.Records {
+		entry.Notifications = append(entry.Notifications, recording.Notification{
+			Event: r.EventName, Type: r.EventType, Secret: r.SecretName, Status: r.Status,
+			TargetType: r.TargetType, TargetID: r.TargetID, TargetName: r.TargetName,
+		})
 	}
 	s.recorder.Requests.Add(entry)
 }

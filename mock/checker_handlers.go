@@ -9,12 +9,12 @@ import (
 
 // The strict handlers of batch import and of the secrets checker and its configuration.
 
-func (h *csmsHandlers) BatchImportSecrets(_ context.Context, req csmsapi.BatchImportSecretsRequestObject) (csmsapi.BatchImportSecretsResponseObject, error) {
+func (h *csmsHandlers) BatchImportSecrets(ctx context.Context, req csmsapi.BatchImportSecretsRequestObject) (csmsapi.BatchImportSecretsResponseObject, error) {
 	batch := make([]secrets.NewSecret, len(req.Body.Secrets))
 	for i, b := range req.Body.Secrets {
 		batch[i] = newSecretOf(b)
 	}
-	failed, err := h.svc.ImportBatch(req.ProjectId, batch)
+	failed, err := h.noting(ctx).ImportBatch(req.ProjectId, batch)
 	if err != nil {
 		return nil, err
 	}

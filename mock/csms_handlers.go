@@ -126,8 +126,8 @@ func newSecretOf(b csmsapi.CreateSecretRequest) secrets.NewSecret {
 	}
 }
 
-func (h *csmsHandlers) CreateSecret(_ context.Context, req csmsapi.CreateSecretRequestObject) (csmsapi.CreateSecretResponseObject, error) {
-	s, err := h.svc.Create(req.ProjectId, newSecretOf(*req.Body))
+func (h *csmsHandlers) CreateSecret(ctx context.Context, req csmsapi.CreateSecretRequestObject) (csmsapi.CreateSecretResponseObject, error) {
+	s, err := h.noting(ctx).Create(req.ProjectId, newSecretOf(*req.Body))
 	if err != nil {
 		return nil, err
 	}
@@ -167,8 +167,8 @@ func (h *csmsHandlers) UpdateSecret(_ context.Context, req csmsapi.UpdateSecretR
 	return csmsapi.UpdateSecret200JSONResponse{SecretResponseJSONResponse: secretOK(s)}, nil
 }
 
-func (h *csmsHandlers) DeleteSecret(_ context.Context, req csmsapi.DeleteSecretRequestObject) (csmsapi.DeleteSecretResponseObject, error) {
-	if err := h.svc.Delete(req.ProjectId, req.SecretName); err != nil {
+func (h *csmsHandlers) DeleteSecret(ctx context.Context, req csmsapi.DeleteSecretRequestObject) (csmsapi.DeleteSecretResponseObject, error) {
+	if err := h.noting(ctx).Delete(req.ProjectId, req.SecretName); err != nil {
 		return nil, err
 	}
 	return csmsapi.DeleteSecret200Response{}, nil
@@ -198,8 +198,8 @@ func (h *csmsHandlers) RestoreSecret(_ context.Context, req csmsapi.RestoreSecre
 	return csmsapi.RestoreSecret200JSONResponse{SecretResponseJSONResponse: secretOK(s)}, nil
 }
 
-func (h *csmsHandlers) DeleteSecretForSchedule(_ context.Context, req csmsapi.DeleteSecretForScheduleRequestObject) (csmsapi.DeleteSecretForScheduleResponseObject, error) {
-	s, err := h.svc.ScheduleDeletion(req.ProjectId, req.SecretName, req.Body.RecoveryWindowInDays)
+func (h *csmsHandlers) DeleteSecretForSchedule(ctx context.Context, req csmsapi.DeleteSecretForScheduleRequestObject) (csmsapi.DeleteSecretForScheduleResponseObject, error) {
+	s, err := h.noting(ctx).ScheduleDeletion(req.ProjectId, req.SecretName, req.Body.RecoveryWindowInDays)
 	if err != nil {
 		return nil, err
 	}

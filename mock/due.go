@@ -7,8 +7,9 @@ import (
 )
 
 // dueInterval is how often each mock does the work that comes due with time: the automatic
-// rotations whose time has come and, on a shared database, the purge of due deletions
-// (replicas.go). Moving the mock's clock (/__admin/clock) runs the rotations at once.
+// rotations whose time has come, the notification records of versions whose expiry time has
+// passed and, on a shared database, the purge of due deletions (replicas.go). Moving the mock's
+// clock (/__admin/clock) runs the rotations and records the expiries at once.
 const dueInterval = 2 * time.Second
 
 // startDueWork starts the background loop that does the due work every dueInterval.
@@ -37,6 +38,9 @@ func (s *Server) startDueWork() {
 func (s *Server) doDueWork() {
 	if _, err := s.rotateDue(); err != nil {
 		s.logger.Warn("automatic rotation failed; the next pass retries", "error", err)
+	}
+	if _, err := s.notifyExpired(); err != nil {
+		s.logger.Warn("recording of expired versions failed; the next pass retries", "error", err)
 	}
 	if !s.shared() {
 		return

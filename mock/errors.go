@@ -37,12 +37,18 @@ var domainCodes = map[secrets.Kind]apierror.Code{
 	secrets.BuiltInStage:     apierror.InvalidParameter,
 	secrets.TagNotAllowed:    apierror.InvalidParameter,
 	secrets.InvalidFilter:    apierror.InvalidParameter,
-	// The vendor documents no code for these five; the closest documented shapes are
+	secrets.InvalidEvent:     apierror.InvalidParameter,
+	// An unknown event is answered as an unknown version or stage: the event pages name no
+	// code of their own.
+	secrets.EventNotFound: apierror.ResourceNotFound,
+	// The vendor documents no code for these seven; the closest documented shapes are
 	// "the request is invalid" and, for a blob, "the value of parameter is invalid".
 	secrets.NameTaken:     apierror.InvalidRequest,
 	secrets.TooManyStages: apierror.InvalidRequest,
 	secrets.TooManyTags:   apierror.InvalidRequest,
 	secrets.NotRotatable:  apierror.InvalidRequest,
+	secrets.TooManyEvents: apierror.InvalidRequest,
+	secrets.EventInUse:    apierror.InvalidRequest,
 	secrets.InvalidBackup: apierror.InvalidParameter,
 	// Nor for grants: a grant made twice is a request that cannot be served, a grant or a
 	// group of secrets that is not there a resource that does not exist (answered 404, as

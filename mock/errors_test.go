@@ -58,13 +58,13 @@ func TestDocumentedFailures(t *testing.T) {
 		{"a body that is not JSON", "POST", base, `{"name":`, 400, "CSMS.0004"},
 		{"both value fields", "POST", base, `{"name":"n","secret_string":"a","secret_binary":"YQ=="}`, 400, "CSMS.0002"},
 		{"an unknown route", "GET", "/v1/" + mock.DemoProjectID + "/keys", "", 404, "APIGW.0101"},
-		// An operation the mock leaves out answers as the gateway answers an API it does not
-		// publish, whether its path is unknown or known with another method.
+		{"an unknown event", "GET", "/v1/" + mock.DemoProjectID + "/csms/events/no-such-event", "", 400, "CSMS.0005"},
 		{"a batch import without secrets", "POST", base + "/batch-import", `{}`, 400, "CSMS.0002"},
 		{"a grant of a secret id that does not exist", "POST", "/v1/" + mock.DemoProjectID + "/csms/grants",
 			`{"resource_id":"no-such-id","type":"SECRET","grantee_type":"0","grantee_target_id":"u"}`, 404, "CSMS.0106"},
 		{"rotate a COMMON secret", "POST", base + "/db-password/rotate", "", 400, "CSMS.0003"},
-		{"ListSecretEvents, left out", "GET", "/v1/" + mock.DemoProjectID + "/csms/events", "", 404, "APIGW.0101"},
+		// A known path with a method the contract does not give it answers as the gateway
+		// answers an API it does not publish.
 		{"a wrong method", "PUT", base + "/db-password/backup", "", 404, "APIGW.0101"},
 	}
 	for _, tt := range tests {

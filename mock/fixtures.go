@@ -97,6 +97,11 @@ func (s *Server) applyFixtures(fx *fixtures.Fixtures, atStart bool) error {
 				return fmt.Errorf("secret %s: %w", fs.Name, err)
 			}
 		}
+		for _, fe := range p.Events {
+			if _, err := s.service.ImportEvent(p.ID, fixtureEvent(fe)); err != nil {
+				return fmt.Errorf("event %s: %w", fe.Name, err)
+			}
+		}
 		if p.CheckingSecretStrength != nil {
 			if _, err := s.service.SetCheckerConfig(p.ID, p.CheckingSecretStrength); err != nil {
 				return fmt.Errorf("project %s: %w", p.ID, err)
@@ -131,6 +136,17 @@ func (s *Server) grantFixtures(project string, fs fixtures.Secret) error {
 		}
 	}
 	return nil
+}
+
+// fixtureEvent is an event of a fixtures file, ENABLED unless it says otherwise.
+func fixtureEvent(fe fixtures.Event) secrets.NewEvent {
+	state := fe.State
+	if state == "" {
+		state = secrets.EventEnabled
+	}
+	n := fe.Notification
+	return secrets.NewEvent{Name: fe.Name, Types: fe.Types, State: state,
+		Notification: secrets.Notification{TargetType: n.TargetType, TargetID: n.TargetID, TargetName: n.TargetName}}
 }
 
 // fixtureSecret builds a secret whose last version is SYSCURRENT and the one before

@@ -28,6 +28,9 @@ type operation struct {
 	// any credential of the account reaches them (authorize). The operations on a project
 	// take everything from the path.
 	byCaller bool
+	// notifies marks the operations that may write notification records: their requests
+	// carry a secrets.Notified in their context, which their journal entries read.
+	notifies bool
 }
 
 // contractOperations returns every operation of the contract, by the spec's operation that
@@ -39,7 +42,8 @@ func (s *Server) contractOperations() map[*openapi3.Operation]operation {
 		for path, item := range doc.Paths.Map() {
 			for method, op := range item.Operations() {
 				key := method + " " + path
-				o := operation{key: key, handler: handlers[key], byCaller: !strings.Contains(path, "{project_id}")}
+				o := operation{key: key, handler: handlers[key], byCaller: !strings.Contains(path, "{project_id}"),
+					notifies: notifyingOperations[op.OperationID]}
 				o.action, _ = op.Extensions["x-iam-action"].(string)
 				if list, ok := op.Extensions["x-iam-action-aliases"].([]any); ok {
 					for _, a := range list {

@@ -1,9 +1,9 @@
 package mock
 
 import (
+	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/csmskit/csmskit/mock/auth"
@@ -135,12 +135,10 @@ func (s *Server) checkBody(c *call) error {
 // unescaped. Routing matched them (escaped, as the contract checks them), so they are handed
 // over here, once, and only for a request that gets this far.
 func (s *Server) serve(c *call) {
-	for name, v := range c.req.Params {
-		if u, err := url.PathUnescape(v); err == nil {
-			v = u
-		}
-		c.r.SetPathValue(name, v)
+	if c.req.notifies {
+		c.r = c.r.WithContext(context.WithValue(c.r.Context(), notifiedKey{}, &c.notified))
 	}
+	c.req.SetPathValues(c.r)
 	c.req.handler.ServeHTTP(&c.w, c.r)
 }
 

@@ -10,9 +10,9 @@ import (
 
 // A mock whose DataDir is a PostgreSQL URL (postgres:// or postgresql://) keeps its state in
 // that database, and every mock on the same database serves the same CSMS: secrets and their
-// versions, issued tokens (by digest), the backup key, fault rules with their counters,
-// scheduled deletions, rotation tasks and the schedule of automatic rotations all live there,
-// so a load balancer may send any request to any of them.
+// versions, events and notification records, issued tokens (by digest), the backup key, fault
+// rules with their counters, scheduled deletions, rotation tasks and the schedule of automatic
+// rotations all live there, so a load balancer may send any request to any of them.
 // What stays per process: the request journal and the violation log, the access log, and the
 // credentials and users given by flags or fixtures (each process loads the same ones at start).
 
@@ -56,6 +56,18 @@ func (s *Server) purgeDue() (int, error) {
 	done, err := s.service.PurgeDue(purgeBatch)
 	for _, d := range done {
 		s.logger.Info("purged a secret whose deletion was due", "project", d.Project, "secret", d.Name)
+	}
+	return len(done), err
+}
+
+// notifyExpired records the expiry of every version whose expiry time the clock has passed,
+// for the events its secret subscribes to, logging each record, and returns how many it wrote.
+// Every mock on a shared database runs it; each expiry is recorded by exactly one of them.
+func (s *Server) notifyExpired() (int, error) {
+	done, err := s.service.NotifyExpired(purgeBatch)
+	for _, r := range done {
+		s.logger.Info("recorded a notification", "project", r.Project, "event", r.EventName,
+			"type", r.EventType, "secret", r.SecretName, "target_id", r.TargetID, "status", r.Status)
 	}
 	return len(done), err
 }

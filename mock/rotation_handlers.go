@@ -9,8 +9,8 @@ import (
 
 // The strict handlers of rotation.
 
-func (h *csmsHandlers) RotateSecret(_ context.Context, req csmsapi.RotateSecretRequestObject) (csmsapi.RotateSecretResponseObject, error) {
-	sec, v, task, err := h.svc.Rotate(req.ProjectId, req.SecretName)
+func (h *csmsHandlers) RotateSecret(ctx context.Context, req csmsapi.RotateSecretRequestObject) (csmsapi.RotateSecretResponseObject, error) {
+	sec, v, task, err := h.noting(ctx).Rotate(req.ProjectId, req.SecretName)
 	if err != nil {
 		return nil, err
 	}

@@ -9,9 +9,9 @@ import (
 
 // The strict handlers of versions and stages.
 
-func (h *csmsHandlers) CreateSecretVersion(_ context.Context, req csmsapi.CreateSecretVersionRequestObject) (csmsapi.CreateSecretVersionResponseObject, error) {
+func (h *csmsHandlers) CreateSecretVersion(ctx context.Context, req csmsapi.CreateSecretVersionRequestObject) (csmsapi.CreateSecretVersionResponseObject, error) {
 	b := req.Body
-	s, v, err := h.svc.AddVersion(req.ProjectId, req.SecretName, secrets.NewVersion{
+	s, v, err := h.noting(ctx).AddVersion(req.ProjectId, req.SecretName, secrets.NewVersion{
 		Value:      secrets.Value{String: b.SecretString, Binary: b.SecretBinary},
 		Stages:     deref(b.VersionStages),
 		ExpireTime: b.ExpireTime,

@@ -106,8 +106,12 @@ func parseSpec(name string, data []byte) (*openapi3.T, error) {
 	return doc, nil
 }
 
-// addRoutes builds, for each method the document uses, a router over a copy of the document
-// that holds only that method's operations and no servers, so any host matches.
+// addRoutes builds, for each method the document uses, routers over copies of the document
+// that hold only that method's operations and no servers, so any host matches. A path with a
+// literal segment where another of the method's paths has a variable goes in a router tried
+// first, so that the literal wins: gorilla/mux tries paths in kin-openapi's order, fewest
+// variables first and then in reverse byte order, which puts /csms/{secret_id}/tags before
+// /csms/events/{event_name}, and both match /csms/events/tags.
 func (c *Contract) addRoutes(doc *openapi3.T) error {
 	methods := map[string]*openapi3.Paths{}
 	for path, item := range doc.Paths.Map() {
@@ -121,16 +125,63 @@ func (c *Contract) addRoutes(doc *openapi3.T) error {
 		}
 	}
 	for method, paths := range methods {
-		view := *doc
-		view.Servers = nil
-		view.Paths = paths
-		r, err := gorillamux.NewRouter(&view)
-		if err != nil {
-			return fmt.Errorf("route %s %s: %w", doc.Info.Title, method, err)
+		for _, tier := range literalsFirst(paths) {
+			view := *doc
+			view.Servers = nil
+			view.Paths = tier
+			r, err := gorillamux.NewRouter(&view)
+			if err != nil {
+				return fmt.Errorf("route %s %s: %w", doc.Info.Title, method, err)
+			}
+			c.byMethod[method] = append(c.byMethod[method], r)
 		}
-		c.byMethod[method] = append(c.byMethod[method], r)
 	}
 	return nil
+}
+
+// literalsFirst splits paths in two, those that have a literal segment where another path that
+// can match the same request has a variable, then the others; an empty part is left out.
+func literalsFirst(paths *openapi3.Paths) []*openapi3.Paths {
+	first, rest := openapi3.NewPaths(), openapi3.NewPaths()
+	all := paths.Map()
+	for p, item := range all {
+		tier := rest
+		for q := range all {
+			if moreSpecific(p, q) {
+				tier = first
+				break
+			}
+		}
+		tier.Set(p, item)
+	}
+	var out []*openapi3.Paths
+	for _, t := range []*openapi3.Paths{first, rest} {
+		if t.Len() > 0 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// moreSpecific reports whether the path templates p and q can match one request and, at the
+// first segment where they differ, p has a literal where q has a variable.
+func moreSpecific(p, q string) bool {
+	ps, qs := strings.Split(p, "/"), strings.Split(q, "/")
+	if len(ps) != len(qs) {
+		return false
+	}
+	decided, more := false, false
+	for i := range ps {
+		pv, qv := strings.HasPrefix(ps[i], "{"), strings.HasPrefix(qs[i], "{")
+		switch {
+		case ps[i] == qs[i] || pv && qv:
+		case !pv && !qv:
+			return false // two different literals: no request matches both
+		case !decided:
+			decided, more = true, !pv
+		}
+	}
+	return more
 }
 
 // errNoRoute is findRoute's failure for a path no operation has.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -37,6 +38,18 @@ type Request struct {
 
 // OperationID names the matched operation.
 func (q *Request) OperationID() string { return q.Route.Operation.OperationID }
+
+// SetPathValues hands the path parameters to r (the matched request, or one made from it) for
+// r.PathValue, unescaped, as a ServeMux gives them: routing matched them escaped, as the
+// contract checks them.
+func (q *Request) SetPathValues(r *http.Request) {
+	for name, v := range q.Params {
+		if u, err := url.PathUnescape(v); err == nil {
+			v = u
+		}
+		r.SetPathValue(name, v)
+	}
+}
 
 // Match finds the operation r is for. An unknown path, or a known path with another method,
 // answers the gateway's 404 APIGW.0101 for an API it does not publish; for a wrong method

@@ -24,6 +24,20 @@ type Entry struct {
 	ErrorCode  string            `json:"error_code,omitempty"`
 	DurationMS float64           `json:"duration_ms"`
 	Fault      string            `json:"fault,omitempty"`
+	// Notifications are the notification records the request made (the mock sends none):
+	// which event, for what, of which secret, to which target. Never a secret's value.
+	Notifications []Notification `json:"notifications,omitempty"`
+}
+
+// Notification is a notification record a request made, as its journal entry names it.
+type Notification struct {
+	Event      string `json:"event"`
+	Type       string `json:"type"`
+	Secret     string `json:"secret"`
+	TargetType string `json:"target_type"`
+	TargetID   string `json:"target_id"`
+	TargetName string `json:"target_name"`
+	Status     string `json:"status"`
 }
 
 // Violation is a request or response that breaks the contract.

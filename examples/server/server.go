@@ -57,10 +57,7 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 
 	// Requests the contract routes but this server does not serve (the IAM operations that
 	// share the contract) fall through to the gateway's 404.
-	mux := http.NewServeMux()
-	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		apierror.Write(w, apierror.New(apierror.APINotFound, ""))
-	}))
+	mux := &router{contract: contract, handlers: map[string]http.Handler{}}
 	strict := csmsapi.NewStrictHandlerWithOptions(s, nil, csmsapi.StrictHTTPServerOptions{
 		// The validator has checked the body against its schema, so this is a last resort.
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, _ error) {

@@ -56,6 +56,51 @@ func (e CheckSecretsRequestType) Valid() bool {
 	}
 }
 
+// Defines values for EventState.
+const (
+	EventDisabled EventState = "DISABLED"
+	EventEnabled  EventState = "ENABLED"
+)
+
+// Valid indicates whether the value is a known member of the EventState enum.
+func (e EventState) Valid() bool {
+	switch e {
+	case EventDisabled:
+		return true
+	case EventEnabled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EventType.
+const (
+	SECRETDELETED        EventType = "SECRET_DELETED"
+	SECRETROTATED        EventType = "SECRET_ROTATED"
+	SECRETROTATEDFAILED  EventType = "SECRET_ROTATED_FAILED"
+	SECRETVERSIONCREATED EventType = "SECRET_VERSION_CREATED"
+	SECRETVERSIONEXPIRED EventType = "SECRET_VERSION_EXPIRED"
+)
+
+// Valid indicates whether the value is a known member of the EventType enum.
+func (e EventType) Valid() bool {
+	switch e {
+	case SECRETDELETED:
+		return true
+	case SECRETROTATED:
+		return true
+	case SECRETROTATEDFAILED:
+		return true
+	case SECRETVERSIONCREATED:
+		return true
+	case SECRETVERSIONEXPIRED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FunctionSecretType.
 const (
 	FunctionSecretTypeGaussDBFG FunctionSecretType = "GaussDB-FG"
@@ -128,6 +173,27 @@ func (e ListResourceInstancesRequestAction) Valid() bool {
 	}
 }
 
+// Defines values for NotificationRecordNotificationStatus.
+const (
+	NotificationRecordNotificationStatusFAIL    NotificationRecordNotificationStatus = "FAIL"
+	NotificationRecordNotificationStatusINVALID NotificationRecordNotificationStatus = "INVALID"
+	NotificationRecordNotificationStatusSUCCESS NotificationRecordNotificationStatus = "SUCCESS"
+)
+
+// Valid indicates whether the value is a known member of the NotificationRecordNotificationStatus enum.
+func (e NotificationRecordNotificationStatus) Valid() bool {
+	switch e {
+	case NotificationRecordNotificationStatusFAIL:
+		return true
+	case NotificationRecordNotificationStatusINVALID:
+		return true
+	case NotificationRecordNotificationStatusSUCCESS:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SecretState.
 const (
 	DISABLED      SecretState = "DISABLED"
@@ -154,16 +220,16 @@ func (e SecretState) Valid() bool {
 
 // Defines values for SecretTaskStatus.
 const (
-	FAILED  SecretTaskStatus = "FAILED"
-	SUCCESS SecretTaskStatus = "SUCCESS"
+	SecretTaskStatusFAILED  SecretTaskStatus = "FAILED"
+	SecretTaskStatusSUCCESS SecretTaskStatus = "SUCCESS"
 )
 
 // Valid indicates whether the value is a known member of the SecretTaskStatus enum.
 func (e SecretTaskStatus) Valid() bool {
 	switch e {
-	case FAILED:
+	case SecretTaskStatusFAILED:
 		return true
-	case SUCCESS:
+	case SecretTaskStatusSUCCESS:
 		return true
 	default:
 		return false
@@ -341,6 +407,21 @@ type CreateAgencyResponse struct {
 	Agencies *[]Agency `json:"agencies,omitempty"`
 }
 
+// CreateSecretEventRequest defines model for CreateSecretEventRequest.
+type CreateSecretEventRequest struct {
+	EventTypes EventTypesRequest `json:"event_types"`
+
+	// Name Example: rotation-alerts
+	Name SecretEventName `json:"name"`
+
+	// Notification The notification topic (an SMN topic in the console) an event is sent to. The service
+	// does not check that it exists.
+	Notification Notification `json:"notification"`
+
+	// State Only an ENABLED event triggers notifications.
+	State EventState `json:"state"`
+}
+
 // CreateSecretRequest A new secret. Exactly one of `secret_string` and `secret_binary` is given.
 type CreateSecretRequest struct {
 	AutoRotation        *bool                `json:"auto_rotation,omitempty"`
@@ -429,8 +510,51 @@ type ErrorResponse struct {
 	RequestId *string `json:"request_id,omitempty"`
 }
 
+// Event An event as answered. The pages describe its times in seconds; as the secrets' times,
+// they are epoch milliseconds, as every example shows.
+type Event struct {
+	// CreateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
+	// although the descriptions say seconds.
+	CreateTime *EpochMillis `json:"create_time,omitempty"`
+
+	// EventId The event's id (a UUID).
+	EventId    *string      `json:"event_id,omitempty"`
+	EventTypes *[]EventType `json:"event_types,omitempty"`
+
+	// Name Example: rotation-alerts
+	Name *SecretEventName `json:"name,omitempty"`
+
+	// Notification The notification topic (an SMN topic in the console) an event is sent to. The service
+	// does not check that it exists.
+	Notification *Notification `json:"notification,omitempty"`
+
+	// State Only an ENABLED event triggers notifications.
+	State *EventState `json:"state,omitempty"`
+
+	// UpdateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
+	// although the descriptions say seconds.
+	UpdateTime *EpochMillis `json:"update_time,omitempty"`
+}
+
+// EventResponse defines model for EventResponse.
+type EventResponse struct {
+	// Event An event as answered. The pages describe its times in seconds; as the secrets' times,
+	// they are epoch milliseconds, as every example shows.
+	Event *Event `json:"event,omitempty"`
+}
+
+// EventState Only an ENABLED event triggers notifications.
+type EventState string
+
 // EventSubscriptions defines model for EventSubscriptions.
 type EventSubscriptions = []string
+
+// EventType A basic event type: a version created, a version expired, a secret rotated, a secret
+// deleted, a rotation failed.
+type EventType string
+
+// EventTypesRequest defines model for EventTypesRequest.
+type EventTypesRequest = []EventType
 
 // ExpireTime When the version expires, as the client sent it: the vendor's pages give it in epoch
 // seconds, unlike the service's own times; it is kept and returned unchanged. Null (or
@@ -562,6 +686,15 @@ type ListGrantsResponse struct {
 	Data *GrantDTO `json:"data,omitempty"`
 }
 
+// ListNotificationRecordsResponse defines model for ListNotificationRecordsResponse.
+type ListNotificationRecordsResponse struct {
+	// PageInfo Paging of a list. `next_marker` is present while there is a next page and absent on
+	// the last one: clients in the wild loop while it is present, and an empty string would
+	// make them ask for `marker=` (the first page) forever.
+	PageInfo *PageInfo             `json:"page_info,omitempty"`
+	Records  *[]NotificationRecord `json:"records,omitempty"`
+}
+
 // ListProjectSecretsTagsResponse defines model for ListProjectSecretsTagsResponse.
 type ListProjectSecretsTagsResponse struct {
 	Tags *[]ProjectTag `json:"tags,omitempty"`
@@ -584,6 +717,16 @@ type ListResourceInstancesRequestAction string
 type ListResourceInstancesResponse struct {
 	Resources  *[]ResourceInstance `json:"resources,omitempty"`
 	TotalCount *int                `json:"total_count,omitempty"`
+}
+
+// ListSecretEventsResponse defines model for ListSecretEventsResponse.
+type ListSecretEventsResponse struct {
+	Events *[]Event `json:"events,omitempty"`
+
+	// PageInfo Paging of a list. `next_marker` is present while there is a next page and absent on
+	// the last one: clients in the wild loop while it is present, and an empty string would
+	// make them ask for `marker=` (the first page) forever.
+	PageInfo *PageInfo `json:"page_info,omitempty"`
 }
 
 // ListSecretTagsResponse defines model for ListSecretTagsResponse.
@@ -625,6 +768,50 @@ type ListUsersResponse struct {
 	Total *int64        `json:"total,omitempty"`
 	Users *[]UserFields `json:"users,omitempty"`
 }
+
+// Notification The notification topic (an SMN topic in the console) an event is sent to. The service
+// does not check that it exists.
+type Notification struct {
+	// TargetId The target's id (a topic's URN).
+	TargetId string `json:"target_id"`
+
+	// TargetName The target's name.
+	TargetName string `json:"target_name"`
+
+	// TargetType The kind of target, `SMN` for a topic of the Simple Message Notification service.
+	TargetType string `json:"target_type"`
+}
+
+// NotificationRecord One notification an event triggered. `event_name` is the event's name (the pages'
+// description of it, "secret name", is a slip: the example is an event's). Nothing of a
+// secret's value is in it.
+type NotificationRecord struct {
+	// CreateTime A time in epoch milliseconds. Every example the vendor publishes is in milliseconds,
+	// although the descriptions say seconds.
+	CreateTime *EpochMillis `json:"create_time,omitempty"`
+	EventName  *string      `json:"event_name,omitempty"`
+
+	// NotificationContent What the notification says, as JSON text.
+	NotificationContent *string `json:"notification_content,omitempty"`
+
+	// NotificationStatus `SUCCESS` (sent), `FAIL` (not delivered) or `INVALID` (the topic information is
+	// invalid or incorrect, so nothing could be sent).
+	NotificationStatus     *NotificationRecordNotificationStatus `json:"notification_status,omitempty"`
+	NotificationTargetId   *string                               `json:"notification_target_id,omitempty"`
+	NotificationTargetName *string                               `json:"notification_target_name,omitempty"`
+	SecretName             *string                               `json:"secret_name,omitempty"`
+
+	// SecretType The secret's type (`COMMON`, `RDS-FG`, `GaussDB-FG`, …).
+	SecretType *string `json:"secret_type,omitempty"`
+
+	// TriggerEventType A basic event type: a version created, a version expired, a secret rotated, a secret
+	// deleted, a rotation failed.
+	TriggerEventType *EventType `json:"trigger_event_type,omitempty"`
+}
+
+// NotificationRecordNotificationStatus `SUCCESS` (sent), `FAIL` (not delivered) or `INVALID` (the topic information is
+// invalid or incorrect, so nothing could be sent).
+type NotificationRecordNotificationStatus string
 
 // NullableEpochMillis A time in epoch milliseconds, or null (or absent) when there is none.
 type NullableEpochMillis = int64
@@ -733,6 +920,9 @@ type SecretBinary = string
 // mirrors, and the documented one has 33 characters; eight more (letters, digits, `.`,
 // `_`, `-`) may therefore follow it before the JWE. At most 5,242,880 characters.
 type SecretBlob = string
+
+// SecretEventName Example: rotation-alerts
+type SecretEventName = string
 
 // SecretName Example: db-password
 type SecretName = string
@@ -891,6 +1081,18 @@ type TagMatchKey string
 
 // TagValue defines model for TagValue.
 type TagValue = string
+
+// UpdateSecretEventRequest The fields to change; those left out keep their values.
+type UpdateSecretEventRequest struct {
+	EventTypes *EventTypesRequest `json:"event_types,omitempty"`
+
+	// Notification The notification topic (an SMN topic in the console) an event is sent to. The service
+	// does not check that it exists.
+	Notification *Notification `json:"notification,omitempty"`
+
+	// State Only an ENABLED event triggers notifications.
+	State *EventState `json:"state,omitempty"`
+}
 
 // UpdateSecretRequest The metadata to change; fields left out keep their values.
 type UpdateSecretRequest struct {
@@ -1079,6 +1281,15 @@ type ListUsersParams struct {
 	UserInfo *string `form:"user_info,omitempty" json:"user_info,omitempty"`
 }
 
+// ListSecretEventsParams defines parameters for ListSecretEvents.
+type ListSecretEventsParams struct {
+	// Limit Page size, 1 to 1,000, sent as a string; 50 when absent.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Marker Name of the last event on the previous page; empty or absent for the first page.
+	Marker *string `form:"marker,omitempty" json:"marker,omitempty"`
+}
+
 // DeleteGrantParams defines parameters for DeleteGrant.
 type DeleteGrantParams struct {
 	// ResourceId The id of the granted resource (a secret's `id` for type `SECRET`).
@@ -1144,6 +1355,12 @@ type CreateAgencyJSONRequestBody = CreateAgencyRequest
 
 // UpdateUserPasswordJSONRequestBody defines body for UpdateUserPassword for application/json ContentType.
 type UpdateUserPasswordJSONRequestBody = ChangeUsersPasswordRequest
+
+// CreateSecretEventJSONRequestBody defines body for CreateSecretEvent for application/json ContentType.
+type CreateSecretEventJSONRequestBody = CreateSecretEventRequest
+
+// UpdateSecretEventJSONRequestBody defines body for UpdateSecretEvent for application/json ContentType.
+type UpdateSecretEventJSONRequestBody = UpdateSecretEventRequest
 
 // GenerateRandomPasswordJSONRequestBody defines body for GenerateRandomPassword for application/json ContentType.
 type GenerateRandomPasswordJSONRequestBody = GenerateRandomPasswordRequest
@@ -1610,6 +1827,84 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/csms/users/{user_id} (the `ShowUserDetail` operationId).
 	ShowUserDetail(ctx context.Context, userId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListSecretEvents List the project's events, a page at a time.
+	//
+	// Events in name order, `limit` at a time (default 50), after `marker`, the name of the
+	// last event of the previous page (empty or absent: the first page). `next_marker` is
+	// present while there is a next page. IAM action `csms:event:list`.
+	//
+	// Corresponds with GET /v1/{project_id}/csms/events (the `ListSecretEvents` operationId).
+	ListSecretEvents(ctx context.Context, projectId ProjectId, params *ListSecretEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSecretEventWithBody Create an event that secrets can subscribe to.
+	//
+	// An event names the basic event types it carries (`event_types`), whether it is in
+	// force (`state`; only an ENABLED event triggers) and the notification topic it is sent
+	// to. Secrets subscribe to it by name (`event_subscriptions` of CreateSecret and
+	// UpdateSecret). The service does not check that the topic exists. At most 30 events per
+	// project (the user guide's "You can create up to 30 events"); a name in use is refused.
+	// The request body's `event_types` may be empty (the definitions' minItems 0) although
+	// the answered event's has at least one (its minItems 1): the contract takes both.
+	// IAM action `csms:event:create` (`csms::createEvent` in the identity-policy tables).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/{project_id}/csms/events (the `CreateSecretEvent` operationId).
+	CreateSecretEventWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSecretEvent Create an event that secrets can subscribe to.
+	//
+	// An event names the basic event types it carries (`event_types`), whether it is in
+	// force (`state`; only an ENABLED event triggers) and the notification topic it is sent
+	// to. Secrets subscribe to it by name (`event_subscriptions` of CreateSecret and
+	// UpdateSecret). The service does not check that the topic exists. At most 30 events per
+	// project (the user guide's "You can create up to 30 events"); a name in use is refused.
+	// The request body's `event_types` may be empty (the definitions' minItems 0) although
+	// the answered event's has at least one (its minItems 1): the contract takes both.
+	// IAM action `csms:event:create` (`csms::createEvent` in the identity-policy tables).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/{project_id}/csms/events (the `CreateSecretEvent` operationId).
+	CreateSecretEvent(ctx context.Context, projectId ProjectId, body CreateSecretEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteSecretEvent Delete an event at once and for good.
+	//
+	// An event that a secret subscribes to is not deleted ("if an event is referenced by a
+	// secret, the event cannot be deleted"): the secrets must unsubscribe first. IAM action
+	// `csms:event:delete`.
+	//
+	// Corresponds with DELETE /v1/{project_id}/csms/events/{event_name} (the `DeleteSecretEvent` operationId).
+	DeleteSecretEvent(ctx context.Context, projectId ProjectId, eventName SecretEventName, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ShowSecretEvent Show an event.
+	//
+	// An unknown event is answered as an unknown version or stage is, 400 `CSMS.0005` (the
+	// pages name no code of their own). IAM action `csms:event:get`.
+	//
+	// Corresponds with GET /v1/{project_id}/csms/events/{event_name} (the `ShowSecretEvent` operationId).
+	ShowSecretEvent(ctx context.Context, projectId ProjectId, eventName SecretEventName, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateSecretEventWithBody Change an event's state, event types or notification topic.
+	//
+	// Changes the fields the body names and keeps the others. IAM action
+	// `csms:event:update`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/{project_id}/csms/events/{event_name} (the `UpdateSecretEvent` operationId).
+	UpdateSecretEventWithBody(ctx context.Context, projectId ProjectId, eventName SecretEventName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateSecretEvent Change an event's state, event types or notification topic.
+	//
+	// Changes the fields the body names and keeps the others. IAM action
+	// `csms:event:update`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/{project_id}/csms/events/{event_name} (the `UpdateSecretEvent` operationId).
+	UpdateSecretEvent(ctx context.Context, projectId ProjectId, eventName SecretEventName, body UpdateSecretEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GenerateRandomPasswordWithBody Generate a random password.
 	//
 	// A password of `length` characters (default 32) from the letters, digits and
@@ -1706,6 +2001,17 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /v1/{project_id}/csms/grants (the `UpdateGrant` operationId).
 	UpdateGrant(ctx context.Context, projectId ProjectId, params *UpdateGrantParams, body UpdateGrantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListNotificationRecords List the notification records of the last three months.
+	//
+	// One record per notification an event triggered: which event, which basic event type,
+	// which secret, the topic, the content and whether it was sent. The page names no
+	// parameter and keeps records of three months: the answer is every record of the last
+	// 90 days, oldest first, at most 1,000 (the definitions' maxItems), the newest ones when
+	// there are more. IAM action `csms:event:listNotificationRecords`.
+	//
+	// Corresponds with GET /v1/{project_id}/csms/notification-records (the `ListNotificationRecords` operationId).
+	ListNotificationRecords(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListResourceInstancesWithBody Find secrets by tags (filter) or count them (count).
 	//
@@ -2362,6 +2668,154 @@ func (c *Client) ShowUserDetail(ctx context.Context, userId string, reqEditors .
 	return c.Client.Do(req)
 }
 
+// ListSecretEvents List the project's events, a page at a time.
+//
+// Events in name order, `limit` at a time (default 50), after `marker`, the name of the
+// last event of the previous page (empty or absent: the first page). `next_marker` is
+// present while there is a next page. IAM action `csms:event:list`.
+//
+// Corresponds with GET /v1/{project_id}/csms/events (the `ListSecretEvents` operationId).
+func (c *Client) ListSecretEvents(ctx context.Context, projectId ProjectId, params *ListSecretEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSecretEventsRequest(c.Server, projectId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSecretEventWithBody Create an event that secrets can subscribe to.
+//
+// An event names the basic event types it carries (`event_types`), whether it is in
+// force (`state`; only an ENABLED event triggers) and the notification topic it is sent
+// to. Secrets subscribe to it by name (`event_subscriptions` of CreateSecret and
+// UpdateSecret). The service does not check that the topic exists. At most 30 events per
+// project (the user guide's "You can create up to 30 events"); a name in use is refused.
+// The request body's `event_types` may be empty (the definitions' minItems 0) although
+// the answered event's has at least one (its minItems 1): the contract takes both.
+// IAM action `csms:event:create` (`csms::createEvent` in the identity-policy tables).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/{project_id}/csms/events (the `CreateSecretEvent` operationId).
+func (c *Client) CreateSecretEventWithBody(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSecretEventRequestWithBody(c.Server, projectId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSecretEvent Create an event that secrets can subscribe to.
+//
+// An event names the basic event types it carries (`event_types`), whether it is in
+// force (`state`; only an ENABLED event triggers) and the notification topic it is sent
+// to. Secrets subscribe to it by name (`event_subscriptions` of CreateSecret and
+// UpdateSecret). The service does not check that the topic exists. At most 30 events per
+// project (the user guide's "You can create up to 30 events"); a name in use is refused.
+// The request body's `event_types` may be empty (the definitions' minItems 0) although
+// the answered event's has at least one (its minItems 1): the contract takes both.
+// IAM action `csms:event:create` (`csms::createEvent` in the identity-policy tables).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/{project_id}/csms/events (the `CreateSecretEvent` operationId).
+func (c *Client) CreateSecretEvent(ctx context.Context, projectId ProjectId, body CreateSecretEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSecretEventRequest(c.Server, projectId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteSecretEvent Delete an event at once and for good.
+//
+// An event that a secret subscribes to is not deleted ("if an event is referenced by a
+// secret, the event cannot be deleted"): the secrets must unsubscribe first. IAM action
+// `csms:event:delete`.
+//
+// Corresponds with DELETE /v1/{project_id}/csms/events/{event_name} (the `DeleteSecretEvent` operationId).
+func (c *Client) DeleteSecretEvent(ctx context.Context, projectId ProjectId, eventName SecretEventName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteSecretEventRequest(c.Server, projectId, eventName)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ShowSecretEvent Show an event.
+//
+// An unknown event is answered as an unknown version or stage is, 400 `CSMS.0005` (the
+// pages name no code of their own). IAM action `csms:event:get`.
+//
+// Corresponds with GET /v1/{project_id}/csms/events/{event_name} (the `ShowSecretEvent` operationId).
+func (c *Client) ShowSecretEvent(ctx context.Context, projectId ProjectId, eventName SecretEventName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewShowSecretEventRequest(c.Server, projectId, eventName)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateSecretEventWithBody Change an event's state, event types or notification topic.
+//
+// Changes the fields the body names and keeps the others. IAM action
+// `csms:event:update`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/{project_id}/csms/events/{event_name} (the `UpdateSecretEvent` operationId).
+func (c *Client) UpdateSecretEventWithBody(ctx context.Context, projectId ProjectId, eventName SecretEventName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateSecretEventRequestWithBody(c.Server, projectId, eventName, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateSecretEvent Change an event's state, event types or notification topic.
+//
+// Changes the fields the body names and keeps the others. IAM action
+// `csms:event:update`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/{project_id}/csms/events/{event_name} (the `UpdateSecretEvent` operationId).
+func (c *Client) UpdateSecretEvent(ctx context.Context, projectId ProjectId, eventName SecretEventName, body UpdateSecretEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateSecretEventRequest(c.Server, projectId, eventName, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GenerateRandomPasswordWithBody Generate a random password.
 //
 // A password of `length` characters (default 32) from the letters, digits and
@@ -2529,6 +2983,27 @@ func (c *Client) UpdateGrantWithBody(ctx context.Context, projectId ProjectId, p
 // Corresponds with PUT /v1/{project_id}/csms/grants (the `UpdateGrant` operationId).
 func (c *Client) UpdateGrant(ctx context.Context, projectId ProjectId, params *UpdateGrantParams, body UpdateGrantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateGrantRequest(c.Server, projectId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListNotificationRecords List the notification records of the last three months.
+//
+// One record per notification an event triggered: which event, which basic event type,
+// which secret, the topic, the content and whether it was sent. The page names no
+// parameter and keeps records of three months: the answer is every record of the last
+// 90 days, oldest first, at most 1,000 (the definitions' maxItems), the newest ones when
+// there are more. IAM action `csms:event:listNotificationRecords`.
+//
+// Corresponds with GET /v1/{project_id}/csms/notification-records (the `ListNotificationRecords` operationId).
+func (c *Client) ListNotificationRecords(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListNotificationRecordsRequest(c.Server, projectId)
 	if err != nil {
 		return nil, err
 	}
@@ -3744,6 +4219,262 @@ func NewShowUserDetailRequest(server string, userId string) (*http.Request, erro
 	return req, nil
 }
 
+// NewListSecretEventsRequest constructs an http.Request for the ListSecretEvents method
+func NewListSecretEventsRequest(server string, projectId ProjectId, params *ListSecretEventsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/events", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Marker != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "marker", *params.Marker, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateSecretEventRequest calls the generic CreateSecretEvent builder with application/json body
+func NewCreateSecretEventRequest(server string, projectId ProjectId, body CreateSecretEventJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateSecretEventRequestWithBody(server, projectId, "application/json", bodyReader)
+}
+
+// NewCreateSecretEventRequestWithBody constructs an http.Request for the CreateSecretEvent method, with any body, and a specified content type
+func NewCreateSecretEventRequestWithBody(server string, projectId ProjectId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/events", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteSecretEventRequest constructs an http.Request for the DeleteSecretEvent method
+func NewDeleteSecretEventRequest(server string, projectId ProjectId, eventName SecretEventName) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "event_name", eventName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/events/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewShowSecretEventRequest constructs an http.Request for the ShowSecretEvent method
+func NewShowSecretEventRequest(server string, projectId ProjectId, eventName SecretEventName) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "event_name", eventName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/events/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateSecretEventRequest calls the generic UpdateSecretEvent builder with application/json body
+func NewUpdateSecretEventRequest(server string, projectId ProjectId, eventName SecretEventName, body UpdateSecretEventJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateSecretEventRequestWithBody(server, projectId, eventName, "application/json", bodyReader)
+}
+
+// NewUpdateSecretEventRequestWithBody constructs an http.Request for the UpdateSecretEvent method, with any body, and a specified content type
+func NewUpdateSecretEventRequestWithBody(server string, projectId ProjectId, eventName SecretEventName, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "event_name", eventName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/events/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGenerateRandomPasswordRequest calls the generic GenerateRandomPassword builder with application/json body
 func NewGenerateRandomPasswordRequest(server string, projectId ProjectId, body GenerateRandomPasswordJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -4030,6 +4761,40 @@ func NewUpdateGrantRequestWithBody(server string, projectId ProjectId, params *U
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListNotificationRecordsRequest constructs an http.Request for the ListNotificationRecords method
+func NewListNotificationRecordsRequest(server string, projectId ProjectId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/%s/csms/notification-records", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -5635,6 +6400,90 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/csms/users/{user_id} (the `ShowUserDetail` operationId).
 	ShowUserDetailWithResponse(ctx context.Context, userId string, reqEditors ...RequestEditorFn) (*ShowUserDetailClientResponse, error)
 
+	// ListSecretEventsWithResponse List the project's events, a page at a time.
+	//
+	// Events in name order, `limit` at a time (default 50), after `marker`, the name of the
+	// last event of the previous page (empty or absent: the first page). `next_marker` is
+	// present while there is a next page. IAM action `csms:event:list`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/{project_id}/csms/events (the `ListSecretEvents` operationId).
+	ListSecretEventsWithResponse(ctx context.Context, projectId ProjectId, params *ListSecretEventsParams, reqEditors ...RequestEditorFn) (*ListSecretEventsClientResponse, error)
+
+	// CreateSecretEventWithBodyWithResponse Create an event that secrets can subscribe to.
+	//
+	// An event names the basic event types it carries (`event_types`), whether it is in
+	// force (`state`; only an ENABLED event triggers) and the notification topic it is sent
+	// to. Secrets subscribe to it by name (`event_subscriptions` of CreateSecret and
+	// UpdateSecret). The service does not check that the topic exists. At most 30 events per
+	// project (the user guide's "You can create up to 30 events"); a name in use is refused.
+	// The request body's `event_types` may be empty (the definitions' minItems 0) although
+	// the answered event's has at least one (its minItems 1): the contract takes both.
+	// IAM action `csms:event:create` (`csms::createEvent` in the identity-policy tables).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/csms/events (the `CreateSecretEvent` operationId).
+	CreateSecretEventWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSecretEventClientResponse, error)
+
+	// CreateSecretEventWithResponse Create an event that secrets can subscribe to.
+	//
+	// An event names the basic event types it carries (`event_types`), whether it is in
+	// force (`state`; only an ENABLED event triggers) and the notification topic it is sent
+	// to. Secrets subscribe to it by name (`event_subscriptions` of CreateSecret and
+	// UpdateSecret). The service does not check that the topic exists. At most 30 events per
+	// project (the user guide's "You can create up to 30 events"); a name in use is refused.
+	// The request body's `event_types` may be empty (the definitions' minItems 0) although
+	// the answered event's has at least one (its minItems 1): the contract takes both.
+	// IAM action `csms:event:create` (`csms::createEvent` in the identity-policy tables).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/{project_id}/csms/events (the `CreateSecretEvent` operationId).
+	CreateSecretEventWithResponse(ctx context.Context, projectId ProjectId, body CreateSecretEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSecretEventClientResponse, error)
+
+	// DeleteSecretEventWithResponse Delete an event at once and for good.
+	//
+	// An event that a secret subscribes to is not deleted ("if an event is referenced by a
+	// secret, the event cannot be deleted"): the secrets must unsubscribe first. IAM action
+	// `csms:event:delete`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/{project_id}/csms/events/{event_name} (the `DeleteSecretEvent` operationId).
+	DeleteSecretEventWithResponse(ctx context.Context, projectId ProjectId, eventName SecretEventName, reqEditors ...RequestEditorFn) (*DeleteSecretEventClientResponse, error)
+
+	// ShowSecretEventWithResponse Show an event.
+	//
+	// An unknown event is answered as an unknown version or stage is, 400 `CSMS.0005` (the
+	// pages name no code of their own). IAM action `csms:event:get`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/{project_id}/csms/events/{event_name} (the `ShowSecretEvent` operationId).
+	ShowSecretEventWithResponse(ctx context.Context, projectId ProjectId, eventName SecretEventName, reqEditors ...RequestEditorFn) (*ShowSecretEventClientResponse, error)
+
+	// UpdateSecretEventWithBodyWithResponse Change an event's state, event types or notification topic.
+	//
+	// Changes the fields the body names and keeps the others. IAM action
+	// `csms:event:update`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/{project_id}/csms/events/{event_name} (the `UpdateSecretEvent` operationId).
+	UpdateSecretEventWithBodyWithResponse(ctx context.Context, projectId ProjectId, eventName SecretEventName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateSecretEventClientResponse, error)
+
+	// UpdateSecretEventWithResponse Change an event's state, event types or notification topic.
+	//
+	// Changes the fields the body names and keeps the others. IAM action
+	// `csms:event:update`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/{project_id}/csms/events/{event_name} (the `UpdateSecretEvent` operationId).
+	UpdateSecretEventWithResponse(ctx context.Context, projectId ProjectId, eventName SecretEventName, body UpdateSecretEventJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSecretEventClientResponse, error)
+
 	// GenerateRandomPasswordWithBodyWithResponse Generate a random password.
 	//
 	// A password of `length` characters (default 32) from the letters, digits and
@@ -5735,6 +6584,19 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /v1/{project_id}/csms/grants (the `UpdateGrant` operationId).
 	UpdateGrantWithResponse(ctx context.Context, projectId ProjectId, params *UpdateGrantParams, body UpdateGrantJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateGrantClientResponse, error)
+
+	// ListNotificationRecordsWithResponse List the notification records of the last three months.
+	//
+	// One record per notification an event triggered: which event, which basic event type,
+	// which secret, the topic, the content and whether it was sent. The page names no
+	// parameter and keeps records of three months: the answer is every record of the last
+	// 90 days, oldest first, at most 1,000 (the definitions' maxItems), the newest ones when
+	// there are more. IAM action `csms:event:listNotificationRecords`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/{project_id}/csms/notification-records (the `ListNotificationRecords` operationId).
+	ListNotificationRecordsWithResponse(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*ListNotificationRecordsClientResponse, error)
 
 	// ListResourceInstancesWithBodyWithResponse Find secrets by tags (filter) or count them (count).
 	//
@@ -7122,6 +7984,729 @@ func (r ShowUserDetailClientResponse) ContentType() string {
 	return ""
 }
 
+// ListSecretEventsClientResponse200Headers the declared response headers of an HTTP 200 response for ListSecretEvents
+type ListSecretEventsClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// ListSecretEventsClientResponse400Headers the declared response headers of an HTTP 400 response for ListSecretEvents
+type ListSecretEventsClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// ListSecretEventsClientResponse401Headers the declared response headers of an HTTP 401 response for ListSecretEvents
+type ListSecretEventsClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// ListSecretEventsClientResponse403Headers the declared response headers of an HTTP 403 response for ListSecretEvents
+type ListSecretEventsClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// ListSecretEventsClientResponse404Headers the declared response headers of an HTTP 404 response for ListSecretEvents
+type ListSecretEventsClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// ListSecretEventsClientResponse500Headers the declared response headers of an HTTP 500 response for ListSecretEvents
+type ListSecretEventsClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// ListSecretEventsClientResponse502Headers the declared response headers of an HTTP 502 response for ListSecretEvents
+type ListSecretEventsClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// ListSecretEventsClientResponse504Headers the declared response headers of an HTTP 504 response for ListSecretEvents
+type ListSecretEventsClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type ListSecretEventsClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ListSecretEventsResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListSecretEventsClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListSecretEventsClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListSecretEventsClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListSecretEventsClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListSecretEventsClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListSecretEventsClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *ListSecretEventsClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *ListSecretEventsClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSecretEventsClientResponse) GetJSON200() *ListSecretEventsResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListSecretEventsClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListSecretEventsClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListSecretEventsClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListSecretEventsClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListSecretEventsClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r ListSecretEventsClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r ListSecretEventsClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSecretEventsClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSecretEventsClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSecretEventsClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSecretEventsClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateSecretEventClientResponse200Headers the declared response headers of an HTTP 200 response for CreateSecretEvent
+type CreateSecretEventClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretEventClientResponse400Headers the declared response headers of an HTTP 400 response for CreateSecretEvent
+type CreateSecretEventClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretEventClientResponse401Headers the declared response headers of an HTTP 401 response for CreateSecretEvent
+type CreateSecretEventClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretEventClientResponse403Headers the declared response headers of an HTTP 403 response for CreateSecretEvent
+type CreateSecretEventClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretEventClientResponse404Headers the declared response headers of an HTTP 404 response for CreateSecretEvent
+type CreateSecretEventClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretEventClientResponse500Headers the declared response headers of an HTTP 500 response for CreateSecretEvent
+type CreateSecretEventClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretEventClientResponse502Headers the declared response headers of an HTTP 502 response for CreateSecretEvent
+type CreateSecretEventClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// CreateSecretEventClientResponse504Headers the declared response headers of an HTTP 504 response for CreateSecretEvent
+type CreateSecretEventClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type CreateSecretEventClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EventResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CreateSecretEventClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateSecretEventClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateSecretEventClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateSecretEventClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CreateSecretEventClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateSecretEventClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *CreateSecretEventClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *CreateSecretEventClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateSecretEventClientResponse) GetJSON200() *EventResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateSecretEventClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateSecretEventClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateSecretEventClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateSecretEventClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateSecretEventClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r CreateSecretEventClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r CreateSecretEventClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateSecretEventClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateSecretEventClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateSecretEventClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateSecretEventClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteSecretEventClientResponse204Headers the declared response headers of an HTTP 204 response for DeleteSecretEvent
+type DeleteSecretEventClientResponse204Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretEventClientResponse400Headers the declared response headers of an HTTP 400 response for DeleteSecretEvent
+type DeleteSecretEventClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretEventClientResponse401Headers the declared response headers of an HTTP 401 response for DeleteSecretEvent
+type DeleteSecretEventClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretEventClientResponse403Headers the declared response headers of an HTTP 403 response for DeleteSecretEvent
+type DeleteSecretEventClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretEventClientResponse404Headers the declared response headers of an HTTP 404 response for DeleteSecretEvent
+type DeleteSecretEventClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretEventClientResponse500Headers the declared response headers of an HTTP 500 response for DeleteSecretEvent
+type DeleteSecretEventClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretEventClientResponse502Headers the declared response headers of an HTTP 502 response for DeleteSecretEvent
+type DeleteSecretEventClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// DeleteSecretEventClientResponse504Headers the declared response headers of an HTTP 504 response for DeleteSecretEvent
+type DeleteSecretEventClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type DeleteSecretEventClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *DeleteSecretEventClientResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DeleteSecretEventClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteSecretEventClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteSecretEventClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteSecretEventClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteSecretEventClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *DeleteSecretEventClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *DeleteSecretEventClientResponse504Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteSecretEventClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteSecretEventClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteSecretEventClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteSecretEventClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteSecretEventClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r DeleteSecretEventClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r DeleteSecretEventClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteSecretEventClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteSecretEventClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteSecretEventClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteSecretEventClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ShowSecretEventClientResponse200Headers the declared response headers of an HTTP 200 response for ShowSecretEvent
+type ShowSecretEventClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretEventClientResponse400Headers the declared response headers of an HTTP 400 response for ShowSecretEvent
+type ShowSecretEventClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretEventClientResponse401Headers the declared response headers of an HTTP 401 response for ShowSecretEvent
+type ShowSecretEventClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretEventClientResponse403Headers the declared response headers of an HTTP 403 response for ShowSecretEvent
+type ShowSecretEventClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretEventClientResponse404Headers the declared response headers of an HTTP 404 response for ShowSecretEvent
+type ShowSecretEventClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretEventClientResponse500Headers the declared response headers of an HTTP 500 response for ShowSecretEvent
+type ShowSecretEventClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretEventClientResponse502Headers the declared response headers of an HTTP 502 response for ShowSecretEvent
+type ShowSecretEventClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// ShowSecretEventClientResponse504Headers the declared response headers of an HTTP 504 response for ShowSecretEvent
+type ShowSecretEventClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type ShowSecretEventClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EventResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ShowSecretEventClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ShowSecretEventClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ShowSecretEventClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ShowSecretEventClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ShowSecretEventClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ShowSecretEventClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *ShowSecretEventClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *ShowSecretEventClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ShowSecretEventClientResponse) GetJSON200() *EventResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ShowSecretEventClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ShowSecretEventClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ShowSecretEventClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ShowSecretEventClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ShowSecretEventClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r ShowSecretEventClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r ShowSecretEventClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r ShowSecretEventClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ShowSecretEventClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ShowSecretEventClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ShowSecretEventClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateSecretEventClientResponse200Headers the declared response headers of an HTTP 200 response for UpdateSecretEvent
+type UpdateSecretEventClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretEventClientResponse400Headers the declared response headers of an HTTP 400 response for UpdateSecretEvent
+type UpdateSecretEventClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretEventClientResponse401Headers the declared response headers of an HTTP 401 response for UpdateSecretEvent
+type UpdateSecretEventClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretEventClientResponse403Headers the declared response headers of an HTTP 403 response for UpdateSecretEvent
+type UpdateSecretEventClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretEventClientResponse404Headers the declared response headers of an HTTP 404 response for UpdateSecretEvent
+type UpdateSecretEventClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretEventClientResponse500Headers the declared response headers of an HTTP 500 response for UpdateSecretEvent
+type UpdateSecretEventClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretEventClientResponse502Headers the declared response headers of an HTTP 502 response for UpdateSecretEvent
+type UpdateSecretEventClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// UpdateSecretEventClientResponse504Headers the declared response headers of an HTTP 504 response for UpdateSecretEvent
+type UpdateSecretEventClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type UpdateSecretEventClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EventResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateSecretEventClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateSecretEventClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateSecretEventClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateSecretEventClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateSecretEventClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateSecretEventClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *UpdateSecretEventClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *UpdateSecretEventClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateSecretEventClientResponse) GetJSON200() *EventResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateSecretEventClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateSecretEventClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateSecretEventClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateSecretEventClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateSecretEventClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r UpdateSecretEventClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r UpdateSecretEventClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateSecretEventClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateSecretEventClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateSecretEventClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateSecretEventClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GenerateRandomPasswordClientResponse200Headers the declared response headers of an HTTP 200 response for GenerateRandomPassword
 type GenerateRandomPasswordClientResponse200Headers struct {
 	XRequestId *string
@@ -7839,6 +9424,152 @@ func (r UpdateGrantClientResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UpdateGrantClientResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListNotificationRecordsClientResponse200Headers the declared response headers of an HTTP 200 response for ListNotificationRecords
+type ListNotificationRecordsClientResponse200Headers struct {
+	XRequestId *string
+}
+
+// ListNotificationRecordsClientResponse400Headers the declared response headers of an HTTP 400 response for ListNotificationRecords
+type ListNotificationRecordsClientResponse400Headers struct {
+	XRequestId *string
+}
+
+// ListNotificationRecordsClientResponse401Headers the declared response headers of an HTTP 401 response for ListNotificationRecords
+type ListNotificationRecordsClientResponse401Headers struct {
+	XRequestId *string
+}
+
+// ListNotificationRecordsClientResponse403Headers the declared response headers of an HTTP 403 response for ListNotificationRecords
+type ListNotificationRecordsClientResponse403Headers struct {
+	XRequestId *string
+}
+
+// ListNotificationRecordsClientResponse404Headers the declared response headers of an HTTP 404 response for ListNotificationRecords
+type ListNotificationRecordsClientResponse404Headers struct {
+	XRequestId *string
+}
+
+// ListNotificationRecordsClientResponse500Headers the declared response headers of an HTTP 500 response for ListNotificationRecords
+type ListNotificationRecordsClientResponse500Headers struct {
+	XRequestId *string
+}
+
+// ListNotificationRecordsClientResponse502Headers the declared response headers of an HTTP 502 response for ListNotificationRecords
+type ListNotificationRecordsClientResponse502Headers struct {
+	XRequestId *string
+}
+
+// ListNotificationRecordsClientResponse504Headers the declared response headers of an HTTP 504 response for ListNotificationRecords
+type ListNotificationRecordsClientResponse504Headers struct {
+	XRequestId *string
+}
+
+type ListNotificationRecordsClientResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ListNotificationRecordsResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListNotificationRecordsClientResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListNotificationRecordsClientResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListNotificationRecordsClientResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListNotificationRecordsClientResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListNotificationRecordsClientResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListNotificationRecordsClientResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *ListNotificationRecordsClientResponse502Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *ListNotificationRecordsClientResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListNotificationRecordsClientResponse) GetJSON200() *ListNotificationRecordsResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListNotificationRecordsClientResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListNotificationRecordsClientResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListNotificationRecordsClientResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListNotificationRecordsClientResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListNotificationRecordsClientResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r ListNotificationRecordsClientResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r ListNotificationRecordsClientResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r ListNotificationRecordsClientResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListNotificationRecordsClientResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListNotificationRecordsClientResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListNotificationRecordsClientResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -12056,6 +13787,132 @@ func (c *ClientWithResponses) ShowUserDetailWithResponse(ctx context.Context, us
 	return ParseShowUserDetailClientResponse(rsp)
 }
 
+// ListSecretEventsWithResponse List the project's events, a page at a time.
+//
+// Events in name order, `limit` at a time (default 50), after `marker`, the name of the
+// last event of the previous page (empty or absent: the first page). `next_marker` is
+// present while there is a next page. IAM action `csms:event:list`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/{project_id}/csms/events (the `ListSecretEvents` operationId).
+func (c *ClientWithResponses) ListSecretEventsWithResponse(ctx context.Context, projectId ProjectId, params *ListSecretEventsParams, reqEditors ...RequestEditorFn) (*ListSecretEventsClientResponse, error) {
+	rsp, err := c.ListSecretEvents(ctx, projectId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSecretEventsClientResponse(rsp)
+}
+
+// CreateSecretEventWithBodyWithResponse Create an event that secrets can subscribe to.
+//
+// An event names the basic event types it carries (`event_types`), whether it is in
+// force (`state`; only an ENABLED event triggers) and the notification topic it is sent
+// to. Secrets subscribe to it by name (`event_subscriptions` of CreateSecret and
+// UpdateSecret). The service does not check that the topic exists. At most 30 events per
+// project (the user guide's "You can create up to 30 events"); a name in use is refused.
+// The request body's `event_types` may be empty (the definitions' minItems 0) although
+// the answered event's has at least one (its minItems 1): the contract takes both.
+// IAM action `csms:event:create` (`csms::createEvent` in the identity-policy tables).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/csms/events (the `CreateSecretEvent` operationId).
+func (c *ClientWithResponses) CreateSecretEventWithBodyWithResponse(ctx context.Context, projectId ProjectId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSecretEventClientResponse, error) {
+	rsp, err := c.CreateSecretEventWithBody(ctx, projectId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSecretEventClientResponse(rsp)
+}
+
+// CreateSecretEventWithResponse Create an event that secrets can subscribe to.
+//
+// An event names the basic event types it carries (`event_types`), whether it is in
+// force (`state`; only an ENABLED event triggers) and the notification topic it is sent
+// to. Secrets subscribe to it by name (`event_subscriptions` of CreateSecret and
+// UpdateSecret). The service does not check that the topic exists. At most 30 events per
+// project (the user guide's "You can create up to 30 events"); a name in use is refused.
+// The request body's `event_types` may be empty (the definitions' minItems 0) although
+// the answered event's has at least one (its minItems 1): the contract takes both.
+// IAM action `csms:event:create` (`csms::createEvent` in the identity-policy tables).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/{project_id}/csms/events (the `CreateSecretEvent` operationId).
+func (c *ClientWithResponses) CreateSecretEventWithResponse(ctx context.Context, projectId ProjectId, body CreateSecretEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSecretEventClientResponse, error) {
+	rsp, err := c.CreateSecretEvent(ctx, projectId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSecretEventClientResponse(rsp)
+}
+
+// DeleteSecretEventWithResponse Delete an event at once and for good.
+//
+// An event that a secret subscribes to is not deleted ("if an event is referenced by a
+// secret, the event cannot be deleted"): the secrets must unsubscribe first. IAM action
+// `csms:event:delete`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/{project_id}/csms/events/{event_name} (the `DeleteSecretEvent` operationId).
+func (c *ClientWithResponses) DeleteSecretEventWithResponse(ctx context.Context, projectId ProjectId, eventName SecretEventName, reqEditors ...RequestEditorFn) (*DeleteSecretEventClientResponse, error) {
+	rsp, err := c.DeleteSecretEvent(ctx, projectId, eventName, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteSecretEventClientResponse(rsp)
+}
+
+// ShowSecretEventWithResponse Show an event.
+//
+// An unknown event is answered as an unknown version or stage is, 400 `CSMS.0005` (the
+// pages name no code of their own). IAM action `csms:event:get`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/{project_id}/csms/events/{event_name} (the `ShowSecretEvent` operationId).
+func (c *ClientWithResponses) ShowSecretEventWithResponse(ctx context.Context, projectId ProjectId, eventName SecretEventName, reqEditors ...RequestEditorFn) (*ShowSecretEventClientResponse, error) {
+	rsp, err := c.ShowSecretEvent(ctx, projectId, eventName, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseShowSecretEventClientResponse(rsp)
+}
+
+// UpdateSecretEventWithBodyWithResponse Change an event's state, event types or notification topic.
+//
+// Changes the fields the body names and keeps the others. IAM action
+// `csms:event:update`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/{project_id}/csms/events/{event_name} (the `UpdateSecretEvent` operationId).
+func (c *ClientWithResponses) UpdateSecretEventWithBodyWithResponse(ctx context.Context, projectId ProjectId, eventName SecretEventName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateSecretEventClientResponse, error) {
+	rsp, err := c.UpdateSecretEventWithBody(ctx, projectId, eventName, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateSecretEventClientResponse(rsp)
+}
+
+// UpdateSecretEventWithResponse Change an event's state, event types or notification topic.
+//
+// Changes the fields the body names and keeps the others. IAM action
+// `csms:event:update`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/{project_id}/csms/events/{event_name} (the `UpdateSecretEvent` operationId).
+func (c *ClientWithResponses) UpdateSecretEventWithResponse(ctx context.Context, projectId ProjectId, eventName SecretEventName, body UpdateSecretEventJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSecretEventClientResponse, error) {
+	rsp, err := c.UpdateSecretEvent(ctx, projectId, eventName, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateSecretEventClientResponse(rsp)
+}
+
 // GenerateRandomPasswordWithBodyWithResponse Generate a random password.
 //
 // A password of `length` characters (default 32) from the letters, digits and
@@ -12203,6 +14060,25 @@ func (c *ClientWithResponses) UpdateGrantWithResponse(ctx context.Context, proje
 		return nil, err
 	}
 	return ParseUpdateGrantClientResponse(rsp)
+}
+
+// ListNotificationRecordsWithResponse List the notification records of the last three months.
+//
+// One record per notification an event triggered: which event, which basic event type,
+// which secret, the topic, the content and whether it was sent. The page names no
+// parameter and keeps records of three months: the answer is every record of the last
+// 90 days, oldest first, at most 1,000 (the definitions' maxItems), the newest ones when
+// there are more. IAM action `csms:event:listNotificationRecords`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/{project_id}/csms/notification-records (the `ListNotificationRecords` operationId).
+func (c *ClientWithResponses) ListNotificationRecordsWithResponse(ctx context.Context, projectId ProjectId, reqEditors ...RequestEditorFn) (*ListNotificationRecordsClientResponse, error) {
+	rsp, err := c.ListNotificationRecords(ctx, projectId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListNotificationRecordsClientResponse(rsp)
 }
 
 // ListResourceInstancesWithBodyWithResponse Find secrets by tags (filter) or count them (count).
@@ -13908,6 +15784,792 @@ func ParseShowUserDetailClientResponse(rsp *http.Response) (*ShowUserDetailClien
 	return response, nil
 }
 
+// ParseListSecretEventsClientResponse parses an HTTP response from a ListSecretEventsWithResponse call
+func ParseListSecretEventsClientResponse(rsp *http.Response) (*ListSecretEventsClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSecretEventsClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ListSecretEventsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListSecretEventsClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListSecretEventsClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListSecretEventsClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListSecretEventsClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListSecretEventsClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListSecretEventsClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers ListSecretEventsClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers ListSecretEventsClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateSecretEventClientResponse parses an HTTP response from a CreateSecretEventWithResponse call
+func ParseCreateSecretEventClientResponse(rsp *http.Response) (*CreateSecretEventClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateSecretEventClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EventResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers CreateSecretEventClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers CreateSecretEventClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateSecretEventClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateSecretEventClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers CreateSecretEventClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateSecretEventClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers CreateSecretEventClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers CreateSecretEventClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteSecretEventClientResponse parses an HTTP response from a DeleteSecretEventWithResponse call
+func ParseDeleteSecretEventClientResponse(rsp *http.Response) (*DeleteSecretEventClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteSecretEventClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers DeleteSecretEventClientResponse204Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers DeleteSecretEventClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteSecretEventClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteSecretEventClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteSecretEventClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteSecretEventClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers DeleteSecretEventClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers DeleteSecretEventClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseShowSecretEventClientResponse parses an HTTP response from a ShowSecretEventWithResponse call
+func ParseShowSecretEventClientResponse(rsp *http.Response) (*ShowSecretEventClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ShowSecretEventClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EventResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ShowSecretEventClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ShowSecretEventClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ShowSecretEventClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ShowSecretEventClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ShowSecretEventClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers ShowSecretEventClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers ShowSecretEventClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers ShowSecretEventClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateSecretEventClientResponse parses an HTTP response from a UpdateSecretEventWithResponse call
+func ParseUpdateSecretEventClientResponse(rsp *http.Response) (*UpdateSecretEventClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateSecretEventClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EventResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateSecretEventClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateSecretEventClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateSecretEventClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateSecretEventClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateSecretEventClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateSecretEventClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers UpdateSecretEventClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers UpdateSecretEventClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGenerateRandomPasswordClientResponse parses an HTTP response from a GenerateRandomPasswordWithResponse call
 func ParseGenerateRandomPasswordClientResponse(rsp *http.Response) (*GenerateRandomPasswordClientResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -14681,6 +17343,164 @@ func ParseUpdateGrantClientResponse(rsp *http.Response) (*UpdateGrantClientRespo
 		response.Headers502 = &headers
 	case rsp.StatusCode == 504:
 		var headers UpdateGrantClientResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListNotificationRecordsClientResponse parses an HTTP response from a ListNotificationRecordsWithResponse call
+func ParseListNotificationRecordsClientResponse(rsp *http.Response) (*ListNotificationRecordsClientResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListNotificationRecordsClientResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ListNotificationRecordsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListNotificationRecordsClientResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListNotificationRecordsClientResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListNotificationRecordsClientResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListNotificationRecordsClientResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListNotificationRecordsClientResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListNotificationRecordsClientResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers ListNotificationRecordsClientResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 504:
+		var headers ListNotificationRecordsClientResponse504Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -19131,6 +21951,21 @@ type ServerInterface interface {
 	// ShowUserDetail Show one user of the account.
 	// (GET /v1/csms/users/{user_id})
 	ShowUserDetail(w http.ResponseWriter, r *http.Request, userId string)
+	// ListSecretEvents List the project's events, a page at a time.
+	// (GET /v1/{project_id}/csms/events)
+	ListSecretEvents(w http.ResponseWriter, r *http.Request, projectId ProjectId, params ListSecretEventsParams)
+	// CreateSecretEvent Create an event that secrets can subscribe to.
+	// (POST /v1/{project_id}/csms/events)
+	CreateSecretEvent(w http.ResponseWriter, r *http.Request, projectId ProjectId)
+	// DeleteSecretEvent Delete an event at once and for good.
+	// (DELETE /v1/{project_id}/csms/events/{event_name})
+	DeleteSecretEvent(w http.ResponseWriter, r *http.Request, projectId ProjectId, eventName SecretEventName)
+	// ShowSecretEvent Show an event.
+	// (GET /v1/{project_id}/csms/events/{event_name})
+	ShowSecretEvent(w http.ResponseWriter, r *http.Request, projectId ProjectId, eventName SecretEventName)
+	// UpdateSecretEvent Change an event's state, event types or notification topic.
+	// (PUT /v1/{project_id}/csms/events/{event_name})
+	UpdateSecretEvent(w http.ResponseWriter, r *http.Request, projectId ProjectId, eventName SecretEventName)
 	// GenerateRandomPassword Generate a random password.
 	// (POST /v1/{project_id}/csms/generate-password)
 	GenerateRandomPassword(w http.ResponseWriter, r *http.Request, projectId ProjectId)
@@ -19146,6 +21981,9 @@ type ServerInterface interface {
 	// UpdateGrant Change a grant (its validity).
 	// (PUT /v1/{project_id}/csms/grants)
 	UpdateGrant(w http.ResponseWriter, r *http.Request, projectId ProjectId, params UpdateGrantParams)
+	// ListNotificationRecords List the notification records of the last three months.
+	// (GET /v1/{project_id}/csms/notification-records)
+	ListNotificationRecords(w http.ResponseWriter, r *http.Request, projectId ProjectId)
 	// ListResourceInstances Find secrets by tags (filter) or count them (count).
 	// (POST /v1/{project_id}/csms/resource_instances/action)
 	ListResourceInstances(w http.ResponseWriter, r *http.Request, projectId ProjectId)
@@ -19459,6 +22297,192 @@ func (siw *ServerInterfaceWrapper) ShowUserDetail(w http.ResponseWriter, r *http
 	handler.ServeHTTP(w, r)
 }
 
+// ListSecretEvents operation middleware
+func (siw *ServerInterfaceWrapper) ListSecretEvents(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSecretEventsParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "marker" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "marker", r.URL.Query(), &params.Marker, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "marker"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "marker", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListSecretEvents(w, r, projectId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateSecretEvent operation middleware
+func (siw *ServerInterfaceWrapper) CreateSecretEvent(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateSecretEvent(w, r, projectId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteSecretEvent operation middleware
+func (siw *ServerInterfaceWrapper) DeleteSecretEvent(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "event_name" -------------
+	var eventName SecretEventName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "event_name", r.PathValue("event_name"), &eventName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "event_name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteSecretEvent(w, r, projectId, eventName)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ShowSecretEvent operation middleware
+func (siw *ServerInterfaceWrapper) ShowSecretEvent(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "event_name" -------------
+	var eventName SecretEventName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "event_name", r.PathValue("event_name"), &eventName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "event_name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ShowSecretEvent(w, r, projectId, eventName)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateSecretEvent operation middleware
+func (siw *ServerInterfaceWrapper) UpdateSecretEvent(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "event_name" -------------
+	var eventName SecretEventName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "event_name", r.PathValue("event_name"), &eventName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "event_name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateSecretEvent(w, r, projectId, eventName)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GenerateRandomPassword operation middleware
 func (siw *ServerInterfaceWrapper) GenerateRandomPassword(w http.ResponseWriter, r *http.Request) {
 
@@ -19641,6 +22665,32 @@ func (siw *ServerInterfaceWrapper) UpdateGrant(w http.ResponseWriter, r *http.Re
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.UpdateGrant(w, r, projectId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListNotificationRecords operation middleware
+func (siw *ServerInterfaceWrapper) ListNotificationRecords(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListNotificationRecords(w, r, projectId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -20871,6 +23921,12 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/v1/{project_id}/secrets/{secret_name}/stages/{stage_name}", wrapper.UpdateSecretStage)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/secrets/{secret_name}/scheduled-deleted-tasks/create", wrapper.DeleteSecretForSchedule)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/secrets/{secret_name}/scheduled-deleted-tasks/cancel", wrapper.RestoreSecret)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/csms/events", wrapper.ListSecretEvents)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/csms/events", wrapper.CreateSecretEvent)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/{project_id}/csms/events/{event_name}", wrapper.DeleteSecretEvent)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/csms/events/{event_name}", wrapper.ShowSecretEvent)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/v1/{project_id}/csms/events/{event_name}", wrapper.UpdateSecretEvent)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/csms/notification-records", wrapper.ListNotificationRecords)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/{project_id}/csms/{secret_id}/tags", wrapper.ListSecretTags)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/{project_id}/csms/{secret_id}/tags", wrapper.CreateSecretTag)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/{project_id}/csms/{secret_id}/tags/{key}", wrapper.DeleteSecretTag)
@@ -21895,6 +24951,769 @@ func (response ShowUserDetail504JSONResponse) VisitShowUserDetailResponse(w http
 	return err
 }
 
+type ListSecretEventsRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Params    ListSecretEventsParams
+}
+
+type ListSecretEventsResponseObject interface {
+	VisitListSecretEventsResponse(w http.ResponseWriter) error
+}
+
+type ListSecretEvents200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ListSecretEvents200JSONResponse struct {
+	Body    ListSecretEventsResponse
+	Headers ListSecretEvents200ResponseHeaders
+}
+
+func (response ListSecretEvents200JSONResponse) VisitListSecretEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretEvents400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListSecretEvents400JSONResponse) VisitListSecretEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretEvents401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListSecretEvents401JSONResponse) VisitListSecretEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretEvents403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListSecretEvents403JSONResponse) VisitListSecretEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretEvents404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListSecretEvents404JSONResponse) VisitListSecretEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretEvents500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ListSecretEvents500JSONResponse) VisitListSecretEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretEvents502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response ListSecretEvents502JSONResponse) VisitListSecretEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSecretEvents504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response ListSecretEvents504JSONResponse) VisitListSecretEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretEventRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Body      *CreateSecretEventJSONRequestBody
+}
+
+type CreateSecretEventResponseObject interface {
+	VisitCreateSecretEventResponse(w http.ResponseWriter) error
+}
+
+type CreateSecretEvent200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type CreateSecretEvent200JSONResponse struct {
+	Body    EventResponse
+	Headers CreateSecretEvent200ResponseHeaders
+}
+
+func (response CreateSecretEvent200JSONResponse) VisitCreateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretEvent400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateSecretEvent400JSONResponse) VisitCreateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretEvent401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSecretEvent401JSONResponse) VisitCreateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretEvent403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSecretEvent403JSONResponse) VisitCreateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretEvent404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateSecretEvent404JSONResponse) VisitCreateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretEvent500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response CreateSecretEvent500JSONResponse) VisitCreateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretEvent502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response CreateSecretEvent502JSONResponse) VisitCreateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSecretEvent504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response CreateSecretEvent504JSONResponse) VisitCreateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretEventRequestObject struct {
+	ProjectId ProjectId       `json:"project_id"`
+	EventName SecretEventName `json:"event_name"`
+}
+
+type DeleteSecretEventResponseObject interface {
+	VisitDeleteSecretEventResponse(w http.ResponseWriter) error
+}
+
+type DeleteSecretEvent204ResponseHeaders struct {
+	XRequestId *string
+}
+
+type DeleteSecretEvent204Response struct {
+	Headers DeleteSecretEvent204ResponseHeaders
+}
+
+func (response DeleteSecretEvent204Response) VisitDeleteSecretEventResponse(w http.ResponseWriter) error {
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSecretEvent400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteSecretEvent400JSONResponse) VisitDeleteSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretEvent401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteSecretEvent401JSONResponse) VisitDeleteSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretEvent403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteSecretEvent403JSONResponse) VisitDeleteSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretEvent404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteSecretEvent404JSONResponse) VisitDeleteSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretEvent500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeleteSecretEvent500JSONResponse) VisitDeleteSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretEvent502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response DeleteSecretEvent502JSONResponse) VisitDeleteSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSecretEvent504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response DeleteSecretEvent504JSONResponse) VisitDeleteSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretEventRequestObject struct {
+	ProjectId ProjectId       `json:"project_id"`
+	EventName SecretEventName `json:"event_name"`
+}
+
+type ShowSecretEventResponseObject interface {
+	VisitShowSecretEventResponse(w http.ResponseWriter) error
+}
+
+type ShowSecretEvent200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ShowSecretEvent200JSONResponse struct {
+	Body    EventResponse
+	Headers ShowSecretEvent200ResponseHeaders
+}
+
+func (response ShowSecretEvent200JSONResponse) VisitShowSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretEvent400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ShowSecretEvent400JSONResponse) VisitShowSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretEvent401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ShowSecretEvent401JSONResponse) VisitShowSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretEvent403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ShowSecretEvent403JSONResponse) VisitShowSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretEvent404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ShowSecretEvent404JSONResponse) VisitShowSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretEvent500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ShowSecretEvent500JSONResponse) VisitShowSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretEvent502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response ShowSecretEvent502JSONResponse) VisitShowSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowSecretEvent504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response ShowSecretEvent504JSONResponse) VisitShowSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretEventRequestObject struct {
+	ProjectId ProjectId       `json:"project_id"`
+	EventName SecretEventName `json:"event_name"`
+	Body      *UpdateSecretEventJSONRequestBody
+}
+
+type UpdateSecretEventResponseObject interface {
+	VisitUpdateSecretEventResponse(w http.ResponseWriter) error
+}
+
+type UpdateSecretEvent200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type UpdateSecretEvent200JSONResponse struct {
+	Body    EventResponse
+	Headers UpdateSecretEvent200ResponseHeaders
+}
+
+func (response UpdateSecretEvent200JSONResponse) VisitUpdateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretEvent400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateSecretEvent400JSONResponse) VisitUpdateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretEvent401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateSecretEvent401JSONResponse) VisitUpdateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretEvent403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateSecretEvent403JSONResponse) VisitUpdateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretEvent404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSecretEvent404JSONResponse) VisitUpdateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretEvent500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdateSecretEvent500JSONResponse) VisitUpdateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretEvent502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response UpdateSecretEvent502JSONResponse) VisitUpdateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSecretEvent504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response UpdateSecretEvent504JSONResponse) VisitUpdateSecretEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GenerateRandomPasswordRequestObject struct {
 	ProjectId ProjectId `json:"project_id"`
 	Body      *GenerateRandomPasswordJSONRequestBody
@@ -22644,6 +26463,159 @@ func (response UpdateGrant502JSONResponse) VisitUpdateGrantResponse(w http.Respo
 type UpdateGrant504JSONResponse struct{ GatewayTimeoutJSONResponse }
 
 func (response UpdateGrant504JSONResponse) VisitUpdateGrantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotificationRecordsRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+}
+
+type ListNotificationRecordsResponseObject interface {
+	VisitListNotificationRecordsResponse(w http.ResponseWriter) error
+}
+
+type ListNotificationRecords200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ListNotificationRecords200JSONResponse struct {
+	Body    ListNotificationRecordsResponse
+	Headers ListNotificationRecords200ResponseHeaders
+}
+
+func (response ListNotificationRecords200JSONResponse) VisitListNotificationRecordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotificationRecords400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListNotificationRecords400JSONResponse) VisitListNotificationRecordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotificationRecords401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListNotificationRecords401JSONResponse) VisitListNotificationRecordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotificationRecords403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListNotificationRecords403JSONResponse) VisitListNotificationRecordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotificationRecords404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListNotificationRecords404JSONResponse) VisitListNotificationRecordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotificationRecords500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ListNotificationRecords500JSONResponse) VisitListNotificationRecordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotificationRecords502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response ListNotificationRecords502JSONResponse) VisitListNotificationRecordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotificationRecords504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response ListNotificationRecords504JSONResponse) VisitListNotificationRecordsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -26922,6 +30894,21 @@ type StrictServerInterface interface {
 	// ShowUserDetail Show one user of the account.
 	// (GET /v1/csms/users/{user_id})
 	ShowUserDetail(ctx context.Context, request ShowUserDetailRequestObject) (ShowUserDetailResponseObject, error)
+	// ListSecretEvents List the project's events, a page at a time.
+	// (GET /v1/{project_id}/csms/events)
+	ListSecretEvents(ctx context.Context, request ListSecretEventsRequestObject) (ListSecretEventsResponseObject, error)
+	// CreateSecretEvent Create an event that secrets can subscribe to.
+	// (POST /v1/{project_id}/csms/events)
+	CreateSecretEvent(ctx context.Context, request CreateSecretEventRequestObject) (CreateSecretEventResponseObject, error)
+	// DeleteSecretEvent Delete an event at once and for good.
+	// (DELETE /v1/{project_id}/csms/events/{event_name})
+	DeleteSecretEvent(ctx context.Context, request DeleteSecretEventRequestObject) (DeleteSecretEventResponseObject, error)
+	// ShowSecretEvent Show an event.
+	// (GET /v1/{project_id}/csms/events/{event_name})
+	ShowSecretEvent(ctx context.Context, request ShowSecretEventRequestObject) (ShowSecretEventResponseObject, error)
+	// UpdateSecretEvent Change an event's state, event types or notification topic.
+	// (PUT /v1/{project_id}/csms/events/{event_name})
+	UpdateSecretEvent(ctx context.Context, request UpdateSecretEventRequestObject) (UpdateSecretEventResponseObject, error)
 	// GenerateRandomPassword Generate a random password.
 	// (POST /v1/{project_id}/csms/generate-password)
 	GenerateRandomPassword(ctx context.Context, request GenerateRandomPasswordRequestObject) (GenerateRandomPasswordResponseObject, error)
@@ -26937,6 +30924,9 @@ type StrictServerInterface interface {
 	// UpdateGrant Change a grant (its validity).
 	// (PUT /v1/{project_id}/csms/grants)
 	UpdateGrant(ctx context.Context, request UpdateGrantRequestObject) (UpdateGrantResponseObject, error)
+	// ListNotificationRecords List the notification records of the last three months.
+	// (GET /v1/{project_id}/csms/notification-records)
+	ListNotificationRecords(ctx context.Context, request ListNotificationRecordsRequestObject) (ListNotificationRecordsResponseObject, error)
 	// ListResourceInstances Find secrets by tags (filter) or count them (count).
 	// (POST /v1/{project_id}/csms/resource_instances/action)
 	ListResourceInstances(ctx context.Context, request ListResourceInstancesRequestObject) (ListResourceInstancesResponseObject, error)
@@ -27228,6 +31218,154 @@ func (sh *strictHandler) ShowUserDetail(w http.ResponseWriter, r *http.Request, 
 	}
 }
 
+// ListSecretEvents operation middleware
+func (sh *strictHandler) ListSecretEvents(w http.ResponseWriter, r *http.Request, projectId ProjectId, params ListSecretEventsParams) {
+	var request ListSecretEventsRequestObject
+
+	request.ProjectId = projectId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSecretEvents(ctx, request.(ListSecretEventsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSecretEvents")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListSecretEventsResponseObject); ok {
+		if err := validResponse.VisitListSecretEventsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateSecretEvent operation middleware
+func (sh *strictHandler) CreateSecretEvent(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
+	var request CreateSecretEventRequestObject
+
+	request.ProjectId = projectId
+
+	var body CreateSecretEventJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSecretEvent(ctx, request.(CreateSecretEventRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSecretEvent")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateSecretEventResponseObject); ok {
+		if err := validResponse.VisitCreateSecretEventResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteSecretEvent operation middleware
+func (sh *strictHandler) DeleteSecretEvent(w http.ResponseWriter, r *http.Request, projectId ProjectId, eventName SecretEventName) {
+	var request DeleteSecretEventRequestObject
+
+	request.ProjectId = projectId
+	request.EventName = eventName
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSecretEvent(ctx, request.(DeleteSecretEventRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSecretEvent")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteSecretEventResponseObject); ok {
+		if err := validResponse.VisitDeleteSecretEventResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ShowSecretEvent operation middleware
+func (sh *strictHandler) ShowSecretEvent(w http.ResponseWriter, r *http.Request, projectId ProjectId, eventName SecretEventName) {
+	var request ShowSecretEventRequestObject
+
+	request.ProjectId = projectId
+	request.EventName = eventName
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ShowSecretEvent(ctx, request.(ShowSecretEventRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ShowSecretEvent")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ShowSecretEventResponseObject); ok {
+		if err := validResponse.VisitShowSecretEventResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateSecretEvent operation middleware
+func (sh *strictHandler) UpdateSecretEvent(w http.ResponseWriter, r *http.Request, projectId ProjectId, eventName SecretEventName) {
+	var request UpdateSecretEventRequestObject
+
+	request.ProjectId = projectId
+	request.EventName = eventName
+
+	var body UpdateSecretEventJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSecretEvent(ctx, request.(UpdateSecretEventRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSecretEvent")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateSecretEventResponseObject); ok {
+		if err := validResponse.VisitUpdateSecretEventResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GenerateRandomPassword operation middleware
 func (sh *strictHandler) GenerateRandomPassword(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
 	var request GenerateRandomPasswordRequestObject
@@ -27378,6 +31516,32 @@ func (sh *strictHandler) UpdateGrant(w http.ResponseWriter, r *http.Request, pro
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(UpdateGrantResponseObject); ok {
 		if err := validResponse.VisitUpdateGrantResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListNotificationRecords operation middleware
+func (sh *strictHandler) ListNotificationRecords(w http.ResponseWriter, r *http.Request, projectId ProjectId) {
+	var request ListNotificationRecordsRequestObject
+
+	request.ProjectId = projectId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListNotificationRecords(ctx, request.(ListNotificationRecordsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListNotificationRecords")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListNotificationRecordsResponseObject); ok {
+		if err := validResponse.VisitListNotificationRecordsResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -28236,396 +32400,438 @@ func (sh *strictHandler) UpdateVersion(w http.ResponseWriter, r *http.Request, p
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3bdts6tij4Kzjq3SPS3pSjq6+jxj6O7SROfItlJ06WckSIhCRGFKgQlGUl7R712s/9Bf1S/R/9KfUl",
-	"PTAnQIISKUu2V9WqWlkPK5ZE4jIxMe+XnwUnGI0DzngkCrs/CwNGXRbCnzeX7PuEiejYlZ9cJpzQG0de",
-	"wAu7hasBIyH+/EKQ48M9Eg0YuWXcDcIXgrQO3xMnGHtMEC8iHo8C4kWCsDAMQhLNxmyDHN2ycEZCJsYB",
-	"F4wEPTlCmwsW3noOIw4NQ3x9D4YQhAcRGdFwyFyY2QuZS0RAogGNYHIn4FFIHbme0UREZZ/dMp84A+YM",
-	"RZuHTEQk4P6MBJxM9Tvxgse0zwRxA2cyYjzaaPOCVRDOgI2o3PuI3p0w3o8Ghd1qbdsqjDwef7YKcj+F",
-	"3YKIQo/3C1bhriyCSejI7xwxEkMv2iU02SlC+IUg3WDCXdILQlykx/uEcjFlobAIZ7csJHQ89j3mkigg",
-	"ju/BEd3f31uFMQ3piEXqnI5uGY/O6IgtHtO53LDcqGBOyCJBxKQrf+/ioNHAE4TJ1zcKVsGTb3yfsHBW",
-	"sAocxivAjx34kAOQzcZSCAh3SEaBy/yO74moo9bRUbiz0Q9IMZmjtEdiiG02iDOg8kABIHIT8CCRD4oX",
-	"CnoBN36BQyxIAJ14Iy9aBMcF7TMivB/MIlW5/6pVqVQsIuTLVBBKcAd7pFkh0wHjhHaFAg67o6OxL3fU",
-	"rOTAyodJTTC5rEcnfqRfGtMoYqF8838Vf6uWd77+VinvfP1ZsWr3/0e1UqmU/qOwFJZ07JVD1iMnnoha",
-	"6kCL7QIlI3rnjSYjeYlgS/FxO5STrryp0STkzG0XLKLWRJqV0h5Z4XQ0UEoA2FN5AcNFyEr0U3eY+FRE",
-	"agX6fMYhu/WCCd6zPcJG42hGglDBF+6AfKznhQKPMQ8fRzj/74aL7QKsbXduOe2CiZo0IqNARBJfcJdy",
-	"cS/EPMpShaNyKPVEMOXyADzuSbiRvnerEPYiDL4xJ5PUqp/I8eEGkWSXsylTyxJE0BlpF+o1Y2J5yADz",
-	"Sdf3xIC5xoyCUN8Ppm1er0n832zsER4k7xLBgNRqOshcS5JYHnAmv2a8F4QOc0nx+FAQGkpadkdd5ngj",
-	"6hOPt/lYjuM5rIQUNLk0FVrt1py622DN3mZlq7pd26nTRrfpbLpbbLu3o497TKNBctpj3HrHcwtWQRP9",
-	"wm4UTtgSDDCoc722FCFMwBSTyUg8AqnXLBIPTzYbpT2ib2ExA+7m2eCFwXuax0IRf14I4rmkKA/N9lxb",
-	"3iPJLUcsoi6NaMki04HnDOBUI9onwZiFVB2n64ZMAJftztJ0asupdOu0WS3XuxWn3HCaTnmnW2flWq9C",
-	"N7sVd8epVrPBjqt6PNSr69/CTkT7OXRnOU/wA96XIPfceSEAIb/huYjzwiLC4w5Lbq3nSqSWuA2EKxDM",
-	"OLFsftpK7jtexv2L4xeChKzP7vYIldOLwGeAAIT6IlBzE3vDNk9x/+KYuAEDoWZj6SEo1pt/DP8Rsl5h",
-	"t/C/vUzkuJf4q3hpbAV2FtE+y96Ypt+U3LJQSNokIpMMz61N/vbEpcVrkSu7ov33bHYhJ8m8JxLrh2wm",
-	"aVbIRsFt3sKGbLYqzq4nyOlLfxAyGjGE6xXtk6JcFcoSte0UctYqtSZhLlCXFKeNaL/jRWy00Q9g7x8R",
-	"4FkkQv1Ejg9J0b6t2haxb2u2Rf7+17+VLMk/bZ9GTER2zEHt1ufWwfXl5dHZla2PMk0WbnMuvXr497z1",
-	"q95p4xIrCJwqUihvMzDV5DJrfM25zWqAdQTCpeJfs7K28Cdf6QXhiEpB0ONRvVawCkpkK+xKwQ/gqD7G",
-	"UPR4xPog6+RwrEQMVJsUpAjLIOpVtScpWeaIeh0FvTTphTWmJEUTlHki4PFhSgDU5/LHlwCzgJAh7cnl",
-	"pZA1TS89F3UzNcarwPUYqGcmyZCfJXYzDn+CfucAK3/5TUgo/kwwbR6+hzSiXSokcxFiGoRuAhO3Wza+",
-	"VLtS+98t/GwX9K/twm67IOpOWI/ahfvC/arU2tyDsgokuzUJxQMkkxTligkFzY2RW+pPGBlR7tIoCGeI",
-	"ZlpRBuC9ou4bGrEpna0HOrA0dJzAlSvZvzh+82mjUqvIi4e/jISEzCvqDBl3yYTTW+r5tOuzjdWBciRH",
-	"ulSrRXDkGklIj3o+Kt1dRnoTv+f58nOXOXQimNLRQ6n0h8xh3i1zCeXE47fU99zEeNALgxE8PBmLKGR0",
-	"pN6St8U03ZTVKZWRrWRtQz3+0jDzwB5eUVcf8eNBftA6bW1UqpXNOYgnQi8IUWDU6YGW5HG8Ym73OY/g",
-	"OAYgHkNsOXlGgL0Owq7nuow/A7x28uElIhoxbQhjXCKr+5yg2p9EA8YjtWKFsM8IJnWPr7wRCybRc1zn",
-	"es51jnCK5wSOWjwM7RIY/NkAc8wjFnLqt+Amw1KejEmVSnUOOHoWoi2s8OPz3rXsGZ4NUGdB9FrSin8D",
-	"umSwBrBnI9eMdULC7jwRSflI3XdYyzOCUrNytcK1ACoSUQZYe0deisJutbldbVa2mtsVkGgfFl48d3Ur",
-	"xXAkOkM268A72pRUbvY2K+XGVnW7vF3bqZfnDErZwpEzYO7EZ27HZT6LF88nvh9LTkqAPDg/PT0/k+9I",
-	"ylvYLRyd7b86OTosWIXJ2M3Z+P39esr5MiRRZ0bExHEYc5+VGoP+/cjzl6/KPxSAE5UzET4zYZ8PNctU",
-	"P3cLt7XCGnBM7eQfDMZrTifRIAi9H8x9OkurZ1BtJwhDMP/unxKaZtEeR7XSC/iu1EO83ozQoRgS4fU5",
-	"jSYhAy5eiJUShG6tu9VrOFVWcXfodnfL2XSbrNGr01q36lTcHfacMgWZCMkTlMyvcQFsx1p1eLbTiJcN",
-	"4+z3GXdAaxiHwZiFkVLHKHwPkJjXsPAVcny4seCHubf0izzTfqZeBcNg1svGmc6/+mmALjocnzjBxHeB",
-	"5ncZQQLrWmiO8KLk14xZUurYb6n1fo0fDrrfmBPlGxXURorG2/FJpawI+AAYsaTOEDkDVPTOw0MgrFe0",
-	"Lww9Yu4QHNz8zwLjk5FcLe60IBFIvm2seLke35UzdxQjCsKYqhvm5E43cGfKuwMeYHwaMBIfB/dOyhmw",
-	"aej5JbgQcizusDl7Q31zZQdDDoxIUQ8dWxrqmzCl3IOczovYSDx0Fa9o/zhiI/neiN4d4ys1tCypT4lp",
-	"iYYhnT1ipXJFaFSqVQgsq7SAdrBqS5/w6oiXO2ns7JcjWwQHTqHiGjgQI+vxaByE2otq8sE0ouK99T1E",
-	"4pVOAkcG0njMezBjCuz3VgF1KznQol1QGwIryw2BRmSBE0w4RkhA0ABnfRp5t0jGJcsT4h8wUxRE1P/d",
-	"57lfik7zGOHBSRh+XjxlDDqID9YisHaLKGBZSvWFO3gwoLzPrgULxYViXrlELfDdTiztZLoxnEkYYqAC",
-	"PpXJKpYPwdl02etzl9EQvlKrW/1aZgCAFPU4FjFHzeYTDgzQkXKAiB9VN/FgwJxhfAdzwOrSiGbDAqN3",
-	"Ym+1wPgeygluakPbcEnIqCuIbcimwrZScTFR0ObfJm6fkSL1fW3IVi7hF8J0B0itDMzXysmdXq05x8ok",
-	"w/TTLSPS8RWBxdE+Iz6jt0wQCaMXgozYqMtCQSY88eBnXJr4iyygDj3uyv1DTNIesau2RUQUAr8DT4hi",
-	"2NUHWHRs/jXOmBRrldqm9ortknYBgrDACuwJ0vPu0ERabRcyGIucy0J0WI6/2VPLF5Dn04gaRuc0sjJn",
-	"OB8YYvKONMbmcY18lIUJwGMsJn60RwRj6WX2ghDD09RZvxBkEPiuMO764ikuEoFHQccC0CwFSExBARjA",
-	"cVFizL2+KZ16+TV4PeHA3JV7Vb4xjwTmaGsQscWFvgrcmRS94uFyqBcKFUoazkKI1NB5CAHve2tQBKW9",
-	"LMgOqzLA+XVnnFvam7Oo0QCrQQBtkKM76kQQPAn+VTvlY7LhWunvuh6n4cyWF7rv3TJwP/MAVWI+O+8V",
-	"dn/7mXWmMRFJjVP4em/9XOd9eD7j53i4r/f3X+/nyTadREEnDCKq9RIF5W4Q+Izywrxmu/z0Do1HpfLH",
-	"IxaOQ0+wjhHR9JBuHb+UxIbJsSBYUoVxwgwP4hLEh7ZSb9ynLWrL338/Eu/ZDKfX2u/q3EwDteMEvOf1",
-	"H3r5Uj1+gE+bA/Qm3OlMQp5B8Yynxiz0AnfVaS7w6ft5rFtpi6/w2fsFl+sqL7fipa9BIZdQxhX0/AXy",
-	"oGZe0JNTWr9FWPrypzYLVz8FuxJMeusFPkC4PGJCgMGwsN44EMVNugypyDzduqL9XJYT0f7K6vKi9ro2",
-	"XzGigUxd1QgVXHguFRw0vzUVZ/EAZVYG0xcC5ad/fxLN7sZeqK3HD1A8ePTKG7E4WOGfecG1bRsM5w+S",
-	"a3X8rSiOZn/EldZTLlztP8pdRgsPQup1ELaUWyb3TofMCW5ZOOtMPe4G047HOy6diawwmZkgXdYLQmZo",
-	"eBDVDFO6FtmSOka9smGGYdXNIKyt5ZYKfa1z9kCKagIiV7ioyORtZVXircxbCsC9IOxop9bicRtC7QOr",
-	"xkNJiTiGnbNWaWyvaJF9gLcYp2UROSzpziKGRtbDYMr9gLrq9vlBN1+k1vjlB90VL7N8MkefgFGWw79L",
-	"neFkXAatu2i8hnYETNx5gQGIPY/5aD7KEuIWDcgrB1Hm8R5SzBQx0VSrrMlH48AZnHq+74ksliLJKvE4",
-	"YfIxMoLnmBNwV+hULeW7MvKm4hQDIa+Xx1OvWW1O/WgQTPoY8mxMiGkLengwophWw83G46yGsAV186s7",
-	"WxX0nePXNA5KkLcvdIUFRIrBztRu9AY9QSgZB8KLvFuGACmbO0OGCzBN+b+W2Khe6Nw3eQ2U5UnKWFLb",
-	"xzXwgJdrd3cQ5TMBbT/LEI3uwvl5YBlE/mYRttHfIHYc5mCTILSSqLH9i2PSx1AWi9iJ19FWtDAHK7dX",
-	"xkqEiBhrA6tcFNk20HCJIwy3YXw3t6hmtZZaVe3RqxqJPoEEmGa1Bqsy/aMPpzp2IbYzE6qEui7xVvDO",
-	"GedpAmUNGmQAGFBZj2GRbhANUgaubFjEwmoykpUMg0RjUXU0LRgLWljielrqbFqZWWRou0lAriS18AAu",
-	"NZb5slysjCu6hcG6KEtKIiAw4hyyKzERUNtX53JDpeSCyaxIEtpcEzoy4b43TGI4PUeneknSI3T+6pCN",
-	"IzgpnY1HJhyN4+4GOZv4PikGYZujkbmEFmf0fwgWrUAl+cSHCFYdiruKBHMNERk6zaBoiNiWIqgioqOx",
-	"3HS8Wwzd7s50fHjKXqblTp27lA6l5kGUchotyukrH91KZ0QyjihOMTbPKHEVDBkbQzpVclLwMT4rC8yz",
-	"cC5eJMiEe9ETWdjjDyMFehVdkyP5LzmFDLPrkmQ1SN8WmHYNRhcJ1RDYvB7oTUjHKV/B5WGr/PpNwSq8",
-	"oRMhDl/JD1/XlHTQImqR1iCYmn8rQVZNfcVGY8iJSdt25UIUsHJswaZlxSq8YZyFNGKXlLvB6EHPH7tz",
-	"/InLOknMQCZ11I/5wZSFDhUs29CoH+MT8OYsf2gsNz5ZYrbUD07G42WTehwfE2Pq5DziK777c0k2S63Z",
-	"XD2ZRSN+NrTTziKL4PQq/KDZTPJT6sjDtW+xMw58zwjUWTQVIt/rMOoMOmrfbmfOlxLvO8t7loceebqK",
-	"6dJ9yFcjhw8pjw6vzrPk9DhUdOpFAyU79uXzjGHe6KLomIrSfMBwYigJ91ZBDQzO25VdF7D6a8Fyox88",
-	"9ymJZCZl0IAiRa3sbDZKppl69cyg7GHBEFoxBtZY8tSBgSqZA6diI9c4pDmxErL3Usdmpc5/ddvmiSci",
-	"WK+57Fhk9FyLmNNYxJglxZbgqY4bBcr5hINlOkjPOcNB83D46tEofK0wOIMY4O6PnxkpaUQluPTgKeyM",
-	"wzPnpgQFZ/1ZkmjPiqnTqKjlLE4OQHkhMKUEE5kXYil4gHquiCUHXZ2EVMl04PlKmoKxlP7Pej3moOhU",
-	"IQF3GIhIkIHjRZg8QQZUQAALcxfFprnMyM3VZag80IB8AmCpbuZd4Orm008a7nPVmAfv8yMQdjLxfg9U",
-	"lMOmkFCfygMaEx4vQ8l/0TaUJffOndM8iYINpi6epWM7zMu6OqVCuRn2mr58ilbJCS2SzGcRDHYwZsui",
-	"WKi9xCTr8tkJBRpiYXArtYmYbnTmzkwv5IGwkwe5M5Df+XNZIbBmKdT1ugzIL4aTIJMACKfCSay0EoNH",
-	"MBe2ALM8GLWACAupubGsFAWEQiQ6ZBzjX/0wmIwXGY1mahEN+yzfIOS5OkZMD5sMqhDLnTNfrYUnac+h",
-	"4sNF06azLIFe1UbqJTdYsWlU2wzE0wVEmCohYkp92TFidsXeNcdFc6kcfI/YNXt3Ab5aCawUrEJt1aCx",
-	"1LYr5Lp1dGmRGnlzeX59UTL59grxC/PXd6Xwtxh31GFaSd0QwCE86djzJcydto4OLo+upLorl/uoLeMQ",
-	"lrFhTa9jEXEFgp1pz8dCM7HDwjYZAbiEJY60OWqfpT0V9WhJ/EjS07ji3mtvLLUNVQ7CIgFsg/p7aWeK",
-	"uTRCyUmgy1Cl3WkJJsxzks78x/hWrxhBmFq7MdMcD+nMfdLT5IQZInlLjJ5mQFlafcqXkRlLE7nn1Pvk",
-	"Be48sxiit0SKavQUZ4PvcrS2Z5sTtLksGSiG0dqyjAKUuYF1FK55lMDxeC8A67ca3SLx4Ck1C26ivjlz",
-	"Vv557c3Ux+cTFDKYqKJ0lEAgPcFAeuJ6mJiEa0AP2nQwy3NWKSfPgsqVY5jJimda3TWSQBLfiIGIYEv8",
-	"PimgJeB4KApdkfmVrSCZFTMyojkXndFiRdq0mMaibZ4ih+ws5EPoaidyZXGU36OtG2mPdBJfmC6gVoDy",
-	"jBo7n0OYvTpfPUoGyr4sip+kKKfbVepDFMSrVG57BWDMactb8Vr5WmrgK9pfIchXLSaWYbiIKHfYOvl1",
-	"Pc+P0BoUTHi0cnodwCvhe3riRU8djk/ADz1RLjlfF116auHLR6wHCyHFBZCsuLhnYjeuVkros4ycAVsr",
-	"0+5UvpJl2gx6PcHmt4ybrVo798+/TZyQUILimpVy7iRbrWSVr9whrtf3ImHFZXS9iPS8SGDlmahee3zi",
-	"4yO2oieySH3TiAlaNwvyNSJ62hldWc0bvfJaNQirFchKXBRKV0p/fMzEMG6Sq7CENOSRKT3N6lCdHzwL",
-	"8yGHroPERWLK75n0p/Ycx9Mu2ayYic5aGNSaiUyavD4i7oMWw9zV6bvekBjmb4izu6gzyinBJhVYXYbN",
-	"Q6f4C4Hl2CIqhonZNlRquxxNVWTTyW08KeGmy7AtSHBysHWz2+S2chEnoyAl0DPYipwMFgWV4IhgPnMk",
-	"1Qq48n/pdf4TU08XSzPL/ZJirVLZ1fmlsBGLGCeYW5ZPPjpv/los97fM4dhnIAI/KIbQPtN6wXzsxuon",
-	"PFelcV2Mf+6NrCurq9p8K68asmGXyIFZqdCPDWpEfAx6oAOK7Nxr+Gnl3crVv/aY74rHp5cBrmJK7xyW",
-	"nqkopEeHm0JdU67CoUgqGiomXDzgbOM546GSnamENxBIskoF7eLaMDorwJhyqMUiSPy8EWydRKjMBeAY",
-	"caoQhTZngYnROatkqcf7aPuRx7BBbIOigAFvHDKg5fnkHlT3mOK3eUzyA852da8BeT7yh6nnu8QPgrEa",
-	"EMPZ1CRoBaBchYWpBIBpMPHdNh9RjLkaEUkMe0FIbFzmX2y0QiblPkvyZ4nZWUnVKm8+ES/yeAVcAORh",
-	"iv9tPHulg6UcGIujatP7I9mrrpW64iyp0qrZkacLZMxQPxfo15DNMu026A5eHgD6MAFdECZzBdSOyyLq",
-	"+atT7zmfQK6vPz806F9GXIT8RbZYxW3eKUClbqhzI8mIuhl24jh1EqSOPI9XUt43Hk4+r6uazwk+kjJh",
-	"FHtaD6blH19/bt+X478bK/xdrT2kOZtmKBM0pDi/OaIWVDKyutZPajWrleVV6UgS9LCglAGJW23/2Kzf",
-	"P3ZjyRL0lkhq3NKqImt6WBBYk7EtYsDIIvPQnLM6p4bSaYzwncZRU+DF6NHEDZKSI+bygOciNiq1xvNk",
-	"I81lJ5NEsa815ktAzeUMLxz822BKgl4kBZVAhcbuxpYZZJMQLkyKtmtbxB7I/43k/4Rd0pkb9Ypr75Eu",
-	"i6aMcbLZ5oNgEgp4e9va2qwQ+LxBzqCSHcohdip73cY66IqPzpmh/us3dzASX1c2RK0KPsy6JsfIVn+T",
-	"2/xqEffl4OXoJUIvKYCd7Wx4kTS82CDHkWK8ug1UZDbLUAmvV3lNTqTgEQ6leAaZWLG1ZM8oqjEKnCGh",
-	"/pTOBBGMuwJC2hDLMWpIgtzwtmTJJStUDXi8E26u3sBiNHFeVYHFJ7NrBqzKxXXEZmYrjONDUqTk+vr4",
-	"sJQpy6TLDORVjH9/2sL+DpJhjcMgkhp+xqGLzDnWp98gwyXEbIXDydJrsqsb5JcmWLeAQf4zT1hxTgHU",
-	"x431mMoFpqATxyiukk4tH31apOyCGJVK887O34PiRFQQlcgs6ZNFulSwzUaZcSdwITZEV+6rWVubZh+Q",
-	"+by62tbmM+XR4hLMqd/nVBwwNqqSZZc0IsIUM9KTih6EmFPfxyhOZXSyCONOOBtHUKHeJQkMBPiL5ett",
-	"rkNF42JVIet5d8QuHfjBROX3nlJO+2zEePQK3vpY3XCCka045btPR1IBladKnQiydjzqez9Q9Cz2vFum",
-	"jmES+kSwPoStWkYXCeQgqlQXcgtYxQuBD7R5dxYxi9gl25I8s1GFTfgB7+u8sBHtew6hvQiyfVCtJV2m",
-	"NWOXCa+Pf6Ipos1HXhgGoUovhWfiSlyQsDaggtTrBobsEeb1B/IQQ0aKPoswjEu7ZuwN22pzuyPFhLJd",
-	"IiM6Q40ezAe9wPeDKYRuJRnv7z4dbZB9hRZNq9aoWdvbFRMpgZWZgce1Rm17u5ISF9rt5WfVbsvTKv73",
-	"7m/75S+0/KNS3tnolKVwX/rv5KtO+et/FdvtjdQ3/1n62XhIok+lOkr8M3DWRCk4cL6ALySFLlpJuXx9",
-	"QLaa1U3y//2/WxtVMqJDJnFhCSYpXsRc1bbRRCrVlDC+DZKBoRVkwuWjrhdKSUboxOIXQl8DqIU7PzLt",
-	"h4xZcNeicMJ1jV8MuIrokPE5aXsxW54UE1e7OlNAfC80WppVUmMateQQwl0I8dJZfnAKpvPQQFa8HEY/",
-	"FImbCiPNA6ICNqXyd+SdI8VGtUQo58GEO0zEd0UyUXmPuMOImHhSCHMcNo6ElDGMiySf8z0nMgRL3dYq",
-	"aXSUrj29NKbIlJJp+cd++Qsi6s+qtdm4fx5hea7ArKFWxSqp0VsO7i4kNVpANkLWh4iVdJAFmvJcV5AX",
-	"Gy8MYDxUNWFVk0o+y2xlJxe0jFYVZkRkUjn98Lil/7w4Ojs8PnvTOTw6Obo6KliF15fnX47OVo5NME21",
-	"ILGjiFgyV6nLtSxh7BG7i/4pHHwdzg3es8xgwNgaAxZhnMsiLtRlCXUXD+R+SY5snNwBlYKwnyAGMdp7",
-	"bT6vJSlebp/un13vn9ikaOr5JehDtn99dX66f3V8YEOXLy1jxqvLrJUp0X40jjp8MhLZ6vSIckwbEWnL",
-	"01SeW+hhjPXzuf0kCHFNOZ4WE1LZK15YpohoqILBV9MM0mNeX55pJSmVXkt66pOZiWuqTJkTzhm8MgxX",
-	"Rh9XFQSIQ7u5juDOstIUckwWl6dAHNWtkKgYPjRoTsF0eXOoy1RDTDGEIfPHyrTSyddyKr3DS1iII68d",
-	"oRiq9KmJIEW7dX1wcNRq2XAVXu8fnxwd2qX8oZ+uuqzke07+TvmZDRezsrUlD7ZyNr2f3vIuSbZcVPhR",
-	"MjeP3p34HqiCyqkYeXxfUn14ZcUo+fk96vWo4SyCoz3kWE963c3HXcAvCAaDkWQnxbeShPhdYmO7ELV1",
-	"XRvBIjYmvyNuJPnvNtLk1uF77BMKBvM2l0/bkivxAFubhkRMxuNAkhBSDNnYpw5zSXcWjytZhyLQUv4S",
-	"kef7YDabEV2ZQMM8bmiyfj7+ykzNzLpf4Mcp9T8/7Bgr9Qq1Lyy5IMV3ub8u3vqQRZBhBPDayNnjE3dq",
-	"yhcLu7LI5WFL96PPPi9j48oWns3BdWULULdVwuQkw0+zUMAuj7wnVeoWfXhzMR5rR3bki4QCCgqzMLHY",
-	"LxLOpKC2Ouq48z3azybY1zgjl0E910m2GFcjWEiEkfpx0jUNH0xmQut4QpzzM/1zPTGJV1/gbnX+XupL",
-	"UsxbNVFzpunyIJjGsdkIjnmnSFL74oFSw7OOSlvKh0/ccsRjAttNreI6zrsqcu2LxYbjNiJmEpXuJo/b",
-	"ySnfkb8/Lfd0Iv1sTsmmmPnEgpJ64eHiTBlzfF0LOXL3g2WnF8fPrj5toERn8Z0s7JirIJoHxNuEHj2s",
-	"B2rilX33dTOoBVoe6TgTs3oPCKtQ0DyzVEW+Y/6xntrHWovnfbwrxFSk2msndohUe6zfzwyRriIUa+lQ",
-	"rTBu101UsDvJnCCNe9D/W95hM2NqoW3YHIvS2PBgw64cEGI4xXohKSsejxljkSng9k2ZYxE3n2kNKj49",
-	"b4sPRIm8Z7OcUJwHXvyoaxauHxUf0f580LuWgeK4Lym+xsgllXZ4opQLBSi+/AwwWH3ncyReTrVqdL7R",
-	"sR0bvhvE2qT8al9GAvyQzUqFuL99HtoN2WyXLFj+oRIT2kbtDtkgu+Qv5L9ImfxP28ruOM+DqM3B3AAB",
-	"giFh3IVgPClXTgdexHBMTBKJH4Sf7Y6YiY694BnI6JJvUql2e/zz5F7+/wv8/+y+s7H7l/9qt8v/8+t/",
-	"/UfhcS31zeLYu1lbJUGP/K9i8b//R7stSsX//h+w9tLSxfxnqfjf7UmlUnfgpf/I68iPWlnI+hOfhoTd",
-	"jUMmVBSPHwTDMg2DCeRQS3mfUVdBOgqp5wMw02AmsDRlCS9B2zsJe+U+UpCM1RtVI/nyqIZWebC+gQwJ",
-	"hp3RBjn3XRYqQ56gnkvqmylTJaIapifl3S6tKaWj4VZViiSs1D2Pr4NDObbe6TKSGrWUuqdmOeFm85Hz",
-	"KbOtIkW1ZjMdpZNDbj7mreFBZH6pEeh5sDl74YjQ2Qtot+MlLEPbBcxo1Ocxw5QMcgtoSPTXyqG8eVj1",
-	"cA8jaQTxWS8iwQTrJEqk9EIjMuMf2VPjn9sH4x/SlCILmRfEu9wc0LT8+ticeoluxVhrW152xAl4JL94",
-	"IXQFEh4L/p67WKzMWOGqrFiJ87E+LQXbBRuUERqZUf98AYIJWK8FCx+u5mdUR1iuRuoH1yiqI1h47CaV",
-	"dHSphEztUMECnomLH87phKmaokvqVz6ltcJ8ZWNjsDWPdUnXgnjM/CON9VS57fky8su7U3UzA2P2k4YZ",
-	"ftC14/CWWEkgRcEYMfzvvQCrwqJLqqSlCew/7Ik2HzAfOpwZDnHJOXfN4sEon0WpstNiQMfMIiHrTQSD",
-	"QBs5HVZq8QQZUV9OyVyLRHQ0hrWBXBeEWKaa8gCsPtQBT1d+BMiqtasyYg8MWJnhBhZZCErYxRZnc/CU",
-	"+oSUH6IgZComU/5eSmXOJEKTUXU5LhiTLMciwuMOWxGu0PovBmuRJgAF77uX6IWkUamUntBGIEHZpeCL",
-	"6zcANicZW5KtuihMUP/CQGXMccpwlMUJa6BJtAbBVH46hNQKqMMPPjlJRDaI7XqCdn0G4cn9kLpM9Y1h",
-	"dxHj8nLZbR7RIQMVD2ve0KTtYJcJT3nlklumUBtTjomcoB8yphJhvBDLCbc53KR4rZnuYtUMuUOjTGbr",
-	"BiPq5Yfkyx2+EPoC7M1B4oU+4Tji2Mv2oLKRSklZ+MUPnCHLjtscBV3PZ+sUQ7EKQdjPi+cdT13dVjMH",
-	"FvIJqU50RoHr9WbZwhcS3Vx45rO5uXI92b/K9YcM+8as10BXnsp52L9ULz8+SxETFDGLCKylEz8yas2B",
-	"dRXWio/MFQTR6GTwmRg/rTn00bfUXPZif9j8E40Bld/R0SQ3aqT599aTM4y1qgoCEz8iRWgekC1vZB5r",
-	"Ale5kXl/UQZPTfJiknj/3FB+khfJT/U4bQ6MjgfK4jyiM+IEIwa8A5igVFfsdA8mO5++PMZU/Cj5KS+w",
-	"XheAPz4kRfu2Kknxbc22yN//+rdVQuyfz3S+2LbqKXl/c5jxoG/ieV2U6aZai558QB2fdpkvkCGqVewR",
-	"O7Hf24CNqmOEauUccGbBMxeXRx+Pz69bNvwspQYMyZVHtloqYew+SFtpayv3cF+7GVj6hLWpDbNoLcKo",
-	"M9Dl0uKCLIhQk9CLZi25cIRmyx2+HVGnNaC15mbGpX//svU+loOF1+dQiMduHb4vvz3dPyi33u7Xmps2",
-	"SBNY0yHo9TzHoz5ESKgEnWi3zducEEL2J9EgCFV07y6ZG4fsQyPvv6DBb/89/Mss0vL6nLlvIdxW/zqo",
-	"7g1q5gNQSVn/yO7wJz3vAeUB9xzqK4WC/IWcsmgQuKTd5smv15fH6S8+QOWK1FdqGfBlamHwzYDdFQVA",
-	"syhPq1TC+TGg8SqQL8jP5C+kXZjbfbsAI9yUW+6wfEgjNj/g/CbiweM60uq/v8BbgxF1OurVIZuRv5DW",
-	"eyu1EjlAm6d2P2ahw3ikMiQE4tKYRgMdX02KEx4yKZkzl9hxdHi5s/F/2tAqxSKgsYg2t//3mxubQP+C",
-	"skMFK6m8A1co2/VLe2Me1CIII0GGbCZUgLgKdxyzUH5rtTkVxB7+5dYm3wKPq5Aaedi1TXM0fSaeIHbc",
-	"tqEsaeluFHqjEXPLMHK7zW3s5kSdgVTzMFicSg3C48ROnbANlTkFBvUEoQuiN57XQcAjCTe8SbaFCX46",
-	"177NVQSQUGVe3RkZUDGIX5fHbZOi/fnz58+np4eHV2/fnp62Wl9si1xfHZRiE7OEm8dJtSkVtUkkBfA4",
-	"6C+8BUHZkfKsTpuAqA0IiYQddWfafj2QZ2E0mHoTyMtoYUxTd4aVBQRsXse52zdllX1ePnYVI/YklcDf",
-	"C1omLqQuecL46NhTHqAb+cRVMGQZgTXH+6dYhzaSv1ukDv2ealZlZ8uqNmum8bUon4XHVLSmQqvT42O7",
-	"tEHOuxH1ONTGCoNRmx/vn74QxL44b12Rl7f1l3QSDV7i6zYaBDw62pjRkV9C3Qd+w8KqDA5qAmypDCu3",
-	"iZY6NdZA9iOUkwjG2A6dxicgER+KVgKu1RoqGzQfhjdlCSOcahGE99D4I6vKxJVhzovrvyu//WjsQyYI",
-	"RQlNIc7bCZ0yj0DOiPq/io9LckfavKW6sBUPWqcti4wltIMeOTz6VCJRoLfustCTdCFGq1SfH9h7O24W",
-	"6PF+W/WuIZic0i6oGreIQNEM3oDQAwzg9QJeUoirG7DJ+9An6N4hXpSgdJvHk+9fHJOQ9ViIZcq8SBhC",
-	"6/7FcfnobuwHIQtTEiyFAYW6GhuSVGJDPSfgIgqpxyO4VpgloaoOS5qhObsKKdQqNA0ZuFsVZdFPCbu0",
-	"1+Y0NWqgy/qrUQUGCXvCSIQNppw4g0AeCrTtpDNBpoMZJjCpx9ocQ6ET85NqmCXBF3C2QT5BkRG9RJ2f",
-	"gRRlzBwcVgTa80WhUQBz29xAOyOdTKiL4zOoZiw8lyVV6lBAMPOqJhFI/HAz5A5327xMKCcTPuRyfyoW",
-	"TMUPGqacBoJWmaGwDkkQkkalkuqhBw9BRHJZrk6yy4h2fVbaw15rGIWqzsZYGNCR+F2g13uwNBKyb5j8",
-	"g8RhcWXVVHs+XIHqMTe/RPmAXNLcKvUS5YR2kiEM6eHtQt0kge2CLkzC2ZTpzBM4j3rt73/9vzcbScZb",
-	"jNi7+jdLTq6VsHhQIlhkYWQkWtASuOCSDL3EVmlDIm6nF7I+uyN2ZpiKrUkOBM9ylyTJMnsSG+VyluXL",
-	"JMlGIvAZsioKWUv2hr0xnyOODcEwGdDjamx2t5eTsBSXyO5Rz1dtJ3XddZ3MRIkbRACEuKmXMEqJI5VX",
-	"6ZaAUhlFvCk23DA7c0quiw03AUGX9NzcI7ahstraAZ3qhBcJSIqEJLFU2zo5OBXYKw8y87TTcZa0JYO9",
-	"DQyEThvSPYEG4Lm7l2SgWUYCmZxvpbzRlRIBzZ6kcuRsqwOiA+VxQSPgBmYOZYxGqsieJDNJA1E4AEzi",
-	"Yy4p9oJJCOtKkgsBRbxbSULg2ia9R6FP4C0LuzTyRpK2gVHVVk8IvOr2XTm5T2X1m11SyXYJFmo3LUEt",
-	"cy4N1kzJs0s48lxmno5qxmS/aEB5VlZrMZXSWgJanWQKynGXJQt60QbZjy3/iXF+AWmg+LTmb4iJXTYL",
-	"FIPF3aRcKdqwD4jmB90YMbOPXdGViPYTQUGQaUjHc1QcOO/PNlanbhd2yc+///Vv9/f2nr55kjSFjLqC",
-	"2El6jDam69QWm6g7EAVj4rNb5psKMPhr4FqIQTAVauQRMmYR4BlDnSstqKEc6HsOU4YVLUiPqTNg5dpG",
-	"BUw1XgRxiWmBrXXaiumPJMBFLfTpwUsFKwkbLVQ3qhsVw/qAngk0k853vk2JTYpaaFUpgTMpqsD5jQEs",
-	"zJHrkhfbAvOry6Yli0Awhdy/2RpOWOSI9+Vxwk8HA48zAXYXI4k4a1EA3JQgSRbkyEVHV0l1fF4iXMq5",
-	"FfySNLOUrAWKXcgWRTSXOZ4rGZmcQ0M3lsrkwAbCZmwqUwa1DHzHBtU+A1XYgD5CvQxgLyPE4/fLKK1L",
-	"6JcrzXKtjqk8saihF3J49MkUQDB5Gx6wDBlJcmzsIy9gHI+OyljXVo/TTut+5Bi5rPy7XUC5Jr6sWdil",
-	"yuTGRNoLCfU9KswJx54ubLV/OjdIUWtsYiI5O7wj3OE8tLWua+BrWbjDcj8o39bJbWWjulGrbFmaFomX",
-	"EhFe3lZJEYx0L2MJG0ydG/2gtAH2tWDMOC6vvlHZqGMVnwHcsJe3VRxFR+5Dy5qssjp2OvIeyKfdLkTh",
-	"hLULNjbnMlthQmEC5WFD/EZH2QuRZAn0grDNbSMXxrbkmD3qCxhUGTyBx5hkFdJmvAgrRCiGKveuUlHb",
-	"fK7R2ELiqbHu0JzRMoU51FUjyOmnfNbmONMGOQvgjFXpZMjrhNpJinWgPu2EzGU88qiv1On4ahy7hV0j",
-	"8wKOI6Qjhm0+f1uSFLahtXIoXJso5WbZFNOxgz5c5NQPWYszmrbeZzqak5Wn05hMF/NXqI0HVgjAqFql",
-	"Ag4RNEYhaR/7HpYkePlNqNLyOsR9MekEzktXm3l4Mxl5LWCbSENW21zFxHHgBCV80eABq74pqyfKx7mh",
-	"Vurxlzfq0WMXZ2rgjrNeiSHz8hV1jVYOjUr14VeuueITP7DgTaNSf/il10HY9VyXcXyj8fAbZ0H0Ophw",
-	"mKK5ylaOecRCTv0WqCfQCwTfra0EhjeoieIrK6xPPX/ljVgwwZAhMRmNII+t0KIzyQ3jrCQtu5l0J+m+",
-	"hP1843wlqLL4W0Hdza8PXgEeEA8uejQrY6NYgzDkJ+HEuU06c9RanvkETvggK8ASia6Yo7GZewahTFK4",
-	"dOZ3kvANpi8ttQU9kqLNQOZUIRrILlUxxEdS7MIV41AOVLXBorSaBUBUkbIyxXmJhuSqrDFaw5PAq1Uq",
-	"aK2mXA8PxyS1KSkKzzba/EpbjdHgxQNt2dxNdk5VGZsYOLrE7Mwg0or7t7l6SgrbkHuAe3wOkm9yR0Wm",
-	"Va/o9WhjqkiWTkhdmTRmtKtGijXPNnJjkR8i/s9C+0EU+S1mBJ4EYLNbd6q05jbYZm+rsl3dqdF6t+E0",
-	"3U221duu7BQs/bjiiyAL6Ty3vsR1dbMK91Z66J3eNttyN51mt0HrO7Xt6lZls9dkDbfu1LpVWlkYOj0q",
-	"TKSH/vrIs/jFqP5sjArPP5tHGUQZTKkZHfGRIK/MtdK3d32+pWIA0pxL+/6tnIcWGnLiL8DR7q1E/9D3",
-	"qZzKws3URK6WlC5RL6drmOQyNLRBJyqImHTVL3KtpChVW2xGLTXyaaBq5kcU8r6jSchFyVLqOoNKfl0q",
-	"5HiM9z3O7A2i/yKe0UMLC5frMg6SF0H+VFyWQQ+IFhuIZ1zO6uDhWPP2xBPYnRc9n36Tk4r9r6jw5Gxl",
-	"CROc35XOxdDnoqJd7ZbH+z4kCtgJwmHtk9OJH3nqlxzsewBAGqGXAimuoBKvpGAV4rkfSOTKrmKQDyi9",
-	"IiJnVeRlado+1k/B5IpJ94nHFM++9KgO1UWGI9oz7i0WR06TEBHfZGvuGsP1nXoiF4uRNhSyzmI0E9/9",
-	"Aor8/ZDhB/HdR+/PirVtlkIEJ58jSrgTi8D0Fklml/gYT29l0CwVwWGQrJUP9wjBcP90q0FWKYfCHfy3",
-	"nu3goSISv2S0P42M9oZF6Rpsi8KGUSgv5lpaIpvHoSUWhdyr+kgTw7I6H5lWhxULg5hiW9wpKFdSS0wS",
-	"quEQVzXhQldSEhv6KtqkWK2o1oolEnC09NvYjFAFK6BfVPeRVvE0lZKlgqugSRLGyvK4fYvimFjfLXIG",
-	"G8SOO+LaiSe+zfHB6SAQqmSdJDrU41Ig2iM2xsfbcX925SygEQnCPuWeUD4P6vv4e5sDr9C1gh8hUWmB",
-	"r7+Y5IL0FcTZh/NrSBFZhIQ8Rs8dHn1Cl0ds7MYIO11EyFLtGllfdxngBAOfddCGGNCQubDTNk8Ppaix",
-	"ilRbtKKjuU1JuKMsyTHOiXhITjw3QX98uKcqR8RNnpJYLMxGyuHCce5Dwh4WkiUyS0+hnz6NjrmTYB/P",
-	"ZWLYo6tOLiSTxF08Y+ZuETUYNO7MabuV1LCDFZRy5Kwl02QJU/joWLmeLRLf8zxQYZPX9SBF7xBS1UrF",
-	"gFt1fcBhl1cDbglZeka4zc2SBbYLFciImXRIk4qU9CY/fsyIYDR0BrnCf0ziUki9eg/mjBXHQ8YFB+bS",
-	"tVMLew5ZTjW9q8bd6OT9V9SusIseu0KSJBd/oWDgslFQnqAuo/OkCjts291yNrtN2ujVWc2tOpXuDt3u",
-	"bbFNt+k0uoWMRDcY10heK2x2t90qq/Xq1DA9VmmtW3cabpNtpnq3pxeSl8f228+11jiX3FWoFO6/rmF1",
-	"XOw4+Euc/dOIs/Lw51xFE6FSpTGaMSIUwghNKVYbApYTifXl1Ew6ai3tCWktz8XMEE9fYmprUrx992ee",
-	"Kw0eFCoMD5/WYSEY+z9gpphGxJhR6ENoQewBn8/kApnLDnw3rqdg78WB4NyIkTWm66LcqfIHtFwV+Bhp",
-	"4wZMysABRLhNw4D3SXp8hHVvIrSjrVGprCaAtvkDNr3FmhZPcWOZq5YSku+WYdgKDGv8wuvT5JfVfStw",
-	"loCZSQWO9dxdi/slxfic5MGYW3hWF9ga3GZlgCypSPKL/v95XE5wLZBOUR9KjKlCBhqRV6T7WZdjfQaQ",
-	"U3JmnhWo4gRI8+OFGszgwco1i1zhp7pk90vNF0D2ldHAtdH3AkG1Cd/DWAgvIt2JzvSK1XJTq1YKepvP",
-	"qdemsh6r2pbuGJQE/kLf2wEL2Z6ZigIL9ESbzxN9K84bxjBjVVw+6c6iIq5FLndo83U9PkYBg6eSwETW",
-	"VxK4UY5jFSH5l2KgFIOV+YPRxvsXP/jTxMoNginRbkct6+qiTqtxgrkSQI81V6cLp2QaqHNqq0Bs3DJL",
-	"oVGu5/hwjnpLuV0X5wFjyphGg3lbirvUHvXYUnh5AFRzGsXN88vkqWwayKOhfKbYQay16CSfwj1QAskC",
-	"fyape/fID/uMQxeatIaUBmgWiiWPvFQJ2PJGf80LVNxP6VQ2ZtfYqcRp1eWC1GulJFd3rpCt5JltPp5w",
-	"J5ro4BiVuh5nKbE7x5+4TPkGKNZPVcGEYsjcPfihzW11qB1GnUHH4/CWq0PRaUR8pprYG3mIQU9ZlfXz",
-	"ZOhxV3JRyOVe3cofB3qoE8niqm/U2VxS7gaj59C7FGw6BgQ1Svu6kmljZa6RvT5D03qyLmRogsOPdX65",
-	"/f3kR+1munPVe7U1+uw03op3m+6bcZVd08KTl/1LIfrz+XcREwglISBDpiIUX7xsFpiNTquywlg7ySDN",
-	"IeWRqi/ks6wOeZfsNhgqmxU8HXfVV4WTiR2XUAYXZgCKCI8Y6kv2nq5p1ebpH0jRg+IJwRirA5YsRfcy",
-	"p9kg+0S9nvq+zQfYzQbfgoKWqeqHjQ1T+bDltnfh2V3csp1FFg/hpzfyscIKzD9hiCqjJIFOkSa9am0J",
-	"ICDKszEjduvo4PLoys71sxhwfXQUGmzhUg2EpYBzjKzwpNCNYeCTRQw4kKKxHsMatWBvRZwyZKxCtoNT",
-	"nyZ6xfH4AG0lwrl7ysuaQgrGXog8aJm49UjHVKpgqLlzc2xSwQpTVoK4mf6oRtZdmqPxexJxIcL1mYh9",
-	"5ummtlKrNObbshq4/otZ/FOZBRJbQhHbISx4jiTShCAa7AMPD3hHkpyqEhRSxC6nnyRWScK20anyNTAA",
-	"1haLCS4UGFNf3rKwi18oAqsSgVXwAsZu6IBijoEZmmMR4Fgeg4qEmQayo3x2kOY6oHNBB9FuErGckGAb",
-	"HrGhcofV5jbI36UkT0hdbwgeSvMoS4ekQDiR/GtGJGPRdB5yR3XFncTkhXV/+1CIAWRwlZyEkUatw/cv",
-	"RFxdbgBL92fpHZWsNhdBXIsk6PWgyUseK5OD23nRLkjZf/Gxp/OxJ0cd6PqQqdKd1eZ2tVnZam5XKpWK",
-	"lWZk8pyWPZyYB5u9Kqu5dafRbdLNna3t7a2dTdrsNpy6W2PVXmXOPLjC46BQetFMz7y9U280NyvwnwQF",
-	"TLvlVLp12qyW692KU244Tae8062zcq1XoZvdirvjVKuGdTTV41qxYsSfwlzvq9RG79eKPkAU+KVt/YnD",
-	"D/DySmqG3cgfxTPBSP5H5ZjPb0DDa5NEIwQh6YfBZJzwxIiGfYZFuYrJl5CoYFfsXRVNZhG7Fn9ocxij",
-	"tExnDHrEVqMoXpKwG4t0Z8CkPdWx983l+fWF3eZFqlaXFKIqWWTCI88ndop02aS4WJCqhOY6xV8humKj",
-	"zfeTJUq+rIPR5FMohoxZqMWFXfwDikP0oeJiHBlhoRHRYEGqLw0mQF2pMiBJsZwEZ18I3bpmvtZOklMF",
-	"yu1eqqRYfo0gXQ1oBNKNZECp+lmx/28Xo3fjkFqzwlnr8H2u6IHcyc7PSI7Fj0ebFBfQbzX+ZSIoeKus",
-	"lCiyMu+aZ1NzfLGQYoxr2Ajl8tLdjdZLlFb31ZRnLJX2ZW7d+KThlyP2wHNGp2SdfPn0gJO03HO1ROwB",
-	"R9BKxxsm0uDKRwkFJU2/yZzskbmyyQSwpdLddKpsh5Ybbq1XbtBtVt5x6t1yk231tBvWwI6rDKHpfl1x",
-	"95cA82czFwOzoDEDVn8hp1Oc2UwIWlOiwfv3x5VpJg9ETa5igQYdG1TQF2odkoy9EBbxesRTtWslF4Vk",
-	"Qstg2yUSBYb2yxLPH7yzi0VF0rIFGGlgV1KeQB4Kr6Djl0O12WzTNVnJct3mGUwXqZWdH0X5y3T9nCr/",
-	"v6ncslNr7OzU/gFyy0JAHkoaZm5LelQJ69IvseOX2PFL7PhHhu0qxwOWSdYYVVpTxkCU/oPKGLme8ITC",
-	"chFR7jDxUm/u9whWsnvQVt2Oa0Ziwe7IgbL+yp6RpC/HWTMYtqQzl624YrsHmbJ9Xa0UWwthIQVMXe5A",
-	"yJ29R2z8IylWaf4Mnggpr+AK2ly3SJfCjdF9QJdai2jfkjLVQEUTD9kM5ixOjR4mSQOAEjppeigmJU3Z",
-	"XTTGSKxLZ0dDB4pUi2YboQTC3Jzx5ir2rRh1bMD3kkiKPxfP+d7eg5nBCYPtmj0BsVvzT+Z6WGIpRT/5",
-	"FGtHfKcQRaBC8ggK81Yl/1GpvigXqGupemUXIkZHhaTb/m+FMZ2BQ6qwbgLfwo5WZfWm6SlzIF3s1oxP",
-	"eSqf10eFsHiUsJTuLj7vqRAz0VGw/roU6hDgqWB+/1Xef+N6FXarTz2EX6z5z8aaX3vcjUuMdWcEqHwR",
-	"aQNYxFW5pwEbkSL8nWLYV7Sfx65x0GVeDgqmYa0gKp75QiT8SYU6o9ye5sjBlCuuPKUYNQs1wOQ3S9gw",
-	"LjtOmFkktYq5qhmv5ONPTgVflYhaBUxAX5uaLi76103+kzonUXyKaB9kpbyblcSmIBquf6PVzVhfBldj",
-	"rCR1L73jT3FRLqEPYri8IFBS01I+uoR2LcrWcX5As1JC+LS5PaLhECKBQBaVg2qfJSQPUBHBTMlE7NYL",
-	"JqrzV3GuZswuevB6Xqg6AJU2iM3ZXdRR0+jqivG4kFNCpgPPB+NhiM29iXxHVTyBEjowepurbAVfZRVs",
-	"xHWL1LBJ6SKETmwqJYL5zJFgCXSXHjn6RlK8EoVvUCgw1c9W7+BQewZs1FggnwNsoHUZTZID21zQmbCI",
-	"Q7ku4xyMutDWEDMqVPd3J/QiFkLpo5xS+2LiDAjFPbS50WSqUqnZpQynpbocYihsUoQmC+oHuVCMoyrl",
-	"ifmqlCMVwwdrB0ldAluzGEioanjBJ9Wb8IECi/Bp5cpyRjfcxZDbrCV5QqVt5i4Dfl1zBRJALXzxoXXE",
-	"yzg+hFjY+WNXfcaw+IGiiXlrVei3pNJSjk0STL+66qIcxLRLqlGTZKk9oHOwltRqaSlrtxfg4vd+sD3S",
-	"1OXG4a4+VJ4o2YMiSoXdZsVarE20agGi5GhUfSCLJNTOkrAPwQSUNEpaNI/nwUjXJVrc/vFhBqHki4Qy",
-	"u7iWfCwhlXkQQ8q56rHnwaRdwFaasERcNkRwIi+BKfdI16d8uDu3rnbheQoSIWf77WeBRpGERodPVAdl",
-	"pESxQ+B0/+x6/6Qw1ym7ELoiFVynrsNuoVLdqfQ2u7XyllOn5S23wcrbvWqlbJY31y+oC79baF0fHBy1",
-	"Wvr7rJg8rdyuq9YmYP8lBf+JQ/QSkSwtsi0vFaTrHOeJwAl/L6QfKKuOSnKQNMNfUnnIpBDXl8eWEpYS",
-	"3o9iYa1SAacvftKdo0p7xGgVNTfeisTVyn9kWX7yc4jaP9V08os5tXxR6laijdlxGYP20B1vK5FZfqet",
-	"0yUsaKyNvhtLRa5nUPMfa8N7DGn7peD/aUmbETQhcexPprlbDz6MV+SBTH5FTrCBt47CrVUAohboleio",
-	"Ue3x9wh1oR0iBauKckiZvedVz7b8KNX45j7FdRPRvvznAZKyZv+WeGWPixKNX5e6TN+sPQrNKVVPyrmc",
-	"wIVX9XTyBLIcNn+cbMeFpZvblJtukLOAHOCZZjUgibls32SykGzd1WEpv6jsP4/K7ruulAtpn0QBSdIE",
-	"glDF2Cdm0/Vob0T7/1yyu7Ik9hyRCc9CqG0V/C/JryDFICQhK6PFumRYutH5v0dslXFPQjYKbpnuHCxJ",
-	"Nj7S5kUwFWKvWRp749EAZKGL3kuaHmPYAY3wwdIG2fd9jMeMBh7v7xJKujRyBm0OT02hcZzP6C0z7XFg",
-	"yxkF0MaNcs1m4owNNVgW63glB0eCcx5iwGEsqj7V+x+H6q4qqVr6CcZvzQfCwF1HjM3Z02P8/zlDpbmJ",
-	"1Pdgz39MtpKwB8AkzSSCsIPIDCpFJqPYA15DF5jpLwbyB2AgQKokESJCEiHq4503W23QCLoO/9sykZ9D",
-	"NrtfXvplFNwmUrVBMeNCWANJSlWje8qxEuRGTjWVtIT9h73m6lo/IAX+utx/2BIacKtRQIRgyaxUmYcv",
-	"8oT/06/yP0gNf/jZK9p/z2YXNBrk2AuVTz3XQqgCX/Ka82R64K1Y769alUqlZCmAa4d8m2c618ly3/o4",
-	"ZOBeynSotznanWOHOpnzp0MXYUoc32MQckUj4gfBWKjhsJ6VnkJEwRhCpNoc6CV4w+Ur8INq9qaKuevw",
-	"W0QaDZgN8gnK/bJb+QiWL0EZGCwaOlZETLoS2F0pTwU4BbyR4f02zEz2ci93Rr2QB7DkBDyXK6DTKTrs",
-	"VnjySG4DHdpfn17nr8+wa4l8zQS78l9pHH6g4kZOLz/D87ZO2OlwJDpDproEV7s1p+42WLnZ26yUG1vV",
-	"7fJ2badepo1u09l0t9h2byevloYU392Jz9xYLoXF84nvW3MtnQ/OT0/Pz5K0lMLR2f6rk6PD5RU4HmMI",
-	"/2UF/+XgS8eLLvHsIcqsHaya7WL7nUpk6Gb4sUxBju6oE/kzldgQd+/E0AMdL4XfdT1Ow5lNHBqGnkpo",
-	"BW7V5rcsFF7AXyjD1Z6yauC3pM9UWQ4RQd+61ufWwfXl5dHZlY3FJGIHKpSdAOJfVlxhjE0FVUmJkJEh",
-	"G0ewrJBFk5BLQUYekGQX+4rhNiuVOBBxzMI2VyeJvjxMSJ54rhRgvk+CiJbyOc2D1SHUqS9YTLIRUD/i",
-	"sbR1PC+FYDka63RDTaN+0Y0/QLdymjLLeZFQEp26DGtTjKyUd5NmpNFoiXT7EgxAZW80DsLo98kK0+RF",
-	"6gBGtKAiIMKeVzjRomnh8wEmUAVTjoIwhki2Ocg4qr1DUcWDliwSQdlNhI5LijawYSHskqonA60qg4gU",
-	"7R71fObKd6AvL6bPw5Tyl0nIkqMKGRVyHZzYYAvooKRJ9lHu96CfBCmOGQd3HYgqXsDbXNe6lpPgs6rh",
-	"0dRzmC7CBweARAir+MDTaCROgQXz+SHJ35U8R5EvitEGQLNg7UoeV4Dm/mwv6TKM1FLBB7cOkGxzqPaj",
-	"eByO5XtDBuXRY65gHKAniDNgzlBSWvWmudgXos1RcoqT+XRtQKVujKjfC0KpcmItK9ib+ZxEC0qmg8Bn",
-	"pNioVEq4cUdhE9YguIoV1XSdwq4kGHGrqDg+OM44geLiSV0Dyc29H1DTALLsBOvLoYht3g4b80ZSsbwj",
-	"Fg0CF5QtrbrEXU4h/uMxPAQszMcwZ6K2PNr2bqoA2UK2ydwLu4Wf7bh8eLuw2y6IuhPWo3bhHpQbNQQd",
-	"e+Uhm2W8Piw3ejtOja1jnk9tdl2P8CK4dOtyYTqG98OQQm6CiaeXCVRTXlM8cWUvmyv7+0SVLSEhcCT4",
-	"cSQk6HSQd30XBSB1ETxBPA6Jy7sJI1HmGjwGQn2JmzPC7jwB6DJ3TJI6I8WD2EtFFjF5H6Mda+v5UuZO",
-	"bA2FaI+IYMRIckIzNLji8n6pS/9OYs8oYR9Cux4WGPuzCD+xGdOLYhZhJvSlOKkbsGWJ9ppeq9C+YMqX",
-	"i1DICEP89/eRod5NXF0tSEQhFP7WMei6c2LR1KBKSoDITxQKwjaHX6VIBBX0NozIa2Fjh64NXcPQE8Su",
-	"2ro9VpxTHjfGolBXT+WrL3BkrNCHL0q2njTs6gbRgEzpTMTdWl7ockHqrTbHgCkbwOvxfifhOKobSjG9",
-	"RyfgPa8/QY5aIsr5Htsy2zzgFiTgT/xI2LtYACCRbawFi66ZLCQ/JhPbravL87M3dpsHIbE/He2/t9WE",
-	"PahzNWV0iDZWG6VIAXJjHAIgIuhGqQoF6PKM0EClzbfNNi8ov0I/czzTXjAJoYmKIEU/kPByqGAWmYzH",
-	"8d/Y/MVC2a+01+aUoL6erOCbxKw4tLU7i5iQK1SlEAAMBnR1dadY1GnzhfJOYN6NsVSfGgl6PQPqcmqw",
-	"dM/LXG1uq/v0gLxFHhC35ECSaKjR8N9snV3+8gySli7MY94jSdRMcUvKRMpiWV2nL2eywrUD5ox3SREq",
-	"XUlckos1xSNsMe/dob29qrWTWqW2aYTTGXFlcth5Ael3qK2Yc+n1hhU+qRIJcMMkyMUgCCPd4sm8R5K1",
-	"pDNM5oThePyCvM0oxD71wH6Zi/9s8g/w60x2vcCKTfHnAGlVnvyTImX/QrWIFgQlYNC5jtVPAwbEXhH4",
-	"RVbiCSk+zjcCyzMGtLnyv5oiBgwBpghgHiki+Q2FLay6jO5PZVQOer2s8oX6XPos2wHZGgRTNfgBbv2p",
-	"5HE5WbxfL7VVKLRTa/tFpv5cjSyzqFJy11LC9CNoVZ/9marNtyT9WKKpzNEsjMowiqWloL1HaJtD2VXV",
-	"bAyU27kA3kUDo4b8g+VUF0nSIwXffGoE/X6fgRytU4ZTy6QIy1RON8Uqth76BufSQ7KAcv+LUP8i1H8A",
-	"Qn01CXk2oc5QtDkJQhBV1qfW/3JlLrVoGTIRBSH7faxvlzi4YXRQMZhxEIQfdG15Nu7EQWPKYTDlfkBd",
-	"vLiv/KCrghpwqDafBuFQlWdUqrZqIK3CGPrYpJdGZERdVbSbOsPJGL12Per5KtyOxnUtdUUWOkJwKncA",
-	"9KrHfvZO4ILVJymIoQxVhjsuJBEdjcGeI/cFpi14iON4Esfk6HtovKMhMw1AFd0+GEvW/KcNc6Lh0PED",
-	"wUTU5sb0YkDHbIMc8zRKtQ7fYw0VTxLmNCSxkqs6lJbau0O5w3w4Ih00Fntil4RyqPPI4ZLpeZ/uhQNE",
-	"KewWSgd+MFEjn1JO+0xC4xWc78fqhhOM2OxdSD998M694+aXb2f+l9Hlt7NW5ceXbx/9k6tL78unD9Hn",
-	"q8HwtFVpnn07qn25up6eHX748fnTsXdy8M7vjk69c+/dq9Or48aHyrvDk+vB1em369qxN/U+f7rjx98C",
-	"79o/e3VyvfPq8uN+BL/xygbd6G44G+7qlo55IK1rnlo8XANUOWXNJ/BOx3hwVQPUr9CZf6Wgd7iaRjYk",
-	"Uhbfx2RIDJ0RlibGSB6BZpmcD2/VAy4lzT5yA2oWaMFSbvTTMDEuzUbJI0u6i+/SrJMcK8I/OuXk1zX5",
-	"p14TxAgjw0uqlHN3hHijEXM9GjEfS1lLft4PAndt32tWx1XznqTwM68Fah7Wg/1sifWs8Iuo/1tYnIxq",
-	"IrpuDilydsvCJM29tDZqLliaTLw0kOgfkYIUp3c82PxHBTGnm/KQ4vvTFhmymUWMN60kJFqwSMrhwsKk",
-	"mDY3A6MFRjtCSrgOqRMRqly6ej13E+IgJfgJj4KJFJw3CNQypLzNVQZFbBKknHQZQRXRzRepV7Q7PcnT",
-	"mmZxEirMJaOARwN/to7s6s5Hgj3W3LTMzPRLGP3Xp1uIKlmUa206lWVjSYua7oqx2ykx8yXKv/+Q+hkJ",
-	"ecuxl0STkIu4uiiUPJL/JtnWL4SW13uez3ZV0QydG5IqLWu1OeNOOBvLOy4JF+NO4DI3dt55kVFzN2QU",
-	"G5iHKoc7DqOEO1k0rQxt3jp8L++oK4itiueUr2ZjtkvmCZCNykf81AkY3XZJBQrrLhVo2hyjokChVSWL",
-	"xyHreXfEftgQYKuepWhWouTdpyPicSJPhzqS8LPQo773A/lCsefdMtKlgm02JqGvg2qUvc0wuyhi+kKQ",
-	"cRhEzJHfoXSPfUJ+tgtDD+N/d3p11nOdZrnea7Jyo8vcMt12q+Wdzeoma1YajTrttgtWu8C4Ay/sV2vb",
-	"B68Oym9bteYm/EL9Pvxy2dovn+8fXZThh3uA3T4nEz7kwZQbseXGStHIJEij0pCn52FtVWRx8HVcHbla",
-	"2cRYsDYHa1cZrF1gXSztJQLyfJx+7IBJDVW35xzKTLQBxwSdkanyUMdKp5n9lKqUZvqcocaz8eRIl49u",
-	"c5cJr88NKx8ZeXILIn7eoDw0ikKvO4mYSBzYVFsW4zIGbS48n/HIn+kSQlP5YET7ZYkfbmxYxd4zWex6",
-	"0Yj5JMe1wEfln1m68BXkJM+CSWTCAaIL8cGu3DAkBOwalwhMi1zdjKBH5A2Q1wIRnxRNnAOkSaEnHIEy",
-	"wCpztFqtug5wvTHfQYyEPMKEdKkAUZeN4oi4CXeVFGs2Lh4FUphr8+LQc0mTbrNKvdIt//2vfyvBCWJc",
-	"ZDyBQS5pBFUqpOilz9eL8KiM0h9EAzUxEYt5vBvRIaZrJ1V0HmWVHHTfON659651XTmKriqvX18fVGZn",
-	"V58ftDrSmj88/hZ4Z5+OGl+u9n+cvjmOTt988b8cVBpnV0f1k0/HjS+H19GXQ+fu7NOZf/bptffl08dv",
-	"x7yy4ff6B05/0nSno95+lV5e1qZ37y+3nE+NphN9H/a/1Q8Pzy4HvS/vJt9Ec3Do03H4ebpDO864W6/u",
-	"3/Cb3uvN8+mr03Lrx+dp4/rTj2+fzm/85sj//vH7wXVwMHw1OR/Ux72TQeXNsNEfTKODyqD59kfr5Nx5",
-	"c+iVjz/9uL5r3ox7+58+fzo4HrBXg1cfxHUkplP6bXh8EznOt9l5rXWyX518bM7Ow3DcPCt/v27dvO1+",
-	"+nw+ubzYOSj70f7bvhO0bivdz0c3b07O3tbecTb1yt+c6bB29G2/2hgcjagbHpzchsMv3vUmFfu1IT/g",
-	"/hd6woT4fshax+Odq1fftyrR5+Zw6/Pgpv/aC5yL5oez/YvPTFw4W6cj8arWPLuZnb//sXOx8/5z6J2d",
-	"d7cOvC/fP5fDu2F45wTfxq+Gwf7G5HT6NpwdH26/e3P19sPZ5Pu7mt/pbwxGr1lt/9u7002xNfgY3e5/",
-	"722ydx9GV6dfPhy+m0yb0cS7rp4Mj2871I1GtfNBRXRPT7bKve7H1pvup5v+9GP5w6hcr9fezw47nXeT",
-	"jx3mXQenLdH8XHu1f761dfHxuHv92XndvDz90jm9bbF3xyeHh6fuATttjv1v36bVt72trVdubV9s+rXu",
-	"vtsfXIzOvCtnXDm7vdhpjKt8q3G6tX2yfzQ7obxcq9Nr7zpq3k2d0dsqvfCGo044Ph0fTXofqlf+uBz8",
-	"oPWPtXorCM/3+zeXjcn7L5Pxtfh0eXD6+fBg3627b8u003Fq76uvK83R6cnZ92a3Uu9dbXnf3za2vx25",
-	"h6Ot8o/qUe/99fj1cFI+DUfnt+Ptaf2geeSPX1c+v93+PN5mryqfuv7x+/0OPTh5d+V9nHy7K3OvMnkz",
-	"fnvN2XB4MOV33VcfWeXAnXVnncPhm4sP9enFuFPfbF14Hy6+iY+N40H04dvF597x5+pH6ohxdbsenI4+",
-	"uGP6+subnYOdw9dbQUccfgsv7r74H1h4fVMb3n4+OQt9//DNbFNMLr6cuvW7m+lJ/VXlw8Hbw/rky5d3",
-	"Z94Fq38/ou8377rfPrtf+uMJdT7djN3Gm2Fj9KPx/fas+uXjh8OjnfLn4fftu/1R6/XtZcBal5944+3l",
-	"t+mPwdWbo53Ds9vPfbd/1m3sj7duy6Ot085ZY/gl/FHr0P73Nx/G4d2HD+9/DAa16pfwXFz+4I77vht8",
-	"7NdndweH365n07F4Na1Vu9Ww6tPXry+mP6Yn4l2z1ToNGj8+b1dHB2J2/OY6qB5tNw6rB4eDyuWB92n/",
-	"3fl7+vZ6cNTy3jUP34WNSfP7QeN442bGZpWbAaef3VeblZ2zrVPvw/sPqMWtpgQuMjlT57orJ6JIOVcD",
-	"fc/GkMvZpZE3Qnt0ypsFld4JspEonHBH6qu7hitVyYNe1OYDKjC22w2ismBS9gY/mWJoWF8YLQe3qmvy",
-	"u09HVtwwX74bDciAijanxEfnMA8MoRDkZ4jtoRxzb4r1SpP8/f/6f0hV6rakUYLFxk382xysFC8EeutU",
-	"UiFGxkGRJMWcwI8rmQmuxjNqKg0ZG5uN/uVYcAC6bb8nyHQwU4NCOjeWy+MuvI981daShD3PA69McC/K",
-	"uaQYg730RAb4T3HLHUThufP6tMU+db6fuh++9d//OKOfooPNwbB15X47b522wtrx+fszun0+7r57ux2e",
-	"04Nox2+cfD55+366ffB6q/L55NP5+WGffg5PvE+Tt333sny+M/D3T4ZXmwfdm7t35YPuqLf5ffzu9WZ1",
-	"ePP+7U3j6hXbLAcft6PGBb2grcPDy07AZlHjxq8dnZ/7b+/EzgW/ropo5/XQ3Zqevz2jjQk7rW5+Yc3j",
-	"gyP3w/u6c1YdcOZ7buWH361+/97cfj8QrTA4Y8fbr5qXPPh8+KpcYd7rT4eVm0/vTsbj/vCEs+nNeHJx",
-	"Mjo56zjN5vbs+kNlUvkYXM9evXm1efSaXVx0u1flL9XOyfVB63LmXex8rrUqH380v/34wWj305fG7Zfh",
-	"p+13N82tT0454G/H/vVYXF+Pj7877tuTb+NG5ezow8bHaH+z1S+Xv7H96gd6+/nu886PrQ8bp+GmezIL",
-	"eBS8O6CH9PL16f7nfuf7tXt08cMt0+Pj8ODtp7db09vPdHY2br2+/nbZ/PDOrd9cjN+8me3UZ7Xat7Py",
-	"YfD2y1vH75+yScg+TN9/r+98+PC6cnfsXn4fnF/WTu5mmzsXw/4lPYvGP7a84cm5L7rfBtWpuzXqtkaz",
-	"wBfvO5WoerNz7t+et0bXp9/urm/GNyc/vp/c3F18rlx2Tq/vjih/261/7NyKk/3w9Y44q95svR+Ve+71",
-	"+5urj9WjHx+vv1fZQZO2Pn/v18M3w5O3F2/fbPoXN+csuvh0Jj4eHFW7N5WPwaByw/3Z65NWK/j846bR",
-	"9CuNweX2u5u+c9Govb7pHW69mfSdM2/r29X7ye3dpOHXPtRut6Z8KOntr1ikP4vDSTFMU0vreb7u4D9m",
-	"jtfzmJtRoGwlV+yCGR+nKEseuo45DGzl7I9gDkvqq3A2zbZxoaqnKoOr5Kw+4wx5f1fXKQxvPQebY7X5",
-	"iIZDIfmlmfenjPxqCqwPK3VBlSPYZZKHCXjl4vLo4/H5dUvZOXRhBd1glqUWq4WLVFMLzbrnekqoxEHD",
-	"BNfmpg1uSTAOHFliMQPdX9CZIGjib80VasTnpfY7CnicZ1q0sRaUylbUxdei2ZiVdjHnHxvqym9UqV01",
-	"Eg0ZsS8PW+XXb1SVmzd0IsThK/iiGEOBRVDoVT5qlzbIWaAsTvnxVak1gtKPks7DkVO4YhU6ReYjp3J7",
-	"iMUdw+q2RdqFKJVP3uYqobxdKCWNkVe2jO0RumC0a1QakFM6Z48DUwQYd6H8MeIanOs0pGMBlhIEHbpM",
-	"OLF/tjEpvl3YJT///te/3d8jWqO1NmTUFboQhwSQOqg4jx4q70Et5WBMfHbL/GQNqrkV4pWWbkcWVpYQ",
-	"AWIW2BidgEchdaIss5iJjE/O5NA3qrN2a6OljZLUxcUBb2ur+8TMzf3KXPsTRl0pShjXmQim63QqSlHy",
-	"7CZlKVqODYjmvDTL+g9Z8+Q+YQTuXG8icyIzfBCfThy3Rs+h1cWLOMq0jCExbhn6PL3EONQ/lhfOvjg6",
-	"Ozw+e9M5PDo5ujqyY6EjILZy8tsb5JCJsRexpGE9EMKE2erI5VS4nSrqlhGlm8/mdXBbFmk1g3p/hfv8",
-	"69cBgdtgOq8Wo7OfPQYtjUTPcaex4Mgf4E5fTCLTyag9V4sXXFI4baJTm8FsAfn41ONuMG3z4pYkAfUK",
-	"celMlAj4wSfcZ0IoyVmJgVIegoP0l8X9LLnWZlTg6yBsKTg/JQQoZE4gRboObqbj8Y7cRWF3a3XLb/aq",
-	"1o1gzxmGFHOWaAS1/4oM+jeIaNTnbRC5RIECCz8lGhXU1ftdw27NC7YO8Yton8kv5b8PR66bVgfUwEyb",
-	"AmjS3YnnA4mCun1xhI4iR6gKcjZVCpnQrgFSqzRAwwx8l4W6+AiaFaRQaOQdGdowapeL5V9SAGzJvc21",
-	"yMYH4BdNwkoP0TB4+nHh96S4sDNdGQKqu/+eXcQWtgB9xGpxfRd5IVbrW/FPWGYT0MisRyN+9aX4o/Sl",
-	"wBrOoBkYeQeLZA4vziq0Tl+xpd1uF+/uXNvbPBqp0EqJMZgy4VFEqHVTFh4iKn0W2aVlaQ3LqMkDkoB8",
-	"85cg8AdKbUCLuDaba4M+XI/H3YZ+gh8rX4U+m2///LQuL3hb9D0qYgAzfGkR47aW/lBdYFCTWuFpufTl",
-	"+RqnwS0za9VHAbETA6ttkYhiXaLIjP0wfDAD5kM4RFFTSnDetCHZ3fAHaQnStMmrkoDYM6aGr4sNcopN",
-	"rFJSWN+Ty/Qi0eaQyx3GY6dks4V6mB/VU24gR84VoYxjX0LtVPZH6aH0j4ToPVIBfLSFe2EV66cszw1A",
-	"islinq7d/aLpfxyafjGJYulGCgpPk2yMG7QOOVcJI19XyhjJl2xWVwV1ZlhuhbaPcV4px2q7QMBy+19R",
-	"Tjwesb78eUkvrDZPN8OS5FJTMM/dI+t3xmrzjJZXKhhvSRcpvb0Huknpx9ZuKqVeXLm3lHpet5j63btG",
-	"aWqmU5we7h+FRPixvZ+WFeTUa0HGB/ctZnmFr49q4KTP7Zd780/ax8mw1Gn6olF9lW5OCn9WaOpkUIgV",
-	"qL16GttBfV2hH1Q8/D82pTnTM7HvYuiSgmfRcwWxb6u2Rezbmm2Rv//1byXobc5JOq8YC0YHkyiRqfGu",
-	"2xj0YYYhmfFLKeMjBj6DzKtjnaRsnZJ79yC+ps0XpvEibEbFVNcrrImOv6pq9aPglrlLhPs291QjKQwt",
-	"Chl1oVd3aqXYHxyyfcAXg0W2TWl/yNg4kfdrlbiJlkBuV6uKSIUfoUIS+C5L+gipBaka3SgJtAtxorcu",
-	"I0j5rM3Roa6zuukkCkY08hzq+zNtom0XVHscT6gOLa6x+nTKppw04GxJMiTyD4WzmRqEvgCqN0rpoQZb",
-	"+iI+vS7TA81PyjVsf7Jq9efFNa5dtTtDPyuqdmypNcP5pHqxydN6WAlZX9HSJBLeflAWqP3jZYGVz0fL",
-	"U2pDv+SAP2e79IRbIV9inHb9zMDldfh+isytx/hVnMHXldq6xVThWVS9lz8TE8Z9rt5n+zRiIrJJEiWc",
-	"YnBaO9Y1ROZYve4EGXMdSNZfmj6/CrtAA/vSutsmp3gGWrg655B8w3okCf0nqFOr09AF2P6ion9Sl0eO",
-	"EdtKGijCpX8sPe2bt3cNYrroBMmuB7WMjv6B3BRqmbpO7SS3+Di7G3sh0hWzXxNkcBouH+JDTy7d9l2V",
-	"iEjZOIGKt3kmGdcqxXpFoTQ1b/Ml5PxhD8IzyP0GlAq71e2deqO5WalU1nQiPFK4T71MisZani64/5KA",
-	"f9Hu1Wg3i5K7DmVPxl44e5LJazJ3O9eg1iv6OJYKvfcg+kxCL5oBsb7Zn0SDq2DIeGH3t6+Sxrbc4dsR",
-	"dVoDWmtuwpfQDkoeBtL3SegXdguDKBqL3ZcvhyOx8RNLcd9vjGaDCZ0yz/GDibvhBCPIIw89qTMIjEjt",
-	"K9FQ+TgkdHiZB2E0KDcKi/eqbwR/Me6OA49HG/NBUcIdxtXAwZtePGidtuLnVfvzpQud63MwCEQEbySL",
-	"y9ichIzCgUU+oxo6ouHNC1O10JTYGRdbzPUdGbLCC0NGSL2vcSl3GGWmI0WdH1Iyx10YD31vi6MdxQXG",
-	"MK0htbrsusPG2CqvdXFYzJbhfUMo4lJiCnX7Sx1xnpRvgIhzlZTInCB00QCp08SMWeNUnMV5r2hfGP2O",
-	"LUJdN2RCmLmkCu6eawx5RfsZo70JqUQ0o39yFEDDfEQBbJ0fBpOxCRN4KWOwVl7bAqwYIRYbzqgBdQeD",
-	"DChT7gYjorUccxUXWvPJgJGZztqbcCQoERuNQck1M27hXyYglfO1evJNSMeZx6IfuFIj5Uytqv1DIwec",
-	"hPYZd7xURiqadMNg0h/MTcwZS210X748e3AuKZ7ByenSY/HsGF6rqpLFFzsLptcCnJD3/38AAAD//w==",
+	"7P3bdtu6sjeIvwo+/b//iLQ35Uiy5ONYY3+O7SROfIpl5zQ1W4RISGJEgQpBWVbS6bFv+7qfoG92v0c/",
+	"yn6SHqgCSJAidXA815przayLNWMRBIECUFWow6++l5xgPAk445EoHXwvDRl1WQj//HjDvk6ZiM5c+ZfL",
+	"hBN6k8gLeOmgdDtkJMTHzwQ5Ozkk0ZCRe8bdIHwmSPvkLXGCiccE8SLi8SggXiQIC8MgJNF8wrbI6T0L",
+	"5yRkYhJwwUjQlz10uGDhvecw4tAwxNcPoQtBeBCRMQ1HzIUveyFziQhINKQRfNwJeBRSR45nPBVR1Wf3",
+	"zCfOkDkj0eEhExEJuD8nAScz/U484AkdMEHcwJmOGY+2OrxklYQzZGMq5z6mD+eMD6Jh6aDe2LNKY4/H",
+	"f1slOZ/SQUlEoccHJav0UBXBNHTkb44Yi5EXHRCazBQp/EyQXjDlLukHIQ7S4wNCuZixUFiEs3sWEjqZ",
+	"+B5zSRQQx/dgiX78+GGVJjSkYxapdTq9Zzy6pGO2uExXcsJyooI5IYsEEdOefN7DTqOhJwiTr2+VrJIn",
+	"3/g6ZeG8ZJU49FeCh134o4AgO82lFBDuiIwDl/ld3xNRV42jq/bO1iAg5eQblUMSU2ynSZwhlQsKBJGT",
+	"gIZENhTPFPUCbjyBRSxJAp17Yy9aJMc1HTAivG/MInU5/7pVq9UsIuTLVBBKcAaHpFUjsyHjhPaEIg57",
+	"oOOJL2fUqhXQyoePmmRyWZ9O/Ui/NKFRxEL55v9W/q1e3f/9t1p1//fvNavx43+v12q1yv8sLaUlnXjV",
+	"kPXJuSeitlrQcqdEyZg+eOPpWB4imFK83A7lpCdPajQNOXM7JYuoMZFWrXJI1lgdTZQKEPZCHsBwkbJy",
+	"+6kzTHwqIjUCvT6TkN17wRTP2SFh40k0J0Go6AtnQDbre6HAZSzaj2P8/h+2FzslGNtBZjidkrk1aUTG",
+	"gYjkfsFZysE9E9ktS9UelV2pFsGMywXwuCfpRgbevdqw12HwhTm5rFY9ImcnW0SyXc5mTA1LEEHnpFPa",
+	"bhgflosMNJ/2fE8MmWt8URDq+8Gsw7cbcv/vNA8JD5J3iWDAajUfZK4lWSwPOJM/M94PQoe5pHx2IggN",
+	"JS97oC5zvDH1icc7fCL78RxWQQ6aHJoarfcazrbbZK3+Tm23vtfY36bNXsvZcXfZXn9fL/eERsNktSc4",
+	"9a7nlqySZvqlgyicsiU7wODO242lG8IkTDn5GIl7INsNi8Tdk51m5ZDoU1jOobu5Nnhg8JwWiVDcP88E",
+	"8VxSlotme64tz5GUlmMWUZdGtGKR2dBzhrCqER2QYMJCqpbTdUMmQMr25mk+tevUetu0Va9u92pOtem0",
+	"nOp+b5tVG/0a3enV3H2nXs8nO47q8VSvb34KuxEdFPCd5TLBD/hAktxzs0oAUn7Lc3HPC4sIjzssObWe",
+	"Kze13NvAuALBjBXLl6ft5LzjYTy6PnsmSMgG7OGQUPl5EfgMNgChvgjUt4m9ZZureHR9RtyAgVKztXQR",
+	"lOgtXob/GbJ+6aD0/3ue6HHP8al4bkwFZhbRAcufmObflNyzUEjeJCKTDWfGJp/95NDisciR3dLBWza/",
+	"lh/JPSdy14/YXPKskI2D+6KBjdh83T27mSKnD/1xyGjEkK63dEDKclSoSzT2UpuzUWu0CHOBu6QkbUQH",
+	"XS9i461BAHN/jwTPYxHqETk7IWX7vm5bxL5v2Bb57//8r4ol5aft04iJyI4lqN3+1D6+u7k5vby19VKm",
+	"2cJ9waFXjf/IU7/umTYOsaLAhWKF8jSDUE0Os96vBadZdbCJQrhU/WvVNlb+5Cv9IBxTqQh6PNpulKyS",
+	"UtlKB1LxAzqqP2MqejxiA9B1CiRWogaqSQpShmEQ9aqak9QsC1S9rqJemvXCGFOaoknKIhXw7CSlAOp1",
+	"+fNrgHlEyNH25PBSmzXNLz0X72aqjxeB6zG4npksQ/4tdzfj8E+43zkgyp9/EZKK35OdlqXvCY1ojwop",
+	"XISYBaGb0MTtVY0f1azU/A9K3zsl/bRTOuiUxLYTbked0o/Sj3W5tTkHZRVIZmsyihUsk5TliAmFmxsj",
+	"99SfMjKm3KVREM5xm+mLMhDvBXVf0YjN6Hwz0oGloesErhzJ0fXZqw9btUZNHjx8MhaSMi+oM2LcJVNO",
+	"76nn057PttYnyqns6UaNFslRaCQhfer5eOnuMdKf+n3Pl3/3mEOngqk7eigv/SFzmHfPXEI58fg99T03",
+	"MR70w2AMjacTEYWMjtVb8rSYppuqWqUqipW8aajmzw0zD8zhBXX1Ej+e5Mfti/ZWrV7byVA8UXpBiQKj",
+	"Th9uSR7HI+b2nnIJzmIC4jLElpMnJNjLIOx5rsv4E9Brv5heIqIR04YwxuVmdZ+SVEfTaMh4pEasNuwT",
+	"kkmd41tvzIJp9BTHebvgOEf4iackjho8dO0S6PzJCHPGIxZy6rfhJMNQfnon1Wr1DHH0V4i2sMLDpz1r",
+	"+V94MkJdBtFLySv+BfiSIRrAno1SM74TEvbgiUjqR+q8w1iekJRalKsRbkRQkagyINq78lCUDuqtvXqr",
+	"ttvaq4FGu1p58dz1rRSjseiO2LwL72hTUrXV36lVm7v1vepeY3+7mjEo5StHzpC5U5+5XZf5LB48n/p+",
+	"rDkpBfL46uLi6lK+Izlv6aB0enn04vz0pGSVphO3YOI/fmx2OV+2SdSaETF1HMbcJ+XGcP9+5PrLV+U/",
+	"FIGTK2eifObSvphqlnn9PCjdN0ob0DE1k78zGe84nUbDIPS+MffnRdp2Dtd2gjAE8+/RBaFpEe1xvFZ6",
+	"AT+Q9xCvPyd0JEZEeANOo2nIQIqX4ksJUrfR2+03nTqruft0r7fr7Lgt1uxv00av7tTcffaUOgWZCikT",
+	"lM6v9wLYjvXV4clWIx429HM0YNyBW8MkDCYsjNR1jMLvQInsDQtfIWcnWwt+mB+WfpHn2s/Uq2AYzHvZ",
+	"WNPsqx+G6KLD/okTTH0XeH6PEWSwroXmCC9KnuZ8JXUd+y013t/jxkHvC3OiYqOCmkjZeDteqZQVARuA",
+	"EUveGSJniBe9q/AEGOstHQjjHpFZBAcn/73E+HQsR4szLckNJN82Rrz8Ht+TX+4qQRSEMVc3zMndXuDO",
+	"lXcHPMDYGnYkNgf3TsoZsGPc8ytwIGRf3GEZe8P2ztoOhgIakbLuOrY0bO/AJ+Uc5Oe8iI3FqqN4Swdn",
+	"ERvL98b04QxfaaBlSf2VmJZoGNL5I0YqR4RGpUaNwLAqC9sORm3pFV5/4xV+NHb2y54tgh2ntuIGeyDe",
+	"rGfjSRBqL6opB9MbFc+t7+EmXmslsGdgjWe8D19Mkf2HVcK7lexo0S6oDYG15YZAI7LACaYcIyQgaICz",
+	"AY28e2TjUuQJ8Xf4UhRE1P/Dv/Nj6XbK7ggPVsLw8+IqY9BBvLAWgbFbRBHLUldfOIPHQ8oH7E6wUFwr",
+	"4VXI1ALf7cbaTq4bw5mGIQYqYKtcUbG8C85my17PHEZD+UqNbv1jmUMAUtb9WMTsNV9OONBBV+oBIm6q",
+	"TuLxkDmj+AwWkNWlEc2nBUbvxN5qgfE9lBOc1Ja24ZKQUVcQ29BNhW2l4mKioMO/TN0BI2Xq+9qQrVzC",
+	"z4TpDpC3MjBfKyd3erTmN9ZmGaafbhmTjo8IDI4OGPEZvWeCSBo9E2TMxj0WCjLliQc/59DEP+QRdeRx",
+	"V84fYpIOiV23LSKiEOQdeEKUwK6vENGx+ddYY1Ju1Bo72it2QDolCMICK7AnSN97QBNpvVPKESzyWxZu",
+	"h+X7N//T8gWU+TSihtE5vVmZM8oGhpiyI71ji6RG8ZaFD4DHWEz96JAIxtLD7AchhqeptX4myDDwXWGc",
+	"9cVVXGQCj6KOBaRZSpCYgwIxQOKixlh4fFN36uXH4OWUg3BX7lX5RnYTmL1twMQWB/oicOdS9Yq7K+Be",
+	"qFQobThvQ6S6LtoQ8L63AUdQt5cF3WFdAZgdd866IZUheLBw8TA0T35x5YihI7lmMSf/oU0w6zC/JIhR",
+	"vhZEXl/dcle9fmm2/REba9YYbBtaZneYimowZ647zQzs983WQu017HjhasIgHLbvMT8lRxd3sUEuQzeW",
+	"o7aIMWgL/QUWMYdcya6+sfDZi7tUNHDIW+T0gToRhM6Cd91OeRhtYKr6t57HaTi3JTsfePcMgg94gAYR",
+	"Pr/qlw5++553omMRkuqn9PsP6/sm70P7nMdxd7//+PH7j6zQptMo6IZBFG84ta69IPAZhW2VIs/yzXVi",
+	"NJVXfx6xcBJ6gnWNeLZVGzR+KYkM/KF3pQrihS+sdy7bqTd+pO2py99/OxZv2Rw/v/5x1idZE7XrBLzv",
+	"DVa9fKOaH2Nrs4P+lDvdachz5J3RasJCL3DX/cw1tv6R3XVrTfEFtv2x4HBf5+V2PPQN5OMSubiGlaeI",
+	"IS2wopTNxyIsffhTk4Wjn6JdBT567wU+ULg6ZkKAubi0WT8Qw096DLlIlm/d0kGhzIroYG1jyaLtYmOt",
+	"wogFMy0VRqDoQrtUaFh2airKZgVnVubyZwK15399Fs0eJl6ofQcrOB40vfXGzNBE/nEHXHs2wG2ykl2r",
+	"5W9HcS7DI460/uSilvEnOcto30NKvQzCtnLKFZ7pkDmBVJC6M4+7wazr8a5L5yIvSGouSI/1g5AZ93uI",
+	"aYdPuhbZlTfM7dqWGYS3bYbg7S63U+ljXTAHUlYfIHKEi9fYoqmsy7yVcVMRuB+EXe3SXFxuQ5FcMWpc",
+	"lJSKY1i5G7Xm3pr2+BWyxVgti8huSW8eMTSxnwQz7gfUVafPD3rFFyq9v/ygt+Zhli0LbpPQy3L696gz",
+	"mk6qYHMpG6+hFQnTtp5h+Cno8DChPCVu0X2wdghtkewh5VwVEw31ypdwOgmc4YXn+57IEymSrRKPEyab",
+	"kTG0Y07AXaET9ZTn0siaixNMhDxeHk+9ZnU49aNhMB1gwLvxQUxa0d2DCc20Ge80H2czhimok1/f361h",
+	"5AT+TOOQFHn6QldYwKTwzqVmoyfoCULJJBBe5N0zJEjVnBkKXKBpyvu5xEL5TGc+ymOg7I5Sx+rLz8IY",
+	"eMCrjYcHuLNNwdaT54ZAZ3H2OzAMIp9ZhG0NtogdB7nYJAitJGbw6PqMDDCQySJ24nO2FS8s2JV7a+9K",
+	"pIiYaPO6HBTZM7bhEjcoTsP4LTOoVr2RGlXj0aMaiwGB9KdWvQGjMr3jqxNdexDZm0tVQl2XeGv4Zo31",
+	"NImyAQ8yCAxbWfdhkV4QDVPmzXxaxMpq0pOVdINM416FMmTYBVf5llQozsdczIZRWbQMU0whiUmeP+AO",
+	"6vgcyrcMy/szbGF1eDRkcwgMWGRClnyJpfiQGAYzkWeAT8UkrVAUDaYYX66LNgE8VZlalNzdnZ1U8j39",
+	"aZPZWta+2HaWdt/WG+t6bNvDYJYyDMF/toyxxM5ltef/GSxzmYihDRZzXbUZc5+z9rcA1p36htqUIXB8",
+	"OpZ4jvXhWTnbfA+NQYj8tG7KiQpIU8cxCr3BgIUiZfITps8mCWA7OWvjP3OdOLJ99Z6Gyov1Gw7mFGOO",
+	"S2psJ57Av3//GbsnRjWrgVlEjyvhP+2ssSs+UQtHzzg5yw7O2spqjrUtSQeRqh40SIZ6m+tUOyI9KjxH",
+	"L9J8wg6MtJE4wif5Ca+68JO6voB5y/ylw+PrDCXa+KVDtjH1Vi15+/T45vS2+/70pn12ddk9vjk9uoUd",
+	"kHlw+vH67MZ8cHN1m255cnp+epvTovvy6KxwJz12W2Au0L1yDooCa0r6LKacD0/Peqfc+zpl6vlCtssK",
+	"Q73JiWuYLqgCaJbMjJTRQZrdPyBPIdHKExFxKOdBREI2YTQCx6lVSkwgefFmjCs13txvKGQh/Q6gJhAV",
+	"QTubM0AZ8iKPyB4orTs8ltRT7nujJKHFc3TeO8h5DeYxYpMIFBcNTUCmHCMF3C1yOfV9Ug7CDkePewXd",
+	"7xgMIli0xqWBT31I59Ertc6F/g6Ejc65LBsWJ0vdL0RExxNDmbFUHltvrpPlUs5DbYbRidzpvDK5aGYE",
+	"zaLZau2lW2uNSM4SxXgr5holcRMjxiaQW56sFPwZr5UFvmpYF6nsTbkX/eSN7vGLkSK9UhwKDGFLViHH",
+	"B70kc18dR8CgQSZNomEIt17d0auQTlKBEzcn7erLVyWr9IpOhTh5If/4fcOLP7qHLVBLzH8ru4769C0b",
+	"TyBBOO3olgNRxCpwjJuOBqv0inEW0ojdUO4G45VhUOzB8acu6yYBlLnCWjfzgxkLHSpYvt9NN+NTCG1Z",
+	"3mgiJz5d4sXTDaeTybKPehybiQl1Cpr46hr6fUlqb6PVWj+zV2/8fGqnI2csgp9XsZitVpKsu43qvQ60",
+	"6k4C3zOilhc9Z3gN7DLqDLtq3m43E1gSzztPUS3aHkWKsRnftipwRXYfUh6d3F7lKVZx3szMi4bqgjiQ",
+	"7RlDEI2tJ7weqo4hkm1t9QJGfydYYSio5/5MVr3JGTShSFnb/naaqave+mnS+d2CX7BmdKx3yc92DFzJ",
+	"7Pgnrn2mlQWgDFLLZqXWf31X37knIhivOezYguK5FjE/YxHjKymxBK26bhSoSBzsLDda7Ioz7LRoD98+",
+	"egvfqR2cwwxw9mdPvClpRCW5dOep3RnnqmQ+2ao3HvOVJPWlZpr4RP5FWkpyIMozgfEyaMdaCCzlgbqI",
+	"xJqDhmojdTIber7SpqAvZQ5n/T5zUHWqkYA7aA+DdGQvwkxSMqQConn1rW0JTMTO+jpUEWlAP8Hbx07R",
+	"Aa7v/PxKw3muG9/B8/yIDTuden/EVpTdpjahXpUVNyZcXoaa/6KrJE/vzaxTlkXBBFMHz9KBruZhXZ9T",
+	"od4Mc00fPsWr5ActknzPIhj5aXwtj2Ph7SVmWTdPzijQLwmdW6lJxHyjm1kzPZAVMbgrpTOw3+y6rBFl",
+	"vJTqelwG5Rdja1FIAIVTsbVW+hKDS5CJ4YSvrAziww0LOCWxrhQFhEJaHsCv4L8GYTCdLAoaLdQiGg5Y",
+	"sWncc3XAvO426VRtLDfjzdlon6QNJEoOl00XxzI0IQUU2U9OsBLTeG0zNp5GU2MKT83U+vID5u2afWD2",
+	"i95D2fkhsRv2wQJ99SWwVrJKjXUj6FPTrpG79umNRRrk1c3V3XXFlNtrhPNlj+9auQDx3lGLaZgmYQ/h",
+	"SseBICmbMxoL5XVXDvdRU8YuLGPCml/HKuIaDDvXvY2Wxth/b5uCACKk5B7pcLx9Vg5VCogl90eSq8+V",
+	"9N54YqlpKGwsK3Y/HKZjC8yhEUrOA43JmY4uSXZCVpJ0s3/Gp3rNdIrU2I0vZWRIN/OX/kxBzgWyt8QG",
+	"b0bXp69PxToyY2km95T3PnmAu0+shugpkbLqPSXZ4LeCW9uTfRNuc3k6UEyjjXUZRShzAptcuLJbAvvj",
+	"/QA8Aqp3i8Sdp65ZcBINx92y25t5H89ma+YIUcXpKIGsQoJZhcT1MEsbx4ABJbPhvCh2Q8U8LFy5Cgwz",
+	"BUkJa0YKGA5OeCMmokoTiMMgUkRLyLEqJU+x+bWtILnwYTmpLYuxWWJN3rSY06ttnqKA7Swkh2roNzmy",
+	"OOj90daNdIBWEm6fRpMtAVa13p1PoczeXq3v/QYMvEX1k5Tl5w7U9SEK4lGaDv0bDKRaZuYbMNh4q8Z9",
+	"TQdMn0YVnrX2xlocUcaNB9gi68VQFMxQSjr8R02jKZqp7wv2StmNCvdTOxGREIrotFGWv+r4lg7WSA1T",
+	"g4mVPS4iyh22CSpD3/MjNJsFUx6t7eKFjZUoCPrDi25e7J9A/NpUudJ9DdX5s3DpjxgPwmfGsJlWDAmf",
+	"GNjrtQruscgZso3wGS7kK3k24KDfFyw7ZZxs3dr/8fTTxA8SSlCvtVJesGSqtTzQ833iegMvElZcfMGL",
+	"SN+LBOIVRtuNx8NlPGIq+kMW2d4xYok3xc54iRs9wzzWiyJZe6xxCFYNsCwWtfe1QDMe82HoN8krXMIa",
+	"itiU/sz6VM12nrfzAXmhi8xF7pQ/EipCzdmIrxArorc2DODLm+AjpODygS8XJmIuuhtt/fZc5AqTzU/Q",
+	"kYoEXV8w6QmJUfGEOHuIuuMCxOHbISMaddjDsIdnAtGHIypGiWE+VIYZ2ZsCINZYDjxBLNaowws6uuxs",
+	"UzAHOa3CHZ+Dvw6MGKYiPwaDAuBjIpjPHMluA648nHqc/0CklcVKJHK+pNyo1Q40nApMxCLGChaiUMum",
+	"WQPnIrr1E+ua2eic9Vc4A0q+6Y5/6olsehtTUNRrjxrAX5YosHnIP4/N4sD9GPThli/yoYbg0dqzlaN/",
+	"6THfFY9HU4C9igg2mV16mYmHzgHsMVqQKJh4DilTTtoXl+ovFcunSkdUpBqFoX6ewBi8KECvpArV6vDY",
+	"8gjoHLESBpihuTHxK+z3+DiObYdhPRPk7uayUsAPobt8JLxUh4V4eKqL1aZnbGgRu31xiWUO1AC1Rb/t",
+	"QT7ABeYmEnNBNMVW52OYw7EMcqXnuq5eZi45RrMm3VsksYdS7hKjfwsL7aTsMTkX3FwraGqXxTtIRYQz",
+	"d4vYSZUtZddOUhrAFFjWmELiWYcbH8BAGot0SgY+bqdkoUQVvjdBD4iZP8V115UtuSBDjw/APgtholjw",
+	"Jgb98TjRQYNPm8hRGPJk0qprAHZmfQiqRlyKtILOMVD2TfvqkkTsIcrd3qlPYFJXjvOofXd8fNpu2/IW",
+	"w6OKReyXR2fnNinLs+0y37uXa1eBQh9nl++Pzs9ObFwnzTli/E/iiQ7XaPFBSDyNG6oKOOEaIHpkjwFf",
+	"qWQCxXEwJaskB1GySuqLa1/60UyCZsbF6RPVv0Vk9xZRvVcWqJXiVcsJm+FDC41TWLTFz6MVQZ7PBPg3",
+	"SNlGRGDbIjYGccp/JVGcqjBLPr/Dk9hN4sA3CExfV0wZK7AinaXA1gUcR0VOPzpjFArTcBXCTVIR3LEq",
+	"Lhnd1lPGcCdEUJg1YBvIw3o+wLFhRHmAaeF4gEjcPjfxJxM0bKSaAkPI8KBYQcurOaP5IQTwbxHb0JGB",
+	"OU9CBpK/+AIDsiO+w0DyHF5iAs4OdLFIrVrMPN8lfhBMVIcYgq8+gp4LybIhlF3l8M8kp+jwMcU48TGR",
+	"6r2UvjYO82+2ztHQ9Voq8rHcdrm8HIEPk5t+0e0HVDq8lakb3daTQ1UuvVNidRutXDzywqiL3az5lVRt",
+	"nHxlZUExNyzBCxr5iM1z+R2GsC3PoVp9JViw6xTairoui6jnr38fycQxFMYnLmHp/ywGEIAgYosw/DlK",
+	"iJHhNaZujm87Rj+Ce3SRlp/UZ4q7k+11WbrMVd6Hu0S6aOlvteo+rX77/fvej2r87+Ya/643VhmxTUeM",
+	"SRpSzk6OqAFVciT8+rhUJtx8EcxqgrGDiOAGJe61K2Jn+8djJ5YMQU+JpPqtrGuESXcLJpikb4sYNLJI",
+	"lpoZT3mqK41EBL/pPWqacDDjJQndSN2MM1BemSjTWqP5NIAiGYCxJM251mhmMbwzsF8LC/86mJGgH0lF",
+	"JVDpPAexkwTFJKQ4kbLtStVvKP9vLP9P2BUNvrBdc+1D0mPRjDFOdjp8GExDAW/vWbs7NQJ/b5FLKEWA",
+	"eoidAqCzsZCdkqMZj9C//+YOx+L3tX1C65IPgdPIGYrV3+Q0f7eI+3z4fPwcqZdUMMsPkHiWVCzdImeR",
+	"Ery6jndkqtMKs+q2qEqtVDzCkVTP0oCIhwYq6jhwRoT6MzoHM4krIAwfdzlGOkuSG5fIPL1kDeC/x19D",
+	"M5CBixlQRcCABZgCYv1M6Pwsk9xapmcny/EM0kiBRSX/3l60sUCnFFiTMIiYE+Utusi/Lm/Mv0GHS5jZ",
+	"GouTd6/JBygsRhfcFIOwuM1PjLiggs3j+noM+KCp6KyF6aAR0Z4a1CFmSi9iVLccCB4wNFFBFBaZ5E8W",
+	"6VHBdppVxp3AhXhWXXqhYe3umIVcs9A4jd2dJ4LCwiGYn35bkAxuTFThXS0xVSBKDOnLix6kxVHfx8wT",
+	"5UaxCONOOJ9EDC2QCQ0ExLjJ1ztcp7fEaOMh63sPxK4c+8FUQXRdUE4HbMx49ALeel/fcoKxrSTlmw+n",
+	"8gIqV5U6EWQae9T3vqHqWYbsfqTBNPSJYANItbGMMqAoQRTWOkoLGMUzgQ06vDePmEXsig3myGYdJuEH",
+	"fKBz2cd04DmE9iPIUMZrLekxfTN2mfAG+E80RXT42AvDIFQIUdAmhlIHzIchFWR729ghh4R5g6FcxJCR",
+	"ss8iDD3XURL2lm11uN2VakLVrpAxneONHswH/cD3gxmEmyegdW8+nG6RI7UtWlaj2bD29mrmpgRRZiZL",
+	"NZqNvb1aSl3odJavVacjV6v8Hwe/HVU/0+q3WnV/q1uVyn3lP5KfutXf/73c6Wylfvm3yvfmKo0+hVYk",
+	"95+xZ80tBQvOF/YLSW0XfUm5eXlMdlv1HfL//j+7W3UypiMmyNKdpGQRcwkWDTI3FbZIToMUYGgFmXLZ",
+	"1PVCqckIbdt+JvQxgGJG2Z7pIGTMQtSjcMp1kSZ01UR0xHhG214EvCPlJDxQrSlsfC80atLXUn0axQA0",
+	"8BLkqylkAlgFM47H2Kx4OIyCtnJvqh1pLhAVMCmVcyzPHCk36xVCOQ+m3GEiPitSiMpzxB1GxNSTSpjj",
+	"sEkkpI5hHCTZzvecyFAsE5ghs05WLDGr1GdhJFZlkZjqMq1+O6p+xh37vW7trNyyS4A4pIZyoMOlMzWA",
+	"c7+UXWoDdjEFCQK+F/NKmy4/nxAiXUrtjyPCmvIrUy/JuGTGs0mEWRk4GTiXLGCiIRuASTodJouGTdcV",
+	"5NnWM4MYq2Ag1zUwFSsQBThLbaPy6gocJat0fXp5cnb5SuHklKzSy5urz6eXa/tPTMM13F8U9I05So0/",
+	"u0TNidhD9A/RZzbRYyA6JteRGdumwD6O37KIC47RUCMcGWBzgHISp+cC9LHcIKBgzifMPuzw7J1RaTb2",
+	"xdHl3dG5Tcqm1QO9bUd3t1cXR7dnxzYUrdcadzy63NIvctuPJ1GXT8ci37gwpnyuEPFSdriZXLfQwyy5",
+	"pwvrkSTEMRVEUpiUyh/xwjBFREOVzrfePSnd593Npb4ypgBSSF/9ZWKpmBfI3A9mzH85ZjzJj9T30lha",
+	"hYFe3WVYmwAEGONt4h7Vlb2pGK3qtKD+nzw51EXdDwLXZJfFfeXaLOVrBYUL4aUiJ/St+qZKgJ8KUk78",
+	"0vIoILqXXSnu+onR+Ypiy5J/p+LIjBAyZXlMGrYLJn2UnvIBMVzxan9UzMmjryuDs1bZKvSer0RDK5qj",
+	"Hk/KWX56sipwTqeukHI2rhKeIBkMQZIPa9ROII0OiPZ149Q1ulXi+QbyGL5v5Mntk7eE+iJA90GHy9a2",
+	"lEo8gGsZC4mYTiaBZCGkHLKJTx3mkt487leKDsWgpTYqIs/3wYg4j8NENM3j+rybIyqtLdRM3KQFeZwy",
+	"hhQnjmHhqQQrVV9m5Px6eOpDFkGOONBrq2COPzlTU79YmJVFbk7aBNyVbsF6GRNXnoF8Ca6xycD4oCAv",
+	"pjleqwVE/iL2nsDuL3o0MzGcG0duFquEAupjsTDxXywyzqQ+nFpqCMjDSBv51jSkGsk44w9X7brJFGM8",
+	"qYVU5mgIsHdKFcWGyZfQV5Aw52KspjXQYwXOViMwpH4k5aJRE/XNNF8eBrM4uw7JkXURJehlKypnzbsq",
+	"8byYPnEFXY8JjIRcx5FedFTk2BdrZ8VVcc00eOi6oqdTAMBWPD+t93Qj3bYAgzoWPrGipF5YHd2Y843f",
+	"N9ochfPBKmqL/ecXUzO2RHfxnbzdkSmJUkTE+4Qfrb4HauaVf/Z1bfMFXh7pqBsTfxGUVajPlws2tm5k",
+	"2vp+j8fazrMe7zUiTIAUi3aIVLX3P94WYzIiGBEoSQMMASEqC6/QBGPsPfkSnGEz532hCn5GROndsLL+",
+	"fAEJMbhkswCdNZfHjDjJVXAHKXz2hb35RGNQiXNFU1wRM/OWzQsCk1a8+F4XYdg8XS+ig2w2ntaB4ig4",
+	"ANbVm0te2qFFpZAKUE3qCWiw/swzLF5+at3w9IgOupLOQIURmxfVG1TzMiCMRmxeUTN+y+ZF227E5gdk",
+	"wQ8CWJpoKba7ZIsckL+RfydV8r9sSyXcNvZS2D08iDoczA0QLhkSxl0ITZR65WzoRQz7xOzVuCE8trti",
+	"Lrr2gp+k3thbxqU6ncn38x/y/z/D/1/+6G4d/O3fO53q//r93x9hPF6o9nWQN1WwIZfL//E/Oh1RKf/H",
+	"/4CxV5YO5t8q5f/oTGu1bQdeSrM6Y33xVhaywdSnIWEPk5AJFdPkB8GoSsNgCig4Ut9n1FWUjkLq+UDM",
+	"NJkJDE35BSpQrEHSXjnTFCXj640q+nRz2kAfBVjfQIcEw854i1z5LguVIU9QzyXbOylTJW41zJsuOl36",
+	"ppSODVz3UiRppc55fBwcyrGSdI+RVK+V1Dk16yO1Wo/8njLbKlbUaLXSMUsF7OZ90RhWbubnegM9zW7O",
+	"Hzhu6PwBdDrxEJZt24Wd0dzO7gxTM8hWsV3UnyGQSMjDh9DVhyQaBoIRn/UjEkwR61puSy80IlWeuBru",
+	"37ms7VrSQGmUa1RpyNSXNWdjQZRBKnPJXJ6lK6Pv7ubaqNXaZHH+2Bqu/9i6q3+XIqh5vGZB+y7EDklf",
+	"Lx4LWiW3ZTm+VC/H9XMCHskfngkN8cfje5nnLqIBGyP8/VFnA+8dC2fDiOPNqbe3QMGErHeChavhsg34",
+	"seW3fN1wA9RKwcIzN4Gq1FhkuZd3RQtoE6OLZ67sKdD+JQDxP1PKM1tJy+hsw2VdUiUz7rN4SWMzgpx2",
+	"tmzh8lr4vdworqOkQKsf9Ow4Fiu+w5GyYIwYwSL9AMsuoMewopU9+DgkBA6Z70q2akRvSMXmwKzOgepz",
+	"lCpzJoZ0wiwSsv5UMIgKk59DKERPkDH15SeZa5GIjicwNlC7gxDLolEegFGOOuCILA5XWhccNidQxqCV",
+	"GRtjkYUImgMoUpGlp7AQLzAKQqYCiOXzSirNK9FpjbImMSJjMhyLCI87bE26fpm6g4SsZZoQFIIjvOTa",
+	"Tpq1WuUnylYmW3Yp+WKANNjNScK8FKsu6nrUvza2Mibk5fgxY7wAuOi1h8FM/nUCeUBQ9xFcppKJbBHb",
+	"VRWkbIvYg5C6TNUpZg8R4/Jw2R0e0RGDGzgmT1NBxgwqQZAeE55ymianTG1thKoh8gODkDGVteWFWK+j",
+	"w+EkxWOtFKcfu10a5QpbNxhTrzh/RM7wmdAH4DBDiWd6hePweC/fwc3GKn9q4YkfOCOWH2Q8DnqezzZB",
+	"G7RKQTgoCj6fzNwu6mVFtJAt5G2vOw5crz/PV76Q6RbSs1jMZfAw85/K8YcM6xSDh3QjfIircHCjXn48",
+	"SATiQ2DKGxizp35kgDmD8RvGik0yiHt6O2WSdGF/Wpnto0+pOewFWbNkRWNCZcp8FCgWqqfse5vpGcZY",
+	"FfLU1I9IGYpV5usbucua0FVOJOvOy5GpSRJXkpxSmHdCitJO4uJsHQ6CjgfKITCmc+IEYwayA4SgvK7Y",
+	"6Zrf9hPDGzxGfyrKAtEVls5OSNm+r0tWfN9YlsmevsE8nWdjsUz6zySpZnbGStfR03qQ00XcFwMtYOv4",
+	"tMd8gQJRjeKQ2Il7xYbdqEqyYf60VA8saHN9c/r+7OqubcNjqTVg/LhcsvXyXmPvzkLdu7HHf6aMYqFa",
+	"nV5hbQnFlG+LMOoM4wBbDeSHG2oaetG8LQeO1Gy7o9dj6rSHtNHayTn0b5+338Z6sPAGHAAc7fbJ2+rr",
+	"i6Pjavv1UaO1YxtVZYN+33M86kMAi8omiw46vMMJIeRoGg2DUIWiH5BMP+TIcZgQf0N77NFb+C+zSNsb",
+	"cOa+hthw/XRYPxw2zAZQqkQ/ZA/4SH/3mPKAew711YWC/I1csGgYuKTT4cnTu5uz9A/vADgs9ZMaBvyY",
+	"Ghj8MmQPZQHULMvVqlTw+xhvehvIF+Tf5G+kU8rMvlOCHj5W2+6oekIjlu0wO4m487hQi/rf3+Ct4Zg6",
+	"XfXqiM3J30j7rZUaieygw1Ozn7DQYTxS6TwC99KERkOdDEDKUx4yqZkzl9hxKkO1u/V/2FCL0CJwYxEd",
+	"bv//P360CRQIqzpUACCTCxDyyrXw3N7KkloEYSTIiM2FymZQ0agTFspfrQ6ngtijv93b5EvgcRXxJBe7",
+	"sWP2ptfEE8SO66JVIfY8Cr3xmLlV6LnT4YiFJCcqr3mY2UDlDcLjxE6tsA3Q9wJjroLQBdUb1+sYwW+q",
+	"eJJsC7NRNTBEh6sALaHqKLhzMqRiGL8ul9smZfvTp0+fLi5OTm5fv764aLc/2xa5uz2uxB4ASTePk3pL",
+	"XtSmkVTA45jM8B4UZUfqszrHB4JqIGIVZtSba/fCUK6FUdD8VSAPo4UhZ705wmAImLxOyrA/VhVUQvXM",
+	"VYLYk1wCn5e0TlxKHfJE8NGJpxx0H2WL22DEcuKezo4usNBDJJ9bZBvqizes2v6uVW81TNt4WbaFZiqY",
+	"Vm2ri7Mzu7JFrnoRBUgkmGWHnx1dPBPEvr5q35Ln99vP6TQaPsfXbTQIeHS8Nadjv4J3H3imEZ7kQk1B",
+	"LFVh5DbRWqfeNZCqC9gnwYS5WBxEr4Dc+IgoJPdao6lSl4tp+LEqaYSfWiThD6islweJcmuY8+ICSyqs",
+	"YjzxIW0JqxnrYN7XUzpjHoEEJ/X/KnwxSXTq8Laq+l8+bl+0LTKR1A765OT0QwVQ1XDqLgs9yRfibZUq",
+	"pAlz75S0CcLjg44qDkkwk6pTUkUkcANFc3gDIkMwvtoLeEVtXF3wH+GY0PsG6Fr62x0ef/zo+oyErM9C",
+	"hLf1ImEorUfXZ9XTh4kfhCxMabAUOhTqaGxJVnkKIs4JuIhC6nFE8MKUHlXWQ/IMLdlVxKe+QtMQy8wq",
+	"zqJbCbty2OE01Wug62apXgXGcHvCyNoOZpw4w0AuihypoHNBZsM5ZtupZh2OkeqJ+UlVpJXkCzjbIh8A",
+	"EUcPUScTIUeZMAe7FYF2TFKoxMXcNK5Zkvso1MHxGZQLEZ7LEnRjVBDMJMBpBBo/nAw5w4MOrxLKyZSP",
+	"uJyfCtVT4Z2GKaeJpFVmKATNCULSrNWILXfoVq1e21H0h4DxqhydFJcR7fmscoi1/TFIWK2NMTDgI/G7",
+	"wK8PYWgkZF8wUw2Zw+LI6sQ+uj579WGrtl2rqxEMaMRmdJ4domwgh5QZpR6i/KCdpLMDlkGntG2ywE5J",
+	"o+hwNmM6MQjWY7vx3//5f+00k/TMeGMf6GeW/Li+hMWdEsEiCwNX0YKW0AWHZNxLbJXjhsuOx2zAHoid",
+	"G0Vkx0CDJ29hjEku06HcjXI4y9KZksw4EfgMRRWFFDt7y97KAhpgxV3MXPW46ps9HBZk18VIkH3q+ZAv",
+	"I+UpblydeUeJG0RAhLhqrjBq9SCXV7nBsKVyquRQrGgHR0GFgkmpK2+7gyFs0CEzEzwF2PrU24fENq6s",
+	"to4PSJWajgRk8EJGY6outOycKiBMSCPVPuF5UvcX5jY0NnTakO4JNABnzl6SLmkZ2Y7ye2slOa+VtapJ",
+	"hKydFFgdcDtQHqNvgTQwE37jbaQwjiWbSQAXYQEw45S5pNwPpiGMK8mEhS3i3UsWksFqhELc9yzs0cgb",
+	"S94GRlVbtRB41O2HanKequqZXVGZocku1G5agrfMTM62mT9qV7DnTBqpDjrHzNRoSHleCnY5lX9dAV6d",
+	"pLXKfpdltnrRFjmKLf+JcX5h0wDCqpZvuBN7bB4oAYuzSblStGEfNpof9OKNmb/siq9EdJAoCoLMQjrJ",
+	"cHGQvN87WP6lUzog3//7P//rxw/7UJ88yZpCRl1B7CR7SRvTdeaRTdQZiIIJ8dk9880LMPhr4FiIYTAT",
+	"qucxCmYR4BoDKJtW1FAP9D2HKcOKVqQn1BmyamOrBqYaL4Kw0bTC1r5ox/xHMuCyVvp055WSlUT1lupb",
+	"9a2aYX1AzwSaSXX+Y67apLiFvioldCZlldewNYSBOXJc8mBbYH512axiEYh1kfM3ay8Li5zygVxOeHQ8",
+	"9DgTYHcxMt7zBgXETSmSZEGPXHR0VZA5LVMu5bcV/ZIswJSuBRe7kC2qaC5zPFcKMvkNTd1YK5MdGxs2",
+	"Z1K5Oqhl7Hd5XAGKQl6FDeoj1atA9ipSPH6/itq6pH611qo2tjHTKlY19EBOTj+YCggiDUADy9CRpMRG",
+	"bGAB/Xh0XMV6CLqfTvruR84SWNVOCfWa+LDm7S5VXiFm0l5IqO9RYX5w4mkUtqOLTCdlfWMTUynZ4R3h",
+	"jrLU1nddY79WhTuqDoLq/Ta5r23Vtxq1XUvzIvFcboTn93VSBiPd81jDBlPn1iCobIF9LZgwjsPb3qpt",
+	"bSPk1BBO2PP7OvaiEyugJmQeBpSdTowA9ml3SlE4ZZ2SjdVvzVrzgKKhPGy4v9FR9kwkSRz9IOxw20hV",
+	"si3ZZ5/6AjpVBk+QMSZbhawmL0I4EyVQ5dxVpnCHZyr5LuQFG+MOzS9apjKHd9UIACgon3c4fmmLXAaw",
+	"xqrkBqTdAtCXEh14n3ZC5jIeedRX1+n4aJy5pQMjMQaWI6RjhnX0f1uSs7elb+VQNyC5lJsYP6ZjB324",
+	"KKlXWYt1AoiRPvgj19GcjDydZWa6mH8HIEewQsCOatRq4BBJkJjpZOKryLLnX4QqSaQzEBZzgmC9NDTS",
+	"6snkpB2BbSJNWW1zFVPHgRWU9EWDB4z6Y1W1qJ4Vhlqp5s8/qqZnLn6piTPOeyWmzPMX1DViB5u1+upX",
+	"7riSE98QnalZ21790ssg7Hmuyzi+0Vz9xmUQvQymHD7RWmcqZzxiIad+G64nUGwP322sRYZXeBPFV9YY",
+	"n2p/641ZMMWQITEdjyHNsNSmcykN46QxrbuZfCcpbwqbN0knA0jQ30rqbP6+8gjwgHhw0KN5dRL4njM3",
+	"GENxjlSceqYTe63liWnghA/yAiyR6YoMj82dMyhlksOlE/OTfHwwfWmtLeiTFG8GNqdQkyD5V4V4n0q1",
+	"C0eMXSEGOSIoaxEAUUXKyhSnjRqaq7LG6BueJF6jVkNrNeW6e6x/QKgvVeH5VoffaqsxGrx4oC2bB8nM",
+	"qcJciomj8ZDnBpNW0r/DVSupbENqCM7xKVi+KR0Vm2YiehG48814YwrRTecLr80azVEkEXc/FsVGYaj4",
+	"Kub/JLwfVJHfYkHgSQK2ettOnTbcJtvp79b26vsNut1rOi13h+3292r7JUs3V3IRdCGdhjiQe12drNIP",
+	"K931fn+P7bo7TqvXpNv7jb36bm2n32JNd9tp9Oq0ttB1ulf4kO7690euxS9B9VcTVLj++TLKYMpgSg3B",
+	"yJRm3MCQ15Za6dO7udxSMQBpyaV9/1ZBo4WK9/gEJNoPK7l/6PNUTSVJ595Ebpcgy6iX0xAzhQINbdDJ",
+	"FURMe+qJHCspy6vtVLAQ6h1Es0CVLIoopOVH05CLiqWu6wxgJ3tUyP4YH3ic2VtE/4t4RpFaRNnXKBtS",
+	"FkF6W4yaoTtEiw3EMy4XddA4vnl74ifEnRc93f2mIFP+n/HCUzCVJUIwOyudi6HXRUW72m2PD3xIFLCT",
+	"DYfQNBdTP/LUk4Ldt4JAekMvJVIMcBOPpGSV4m+vyLPLB5koJpQeEZFfVexlKaoCwttgcsW095PLFH99",
+	"6VKdqIMMS3RonFtE8k6zEGFUikkfYzi+M08U7mLkDaW8tRjPxVe/hCr/IGT4h/jqo/dnTeihpRTBj2eY",
+	"Es7EIvB5iyRfl/sx/ryVw7NUBIfBstZe3FMkw4+ftxrkIW2UHuB/m9kOVmF8/NLR/jI62isWpSHyFpUN",
+	"A8cwllpaI8vuoSUWhcKj+kgTwzIYllyrw5q4LabaFhdqLNTUEpOEqvfIFWRf6EpOYkM9bpuU67r2eoUE",
+	"HC39NhaxtpPCdc9Eh+uC1uhBrVgquApqVGKsLI9rDSmJifB7kTPcIjZmIfB+YCee+A7HhjPIF4bhSaZD",
+	"PS4VokNiY3w89o5NQX+iEQnCAeWeUD4P6vv4vMNBVmhg60doVFrhGywmuSB/BXV2dX4NKaOIkJTH6LmT",
+	"0w/o8oiN3RhhpzGeLFXmmw10SQxOMPBZB22IIQ2ZCzPt8HRXihurSLVFKzqa25SGO87THOOciFV64pVJ",
+	"+rOTQwXsEVckS2KxMBupQArHuQ+JeFhIlshFBkM/fXo7Fn4E678vU8MeDQq6kEwSV3+PhbtFVGdQ8L2g",
+	"6mkCMQgjqBToWUs+k6dMYdOJcj1bJD7nRaQChrAhpegDUqpeqxl0q29OOPi4SbeELT0h3TJfySPbtQpk",
+	"xEw6Vb+Tkv7027c5EYyGzrBQ+Y9ZXGpTZxK214SuVCOOu4zxIDLp2qmBPYUup2oO1+NiwPL8K25XOkCP",
+	"XSlJkot/UDRw2TioTvEuo/OkSvtsz911dnot2uxvs4Zbd2q9fbrX32U7bstp9ko5iW7Qr5G8Vtrp7bl1",
+	"1uhvU8P0WKeN3rbTdFtsp5TKZksNpCiP7bfvG40xk9xVqpV+/L6B1XGx4PMvdfYvo87Kxc+4iqZCpUpj",
+	"NGNEKIQRmlqsNgQsZxKb66m5fNRaWpLbWp6LmaOePsfU1gRb/+B7kSsNGgoVhoetdVgIxv4PmammETFh",
+	"FIpmWhB7wLOZXKBz2YHvxngK9mEcCM6NGFnjcz3UO1X+gNarAh8jbdyASR04gAi3WRjwAUn3j7TuT4V2",
+	"tDVrtfUU0A5fYdNbxLT4GTeWOWqpIfluFbqtQbfGE749S56s71uBtYSdmSBwbObuWpwvKcfrJBfGnMKT",
+	"usA2kDZrE2QJIskv/v/XcTnBsUA+RX1AgFNABnojr8n38w7H5gKgAHImKwoUOAHy/HighjBYiVyzKBW+",
+	"q0P2Y6n5Ati+Mhq4NvpeIKg2kXsYC+FFpDfVmV7xtdy8VasLeodnrtfmZT2+alu6vFUS+AtFmocsZIdm",
+	"KgoM0BMdnmX6Vpw3jGHGCvs/KSWkIq5FoXTo8E09PgaAwc+ywETXVxq4AcexjpL862KgLgZry4cEFOaX",
+	"PPjrxMoNgxnRbket62pQp/UkQQYC6LHm6jRwSq6BugBbBWLjllkKDbies5MM95Z6uwbnAWPKhEbDrC3F",
+	"XWqPeiwUXhEB1TcN7PlimDyVTQN5NJTPlTiIby06yaf0AziBFIHfk9S9HygPAfqw2IoPMIeFhvv4vkjK",
+	"qoQIadUqlirIaGN5fBuFkVGrp8Ohvj58OrdIPilnzLkHRtlISKzcIrZR598GIagS28ls6PkMizAC2FZS",
+	"5n/LFHW2nP8BDOJAcly7yCBtYJDm2KXzzl/S5Pk5WDQXbXyXRukikxp8kRr5xu00QYrMgUifJ7AFmkQg",
+	"ZexWFViEgcPyKjMC5L0L3AVWZqDE8I0YO1tbFik3+nsm0jv+KUyLer//loHoqbf26q3abmuvVqvVNCIo",
+	"yN6GW6+3Gv1GtbFfc6vN3dZOldbdRpXVG069ub/faNaleE+hx/5Wap8e35zedt+f3rTPri67xzenR7dY",
+	"N0itzGLlwyx+bETDAVODmIb8QIz5gcOrPAijYbV5UKP1XsPZdpus1d+p7db3GvvbtNlrOTvuLtvr7x+o",
+	"0Cdg5NBTKj7E+F1tgfbFpQFFa1TBS1UlSBFKrodc1a5O/Ff2jy7IkNJB/cdGlklzk/26oP6FDZRJ5R08",
+	"r8stlLBhUEFJ0r9UCLDB4EvpBlWVxSV7gJbQSLH5tLZjJJXlMMPsyxbmh5HM5zPQb2YfRfW/cPKGRpSj",
+	"7ayQPwodRe7u34uyCI5MpqvyW6nwHPUrepy9KEYzLNsGs7MrVpxw4QHghsc7vB+EDiNlG5iJfYiA65QT",
+	"xVR0z6E3GLBQVGJTp8kDSRRMPEd1KgDxIwq2VFalIAquuccQApX05spTZufAOUOafyp9n3K3w034XgWw",
+	"qoNx46xngLRHh79Kr5WUgWSEpIzzdk3tVDJhoVRFEGKlHFuPB1PPlQKtU/oUTAGDHsUPmU7k+OP3OyW5",
+	"T3AmHtzwDaOuigTV2Fe9wJ0/EyS1Ghr9AVWGcgZm4RnR6F+kVjEy/FPp9dDdMwFJfDQiPpPqCSRme5FI",
+	"Oqjn+/l7QTTcAmCbPEULJ22TMv6o/oZToENyFy4QmKJZKU6rMI7Szxil15PgVvbB6cfrs5t/TtG+YbJC",
+	"Dhj/KnN6EYpcARC9nEYGh15h06cYQ0FFk5zCznHLn7fLw6gWoB3/Tnrjv9KuW6pQrr0l1Tb8pST+RRNn",
+	"4psiSGad5iEFq6kYbKgm4tFeqSgaUmuJppjDjhZez9EV8WlBjW14KScxZxlbjR0gRdaf59+TYvU/UD30",
+	"WV7B9KMUzeO415jgUIBFQatgHy4pd0peP1ktVGYQGwEix6lOOjWtCQ7lKoVUddMpVQ6MMs8CwQenPFlr",
+	"MDGYBp4ONxUP7CfXxrNQvH/Rf9FcpMUCezkkPACV7Kn4TK4tZmGwpNyoNVMWVZxqdksYaNRqnJXSL072",
+	"D+VkuJbJ2aARQmnIy1A/CMkgCNwNGZg6uasYGDZbxcBy9trC6zkMDJ8aDGzxgP2w8s3NR4lvM2YX8b0E",
+	"6h3Gz3UtGPRuDuQ1yTKB7Gq1FgaPdzgGUsOVigdxaXeEcglmvFJoFh6wfKtwErFfwC9+qZa/VMtfquU/",
+	"p0NUs+MNOe+ArTYwDjTDKOa5GdaiOa5+M4fdDphpWsyypp8xGOamPmjrkDygBX7TRJt8dIKuMQVEsQfr",
+	"5XRF3KauAqjhrNGeKcVpAryJQODFiiIyELs4BvKJrE2adZ2ctTc0xhRWRlzfGLOkKiAWz1XAhGh3tVQm",
+	"DZbNCPrEi9LFAH9Jv1/S75f0+xcJD9Xy75kgZl1QnXgY5vhoNhSVuEtXSktstkpgLnBDLTKN13OkJj4t",
+	"qOS4YGVZo4rqEivLgHEpRjJZCE/vxkvlLdiIYGunihPoKJ3tRiXBw8/U8kbP2GTKnWiqAWiUPI19YuzB",
+	"8acuU/m3FEtIK8AuMWLuITzocFtJoy6jzrDrcXjL1XCPKedSgvUd9JW80e3JyOPuFrkMUm6l1Zm0cZyM",
+	"WpE8mf5Krc0N5W4wforcBkWbrkFBLYt9Xcy5uTY3zh+fIfF/Wvwa2Raj99v8Zu/r+bfGx9n+bf/F7viT",
+	"03wt3uy4ryZ1dkdLPz3sX1Llr4ehgDuBUBLCZshNNogPXn6Yaf52WjfcdBlrDqkKfyyyed+w+2Ck7hfQ",
+	"Wkft6drxxI6ryANMQADB/jximJNgH+q6cR2efkDKGNoQq9Jaz879zBY5Iur11O8dPoS6COotKBqbqjDa",
+	"zDFvQdvVNvFXsllpjQDbJOhUobYm1ClrN8EzQWxJIGDK8wkjNmredmEus0HXR18kYQo3qiMst10Q4Qgt",
+	"haUUAfjLIgYdSNkYj5HxtRC8g3sqHbWTRzS9mog8gcsH21ZuOPdQBXumNgVjz0QRtcy99ciAz1RRXnPm",
+	"Zt+khlXcLPMOmBOY+WfzmaipoLekYKa/PCL/WGGBzJZQ3O0AvZdhiTRhiIb4wMUruHSYzC6935NS0FCJ",
+	"DMPWUyWioAOs3xczXCjip368Z2EPf1AMVoHtK4AQxEfRoH0cwU+0xCIgsTwmCt0hp8XiIC11IK9B9o8J",
+	"ZAfppmUbmthQHcfqcBv070qCxauON8T5p2WUpYOyIPJf/mtOpGDRfB5i5nRVqyStDGtrD6DYCejgCgAY",
+	"A9LaJ2+fiTiKbQhD9+fpGVWsDhdBXO8n6PelOCsUZUsD+JGz/5JjPy/Hfjr8XtdgXWbqSwmyVYH6SQpe",
+	"q19nDXfbafZadGd/d29vd3+HtnpNZ9ttsHq/lknBW6M5XCi9aK6/vLe/3Wzt1Go68h0+u+vUetu0Va9u",
+	"92pOtem0nOp+b5tVG/0a3enV3H2nXjcyEHuJESAWxbh/nsh8l2yBX7etv3AEPR5eyc0kB32kzIyj5v+M",
+	"EvPpDWh4bBLEjyAkgzCYThKZGBv6bVJOfgQwULtmHyjEJovYjfiPDoc+KsvujEGf2KoXJUsScWOR3hyE",
+	"tOciMuyrm6u7a7vDy1SNLin2VrHIlEeeT+wU67JJebHoWwXNdUq+AoLJVocfJUNU4d8Q3i5boRoyYaFW",
+	"Fw7wH1CAZQBVTeNAdcsMr0ep4yg/nRdhnH1cMwkKUiV79pnQbrxsPasEtxgut4epsn3Fdbh0xa0xaDdS",
+	"AKVq1MU59gcYBh+Hs5tVBNsnbwtVDxXSXhyeHqsfjzYpLmy/9eSXuUEhI9xKqSJry66smMrIxVJKMG5g",
+	"I5TDQ4P744oRqPNq6jOWglY2p278pelXoPZAO23lD9nXxLb/tHrP7RK1B5Kt11reMNEG115K5TKsF+ke",
+	"uSObTmG31Ho7Tp3t02rTbfSrTbrHqvvOdq/aYrt9DXVg7I7bHKXpx6bq7i8F5q9mLgZhQWMBrP6Fkk5J",
+	"ZhN0d0ONxgjw/lPqNKsiXNaxQMMdG66gz9Q4MFHMIh6EbsBApBSFUBjLENsVEgXG7ZdlImkOsHBPWrew",
+	"0CXM0f2HMhReQXAFDhWd803XZC3LdYfnCN2VUTq/TNdPeeX/F9Vb9hvN/f3G30FvWYgkQE3DDLlK9/pC",
+	"x+f/Ujt+qR2/1I6/W+yTkkWQ6ax3VGVDHcMIb/rz6RiFnnAzqqsaMicI3WJYoCuwKck2YBBIRYQliXmY",
+	"3c/cA3XdZhiLhX9kEQasDscHZjYYRJdZcZo5JMlw18QbmKnq8aoYOR0kROjwWPgbMcBqaij0Q8bIOODR",
+	"UBxkChCi20nN0cDp6fD9GnHpXFgk8F3JCiDxzIpNJXWrVqvlJd7TB8ibVxWfOZsxNKyIRHEKGRQsHEPh",
+	"2yVQRZcGvW9wPoXOj5y2pZ8PGVoG+SJ7V9tnLZSdtcJsu/HoSt87xoud0kEn+2qnZHWM8F9okh/+Cy3V",
+	"fT/uzbDRw3OVadT1XHh83+iUfmRHhwCLUrDdHR+fttvZ508XIZzX7UK4sDGlBadDuoTk8dXFxdWlZHB4",
+	"WrsJ3WIxvRA0vSHgeM4W/CVj/8K+iQyWg8GPFRaayZgfAfSTz/JWY//kvbccCCjnDRMPKOdxAThQTssM",
+	"XlBOi4XrW4o3KMKmLhngltcX4srPeVEKNYnkrsZFRLnDxHO9Un9E2LPd9/yIhXZc4V1uI6j44/GB9ozk",
+	"YRZCALSuM6RCmSEptMPlhgOdYcwiKi9RWPYMCw2hpLMPiY3/SErLm48hpmGLHKkRdDgMSUl7y6hPowoj",
+	"R3RgSYVmqLB/R2wO3yyDmwaL2oN2gO0rGO7RR4MLPra0csTBUJOuZSSbJXYiCAVBKoFZKOMGuo2jNIyq",
+	"kxDFkdicvi+u8w/7EL4M4RwwJgBmtBdbFqorsb1Dt/wZv0nMIHCLlCxVYOagVJc3WVWYBy0Misd8L42Y",
+	"ZFYRo2O8VU6RTUzofIzQYBtKv4UZrWs0MJ1YuR2RstIPnxDlRi8V0uJRZpfUJltUP+aiq2j9+1KqQ1qh",
+	"ovmP3+X5N44X6pk/tQi/FJC/mgLy0uNuDCDSmxPg8mXkDeBbV8VZh2xMyvDv1NX/lg6KdA/sdFm8BAUn",
+	"c4J2q/ENY/lETWjB9N0+mHF1v59RzL+Bir3ylyUXehx2fIFfZLVKuKov3srmP124aV0mKq8hNHSGG3PT",
+	"xUH/Osl/0asEqk8RHYCuVHSykihX3Iabn2h1Mja35qk+1rLfLT3jf4iaHlExWl6+M6lAL5su4V3L8cCR",
+	"Ph2exgO3Zac6+im5+VEx2gASvMOXYoKn+wUE+CXo4KpWeg+hRlXeo6/yE7fiKqOq26TQKFIndroSwXzm",
+	"SLIEXO1RQOhOSs2j8g0XCrQb2eod7OrQoI3qC/RzoA3lblweRHbb4QKMkQlilhOMex7XxUCUl5c4oRex",
+	"EAqVqt37TJBx4Izi24uYOkNCcQ4dnkLSadh5GDnqcIiRsEkZb7X4QA4UI7IryzHV5csrK33KuwTYgs1N",
+	"qJDH4C8vA0aRXw5dwVFsAj+hkCesdYbkCVVkpXAYaCHcbASSQG18cdU44mGcnUBWTXbZFS4slipTPLFo",
+	"rGr7LamLWuDdNMGLoRPT+KB6TUobHAKfg7GkRksrebO9hmBB7xs7JK2ayjWGs7qqmGgyB8WUSgetmrVY",
+	"SXTdcqHJ0qhqnhZJuJ0laR+CM0lnQ+TVvSuika4iujj9s5McRvnHVwvYqDwA0qRTggIAOEQcNuSCoCyB",
+	"Tx6Snk/5KFvWoVN6mvKhKNl++16iUSSp0eXTsQD3M3KiOLTg4ujy7uh8wWAeuiIVpq+Ow0GpVt+v9Xd6",
+	"jequs02ru26TVff69Vq1Qbd7uvCPfiHHJQC/F8Do65qnjwDMl2T/pQX/gst/JjIq23LY/BvVtkgFTuT7",
+	"Kut5LPCX1Ak1OcTdzZmllKVE9qNa2KjVIHwM/8IzxETlkORj8Mv+1mSuVnGTZdWEnkLV/q4+J3/IXMsX",
+	"tW6l2iitxk3C/9GpbCuVGbDYlXW6AvjYsdF3a6nK9QTX/Mfa8B7D2n5d8P+yrM0Iv5R77C92c7dWNsYj",
+	"sgITSLGTYaBSaiBIpVEDilpwr0RHzYSFZMTmh4S6LqT0gFVFOaRCNvGpgzHIHQ4vrCrHIFfoJ1w3ER3I",
+	"/6xgKY8qYHBLB4/LN4lfl3eZQRJHa5FGrdEizAVnzZKiBPCq/pxcgTyHzZ8HN2Fh6OY05aSb5DIgx7im",
+	"lWJU8ogOfgFQ/xm57JHrSr2QDkgUkCThMAhVtl5iNt2M90Z08I9lu2trYk8RmfAkjNrWlXGo6wpSDkIS",
+	"siparCuGpRud/4fEVtg9JGTj4J7peEXJsrFJh5fBVDjDqMLYG48GIAtd9F5fmY8GKuyARtiwskWOfF+B",
+	"/Q09PjgglPRo5ECtIBqRWTD1XeIzes9MexzYcsZByLAopRIzce6n6ixPdLyQnSPDuQoxdSFWVX/W+x8n",
+	"/ayrqVq6BeP3ZoMwcDdRYwvm9Bj/f0FXaWki73sw5z+nWEnEA+wkLSSCUFcskFPIFRSHIGvogjD9JUD+",
+	"BAIEWJVkQkRIJkR9PPNGjp4ubPAvK0S+j9j8x3IQuXFwn2jVBseMITWHkpWq2imUY932raW1SrSG/ac9",
+	"5ulCJEVa4K/D/acF44JTjQoiBEvmJd2uPshT/g8/yn+na/jqtrd08JbNr2k0LLAX6hj+Iguhrn65SUXu",
+	"THLKQoHuDn9EvW2ytNw2Fl0xHOok40+3iJBXDsf34npSfhBMhOoOkTH1J0QUTCBEqsOBX4I3HMp+RfgK",
+	"48RO5aHYBDeNJswW+SBVUztJHLGVDgwWDZGtKepiJjRVdblzvN+GmWlF5fCfKRq+ouEFOuzWaGmUUvj9",
+	"j07/iffwivSf9M4+oRHtUcGI4XnbJOx0NBbdEZujo06n01Rb/Z1atblb36vuNfa3q2ZSTREql1Tf3anP",
+	"3FgvhcHzqe8XZs9sVjT7EYbwX1bwXw6+dLzoEs8ebpmNg1XzXWx/ENgWansi0SnI6QN1In+uEhuIjpbC",
+	"0AMdL4W/9TxOw7kdV6SOpVWHq2y9Z8pwdaisGqpa2IApgC+sGWa3P7WP725uTi9vbcwgjR2oAGAFzL9q",
+	"VpKOwalCRkZsgvmoIYumIccSZZiMqutCt2q1OBBxRWXor9MgopViSbMSZ0qt+oLFJH8D6iYeS1vHi1II",
+	"lm9jDVygedQvvvFnKJGaMst5kVAanToMG3OMPPCcooKn+ddndRSegwGo6o0nQRj9MVlhmr3IO4ARLagY",
+	"iLCzF060aFrYPsAEqmDGzbTwDgcdR6gEARUPCvncgWCqnrtLyjaIYSFsXdZePpUXkrLdp57PXPmOfKKA",
+	"eOCT8sk0ZMlShYwKOQ5ObLAFdFHTJEep2vDlCePgrgNVBYpZ6aoZ8iPYFmP+opnnMA3nCwuATAjxAKE1",
+	"GolTZEFkIIALcqXMUeyLYrQB8CwYu1mGFxTrQ6PaFnBLRR+cOlCywwE3UMk47Mv3RpLe80QqGAvoCazG",
+	"LzmtetMc7DPR4ag5xcl8GmVYXTfG1O8HobxyIiomzM1sB0UmyWwY+IyUm7VaBSfuqN2EaEa38UU1jXjc",
+	"kwxDX3SS+OA44wTKlCQISVKae98AHQmy7AQbyK6IbZ4OG/NGUrG8YxYNAxcuW/rqgrGBFMGdHiVDwMJ8",
+	"Bt9Mri2Pr25mXAGWZaGruEJI6k+S7g86JbHthNtRp/QDLjeqCzrxqiM2z3l9VG32950G28Q8n5rsph7h",
+	"RXKRclybOHEMH4UhhdwEc5/eJFRNeU1xxZW9LFNA4GdrrMUsBJYE/xwLSTod5L19gAqQOgieIB4HCJSD",
+	"RJAocw0uA6G+3Jtzwh48gdgE6WWS3Bk5HsReKraIMEAY7djYzJeSWbENLkSHRARjo3o0naPBFYf367r0",
+	"r6T2jBPxIbTrYUGwP4nyE5sxvSgWEWZCX0qSugFbBtmj+bUK7QtmfLkKhYIwxP/+MTrUm6mrcQdFFEIJ",
+	"ER2Drqw+pGzeoCpKgShOFArCDoenUiUCLN4tI/Ja2OC8FlsaDdkTxK6rfCEjp1zTkFBA6FX56gsSGbF+",
+	"8UWsHY3VESzSC6IhmdG5OCRJMozC/sG3OhwDpmwgr8cH3UTiqLpq5fQcnYD3vcEUJWqFKOd7bMvs8IBb",
+	"kIA/9SNhHyAAADXwjrIWXTNZSP6ZfNhu395cXb6yOzwIif3h9OitrT7YB8TMGaMjtLHaqEUK0BvjEAAR",
+	"hQEfaKAADfQMpdg6fM8sGIf6a8jiNe0H0xDKsQlS9gNJL4cKZpHpZBL/G8vIWaj7VQ47nBK8rycj+CJ3",
+	"Vhza2ptHTMgRKigEIINBXY0TGas6Hb4AFAnm3XiX6lUjQb9vUB2AncaTaJ7VuTrcVudphb5FVqhbupas",
+	"6g3/m39nl0+eQNPSEH/mOZJMzVS3pE6kLJb19XEOzRFuHDBnvEvKgJkp95IcrKkewYO+94D29rq+nTRq",
+	"jR0jnM6IK5PdZhWkPwClueDQ6wmr/aQgEuCESZKLYRCiI4tyYp4jKVqWQjLF/ZfkaUYl9mcX7Je5+K+m",
+	"/4C8zhXXC6LYVH+OkVcV6T8pVvZPhGq4oCiBgC50rH5QmIKKwS+KEk9I9TFbUrTIGNDhyv9qqhjQBZgi",
+	"QHikmOQXVLawfgO6P5VROej384CQ9boMWL4DMqkEL45x6j/LHpezxR+bpbYKte3U2H6xqb8Mm5IbM5cr",
+	"JWctpUw/glcN2F+pbk1b8o8lN5UMz8KoDAMsLUXtQ0I7HADcVdlSuNxmAngXDYya8iuB2RdZ0iMV32Ju",
+	"1Ke+eAp2tAmgt9ZJkZapnG6KePge+gYz6SF5RPnxi1H/YtR/AkZ9Ow15PqPOuWhzEoSgqmzOrf/pALO1",
+	"ahkyEQUh+2OsbzfYuWF0UDGYcRCEH/RsuTbu1EFjykkw435AXTy4L/ygp4IasKsOnwXhSMEzqqs2dRD0",
+	"DMMYBljun0ZkTF1V/oM6o+kEvXZ96vkq3I7GuJYakYWOkZzKHbBFLgOMYiZO4ILVJwHEUIYqwx0XkoiO",
+	"J2DPkfMC0xY04tif3GOy90M03tGQmQagmjLYKMiaf7Phmwo43A8EE1GHG58XQzphW+SMp7dU++QtYqh4",
+	"kjGnKYmY8GpR2mruDuUO82GJdNBY7IldEsqh1qNASqa/+/NeONgopYNS5dgPpqrnC8rpgElqvID1fV/f",
+	"coIxm78J6Yd33pV31vr85dL/PL75ctmuffv85b1/fnvjff7wLvp0OxxdtGutyy+njc+3d7PLk3ffPn04",
+	"886P3/i98YV35b15cXF71nxXe3Nyfje8vfhy1zjzZt6nDw/87Evg3fmXL87v9l/cvD+K4BmvbdGt3paz",
+	"5a5v6cgSaVPz1OLiGqQqKJAyhXe6RsN1DVC/Qmf+mYLe4Wga2ZDIWXwfkyExdEZYmhkjewSeZUo+PFUr",
+	"XEpafBQG1CzwgqXS6LthYlyajVLEllRO4fKskwIrwt875eTXMfmHHhPcEUaGl7xSZs4I8cZj5no0Yj5C",
+	"WUt5PggCd2Pfa17tdvOcpPZnUTH1ol0P9rMl1rPSL6b+L2FxMtBENG4OKXN2D3VkhM573nRrLliazH1p",
+	"bKK/RwpSnN6xsoygCmJOl/cj5bcXbTJic4sYb1pJSLRgkdTDhYVJMR1uBkYLjHaElHAdUicivHJp9Hru",
+	"JsxBavBTHgVTqThvEcAypLzDVQZFbBKknPQYwSuiW6xSr2l3+ilPa1rESaowF6tU+PNNdFc3Gwn2WHPT",
+	"MjPTL2X0n59v4VbJ41wb86k8G0ta1XTXjN1OqZnPUf/9u+BnJOytwF4STUMuYnRRgDyS/02yrZ8Jra/3",
+	"PZ8dKNAMnRuSgpa1OpxxJ5xP5BmXjItxJ3CZGzvvvMjA3A0ZdcHUEqoc7jiMEs5k2bQydHj75K08o64g",
+	"tgLPqd7OJ+yAZBmQjZePuNU5GN0OSA2AdZcqNB2OUVFwoVWQxZOQ9b0HYq82BNiq+jmalSh58+GUeJzI",
+	"1aGOZPws9KjvfUO5UO5794z0qGA7zWno66AaZW8zzC6KmT4TZBIGEXPkb6jdY52Q753SSFXZ2u9vs77r",
+	"tKrb/RarNnvMrdI9t17d36nvsFat2dymPazzxR144aje2Dt+cVx93W60duAJ9Qfw5KZ9VL06Or2uwoMf",
+	"QLsjTqZ8xIMZN2LLjZGikUmQZq0pV89DbFUUcfBzjI5cr+1gLFiHg7WrCtYusC5WDhMFORunHztgUl1t",
+	"2xmHMhMd2GOCzuOqd/Gl08x+SiGlmT5nwHg2Wo41fHSHu0x4A25Y+cjYk1MQcXuD89AoCr3eNGIicWBT",
+	"bVmMYQw6XHg+45E/1xBCM9kwooOq3B9ubFjF2jN54nrRiPlTjmuBTeU/8+7Ct5CTPA+mkUkHiC7Ehj05",
+	"YUgIODAOEZgWuToZQZ/IEyCPBW58Ujb3HGya1PaEJVAGWGWOVqNVxwGON+Y7iLGQS5iwLhUg6rJxHBE3",
+	"5a7SYifTnu+JIZghx4FU5jq8PPJc0qJ7rLZd61X/+z//qwIriHGR8QcMdkkjQKmQqpdeXy/CpTKgP4gm",
+	"amIiFtl9N6YjTNdOUHQeZZUc9l453pX3pn1XO41uay9f3h3X5pe3n1ZaHWnDH519CbzLD6fNz7dH3y5e",
+	"nUUXrz77n49rzcvb0+3zD2fNzyd30ecT5+Hyw6V/+eGl9/nD+y9nvLbl9wfHzmDacmfj/lGd3tw0Zg9v",
+	"b3adD82WE30dDb5sn5xc3gz7n99Mv4jW8MSnk/DTbJ92nUlvu370kX/sv9y5mr24qLa/fZo17z58+/Lh",
+	"6qPfGvtf3389vguORy+mV8PtSf98WHs1ag6Gs+i4Nmy9/tY+v3JenXjVsw/f7h5aHyf9ow+fPhyfDdmL",
+	"4Yt34i4Ssxn9Mjr7GDnOl/lVo31+VJ++b82vwnDSuqx+vWt/fN378OlqenO9f1z1o6PXAydo39d6n04/",
+	"vjq/fN14w9nMq35xZqPG6ZejenN4OqZueHx+H44+e3c7VBw1RvyY+5/pORPi6wlrn032b1983a1Fn1qj",
+	"3U/Dj4OXXuBct95dHl1/YuLa2b0YixeN1uXH+dXbb/vX+28/hd7lVW/32Pv89VM1fBiFD07wZfJiFBxt",
+	"TS9mr8P52cnem1e3r99dTr++afjdwdZw/JI1jr68udgRu8P30f3R1/4Oe/NufHvx+d3Jm+msFU29u/r5",
+	"6Oy+S91o3Lga1kTv4ny32u+9b7/qffg4mL2vvhtXt7cbb+cn3e6b6fsu8+6Ci7ZofWq8OLra3b1+f9a7",
+	"++S8bN1cfO5e3LfZm7Pzk5ML95hdtCb+ly+z+uv+7u4Lt3EkdvxG78gdDK/Hl96tM6ld3l/vNyd1vtu8",
+	"2N07Pzqdn1NebWzTO+8uaj3MnPHrOr32RuNuOLmYnE777+q3/qQafKPb7xvb7SC8Ohp8vGlO336eTu7E",
+	"h5vji08nx0futvu6Srtdp/G2/rLWGl+cX35t9Wrb/dtd7+vr5t6XU/dkvFv9Vj/tv72bvBxNqxfh+Op+",
+	"sjfbPm6d+pOXtU+v9z5N9tiL2oeef/b2qEuPz9/ceu+nXx6q3KtNX01e33E2Gh3P+EPvxXtWO3bnvXn3",
+	"ZPTq+t327HrS3d5pX3vvrr+I982zYfTuy/Wn/tmn+nvqiEl9bzu4GL9zJ/Tl51f7x/snL3eDrjj5El4/",
+	"fPbfsfDuY2N0/+n8MvT9k1fzHTG9/nzhbj98nJ1vv6i9O359sj39/PnNpXfNtr+e0rc7D70vn9zPg8mU",
+	"Oh8+Ttzmq1Fz/K359f6y/vn9u5PT/eqn0de9h6Nx++X9TcDaNx948/XNl9m34e2r0/2Ty/tPA3dw2Wse",
+	"TXbvq+Pdi+5lc/Q5/Nbo0sHXV+8m4cO7d2+/DYeN+ufwStx84477the8H2zPH45PvtzNZxPxYtao9+ph",
+	"3acvX17Pvs3OxZtWu30RNL992quPj8X87NVdUD/da57Uj0+GtZtj78PRm6u39PXd8LTtvWmdvAmb09bX",
+	"4+bZ1sc5m9c+Djn95L7Yqe1f7l54796+w1vcepfARSFn3rkeqokqUi28gb5lE8jl7NHIG6M9OuXNAqR3",
+	"gmIkCqfckffVA8OVqvRBL+rwIRUY2+0GUVUwqXuDn0wJNMQXRsvBPUNspzcfTi0VII5x4dGQDKnocEp8",
+	"dA7zwFAKQX+G2B7KMfemvF1rkf/+P/9vUpd3W9KswGDFMJgJXduD+e4zgd46lVSIkXEAkqSEE/hxpTDB",
+	"0XgGptKIsQl2hdqW7AsWQBch9gSZDeeqU0jnRrg87sL7KFdtrUnYWRl4a5J7Uc8l5ZjslZ8UgP8Qt9xx",
+	"FF45Ly/a7EP364X77svg7bdL+iE63hmO2rful6v2RTtsnF29vaR7V5Pem9d74RU9jvb95vmn89dvZ3vH",
+	"L3drn84/XF2dDOin8Nz7MH09cG+qV/tD/+h8dLtz3Pv48KZ63Bv3d75O3rzcqY8+vn39sXn7gu1Ug/d7",
+	"UfOaXtP2yclNN2DzqPnRb5xeXfmvH8T+Nb+ri2j/5cjdnV29vqTNKbuo73xmrbPjU/fd223nsj7kzPfc",
+	"2je/V//6tbX3dijaYXDJzvZetG548OnkRbXGvJcfTmofP7w5n0wGo3POZh8n0+vz8fll12m19uZ372rT",
+	"2vvgbv7i1Yud05fs+rrXu61+rnfP747bN3Pvev9To117/6315ds3RnsfPjfvP48+7L352Nr94FQD/nri",
+	"303E3d3k7Kvjvj7/MmnWLk/fbb2Pjnbag2r1Czuqv6P3nx4+7X/bfbd1Ee645/OAR8GbY3pCb15eHH0a",
+	"dL/euafX39wqPTsLj19/eL07u/9E55eT9su7Lzetd2/c7Y/Xk1ev5vvb80bjy2X1JHj9+bXjDy7YNGTv",
+	"Zm+/bu+/e/ey9nDm3nwdXt00zh/mO/vXo8ENvYwm33a90fmVL3pfhvWZuzvutcfzwBdvu7Wo/nH/yr+/",
+	"ao/vLr483H2cfDz/9vX848P1p9pN9+Lu4ZTy173t9917cX4UvtwXl/WPu2/H1b579/bj7fv66bf3d1/r",
+	"7LhF25++DrbDV6Pz19evX+341x+vWHT94VK8Pz6t9z7W3gfD2kfuz1+et9vBp28fmy2/1hze7L35OHCu",
+	"m42XH/snu6+mA+fS2/1y+3Z6/zBt+o13jfvdGR9JfvsrFumv4nBSAtO8pfU9X8kiMWGO1/eYmwNQtpYr",
+	"dsGMj5+oShm6iTkMbOXsz2AOS/BVOJvl27jwqqeQwVVy1oBxhrK/p3EKw3vPweJYHT6m4UhIeWnm/Skj",
+	"v/oE4sPKu6DKEewxKcMEvHJ9c/r+7OqurewcGlhBF5hlqcFq5SJV1EKL7kxNCZU4aJjgOty0wS0JxoEl",
+	"SyxmcPcXdC4ImvjbGaBGbC9vv+OAx3mmZRuxoFS2ogZfi+YTVjnAnH8sqCt/UVC7qicasv+PvavbbRtX",
+	"wq9C+ObYgPNTN23PSa96Nml2gW0RrLPFAqsgUi3WFiKThkglawQB+jR9sD7JgjNDibJ+LNlpm934KoAj",
+	"UZTIGc7v9zH/t5Px3tszQrk5C1KlTv4PP/Szr8A1AL2aS/3BPnsvKeJUX19VmCM4/WjprK+cwhlT6RRb",
+	"rZyq5RDLGMOe+0Pm9XShn9wT1FDu9QY5MXLryNhrFpSCdkeHR9BTuhKPg1AEBHcB/hj3GqzrbRIsFERK",
+	"8NNhykQw/87Dpnivd8zuvn7+cn+P2xqjtQkPQmWBOMwHooXK+ugBeQ+wlOWCxfyGx/kciNwK95W1budD",
+	"RJZQEncWxBgnUugkmOiqsJi7Gbfu5LASddWZ2qiRKIkEFwe8GbXPibkvt+tce4JVV6QJM5wJeduFqaig",
+	"yatJygq6HAmIVrI0TfxDw1V1nx8E4Qo3kfsgt3wQr84Ttw7nUHvzIqsy3cOSmHAPeJ4OsA71cWXh/PPT",
+	"9ye/vD+7Ojn99fTi1M+MDsl8SvL7++yEq0WkeU5YD4owP2xt5XKh3I5A3SqqdOuPeVvcVqVa3aLeXbnP",
+	"Px8HBKTBTV6Vq7MfvAatuIkeQqYRcOQRyPR5qt0ko81clQXcaDgboqOXwW4Bc/ltJEJ564n+K6MCnh+y",
+	"MFiqAYM8eCpirhRZzmQGGnsIFjJuqvtpEGu3KvCtTMb0nbcpAUr4RBqT7gpf5ioSV+Ytesev2kd+q2fV",
+	"tYK9ZhjWr5miU9S+qwz6F1Q02vV2lFzuQEGEP2B2K5DofdOyW1fAuig/HUy5+dH8XV+57kYd0ANzYwrg",
+	"SX9MoxhUFOD2ZRU6pI7QFRT8lhwyZVMDbHR4BB6mjEOeWPARDCsYo9DpO3K8YfQuy/AvhQ84Nu+2QpGN",
+	"F8B/rAobrNNhcPVm5fesX3oziwwB6O7fkkWs9ArAIzbK8F2MQLTjrfgB03wB28jFo1E7XorHwkuBGM7g",
+	"GTh9B2U1h4LTRtdZEWtkuy3L7grtbZ2OpG1FZgy2TEQBbqiuLQvrlMqUa3/Q1NbQpE3WWALmzp0h8Iha",
+	"GzAibsPmNqAP4rGZNEzz/dFaFKZ8lf55O5YXlBYrR30sYIYfh8yR1sGjYoFBT6rF1Wbqzf0a7+QNd7Hq",
+	"tWR+HmD1h0wHiEuk3doPJwcz4zGUQ/StpoTkjQfN7k4+yFqQbkyeIAGRM2aEt6t99g5JrApW2DQy04y0",
+	"8gT0cifZ2AXbrISH+YGuCqUZudaEcpa9QdtR98dgXftHrvQ2dAA3jnCXZtG9ZXllANbPJ7O9d7fT6Y9H",
+	"p5+nOrNujKGwnWXjSFAXdU4NI5etOkbqLZv2rqDtDKtFaPuQ9ZUKRNsFBVbLfxUIFgnNp+bfDVxYniiS",
+	"YRl1aTVYFL5m3ZmxPFFBeUXFeA0sUvb11rBJ2cs6k0rRja25peh6SzH1zVmjrDazLU7r+aNQCW/K/dQE",
+	"yGnnggcfyFt25PUuNyJwsuu2S28+UR4nJ1Jn9Yvd6m3YnGj/tCB1cjREC21PVyMd1GULPqhs+O/b0lyZ",
+	"mXgTYukSfc9+FCrm3zzzh8y/GflD9vXzlwFwmwtW7CtGwGiZ6tymRln3sejDLUNy65cKwUcsfAab19Y6",
+	"Gdu6YPe+hvoaT5QeE2kko+LEeoWY6PhfQqufyxseNhj3noiISApLixIehMDVXZgp8oNDtw/kYhBk27X2",
+	"rzlf5Pb+6DAj0VJ42o2eKU3lR+iQyDjkOY8QTYgwutES8HpZo7eFEQzE0hOYULdd3UGq5TzQ0SSI46UN",
+	"0Xo9oseJFDG0hM7siy2b5qFS8IZmSDw/aM9WehBWAIgbZbCOYMsK4va4TGvIT/ZGSH/SFv25PMfOqN0V",
+	"/lmf6NgKc4b1KXCxmdVa74R0d7SsioS719oCo+9vC7ReH2tP0Qvt7ICnSZeen1Z4LnERfIwrC5e7nPsF",
+	"Ndft4Kc6g8tWtG6ZVngQV+/gLg9h3Nf6fX4caK60z/Iq4cIBZ71jiyGyctRbJsjs1IFm/cb2+TbHBQbY",
+	"G3G33ZPiAXRh+5PDnBvDDVXoD3Cn2uvQ0rfdadEnmvKoCWIPcwJFEPpN9enUld4OyrScBKnGg2rSo48o",
+	"TUHTtDi1aS34OP9rESWoV1y+JujgdFI+LAZOLkv7ThARhRgnaHFPVKpx61J0A4Wy2twTDep8fQbhAex+",
+	"5yv1jp/993/Pj168PDw87JhE2NC4L9zM+s5ctjfcdxbwTne3091c57IOsCeLKFluFfJKV6Szg7ZumeNo",
+	"NHrvwfRJk0gvQVn/8SbVswt5zUXv+M9Lo2PH4fXP82AyngWjFy/hR6CDMouB+j1N4t5xb6b1Qh0fHFzP",
+	"1f4dQnHf78+XszS45dEklmm4P5Fz6CNPIuMzKKxInZJpSDkO83XEnpCJnu0d9cpyNXWKv7gIFzISen+1",
+	"KEqF1xkaOGTT+z+N342z64n+vHGiKzwHM6k03JFPruLlzJehPVA+Z4jQEQNvUVLAQiOzMwNbrM0dObbC",
+	"fxwboXC/3Uu1w1CYjvVtf8jAHbc0HubeyqOdZgBj2NZQmF017rAzNvW1lofFbhkxdYwiYSymxNJf2orz",
+	"HL4BKs6pKZFPZBJiANK2iTlPzVpxKl7nBrCPbIsMgUN+5EzL/ElC6ugTHR/0LHDplogc6TwJhqt4zEUw",
+	"VQ6t8pAFYZhwpdyWVVreKHTGuwimFaOdJYGZtEPTrCXw8uNOQ4b+RKYL99PDTRWDjevYERCYQpV5bWhA",
+	"S5RQsZiBCOWcWWfKncW5dbAqvpHbNfspFai3NJ8vwJd2G3vhL1fQMfqWrjxLgkXl6tsLLmikmkcTqQDw",
+	"ReBDgikXk6jQ+IqR40Sm09nKgwXnhRd9Y25ern2WsQJh5SzCWfZ0rOIl8LNMf1R9098V5Drv/w4AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

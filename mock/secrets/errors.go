@@ -11,7 +11,7 @@ type Kind int
 const (
 	// NotFound: no secret of that name in the project.
 	NotFound Kind = iota + 1
-	// NameTaken: a secret of that name exists (pending deletion included).
+	// NameTaken: a secret (pending deletion included) or an event of that name exists.
 	NameTaken
 	// QuotaExceeded: the project holds the most secrets it may.
 	QuotaExceeded
@@ -51,6 +51,15 @@ const (
 	NotRotatable
 	// InvalidFilter: a list's criteria that cannot go together.
 	InvalidFilter
+	// EventNotFound: no event of that name in the project.
+	EventNotFound
+	// InvalidEvent: an event's state or basic event types break a rule the service enforces
+	// (a type listed twice, say).
+	InvalidEvent
+	// TooManyEvents: the project holds the most events it may.
+	TooManyEvents
+	// EventInUse: a secret subscribes to the event, which therefore cannot be deleted.
+	EventInUse
 )
 
 // Error is a domain failure: its kind and what, in words, was wrong.

@@ -15,7 +15,7 @@ type ImportFailure struct {
 // fails the import as a whole, and then none is created.
 func (s *Service) ImportBatch(project string, batch []NewSecret) ([]ImportFailure, error) {
 	var failed []ImportFailure
-	err := s.store.Update(func(tx store.Tx) error {
+	err := s.write(func(tx store.Tx) error {
 		failed = nil // a shared store may run the transaction again
 		for _, in := range batch {
 			_, err := s.create(tx, project, in)

@@ -82,7 +82,7 @@ func (s *Service) Rotate(project, name string) (*Secret, *Version, Task, error) 
 		added *Version
 		task  Task
 	)
-	err := s.store.Update(func(tx store.Tx) error {
+	err := s.write(func(tx store.Tx) error {
 		var err error
 		if sec, err = s.get(tx, project, name); err != nil {
 			return err
@@ -126,6 +126,9 @@ func (s *Service) rotate(tx store.Tx, project string, sec *Secret, how string) (
 		if err := putTask(tx, project, task); err != nil {
 			return Task{}, nil, err
 		}
+		if err := s.recordEvent(tx, project, stored, EventRotationFailed); err != nil {
+			return Task{}, nil, err
+		}
 		return task, nil, put(tx, project, stored)
 	}
 	if err != nil {
@@ -159,11 +162,17 @@ func (s *Service) newVersion(sec *Secret, now int64) (Version, error) {
 }
 
 // rotated is what follows a rotation that succeeded, in its transaction, before the secret is
-// stored: the next automatic rotation is scheduled from it, and the task that records it is
-// written. What else a rotation sets off (an event, its notification records) joins here.
+// stored: the next automatic rotation is scheduled from it, the task that records it is
+// written, and the secret's events hear of a new version and of a rotation.
 func (s *Service) rotated(tx store.Tx, project string, sec *Secret, task Task) error {
 	sec.schedule(task.Time)
-	return putTask(tx, project, task)
+	if err := putTask(tx, project, task); err != nil {
+		return err
+	}
+	if err := s.recordVersionEvent(tx, project, sec, EventVersionCreated, sec.Versions[len(sec.Versions)-1].ID); err != nil {
+		return err
+	}
+	return s.recordEvent(tx, project, sec, EventRotated)
 }
 
 // rotationPassword asks the password generator for what a rotation puts in a value: 32

@@ -31,6 +31,8 @@ type Service struct {
 	store  store.Store
 	sealer Sealer
 	opts   Options
+	// notified hears of the notification records a request's transactions write (Noting).
+	notified *Notified
 }
 
 // NewService returns a Service over st that seals backups with sealer.
@@ -77,7 +79,7 @@ func deletedAt(now int64, state string, scheduledDeleteTime int64) bool {
 
 // updateByID runs fn on the secret with the given id in a write transaction and stores it.
 func (s *Service) updateByID(project, id string, fn func(*Secret) error) (*Secret, error) {
-	return s.change(project, func(tx store.Tx) (*Secret, error) { return s.getByID(tx, project, id) }, fn)
+	return s.change(project, func(tx store.Tx) (*Secret, error) { return s.getByID(tx, project, id) }, fn, nil)
 }
 
 // view runs a read of one secret.
@@ -93,13 +95,20 @@ func (s *Service) view(project, name string) (*Secret, error) {
 
 // update runs fn on one secret in a write transaction and stores the result.
 func (s *Service) update(project, name string, fn func(*Secret) error) (*Secret, error) {
-	return s.change(project, func(tx store.Tx) (*Secret, error) { return s.get(tx, project, name) }, fn)
+	return s.updateThen(project, name, fn, nil)
 }
 
-// change reads a secret with read, runs fn on it and stores it, in one write transaction.
-func (s *Service) change(project string, read func(store.Tx) (*Secret, error), fn func(*Secret) error) (*Secret, error) {
+// updateThen is update that then runs then (when not nil) on the stored secret in the same
+// transaction: to record what happened to it, say.
+func (s *Service) updateThen(project, name string, fn func(*Secret) error, then func(store.Tx, *Secret) error) (*Secret, error) {
+	return s.change(project, func(tx store.Tx) (*Secret, error) { return s.get(tx, project, name) }, fn, then)
+}
+
+// change reads a secret with read, runs fn on it, stores it and runs then (when not nil) on
+// it, in one write transaction.
+func (s *Service) change(project string, read func(store.Tx) (*Secret, error), fn func(*Secret) error, then func(store.Tx, *Secret) error) (*Secret, error) {
 	var sec *Secret
-	err := s.store.Update(func(tx store.Tx) error {
+	err := s.write(func(tx store.Tx) error {
 		var err error
 		if sec, err = read(tx); err != nil {
 			return err
@@ -108,7 +117,10 @@ func (s *Service) change(project string, read func(store.Tx) (*Secret, error), f
 			return err
 		}
 		sec.UpdateTime = s.now()
-		return put(tx, project, sec)
+		if err := put(tx, project, sec); err != nil || then == nil {
+			return err
+		}
+		return then(tx, sec)
 	})
 	return sec, err
 }
@@ -120,10 +132,11 @@ type NewSecret struct {
 	Settings
 }
 
-// Create makes a secret whose first version, v1, is SYSCURRENT.
+// Create makes a secret whose first version, v1, is SYSCURRENT: the creation of a version its
+// events hear of.
 func (s *Service) Create(project string, in NewSecret) (*Secret, error) {
 	var sec *Secret
-	err := s.store.Update(func(tx store.Tx) error {
+	err := s.write(func(tx store.Tx) error {
 		var err error
 		sec, err = s.create(tx, project, in)
 		return err
@@ -159,7 +172,10 @@ func (s *Service) create(tx store.Tx, project string, in NewSecret) (*Secret, er
 		Versions:            []Version{{ID: "v1", CreateTime: now, Stages: []string{StageCurrent}, Value: in.Value}},
 	}
 	sec.schedule(now)
-	return sec, putNew(tx, project, sec)
+	if err := putNew(tx, project, sec); err != nil {
+		return nil, err
+	}
+	return sec, s.recordVersionEvent(tx, project, sec, EventVersionCreated, "v1")
 }
 
 // checkNewName refuses a name in use (pending deletion included) and a full project.
@@ -274,27 +290,34 @@ func (s *Service) List(project string, limit int, marker, eventName string) (Pag
 // metaBlock is how many secrets a list reads into one allocation at most.
 const metaBlock = 64
 
-// Delete removes a secret and all its versions at once.
+// Delete removes a secret and all its versions at once. Its events hear of it unless they
+// heard when its deletion was scheduled.
 func (s *Service) Delete(project, name string) error {
-	return s.store.Update(func(tx store.Tx) error {
+	return s.write(func(tx store.Tx) error {
 		sec, err := s.get(tx, project, name)
 		if err != nil {
 			return err
+		}
+		if sec.State != StatePendingDelete {
+			if err := s.recordEvent(tx, project, sec, EventDeleted); err != nil {
+				return err
+			}
 		}
 		return remove(tx, project, sec)
 	})
 }
 
-// ScheduleDeletion puts a secret in PENDING_DELETE until days from now.
+// ScheduleDeletion puts a secret in PENDING_DELETE until days from now; its events hear of its
+// deletion then.
 func (s *Service) ScheduleDeletion(project, name string, days int) (*Secret, error) {
-	return s.update(project, name, func(sec *Secret) error {
+	return s.updateThen(project, name, func(sec *Secret) error {
 		if sec.State == StatePendingDelete {
 			return fail(AlreadyScheduled, "the secret is already scheduled for deletion")
 		}
 		sec.State = StatePendingDelete
 		sec.ScheduledDeleteTime = s.opts.Now().Add(time.Duration(days) * 24 * time.Hour).UnixMilli()
 		return nil
-	})
+	}, func(tx store.Tx, sec *Secret) error { return s.recordEvent(tx, project, sec, EventDeleted) })
 }
 
 // CancelDeletion returns a PENDING_DELETE secret to ENABLED.

@@ -23,7 +23,8 @@ const (
 	secretsPrefix = "secrets/"
 	metaPrefix    = "secret-meta/"
 	idsPrefix     = "secret-ids/"
-	// projectsBucket lists the projects that have held a secret, for the state export.
+	// projectsBucket lists the projects that have held a secret or an event, for the state
+	// export.
 	projectsBucket = "projects"
 	// layoutBucket notes the changes of layout a store has been given (Migrate).
 	layoutBucket = "secrets-layout"
@@ -58,11 +59,16 @@ func put(tx store.Tx, project string, sec *Secret) error {
 	return tx.Put(metaBucket(project), sec.Name, meta)
 }
 
-// remove deletes a secret's record, its metadata, its entry in the index by id and its
-// grants.
+// remove deletes a secret's record, its metadata, its entries in the index by id and the
+// expiry index, and its grants.
 func remove(tx store.Tx, project string, sec *Secret) error {
 	if err := dropID(tx, project, sec.ID); err != nil {
 		return err
+	}
+	for _, v := range sec.Versions {
+		if err := unindexExpiry(tx, project, sec.Name, v.ID, v.ExpireTime); err != nil {
+			return err
+		}
 	}
 	if err := tx.Delete(metaBucket(project), sec.Name); err != nil {
 		return err
@@ -79,7 +85,7 @@ func dropID(tx store.Tx, project, id string) error {
 }
 
 // putNew stores a secret under a name that is free, replacing the record of a secret whose
-// scheduled deletion has come (and its id), and indexes it by id.
+// scheduled deletion has come (and its id), and indexes it by id and its versions' expiry.
 func putNew(tx store.Tx, project string, sec *Secret) error {
 	if raw, ok, err := tx.Get(bucket(project), sec.Name); err != nil {
 		return fmt.Errorf("read secret: %w", err)
@@ -96,6 +102,11 @@ func putNew(tx store.Tx, project string, sec *Secret) error {
 	}
 	if err := tx.Put(projectsBucket, project, []byte{}); err != nil {
 		return err
+	}
+	for i := range sec.Versions {
+		if err := indexExpiry(tx, project, sec, &sec.Versions[i]); err != nil {
+			return err
+		}
 	}
 	return put(tx, project, sec)
 }
@@ -297,10 +308,11 @@ func (s *Service) ImportAll(project string, secs []Secret) (int, error) {
 }
 
 // DropAll deletes every secret of every project, with the grants, the checker configurations,
-// the rotation tasks and the rotation schedule.
+// the rotation tasks and schedule, the events and the notification records.
 func (s *Service) DropAll() error {
 	return s.store.Update(func(tx store.Tx) error {
-		for _, prefix := range []string{idsPrefix, projectsBucket, metaPrefix, secretsPrefix, grantsPrefix, checkerBucket, tasksPrefix, scheduleBucket} {
+		for _, prefix := range []string{idsPrefix, projectsBucket, metaPrefix, secretsPrefix, grantsPrefix, checkerBucket,
+			tasksPrefix, scheduleBucket, eventsPrefix, recordsPrefix, expiryPrefix} {
 			if err := tx.DropBuckets(prefix); err != nil {
 				return err
 			}

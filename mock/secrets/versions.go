@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+
+	"github.com/csmskit/csmskit/mock/store"
 )
 
 // NewVersion is what CreateSecretVersion takes.
@@ -26,13 +28,18 @@ func (s *Service) AddVersion(project, name string, in NewVersion) (*Secret, *Ver
 		return nil, nil, err
 	}
 	var added Version
-	sec, err := s.update(project, name, func(sec *Secret) error {
+	sec, err := s.updateThen(project, name, func(sec *Secret) error {
 		if err := usable(sec); err != nil {
 			return err
 		}
 		var err error
 		added, err = sec.addVersion(in, s.now())
 		return err
+	}, func(tx store.Tx, sec *Secret) error {
+		if err := indexExpiry(tx, project, sec, &added); err != nil {
+			return err
+		}
+		return s.recordVersionEvent(tx, project, sec, EventVersionCreated, added.ID)
 	})
 	if err != nil {
 		return nil, nil, err
@@ -109,7 +116,8 @@ func (s *Service) ShowVersion(project, name, versionID string) (*Secret, *Versio
 // UpdateVersion sets a version's expiry time; only an ENABLED secret's versions change.
 func (s *Service) UpdateVersion(project, name, versionID string, expireTime int64) (*Secret, *Version, error) {
 	var updated Version
-	sec, err := s.update(project, name, func(sec *Secret) error {
+	var before *int64
+	sec, err := s.updateThen(project, name, func(sec *Secret) error {
 		if err := usable(sec); err != nil {
 			return err
 		}
@@ -117,9 +125,16 @@ func (s *Service) UpdateVersion(project, name, versionID string, expireTime int6
 		if !ok {
 			return versionNotFound(name, versionID)
 		}
+		before = v.ExpireTime
 		v.ExpireTime = &expireTime
 		updated = *v
 		return nil
+	}, func(tx store.Tx, sec *Secret) error {
+		// The version's former expiry is no longer due; its new one is.
+		if err := unindexExpiry(tx, project, sec.Name, updated.ID, before); err != nil {
+			return err
+		}
+		return indexExpiry(tx, project, sec, &updated)
 	})
 	if err != nil {
 		return nil, nil, err

@@ -147,6 +147,17 @@ const (
 	DefectTaskFilterIgnored  Defect = "ListSecretTask ignores secret_name"
 	DefectTaskStatusIgnored  Defect = "ListSecretTask ignores status"
 	DefectTasksRepeat        Defect = "ListSecretTask repeats a page's last task on the next page"
+	// Events.
+	DefectEventNameReplaces  Defect = "CreateSecretEvent on a name in use replaces the event"
+	DefectEventTypeTwice     Defect = "an event type listed twice accepted"
+	DefectEventUpdateForgets Defect = "UpdateSecretEvent of the state forgets the event types"
+	DefectShowEventEnabled   Defect = "ShowSecretEvent answers every event ENABLED"
+	DefectEventsRepeat       Defect = "ListSecretEvents repeats a page's last event on the next page"
+	DefectEventDeleteKeeps   Defect = "DeleteSecretEvent answers 204 and keeps the event"
+	DefectEventDeletedInUse  Defect = "DeleteSecretEvent deletes an event a secret subscribes to"
+	DefectDisabledNotifies   Defect = "a DISABLED event leaves notification records"
+	DefectNoVersionNotice    Defect = "a new version leaves no notification record"
+	DefectNoDeletionNotice   Defect = "a scheduled deletion leaves no notification record"
 )
 
 // Defects lists every defect but DefectNone.
@@ -183,6 +194,8 @@ var Defects = []Defect{
 	DefectConfigNotKept, DefectConfigShownOff, DefectCheckNoData, DefectCheckAnyType,
 	DefectRotateKeepsCurrent, DefectRotateCommon, DefectRotatePending, DefectTaskFilterIgnored, DefectTaskStatusIgnored,
 	DefectTasksRepeat,
+	DefectEventNameReplaces, DefectEventTypeTwice, DefectEventUpdateForgets, DefectShowEventEnabled, DefectEventsRepeat, DefectEventDeleteKeeps,
+	DefectEventDeletedInUse, DefectDisabledNotifies, DefectNoVersionNotice, DefectNoDeletionNotice,
 }
 
 // formatDefect reports a defect that breaks the blob's format but not what it holds: the

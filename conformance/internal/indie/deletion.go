@@ -25,6 +25,9 @@ func (s *Server) scheduleDeletion(w http.ResponseWriter, q *request, name string
 	if s.defect == DefectDueNow {
 		sec.deleteAt = nowMillis()
 	}
+	if s.defect != DefectNoDeletionNotice {
+		s.happened(name, sec, "SECRET_DELETED")
+	}
 	s.json(w, http.StatusOK, map[string]any{"secret": s.secretJSON(name, sec)})
 }
 

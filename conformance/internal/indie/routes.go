@@ -15,6 +15,9 @@ type route struct {
 // routes are the contract's operations on a project; accountRoutes (account.go) are those on
 // the account. Literal segments win over wildcards: a path that
 // matches a literal route is never taken for a wildcard's value.
+// routes are the contract's 29 operations. Literal segments win over wildcards, the leftmost
+// first: a path that matches a literal route is never taken for a wildcard's value, and
+// csms/events/tags is an event's path, not a secret's tags.
 var routes = []route{
 	{"CreateSecret", http.MethodPost, "secrets", (*Server).createSecret},
 	{"ListSecrets", http.MethodGet, "secrets", (*Server).listSecrets},
@@ -49,10 +52,16 @@ var routes = []route{
 	{"UpdateSecretsConfig", http.MethodPost, "secrets/checker/config", (*Server).updateCheckerConfig},
 	{"RotateSecret", http.MethodPost, "secrets/{name}/rotate", onSecret((*Server).rotate)},
 	{"ListSecretTask", http.MethodGet, "csms/tasks", (*Server).listTasks},
+	{"CreateSecretEvent", http.MethodPost, "csms/events", (*Server).createEvent},
+	{"ListSecretEvents", http.MethodGet, "csms/events", (*Server).listEvents},
+	{"ShowSecretEvent", http.MethodGet, "csms/events/{event}", onEvent((*Server).showEvent)},
+	{"UpdateSecretEvent", http.MethodPut, "csms/events/{event}", onEvent((*Server).updateEvent)},
+	{"DeleteSecretEvent", http.MethodDelete, "csms/events/{event}", onEvent((*Server).deleteEvent)},
+	{"ListNotificationRecords", http.MethodGet, "csms/notification-records", (*Server).listNotices},
 }
 
-// match reports whether segs fit the pattern, with how many of its segments are literal and
-// the wildcards' values.
+// match reports whether segs fit the pattern, with a weight of its literal segments (the
+// further left, the heavier: one outweighs all those after it) and the wildcards' values.
 func match(pattern string, segs []string) (literals int, params map[string]string, ok bool) {
 	parts := strings.Split(pattern, "/")
 	if len(parts) != len(segs) {
@@ -67,13 +76,15 @@ func match(pattern string, segs []string) (literals int, params map[string]strin
 		if p != segs[i] {
 			return 0, nil, false
 		}
-		literals++
+		literals += 1 << (len(parts) - i)
 	}
 	return literals, params, true
 }
 
 // route answers a request with the operation its method and path name: among the routes (of
 // the project, or of the account) of that method whose path fits, the one with the most literal segments; 405 when only routes
+// route answers a request with the operation its method and path name: among the routes of
+// that method whose path fits, the one whose literal segments weigh most; 405 when only routes
 // of other methods fit (or the operation is one the server lacks), 404 APIGW.0101 when no
 // path fits.
 func (s *Server) route(w http.ResponseWriter, q *request, table []route) {

@@ -11,6 +11,10 @@
 // error_msg, and a backup magic that its length byte announces. It uses the standard
 // library and go-jose only, can lack operations on request, and can be broken on purpose,
 // one Defect at a time.
+// for passwords, a backup magic that its length byte announces, and 404 CSMS.0005 for an
+// unknown event. It keeps the notification records events leave, and sends nothing. It uses
+// the standard library and go-jose only, can lack operations on request, and can be broken
+// on purpose, one Defect at a time.
 package indie
 
 import (
@@ -74,6 +78,9 @@ type Server struct {
 	checking bool
 	// tasks are the rotations made, oldest first.
 	tasks []task
+	// events are the project's events by name; notices the notification records they left.
+	events  map[string]*event
+	notices []notice
 }
 
 type ghost struct {
@@ -100,6 +107,7 @@ func New(d Defect) (*Server, error) {
 		headerCache: map[string]string{}, secrets: map[string]*secret{}, issued: map[string]snapshot{}, last: map[string]string{},
 		passwords: map[string]string{}, agencies: map[string]string{}, granted: map[string]bool{}, users: newUsers(),
 		grants: map[string][]grant{},
+		events: map[string]*event{},
 	}, nil
 }
 

@@ -148,6 +148,9 @@ func (s *Server) addVersion(w http.ResponseWriter, q *request, name string, sec 
 		sec.versions[i].Expire = req.Expire
 		v = sec.versions[i]
 	}
+	if s.defect != DefectNoVersionNotice {
+		s.happened(name, sec, "SECRET_VERSION_CREATED")
+	}
 	s.json(w, http.StatusOK, map[string]any{"version_metadata": metadataJSON(name, sec, v)})
 }
 
