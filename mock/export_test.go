@@ -21,5 +21,6 @@ func (s *Server) PurgeDue() (int, error) { return s.purgeDue() }
 
 // RotateDue is rotateDue, which the replicas' test runs on several mocks at once.
 func (s *Server) RotateDue() (int, error) { return s.rotateDue() }
+
 // NotifyExpired is notifyExpired, which the replicas' test runs on several mocks at once.
 func (s *Server) NotifyExpired() (int, error) { return s.notifyExpired() }
