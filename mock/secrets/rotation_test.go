@@ -3,6 +3,7 @@ package secrets_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -303,4 +304,37 @@ func TestListTasks(t *testing.T) {
 	}
 	_, _, err := svc.ListTasks(project, secrets.TaskFilter{TaskID: ids[0], SecretName: "a"}, 50, "")
 	wantKind(t, err, secrets.InvalidFilter)
+}
+
+// TestRotationNotifiesItsEvents: a rotation is heard by the events its secret subscribes to, as
+// a new version and as a rotation; a rotation that fails, as a failed rotation; a secret not
+// subscribed leaves no record.
+func TestRotationNotifiesItsEvents(t *testing.T) {
+	svc, _ := newService(t, 0)
+	mustCreateEvent(t, svc, "rotations", secrets.EventEnabled,
+		secrets.EventVersionCreated, secrets.EventRotated, secrets.EventRotationFailed)
+	subscribedTo := secrets.Settings{EventSubscriptions: []string{"rotations"}}
+	createRDS(t, svc, "db", `{"username":"app","password":"old"}`, subscribedTo)
+	createRDS(t, svc, "quiet", `{"username":"app","password":"old"}`, secrets.Settings{})
+	createRDS(t, svc, "broken", `not json`, subscribedTo)
+
+	if _, _, _, err := svc.Rotate(project, "db"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := svc.Rotate(project, "quiet"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := svc.Rotate(project, "broken"); err == nil {
+		t.Fatal("rotating a value that is not JSON succeeded")
+	}
+	want := []string{
+		"rotations " + secrets.EventVersionCreated + " db",     // v1, at creation
+		"rotations " + secrets.EventVersionCreated + " broken", // v1, at creation
+		"rotations " + secrets.EventVersionCreated + " db",     // v2, the rotation's
+		"rotations " + secrets.EventRotated + " db",
+		"rotations " + secrets.EventRotationFailed + " broken",
+	}
+	if got := kinds(records(t, svc)); !slices.Equal(got, want) {
+		t.Errorf("records = %q, want %q", got, want)
+	}
 }
