@@ -6,7 +6,7 @@
 // answers {"secret_blob": …}. No routing beyond the pattern, no authentication, no validation,
 // no journal, no log. The mock can come close to it but not pass it.
 //
-//	floor [-addr 127.0.0.1:0] [-size N] [-ops]
+//	floor [-addr 127.0.0.1:0] [-size N] [-ops [-users N]]
 //
 // With -ops it serves instead every CSMS operation of the operations benchmark, each doing its
 // store work and nothing else (ops.go), the backup included.
@@ -37,6 +37,7 @@ func run() error {
 	addr := flag.String("addr", "127.0.0.1:0", "listen `address`")
 	size := flag.Int("size", 400, "bytes of plaintext to seal per backup (the load benchmark passes the mock's)")
 	ops := flag.Bool("ops", false, "serve every operation over a store (bench/cmd/ops)")
+	users := flag.Int("users", 0, "with -ops, the account's users beside the demo user (bench/cmd/ops gives one per connection)")
 	flag.Parse()
 
 	key, err := blob.GenerateKey()
@@ -44,7 +45,11 @@ func run() error {
 		return err
 	}
 	if *ops {
-		return baseline.Serve("floor", *addr, opsHandler(key))
+		h, err := opsHandler(key, *users)
+		if err != nil {
+			return err
+		}
+		return baseline.Serve("floor", *addr, h)
 	}
 	// JSON-shaped, as the mock's plaintext is; its content does not change the cost.
 	plaintext := []byte(`{"secret":"` + strings.Repeat("p", max(*size-13, 0)) + `"}`)

@@ -9,9 +9,10 @@
 // It then drives them with wrk (-t2 -c32) in rounds of floor, mock, floor; a round's ratio is
 // the mock's throughput over the mean of the floor runs beside it, the median of the rounds is
 // reported, with each server's CPU time per request from its own process. A write that cannot
-// repeat on one secret (a delete, a scheduled deletion, a restore, a stage's removal) runs in
-// pairs over a pool of secrets each wrk thread owns: the write, then its undoing, of a secret
-// done with long before. A run fails on any answer but a 2xx and on any contract violation the
+// repeat on one resource (a delete, a scheduled deletion, a restore, a stage's removal, an
+// event's or a grant's creation, a password change) runs in pairs over what each wrk thread
+// owns (a project, a grantee, a user): the write, then its undoing, of a resource done with
+// long before; the row measures both, and -only selects it by either name. A run fails on any answer but a 2xx and on any contract violation the
 // mock recorded.
 //
 //	go run ./cmd/ops [-rounds 3] [-duration 5s] [-warmup 1s] [-only ShowSecret,ListSecrets] [-smoke] [-check] [-out FILE]
@@ -25,6 +26,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -97,11 +99,12 @@ func run() error {
 		return err
 	}
 	fixtures := filepath.Join(tmp, "fixtures.yaml")
-	if err := os.WriteFile(fixtures, []byte(harness.CredentialFixtures), 0o600); err != nil {
+	// A user per connection, for a paired write runs as many wrk threads.
+	if err := os.WriteFile(fixtures, []byte(harness.CredentialFixtures+userFixtures(o.wrk.Connections)), 0o600); err != nil {
 		return err
 	}
 	servers := []server{
-		{name: "floor", bin: floorBin, args: []string{"-ops", "-addr", "127.0.0.1:0"}},
+		{name: "floor", bin: floorBin, args: []string{"-ops", "-addr", "127.0.0.1:0", "-users", strconv.Itoa(o.wrk.Connections)}},
 		{name: "mock", bin: mockBin, args: []string{"serve", "--addr", "127.0.0.1:0", "--fixtures", fixtures}, isMock: true},
 	}
 
@@ -117,7 +120,7 @@ func run() error {
 	var below []string
 	mockThroughput := map[string]float64{}
 	for _, op := range operations() {
-		if o.only != nil && !o.only[op.name] {
+		if o.only != nil && !o.only[op.name] && (op.partner == "" || !o.only[op.partner]) {
 			continue
 		}
 		if err := ctx.Err(); err != nil {

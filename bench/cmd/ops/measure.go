@@ -13,6 +13,7 @@ import (
 
 	"github.com/csmskit/csmskit/bench/internal/harness"
 	"github.com/csmskit/csmskit/bench/internal/wrk"
+	"github.com/csmskit/csmskit/mock"
 )
 
 type server struct {
@@ -129,9 +130,30 @@ type client struct {
 
 // call sends one request and returns the answer's body, failing unless it is a 2xx.
 func (c *client) call(method, path, body string) ([]byte, error) {
+	data, _, err := c.send(method, path, body)
+	return data, err
+}
+
+// token obtains a token of the user from IAM (the floor's stand-in for it answers the user's
+// ID).
+func (c *client) token(user, password string) (string, error) {
+	_, h, err := c.send("POST", "/v3/auth/tokens", fmt.Sprintf(
+		`{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":%q,"password":%q,"domain":{"name":%q}}}},"scope":{"project":{"id":%q}}}}`,
+		user, password, mock.DemoDomain, opsProject))
+	if err != nil {
+		return "", err
+	}
+	token := h.Get("X-Subject-Token")
+	if token == "" {
+		return "", fmt.Errorf("no token for %s", user)
+	}
+	return token, nil
+}
+
+func (c *client) send(method, path, body string) ([]byte, http.Header, error) {
 	req, err := http.NewRequest(method, c.base+path, bytes.NewBufferString(body))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	req.Header.Set("X-Auth-Token", harness.Token)
 	if body != "" {
@@ -139,15 +161,15 @@ func (c *client) call(method, path, body string) ([]byte, error) {
 	}
 	res, err := c.http.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer res.Body.Close()
 	data, err := io.ReadAll(res.Body)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if res.StatusCode/100 != 2 {
-		return nil, fmt.Errorf("%s %s: %d %s", method, path, res.StatusCode, data)
+		return nil, nil, fmt.Errorf("%s %s: %d %s", method, path, res.StatusCode, data)
 	}
-	return data, nil
+	return data, res.Header, nil
 }

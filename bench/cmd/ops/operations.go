@@ -8,6 +8,7 @@ import (
 
 	"github.com/csmskit/csmskit/bench/internal/harness"
 	"github.com/csmskit/csmskit/mock"
+	"github.com/csmskit/csmskit/mock/auth"
 )
 
 // The projects the operations run in: the reads and writes in one, ListSecrets in the demo
@@ -25,6 +26,8 @@ type operation struct {
 	name, kind string
 	// paired runs one wrk thread per connection (the thread's requests in order).
 	paired bool
+	// partner is the operation a paired write takes turns with when it has no row of its own.
+	partner string
 	// seed gives the server its secrets and returns Lua definitions the step reads.
 	seed func(c *client, threads int) (map[string]string, error)
 	step string
@@ -101,7 +104,7 @@ end`},
   if k % 2 == 1 then return "POST", POOL .. "/secrets", '{"name":"s","secret_string":"value"}' end
   return "DELETE", POOL .. "/secrets/s", nil
 end`},
-		{name: "DeleteSecretForSchedule", kind: "write, every other one RestoreSecret", paired: true, seed: pool(create),
+		{name: "DeleteSecretForSchedule", kind: "write, every other one RestoreSecret", paired: true, partner: "RestoreSecret", seed: pool(create),
 			step: `function step(k)
   local tasks = POOL .. "/secrets/s/scheduled-deleted-tasks/"
   if k % 2 == 1 then return "POST", tasks .. "create", '{"recovery_window_in_days":7}' end
@@ -118,7 +121,85 @@ end`},
   if k % 2 == 1 then return "PUT", stage, '{"version_id":"v1"}' end
   return "DELETE", stage, nil
 end`},
+		{name: "RotateSecret", kind: "write (of 20 kept)", seed: seedAfterReads(rotating),
+			step: `function step(k) return "POST", OPS .. "/secrets/rot/rotate", nil end`},
+		{name: "ListSecretTask", kind: "list (20 tasks)", seed: seedAfterReads(rotated),
+			step: get(`OPS .. "/csms/tasks?secret_name=rot&limit=20"`)},
+		{name: "ListSecretEvents", kind: "list (10 events)", seed: seedAfterReads(events), step: get(`OPS .. "/csms/events?limit=10"`)},
+		{name: "ShowSecretEvent", kind: "read", seed: seedAfterReads(events), step: get(`OPS .. "/csms/events/ev00"`)},
+		{name: "UpdateSecretEvent", kind: "write", seed: seedAfterReads(events),
+			step: `function step(k)
+  local state = k % 2 == 0 and "ENABLED" or "DISABLED"
+  return "PUT", OPS .. "/csms/events/ev00", '{"state":"' .. state .. '"}'
+end`},
+		{name: "CreateSecretEvent", kind: "write, every other one DeleteSecretEvent", paired: true, partner: "DeleteSecretEvent",
+			// A project holds at most 30 events.
+			seed: pool(func(*client, string) error { return nil }),
+			step: `function step(k)
+  if k % 2 == 1 then return "POST", POOL .. "/csms/events", '` + eventBody("e") + `' end
+  return "DELETE", POOL .. "/csms/events/e", nil
+end`},
+		{name: "ListNotificationRecords", kind: "list (21 records)", seed: seedAfterReads(notified),
+			step: get(`OPS .. "/csms/notification-records"`)},
+		{name: "ListGrants", kind: "list (10 grants)", seed: seedAfterReads(grants), step: get(`OPS .. "/csms/grants?resource_id=" .. RID`)},
+		{name: "UpdateGrant", kind: "write", seed: seedAfterReads(grants),
+			step: `function step(k)
+  return "PUT", OPS .. "/csms/grants?resource_id=" .. RID, '{"resource_id":"' .. RID .. '","type":"SECRET","grantee_type":"0","grantee_target_id":"g00","validity_time":"' .. (1893456000000 + k) .. '"}'
+end`},
+		{name: "CreateGrants", kind: "write, every other one DeleteGrant", paired: true, partner: "DeleteGrant",
+			// A grantee has one grant of a secret: each thread grants r to a user of its own.
+			seed: seedOnlyReads,
+			step: `function step(k)
+  if k % 2 == 1 then return "POST", OPS .. "/csms/grants", '{"resource_id":"' .. RID .. '","type":"SECRET","grantee_type":"0","grantee_target_id":"u' .. id .. '"}' end
+  return "DELETE", OPS .. "/csms/grants?resource_id=" .. RID .. "&grantee_user=u" .. id, nil
+end`},
+		{name: "BatchImportSecrets", kind: "write (10 secrets)", seed: seedOnlyReads,
+			// A new project every 40 batches, within the quota of 500.
+			step: `function step(k)
+  local project = string.format("i%02d%029d", id, math.floor(k / 40))
+  local secrets = {}
+  for i = 1, 10 do secrets[i] = '{"name":"n' .. k .. '-' .. i .. '","secret_string":"value"}' end
+  return "POST", "/v1/" .. project .. "/secrets/batch-import", '{"secrets":[' .. table.concat(secrets, ",") .. ']}'
+end`},
+		{name: "CheckSecrets", kind: "read (10 secrets judged)", seed: seedOnlyReads,
+			step: `function step(k) return "POST", OPS .. "/secrets/checker/check", '{"type":"1","data":{"secret_names":["r","w","x00","x01","x02","x03","x04","x05","x06","x07"]}}' end`},
+		{name: "ShowSecretsConfig", kind: "read", seed: seedOnlyReads, step: get(`OPS .. "/secrets/checker/config"`)},
+		{name: "UpdateSecretsConfig", kind: "write", seed: seedOnlyReads,
+			step: `function step(k) return "POST", OPS .. "/secrets/checker/config", '{"checking_secret_strength":' .. tostring(k % 2 == 0) .. '}' end`},
+		// The account's operations name no project; the floor does their work with the
+		// packages the mock's handlers call, mock/account and mock/auth.
+		{name: "ShowSecretFunctionTemplates", kind: "read (no store)", seed: seedOnlyReads,
+			step: get(`"/v1/csms/function-templates?secret_type=RDS-FG&secret_sub_type=SingleUser&engine=mysql"`)},
+		{name: "CreateAgency", kind: "write (the agencies exist: reported)", seed: seedOnlyReads,
+			step: `function step(k) return "POST", "/v1/csms/agencies", '{"secret_type":"RDS-FG"}' end`},
+		{name: "ShowAgency", kind: "read", seed: seedOnlyReads, step: get(`"/v1/csms/agencies?secret_type=RDS-FG"`)},
+		{name: "ListUsers", kind: "list (10 users)", seed: seedOnlyReads, step: get(`"/v1/csms/users?offset=0&limit=10"`)},
+		{name: "ShowUserDetail", kind: "read", seed: seedOnlyReads,
+			step: get(`"/v1/csms/users/` + auth.UserID(harness.UserName(1), mock.DemoDomain) + `"`)},
+		{name: "UpdateUserPassword", kind: "write, two passwords in turn", paired: true, seed: seedTokens,
+			// Each thread changes the password of its own user, with that user's token.
+			step: `function step(k)
+  local old, new = PASSWORDS[1], PASSWORDS[2]
+  if k % 2 == 0 then old, new = new, old end
+  return "POST", "/v1/csms/users/change-password", '{"password":"' .. new .. '","old_password":"' .. old .. '"}', TOKENS[id]
+end`},
 	}
+}
+
+// userFixtures is the users section of the mock's fixtures: n users (harness.UserName), each
+// with the first of harness.UserPasswords. The floor makes the same users itself.
+func userFixtures(n int) string {
+	var b strings.Builder
+	b.WriteString("users:\n")
+	for t := 1; t <= n; t++ {
+		fmt.Fprintf(&b, "  - {name: %s, password: %s, domain: %s, project_id: %s}\n", harness.UserName(t), harness.UserPasswords[0], mock.DemoDomain, opsProject)
+	}
+	return b.String()
+}
+
+// eventBody is the body of CreateSecretEvent for an event of that name.
+func eventBody(name string) string {
+	return `{"name":"` + name + `","event_types":["SECRET_VERSION_CREATED"],"state":"ENABLED","notification":{"target_type":"SMN","target_id":"urn:smn:region:project:alerts","target_name":"alerts"}}`
 }
 
 // poolPath is the path of the project of wrk thread t (the Lua POOL).
@@ -172,6 +253,94 @@ func seedReads(c *client) (map[string]string, error) {
 }
 
 func seedOnlyReads(c *client, _ int) (map[string]string, error) { return seedReads(c) }
+
+// seedAfterReads seeds the reads, then the requests calls returns for r's id.
+func seedAfterReads(calls func(rid string) [][3]string) func(*client, int) (map[string]string, error) {
+	return func(c *client, _ int) (map[string]string, error) {
+		defs, err := seedReads(c)
+		if err != nil {
+			return nil, err
+		}
+		rid, err := strconv.Unquote(defs["RID"])
+		if err != nil {
+			return nil, err
+		}
+		for _, call := range calls(rid) {
+			if _, err := c.call(call[0], call[1], call[2]); err != nil {
+				return nil, err
+			}
+		}
+		return defs, nil
+	}
+}
+
+// rotating makes rot, a secret that rotates.
+func rotating(string) [][3]string {
+	return [][3]string{{"POST", ops + "/secrets", `{"name":"rot","secret_type":"RDS-FG","secret_string":"{\"username\":\"u\",\"password\":\"p\"}"}`}}
+}
+
+// rotated makes rot and rotates it 20 times.
+func rotated(rid string) [][3]string {
+	calls := rotating(rid)
+	for range 20 {
+		calls = append(calls, [3]string{"POST", ops + "/secrets/rot/rotate", ""})
+	}
+	return calls
+}
+
+// events makes the events ev00 to ev09.
+func events(string) [][3]string {
+	var calls [][3]string
+	for i := range 10 {
+		calls = append(calls, [3]string{"POST", ops + "/csms/events", eventBody(fmt.Sprintf("ev%02d", i))})
+	}
+	return calls
+}
+
+// notified makes the event alerts and a secret that subscribes to it, then 20 versions more of
+// the secret: a notification record of each of its 21 versions.
+func notified(string) [][3]string {
+	calls := [][3]string{
+		{"POST", ops + "/csms/events", eventBody("alerts")},
+		{"POST", ops + "/secrets", `{"name":"notified","secret_string":"value","event_subscriptions":["alerts"]}`},
+	}
+	for i := range 20 {
+		calls = append(calls, [3]string{"POST", ops + "/secrets/notified/versions", fmt.Sprintf(`{"secret_string":"value %d"}`, i)})
+	}
+	return calls
+}
+
+// grants grants r to the users g00 to g09.
+func grants(rid string) [][3]string {
+	var calls [][3]string
+	for i := range 10 {
+		calls = append(calls, [3]string{"POST", ops + "/csms/grants",
+			fmt.Sprintf(`{"resource_id":%q,"type":"SECRET","grantee_type":"0","grantee_target_id":"g%02d"}`, rid, i)})
+	}
+	return calls
+}
+
+// seedTokens gives each thread a token of its own user (TOKENS[thread]) and the two passwords
+// the user changes between (PASSWORDS).
+func seedTokens(c *client, threads int) (map[string]string, error) {
+	defs, err := seedReads(c)
+	if err != nil {
+		return nil, err
+	}
+	var tokens strings.Builder
+	tokens.WriteString("{")
+	for t := 1; t <= threads; t++ {
+		token, err := c.token(harness.UserName(t), harness.UserPasswords[0])
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&tokens, "%q,", token)
+	}
+	tokens.WriteString("}")
+	defs["TOKENS"] = tokens.String()
+	defs["PASSWORDS"] = fmt.Sprintf("{%q,%q}", harness.UserPasswords[0], harness.UserPasswords[1])
+	return defs, nil
+}
 
 // seedList fills the list project to its quota of 500 secrets (the mock, started with
 // fixtures, has no demo secret).
@@ -244,7 +413,11 @@ function request()
   k = k + 1
   -- wrk asks for one request before the run and drops it: a read of r, harmless if sent.
   if k == 1 then return wrk.format("GET", OPS .. "/secrets/r", headers) end
-  local method, path, body = step(k - 1)
+  -- A fourth value is a token of the thread's own to send instead.
+  local method, path, body, token = step(k - 1)
+  if token then
+    return wrk.format(method, path, {["X-Auth-Token"] = token, ["Content-Type"] = "application/json"}, body)
+  end
   return wrk.format(method, path, headers, body)
 end
 `, harness.Token)

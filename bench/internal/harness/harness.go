@@ -44,6 +44,14 @@ const CredentialFixtures = `credentials:
     projects: ["*"]
 `
 
+// UserPasswords are the two passwords a benchmark's user changes between, the first the one
+// it starts with.
+var UserPasswords = [2]string{"bench-password-one", "bench-password-two"}
+
+// UserName is the name of a benchmark's t-th user, from 1: each wrk thread that changes a
+// password changes its own user's.
+func UserName(t int) string { return fmt.Sprintf("bench-%02d", t) }
+
 // Build compiles the main package pkg of the module in moduleDir into dir, as a binary named
 // after the package's last path element, and returns its path.
 func Build(ctx context.Context, moduleDir, pkg, dir string) (string, error) {
