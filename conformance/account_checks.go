@@ -53,14 +53,7 @@ var templateCombos = []url.Values{
 // template asks for the function template of one combination and returns it.
 func (c *check) template(q url.Values) (string, *exchange) {
 	ex := c.ok(opShowSecretFunctionTemplates, http.MethodGet, accountPath("function-templates", q), nil)
-	var body struct {
-		Templates *string `json:"function_templates"`
-	}
-	c.decode(ex, &body)
-	if body.Templates == nil {
-		c.fatalOn(ex, "the answer has no function_templates")
-	}
-	return *body.Templates, ex
+	return member[string](c, ex, "function_templates"), ex
 }
 
 // agency is an Agency as CreateAgency lists it.

@@ -39,6 +39,22 @@ func (c *check) decode(ex *exchange, v any) {
 	}
 }
 
+// member decodes the answer's member name, which the check needs: an answer without it fails
+// the check.
+func member[T any](c *check, ex *exchange, name string) T {
+	var body map[string]json.RawMessage
+	c.decode(ex, &body)
+	raw, ok := body[name]
+	if !ok || string(raw) == "null" {
+		c.fatalOn(ex, "the answer has no %s", name)
+	}
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		c.fatalOn(ex, "the answer's %s is not what the contract gives: %v", name, err)
+	}
+	return v
+}
+
 // secretFields is a Secret as answers carry it.
 type secretFields struct {
 	ID                  string   `json:"id"`

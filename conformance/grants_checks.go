@@ -58,14 +58,7 @@ func newGrantee() string { return randomHex(16) }
 // grant grants a secret to a user through CreateGrants and returns the answered grant.
 func (c *check) grant(secretID, grantee string, validity int64) (grantFields, *exchange) {
 	ex := c.ok(opCreateGrants, http.MethodPost, grantsPath(c.s.projectID(), nil), grantBody(secretID, grantee, validity))
-	var body struct {
-		Data *grantFields `json:"data"`
-	}
-	c.decode(ex, &body)
-	if body.Data == nil {
-		c.fatalOn(ex, "the answer has no data, the grant")
-	}
-	return *body.Data, ex
+	return member[grantFields](c, ex, "data"), ex
 }
 
 // grantees lists the grantees of a secret through ListGrants, by user id.
@@ -240,14 +233,7 @@ func (s *suite) importChecks() {
 // checkerConfig reads the project's configuration through ShowSecretsConfig.
 func (c *check) checkerConfig() (bool, *exchange) {
 	ex := c.ok(opShowSecretsConfig, http.MethodGet, secretsPath(c.s.projectID(), "checker", "config"), nil)
-	var out struct {
-		On *bool `json:"checking_secret_strength"`
-	}
-	c.decode(ex, &out)
-	if out.On == nil {
-		c.fatalOn(ex, "the answer has no checking_secret_strength")
-	}
-	return *out.On, ex
+	return member[bool](c, ex, "checking_secret_strength"), ex
 }
 
 // setCheckerConfig sets the project's configuration through UpdateSecretsConfig.

@@ -70,21 +70,10 @@ func run() error {
 	if *smoke {
 		o.rounds, o.duration = 1, time.Second
 	}
-	o.postgres = pgschema.BaseURL()
-	var left []string
-	for s := range strings.SplitSeq(*stores, ",") {
-		switch s = strings.TrimSpace(s); s {
-		case "memory", "bolt":
-			o.stores = append(o.stores, s)
-		case "postgres":
-			if o.postgres == "" {
-				left = append(left, "PostgreSQL left out: set CSMS_BENCH_POSTGRES_URL or CSMS_TEST_POSTGRES_URL")
-				continue
-			}
-			o.stores = append(o.stores, s)
-		default:
-			return fmt.Errorf("-stores: %q is none of memory, bolt, postgres", s)
-		}
+	var left string
+	var err error
+	if o.stores, o.postgres, left, err = pgschema.Stores(*stores); err != nil {
+		return err
 	}
 	if err := wrk.Installed(); err != nil {
 		return err
@@ -126,8 +115,8 @@ func run() error {
 		verdict = "MISSED: " + strings.Join(unflat, "; ")
 	}
 	fmt.Fprintf(w, "\nTarget (every page within %.0f%% of the small project's throughput): %s.\n", tolerance*100, verdict)
-	for _, l := range left {
-		fmt.Fprintf(w, "\n%s.\n", l)
+	if left != "" {
+		fmt.Fprintf(w, "\n%s.\n", left)
 	}
 	if o.out != "" {
 		if err := os.WriteFile(o.out, []byte(rep.String()), 0o644); err != nil {

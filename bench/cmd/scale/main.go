@@ -86,21 +86,10 @@ func run() error {
 		}
 		o.sizes = append(o.sizes, n)
 	}
-	o.postgres = pgschema.BaseURL()
-	var left []string
-	for s := range strings.SplitSeq(*stores, ",") {
-		switch s = strings.TrimSpace(s); s {
-		case "memory", "bolt":
-			o.stores = append(o.stores, s)
-		case "postgres":
-			if o.postgres == "" {
-				left = append(left, "PostgreSQL left out: set CSMS_BENCH_POSTGRES_URL or CSMS_TEST_POSTGRES_URL")
-				continue
-			}
-			o.stores = append(o.stores, s)
-		default:
-			return fmt.Errorf("-stores: %q is none of memory, bolt, postgres", s)
-		}
+	var left string
+	var err error
+	if o.stores, o.postgres, left, err = pgschema.Stores(*stores); err != nil {
+		return err
 	}
 	if err := wrk.Installed(); err != nil {
 		return err
@@ -171,8 +160,8 @@ func run() error {
 	if len(together) > 0 {
 		fmt.Fprintf(w, "\nThree replicas on PostgreSQL against one, throughput of the three together: %s.\n", strings.Join(together, "; "))
 	}
-	for _, l := range left {
-		fmt.Fprintf(w, "\n%s.\n", l)
+	if left != "" {
+		fmt.Fprintf(w, "\n%s.\n", left)
 	}
 	fmt.Fprintf(w, "\nTargets (live heap per secret beyond its value ≤ %d B; 100,000 secrets start from bbolt in under %s): %s.\n", perSecretTarget, startTarget, missedOrMet(missed))
 	if o.out != "" {

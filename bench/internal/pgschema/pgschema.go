@@ -77,3 +77,25 @@ func ServerCPU() time.Duration {
 	}
 	return total
 }
+
+// Stores reads a -stores flag (memory, bolt, postgres, separated by commas) and returns the
+// stores to measure, PostgreSQL's base URL (empty without one) and, when PostgreSQL was asked
+// for but no database is set, the line that says it is left out.
+func Stores(flag string) (stores []string, base, leftOut string, err error) {
+	base = BaseURL()
+	for s := range strings.SplitSeq(flag, ",") {
+		switch s = strings.TrimSpace(s); s {
+		case "memory", "bolt":
+			stores = append(stores, s)
+		case "postgres":
+			if base == "" {
+				leftOut = "PostgreSQL left out: set CSMS_BENCH_POSTGRES_URL or CSMS_TEST_POSTGRES_URL"
+				continue
+			}
+			stores = append(stores, s)
+		default:
+			return nil, "", "", fmt.Errorf("-stores: %q is none of memory, bolt, postgres", s)
+		}
+	}
+	return stores, base, leftOut, nil
+}
