@@ -79,15 +79,11 @@ func run() error {
 		return err
 	}
 	ctx := context.Background()
-	tmp, err := os.MkdirTemp("", "csmskit-flat-")
+	tmp, bin, cleanup, err := harness.BuildMock(ctx, "flat")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	bin, err := harness.Build(ctx, harness.MainModuleDir(), harness.MockPackage, tmp)
-	if err != nil {
-		return err
-	}
+	defer cleanup()
 
 	var rep strings.Builder
 	w := io.MultiWriter(os.Stdout, &rep)

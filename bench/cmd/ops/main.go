@@ -85,15 +85,11 @@ func run() error {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Hour)
 	defer cancel()
-	tmp, err := os.MkdirTemp("", "csmskit-ops-")
+	tmp, mockBin, cleanup, err := harness.BuildMock(ctx, "ops")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	mockBin, err := harness.Build(ctx, harness.MainModuleDir(), harness.MockPackage, tmp)
-	if err != nil {
-		return err
-	}
+	defer cleanup()
 	floorBin, err := harness.Build(ctx, harness.ModuleDir(), "./cmd/floor", tmp)
 	if err != nil {
 		return err

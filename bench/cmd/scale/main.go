@@ -97,15 +97,11 @@ func run() error {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Hour)
 	defer cancel()
-	tmp, err := os.MkdirTemp("", "csmskit-scale-")
+	tmp, mockBin, cleanup, err := harness.BuildMock(ctx, "scale")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	mockBin, err := harness.Build(ctx, harness.MainModuleDir(), harness.MockPackage, tmp)
-	if err != nil {
-		return err
-	}
+	defer cleanup()
 	empty, err := emptyHeap(tmp)
 	if err != nil {
 		return err

@@ -66,6 +66,21 @@ func Build(ctx context.Context, moduleDir, pkg, dir string) (string, error) {
 	return bin, nil
 }
 
+// BuildMock makes a working directory named after the program and builds csmsmock into it,
+// as a user builds it; cleanup removes the directory.
+func BuildMock(ctx context.Context, program string) (dir, bin string, cleanup func(), err error) {
+	dir, err = os.MkdirTemp("", "csmskit-"+program+"-")
+	if err != nil {
+		return "", "", nil, err
+	}
+	cleanup = func() { _ = os.RemoveAll(dir) }
+	if bin, err = Build(ctx, MainModuleDir(), MockPackage, dir); err != nil {
+		cleanup()
+		return "", "", nil, err
+	}
+	return dir, bin, cleanup, nil
+}
+
 // BuildServers builds csmsmock (from the main module) and the bare baseline (from this one)
 // into dir and returns their paths.
 func BuildServers(ctx context.Context, dir string) (mockBin, bareBin string, err error) {
