@@ -214,12 +214,7 @@ func (s *Service) ListEvents(project string, limit int, marker string) (Page[*Ev
 	var page Page[*Event]
 	err := s.store.View(func(tx store.Tx) error {
 		return scanEvents(tx, project, marker, func(e *Event) bool {
-			if limit > 0 && len(page.Items) == limit {
-				page.NextMarker = page.Items[limit-1].Name
-				return false
-			}
-			page.Items = append(page.Items, e)
-			return true
+			return page.add(e, limit, func(e *Event) string { return e.Name })
 		})
 	})
 	return page, err

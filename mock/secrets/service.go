@@ -240,6 +240,18 @@ type Page[T any] struct {
 	NextMarker string
 }
 
+// add puts item on a page of at most limit items (0: no limit) read in order; once the page is
+// full it is not added, the page's last item (its key) becomes the marker of the next page, and
+// add reports false, so the read stops.
+func (p *Page[T]) add(item T, limit int, key func(T) string) bool {
+	if limit > 0 && len(p.Items) == limit {
+		p.NextMarker = key(p.Items[limit-1])
+		return false
+	}
+	p.Items = append(p.Items, item)
+	return true
+}
+
 // List returns the metadata (the secrets without what belongs to their versions: metaOf) of
 // up to limit secrets (all of them when limit is 0) after marker, in name order; with
 // eventName, only of those subscribed to that event. It reads the metadata records alone, so
@@ -276,12 +288,7 @@ func (s *Service) List(project string, limit int, marker, eventName string) (Pag
 			if eventName != "" && !slices.Contains(sec.EventSubscriptions, eventName) {
 				return true
 			}
-			if limit > 0 && len(page.Items) == limit {
-				page.NextMarker = page.Items[limit-1].Name
-				return false
-			}
-			page.Items = append(page.Items, sec)
-			return true
+			return page.add(sec, limit, func(s *Secret) string { return s.Name })
 		})
 	})
 	return page, err

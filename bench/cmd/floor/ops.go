@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/csmskit/csmskit/bench/internal/harness"
+	"github.com/csmskit/csmskit/generated/iamapi"
 	"github.com/csmskit/csmskit/mock"
 	"github.com/csmskit/csmskit/mock/account"
 	"github.com/csmskit/csmskit/mock/auth"
@@ -769,25 +770,16 @@ func (f *floorOps) changePassword(r *http.Request) (any, error) {
 // token stands in for IAM while the benchmark seeds UpdateUserPassword: it checks nothing and
 // answers as the token the user's ID, which is all changePassword needs to know its caller.
 func (f *floorOps) token(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Auth struct {
-			Identity struct {
-				Password struct {
-					User struct {
-						Name   string `json:"name"`
-						Domain struct {
-							Name string `json:"name"`
-						} `json:"domain"`
-					} `json:"user"`
-				} `json:"password"`
-			} `json:"identity"`
-		} `json:"auth"`
-	}
+	var in iamapi.TokenRequest
 	if err := decode(r, &in); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
 	u := in.Auth.Identity.Password.User
-	w.Header().Set("X-Subject-Token", auth.UserID(u.Name, u.Domain.Name))
+	domain := ""
+	if u.Domain.Name != nil {
+		domain = *u.Domain.Name
+	}
+	w.Header().Set("X-Subject-Token", auth.UserID(u.Name, domain))
 	w.WriteHeader(http.StatusCreated)
 }
